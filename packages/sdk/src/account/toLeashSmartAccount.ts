@@ -1,0 +1,228 @@
+import {
+  type Account,
+  type Address,
+  type Chain,
+  type Client,
+  type Hex,
+  type JsonRpcAccount,
+  type LocalAccount,
+  type NonceManager,
+  type Transport,
+  type TypedDataDefinition,
+  encodeAbiParameters,
+  encodeFunctionData,
+  getContractAddress,
+  keccak256,
+} from 'viem';
+import {
+  type SmartAccount,
+  type SmartAccountImplementation,
+  type UserOperation,
+  entryPoint08Abi,
+  getUserOperationTypedData,
+  toSmartAccount,
+} from 'viem/account-abstraction';
+import { getCode, readContract, signTypedData } from 'viem/actions';
+import { signMessage as signMessage7739, signTypedData as signTypedData7739 } from 'viem/experimental/erc7739';
+import { entryPointAddress } from '../constants.js';
+import { LeashError } from '../errors/LeashError.js';
+import { type LeashAddresses, getLeashAddresses } from '../deploy/addresses.js';
+import { leashAccountAbi } from '../generated/LeashAccount.js';
+import { leashAccountFactoryAbi } from '../generated/LeashAccountFactory.js';
+import { cloneInitCode, decodeExecute, encodeExecute } from './execution.js';
+
+/**
+ * Who signs the account's user operations. The owner's validator is built in; the session key module provides
+ * another (see `toSessionKeyValidator`).
+ */
+export type LeashValidator = {
+  /** The validator module named in the nonce key; `undefined` for the account's owner. */
+  module?: Address | undefined;
+  /** A signature of the right shape for gas estimation. */
+  getStubSignature(userOperation: Partial<UserOperation<'0.8'>>): Promise<Hex>;
+  /** Signs a complete user operation. */
+  signUserOperation(parameters: {
+    userOperation: UserOperation<'0.8'>;
+    chainId: number;
+    typedData: ReturnType<typeof getUserOperationTypedData>;
+  }): Promise<Hex>;
+};
+
+/** A client of the chain the account lives on (public or wallet client). */
+export type LeashChainClient = Client<Transport, Chain, JsonRpcAccount | LocalAccount | undefined>;
+
+/** Parameters of {@link toLeashSmartAccount}. */
+export type ToLeashSmartAccountParameters = {
+  /** Client of the chain the account lives on. */
+  client: LeashChainClient;
+  /** The account's ECDSA owner: a local account, or a JSON-RPC account (injected wallet) on `client`. */
+  owner: Account;
+  /** Salt, to give one owner several accounts. Default 0. */
+  salt?: bigint | undefined;
+  /** Use an existing account at this address instead of the owner's counterfactual one. */
+  address?: Address | undefined;
+  /** Where the Leash contracts are; defaults to the canonical addresses. */
+  addresses?: LeashAddresses | undefined;
+  /** Who signs user operations; defaults to the owner. */
+  validator?: LeashValidator | undefined;
+};
+
+export type LeashSmartAccountImplementation = SmartAccountImplementation<
+  typeof entryPoint08Abi,
+  '0.8',
+  { abi: typeof leashAccountAbi; owner: Account; addresses: LeashAddresses; validator: LeashValidator }
+>;
+
+/** A viem SmartAccount for the Leash reference account. */
+export type LeashSmartAccount = SmartAccount<LeashSmartAccountImplementation>;
+
+// Any 65-byte ECDSA signature the owner check rejects without reverting: it prices validation like a real one.
+const ownerStubSignature: Hex =
+  '0xfffffffffffffffffffffffffffffff0000000000000000000000000000000007aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1c';
+
+/**
+ * The owner as validator: signs the EIP-712 user operation hash of EntryPoint v0.8 (no EIP-191 prefix), through
+ * `signTypedData` so injected wallets show what they sign.
+ *
+ * @example
+ * ```ts
+ * const validator = toOwnerValidator({ client, owner })
+ * ```
+ */
+export function toOwnerValidator(parameters: { client: LeashChainClient; owner: Account }): LeashValidator {
+  const { client, owner } = parameters;
+  return {
+    async getStubSignature() {
+      return ownerStubSignature;
+    },
+    async signUserOperation({ typedData }) {
+      if (owner.type === 'local') return (owner as LocalAccount).signTypedData(typedData);
+      return signTypedData(client, { account: owner, ...typedData });
+    },
+  };
+}
+
+/**
+ * Creates a viem SmartAccount for the Leash reference account (OpenZeppelin AccountERC7579 with an ECDSA owner,
+ * EntryPoint v0.8). The address is computed off-chain; the first user operation deploys the account.
+ *
+ * @example
+ * ```ts
+ * const account = await toLeashSmartAccount({ client: publicClient, owner: privateKeyToAccount(key) })
+ * const bundler = createBundlerClient({ account, client: publicClient, transport: http(bundlerUrl) })
+ * await bundler.sendUserOperation({ calls: [{ to: recipient, value: parseEther('0.1') }] })
+ * ```
+ */
+export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParameters): Promise<LeashSmartAccount> {
+  const { client, owner, salt = 0n, addresses = getLeashAddresses() } = parameters;
+  const validator = parameters.validator ?? toOwnerValidator({ client, owner });
+  const address = parameters.address ?? getLeashAccountAddress({ owner: owner.address, salt, addresses });
+  const factoryArgs = {
+    factory: addresses.accountFactory,
+    factoryData: encodeFunctionData({ abi: leashAccountFactoryAbi, functionName: 'createAccount', args: [owner.address, salt] }),
+  };
+  // ERC-7739 reads the verifier's EIP-712 domain; an undeployed account answers through its factory call.
+  const deploymentArgs = async () => ((await getCode(client, { address })) ? {} : factoryArgs);
+
+  return toSmartAccount({
+    client,
+    entryPoint: { abi: entryPoint08Abi, address: entryPointAddress, version: '0.8' },
+    extend: { abi: leashAccountAbi, owner, addresses, validator },
+    async getAddress() {
+      return address;
+    },
+    async getFactoryArgs() {
+      return factoryArgs;
+    },
+    async encodeCalls(calls) {
+      return encodeExecute(calls);
+    },
+    async decodeCalls(data) {
+      return decodeExecute(data);
+    },
+    // viem hands getNonce a "key" from nonceKeyManager; for a Leash account it is the 4-byte lane inside the
+    // validator's nonce space (the upper 20 bytes of the EntryPoint key name the validator module).
+    nonceKeyManager: sequentialLanes,
+    async getNonce(args) {
+      const key = getNonceKey(validator, args?.key);
+      return readContract(client, { address: entryPointAddress, abi: entryPoint08Abi, functionName: 'getNonce', args: [address, key] });
+    },
+    async getStubSignature(userOperation) {
+      return validator.getStubSignature(userOperation ?? {});
+    },
+    async signMessage({ message }) {
+      return signMessage7739(client, { account: owner, message, verifier: address, ...(await deploymentArgs()) });
+    },
+    async signTypedData(typedData) {
+      const { domain, types, primaryType, message } = typedData as TypedDataDefinition;
+      return signTypedData7739(client, {
+        account: owner,
+        domain,
+        types,
+        primaryType,
+        message,
+        verifier: address,
+        ...(await deploymentArgs()),
+      });
+    },
+    async signUserOperation(userOperation) {
+      const { chainId = client.chain.id, ...rest } = userOperation;
+      const full = { ...rest, sender: address } as UserOperation<'0.8'>;
+      const typedData = getUserOperationTypedData({
+        chainId,
+        entryPointAddress,
+        userOperation: full,
+      });
+      return validator.signUserOperation({ userOperation: full, chainId, typedData });
+    },
+  }) as Promise<LeashSmartAccount>;
+}
+
+/** Largest nonce lane: the lane is the 4 bytes of the EntryPoint nonce key after the validator's address. */
+export const maxNonceLane = 0xffffffffn;
+
+/**
+ * The EntryPoint nonce key that routes a user operation to `validator`: module address ‖ 4-byte lane. The owner's
+ * ops use the zero address. Lane 0 unless given: reusing one lane keeps nonces sequential and cheap (a new lane
+ * costs about 20,000 gas more on first use); separate lanes let ops be pending at the same time.
+ *
+ * @example
+ * ```ts
+ * const key = getNonceKey({ module: sessionKeyModule, ...validator }, 3n)
+ * ```
+ */
+export function getNonceKey(validator: Pick<LeashValidator, 'module'>, lane = 0n): bigint {
+  if (lane < 0n || lane > maxNonceLane) throw new LeashError(`Nonce lane ${lane} is out of range (0 to ${maxNonceLane}).`);
+  return ((validator.module ? BigInt(validator.module) : 0n) << 32n) | lane;
+}
+
+// viem's default key manager picks a new key (the time in ms) for every op, which would defeat the validator
+// routing and pay for a fresh nonce slot each time. Leash uses lane 0 unless a caller asks for another.
+const sequentialLanes: NonceManager = {
+  consume: async () => 0,
+  get: async () => 0,
+  increment: () => {},
+  reset: () => {},
+};
+
+/**
+ * The counterfactual address of the Leash account of `owner` and `salt`, computed off-chain (no RPC call).
+ *
+ * @example
+ * ```ts
+ * const address = getLeashAccountAddress({ owner: '0x…' })
+ * ```
+ */
+export function getLeashAccountAddress(parameters: {
+  owner: Address;
+  salt?: bigint | undefined;
+  addresses?: LeashAddresses | undefined;
+}): Address {
+  const { owner, salt = 0n, addresses = getLeashAddresses() } = parameters;
+  return getContractAddress({
+    opcode: 'CREATE2',
+    from: addresses.accountFactory,
+    salt: keccak256(encodeAbiParameters([{ type: 'address' }, { type: 'uint256' }], [owner, salt])),
+    bytecode: cloneInitCode(addresses.accountImplementation),
+  });
+}

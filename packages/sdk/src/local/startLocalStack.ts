@@ -1,0 +1,278 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import fs from 'node:fs';
+import {
+  type Address,
+  type Chain,
+  type Hex,
+  createPublicClient,
+  createNonceManager,
+  createWalletClient,
+  defineChain,
+  http,
+} from 'viem';
+import { jsonRpc } from 'viem/nonce';
+import { privateKeyToAccount } from 'viem/accounts';
+import { devTokenAbi } from '../generated/DevToken.js';
+import { canonicalStakeOwner } from '../constants.js';
+import { type LeashAddresses, getDevTokenContract } from '../deploy/addresses.js';
+import { type DeployedContract, deployLeash, defaultFactoryStake } from '../deploy/deployLeash.js';
+import { devAccounts } from './devAccounts.js';
+import { getFreePort, isPortInUse } from './ports.js';
+import { LocalProcessError, type ManagedProcess, spawnManaged } from './processes.js';
+
+/** Options of {@link startLocalStack}. Every one has a default. */
+export type LocalStackOptions = {
+  /** anvil's port; a free one by default. */
+  anvilPort?: number | undefined;
+  /** Alto's port; a free one by default. */
+  bundlerPort?: number | undefined;
+  /** Chain id of the local chain. Default 31337. */
+  chainId?: number | undefined;
+  /** Run Alto in safe mode, which enforces the ERC-7562 validation rules. Default true. */
+  safeMode?: boolean | undefined;
+  /** Owner of the factory stake; the canonical one by default, so local addresses equal the canonical ones. */
+  stakeOwner?: Address | undefined;
+  /** Receives every line anvil and Alto print, prefixed with their name. */
+  onLog?: ((line: string) => void) | undefined;
+  /** Receives a line for each start-up step. */
+  onProgress?: ((message: string) => void) | undefined;
+  /** Alto's log level. Default "warn". */
+  bundlerLogLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
+};
+
+/** A running local stack: anvil, EntryPoint v0.8, the Leash contracts and Alto. */
+export type LocalStack = {
+  chain: Chain;
+  chainId: number;
+  rpcUrl: string;
+  bundlerUrl: string;
+  /** Whether Alto checks the ERC-7562 rules. */
+  safeMode: boolean;
+  contracts: LeashAddresses & { devToken: Address };
+  /** What the deployment did, contract by contract. */
+  deployment: DeployedContract[];
+  /** Funded development keys by role (public anvil keys). */
+  keys: typeof devAccounts;
+  /** PIDs of the child processes. */
+  pids: { anvil: number; bundler: number };
+  /** Sends `ether` (wei) from the faucet key and mints `devTokens` (base units) of the dev token to `address`. */
+  fund(address: Address, amounts: { ether?: bigint; devTokens?: bigint }): Promise<void>;
+  /** Stops Alto and anvil (by PID) and waits until both are gone. Safe to call twice. */
+  stop(): Promise<void>;
+};
+
+const require = createRequire(import.meta.url);
+
+/** Path of the anvil binary from @foundry-rs/anvil's platform package (not its Node wrapper, so the PID we kill is anvil's). */
+export function resolveAnvilBinary(): string {
+  if (process.env.LEASH_ANVIL_BIN) return process.env.LEASH_ANVIL_BIN;
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch;
+  const platformPackage = `@foundry-rs/anvil-${process.platform}-${arch}`;
+  try {
+    const packageDir = path.dirname(require.resolve(`${platformPackage}/package.json`));
+    const binary = path.join(packageDir, 'bin', process.platform === 'win32' ? 'anvil.exe' : 'anvil');
+    if (fs.existsSync(binary)) return binary;
+  } catch {
+    // fall through
+  }
+  throw new LocalProcessError('anvil is not installed.', {
+    details: `Install @foundry-rs/anvil (with optional dependencies, for ${platformPackage}) or set LEASH_ANVIL_BIN.`,
+  });
+}
+
+function resolveAltoEntry(): string {
+  try {
+    // Alto exports only its library entry (esm/index.js); the CLI sits next to it.
+    return path.join(path.dirname(require.resolve('@pimlico/alto')), 'cli/alto.js');
+  } catch (cause) {
+    throw new LocalProcessError('The Alto bundler is not installed.', {
+      cause: cause as Error,
+      details: 'Install @pimlico/alto 0.0.20 (with the patch in patches/, applied by patch-package).',
+    });
+  }
+}
+
+async function pickPort(requested: number | undefined, what: string): Promise<number> {
+  if (requested === undefined) return getFreePort();
+  if (await isPortInUse(requested)) throw new LocalProcessError(`Port ${requested} for ${what} is already in use.`);
+  return requested;
+}
+
+async function waitForRpc(
+  url: string,
+  method: string,
+  child: ManagedProcess,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void child.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited)
+      throw new LocalProcessError(`${child.name} exited during start-up.`, { details: child.recentOutput().slice(-4000) });
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: [] }),
+      });
+      const body = (await response.json()) as { result?: unknown };
+      if (body.result !== undefined) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new LocalProcessError(`${child.name} did not answer ${method} within ${timeoutMs} ms.`, {
+    details: child.recentOutput().slice(-4000),
+  });
+}
+
+/** Options of {@link startAnvil}. */
+export type StartAnvilOptions = {
+  port: number;
+  chainId: number;
+  /** More anvil flags, e.g. `--disable-default-create2-deployer`. */
+  extraArgs?: string[] | undefined;
+  onLog?: ((line: string) => void) | undefined;
+};
+
+const anvilUrl = (port: number) => `http://127.0.0.1:${port}`;
+
+/**
+ * Starts anvil on 127.0.0.1:`port` and resolves once it answers RPC calls. Killed by PID like every managed process.
+ *
+ * @example
+ * ```ts
+ * const anvil = await startAnvil({ port: await getFreePort(), chainId: 31337 })
+ * await anvil.stop()
+ * ```
+ */
+export async function startAnvil(options: StartAnvilOptions): Promise<ManagedProcess & { rpcUrl: string }> {
+  const { port, chainId, extraArgs = [], onLog } = options;
+  const anvil = spawnManaged(
+    'anvil',
+    resolveAnvilBinary(),
+    ['--port', String(port), '--host', '127.0.0.1', '--chain-id', String(chainId), '--silent', ...extraArgs],
+    { onOutput: onLog && ((line) => onLog(`[anvil] ${line}`)) },
+  );
+  try {
+    await waitForRpc(anvilUrl(port), 'eth_chainId', anvil, 15_000);
+  } catch (error) {
+    await anvil.stop();
+    throw error;
+  }
+  return { ...anvil, rpcUrl: anvilUrl(port) };
+}
+
+/**
+ * Starts the local stack: anvil, EntryPoint v0.8 at its canonical address, the Leash contracts at their CREATE2
+ * addresses (factory staked), a development ERC-20, and the Alto bundler (safe mode by default). Children are killed
+ * by PID on `stop()`, on process exit and on Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * import { startLocalStack } from '@leash/sdk/local'
+ *
+ * const stack = await startLocalStack()
+ * console.log(stack.rpcUrl, stack.bundlerUrl, stack.contracts.accountFactory)
+ * await stack.stop()
+ * ```
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const { chainId = 31337, safeMode = true, onLog, onProgress = () => {}, bundlerLogLevel = 'warn' } = options;
+  const anvilPort = await pickPort(options.anvilPort, 'anvil');
+  const rpcUrl = anvilUrl(anvilPort);
+  const children: ManagedProcess[] = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    // Alto first: it polls anvil and would log errors if anvil went first.
+    for (const child of [...children].reverse()) await child.stop();
+  };
+
+  try {
+    const anvil = await startAnvil({ port: anvilPort, chainId, onLog });
+    children.push(anvil);
+    onProgress(`anvil listening on ${rpcUrl} (pid ${anvil.pid})`);
+
+    const chain = defineChain({
+      id: chainId,
+      name: 'Leash local',
+      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
+      rpcUrls: { default: { http: [rpcUrl] } },
+      testnet: true,
+    });
+    const deployer = createWalletClient({ account: privateKeyToAccount(devAccounts.deployer), chain, transport: http(rpcUrl) });
+    const devToken = getDevTokenContract();
+    const deployment = await deployLeash(deployer, {
+      stakeOwner: options.stakeOwner ?? canonicalStakeOwner,
+      stake: defaultFactoryStake,
+      extraContracts: [devToken],
+      onProgress,
+    });
+
+    const bundlerPort = await pickPort(options.bundlerPort, 'the bundler');
+    const bundlerUrl = `http://127.0.0.1:${bundlerPort}`;
+    const alto = spawnManaged(
+      'alto',
+      process.execPath,
+      [
+        resolveAltoEntry(),
+        '--entrypoints', deployment.addresses.entryPoint,
+        '--rpc-url', rpcUrl,
+        '--executor-private-keys', devAccounts.bundlerExecutor,
+        '--utility-private-key', devAccounts.bundlerUtility,
+        '--safe-mode', String(safeMode),
+        '--deploy-simulations-contract', 'true',
+        '--port', String(bundlerPort),
+        '--log-level', bundlerLogLevel,
+        '--enable-cors', 'true',
+      ],
+      { onOutput: onLog && ((line) => onLog(`[alto] ${line}`)) },
+    );
+    children.push(alto);
+    await waitForRpc(bundlerUrl, 'eth_supportedEntryPoints', alto, 30_000);
+    onProgress(`Alto bundler listening on ${bundlerUrl} (pid ${alto.pid}, safe mode ${safeMode ? 'on' : 'off'})`);
+
+    // A nonce manager of this stack's own (viem's shared one is keyed by address and chain id, which every local
+    // stack has in common), so that concurrent fund() calls do not collide.
+    const faucet = createWalletClient({
+      account: privateKeyToAccount(devAccounts.faucet, { nonceManager: createNonceManager({ source: jsonRpc() }) }),
+      chain,
+      transport: http(rpcUrl),
+    });
+    const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 });
+    const fund: LocalStack['fund'] = async (address, { ether = 0n, devTokens = 0n }) => {
+      const hashes: Hex[] = [];
+      if (ether > 0n) hashes.push(await faucet.sendTransaction({ to: address, value: ether }));
+      if (devTokens > 0n)
+        hashes.push(
+          await faucet.writeContract({ address: devToken.address, abi: devTokenAbi, functionName: 'mint', args: [address, devTokens] }),
+        );
+      for (const hash of hashes) {
+        const receipt = await publicClient.waitForTransactionReceipt({ hash });
+        if (receipt.status !== 'success') throw new LocalProcessError(`Funding ${address} failed (${hash}).`);
+      }
+    };
+
+    return {
+      chain,
+      chainId,
+      rpcUrl,
+      bundlerUrl,
+      safeMode,
+      contracts: { ...deployment.addresses, devToken: devToken.address },
+      deployment: deployment.contracts,
+      keys: devAccounts,
+      pids: { anvil: anvil.pid, bundler: alto.pid },
+      fund,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
