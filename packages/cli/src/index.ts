@@ -1,0 +1,2 @@
+export { runDemo } from './demo.js';
+export { describeStack } from './commands/up.js';
