@@ -27,7 +27,11 @@ function pathArgs(flag) {
 
 const roots = [...pathArgs('--base-path'), ...pathArgs('--include-path'), process.cwd()];
 
+const contents = new Map(); // source name -> content, served through the import callback
+
 function findImports(importPath) {
+  const known = contents.get(importPath) ?? contents.get(path.normalize(importPath));
+  if (known !== undefined) return { contents: known };
   const candidates = path.isAbsolute(importPath) ? [importPath] : roots.map((r) => path.resolve(r, importPath));
   for (const file of candidates) {
     if (fs.existsSync(file)) return { contents: fs.readFileSync(file, 'utf8') };
@@ -38,12 +42,12 @@ function findImports(importPath) {
 const input = JSON.parse(fs.readFileSync(0, 'utf8'));
 if (process.env.SOLC_DUMP) fs.writeFileSync(process.env.SOLC_DUMP, JSON.stringify(input));
 
-// solcjs 0.8.28 crashes ("memory access out of bounds") on inputs forge produces but native solc accepts:
-// 1. forge names some files by absolute path and others by a path relative to the project (remapped imports), so
-//    one file can appear twice. We give solc each file once, under its project-relative name, and copy the output
-//    back to every name forge used.
-// 2. forge's per-file outputSelection; the equivalent wildcard selection works. We ask for the union of the
-//    requested outputs for every file: forge reads what it asked for and ignores the rest.
+// solcjs passes its standard-JSON input through the wasm stack, which overflows ("memory access out of bounds") once
+// forge's input, which embeds every source, grows past about a megabyte. So solc gets each source as a URL and reads
+// its content through the import callback (heap memory) instead.
+// forge also names some files by absolute path and others by a path relative to the project (remapped imports), so
+// one file can appear twice: solc gets each file once, under its project-relative name, and the output is copied
+// back to every name forge used.
 const canonical = (name) => (path.isAbsolute(name) ? path.relative(process.cwd(), name) : path.normalize(name));
 const aliases = new Map(); // canonical name -> names forge used
 const sources = {};
@@ -51,15 +55,21 @@ for (const [name, source] of Object.entries(input.sources)) {
   const key = canonical(name);
   if (!aliases.has(key)) aliases.set(key, []);
   aliases.get(key).push(name);
-  sources[key] = source;
+  if (source.content !== undefined) {
+    contents.set(key, source.content);
+    sources[key] = { urls: [key] };
+  } else {
+    sources[key] = source;
+  }
 }
 input.sources = sources;
 
-const requested = new Set();
-for (const perContract of Object.values(input.settings.outputSelection ?? {})) {
-  for (const outputs of Object.values(perContract)) outputs.forEach((o) => requested.add(o));
+// Output selection keys name sources too.
+const selection = {};
+for (const [name, perContract] of Object.entries(input.settings.outputSelection ?? {})) {
+  selection[name === '*' ? name : canonical(name)] = perContract;
 }
-input.settings.outputSelection = { '*': { '*': [...requested], '': requested.has('ast') ? ['ast'] : [] } };
+input.settings.outputSelection = selection;
 
 const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImports }));
 for (const [key, names] of aliases) {
