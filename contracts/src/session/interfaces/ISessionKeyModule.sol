@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {IERC7579Validator} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
+import {AccessListType} from "./ISessionKeyPermissionUpdates.sol";
+
+/**
+ * @title ISessionKeyModule
+ * @notice An ERC-7579 validator that lets an account's owner add session keys with scoped permissions, enforced while
+ * the EntryPoint validates each user op a session key signs. Every management function acts on the calling account.
+ */
+interface ISessionKeyModule is IERC7579Validator {
+    // ------------------------------------------------------------------ types
+
+    /// @notice A spend limit and its state, as seen at the time of the call.
+    struct SpendLimitStatus {
+        /// False when the key may spend without limit.
+        bool hasLimit;
+        uint256 limit;
+        /// Spent in the current period (in total, for a lifetime limit).
+        uint256 used;
+        /// limit - used, or 0 when used exceeds a lowered limit.
+        uint256 remaining;
+        /// 0 for a lifetime limit.
+        uint48 refreshInterval;
+        /// Start of the current period (0 for a lifetime limit).
+        uint48 periodStart;
+        /// When the budget refreshes next (0 for a lifetime limit).
+        uint48 nextRefresh;
+    }
+
+    /// @notice Everything about a session key except its per-contract entries.
+    struct SessionKeyInfo {
+        bytes32 tag;
+        uint48 validFrom;
+        uint48 validUntil;
+        AccessListType accessListType;
+        uint48 refreshAnchor;
+        SpendLimitStatus nativeTokenSpend;
+        SpendLimitStatus gasSpend;
+        /// The zero address when any payer is fine.
+        address requiredPaymaster;
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /// @notice A key was added, with its initial permission updates.
+    event SessionKeyAdded(address indexed account, address indexed sessionKey, bytes32 indexed tag);
+    /// @notice A key was removed.
+    event SessionKeyRemoved(address indexed account, address indexed sessionKey, bytes32 indexed tag);
+    /// @notice A key's permissions and spend state moved to a new key.
+    event SessionKeyRotated(address indexed account, address indexed oldSessionKey, address indexed newSessionKey, bytes32 tag);
+    /// @notice A key's permissions changed. `updates` are the applied {ISessionKeyPermissionUpdates} calls.
+    event SessionKeyPermissionsUpdated(address indexed account, address indexed sessionKey, bytes32 indexed tag, bytes[] updates);
+    /// @notice Every key of the account was invalidated (revoke-all or uninstall).
+    event AllSessionKeysRevoked(address indexed account, uint256 generation);
+
+    // ------------------------------------------------------------------ management errors
+
+    /// @notice The account has not installed the module.
+    error NotInstalled(address account);
+    /// @notice The key already exists on the account.
+    error SessionKeyAlreadyExists(address sessionKey);
+    /// @notice The key does not exist on the account.
+    error SessionKeyNotFound(address sessionKey);
+    /// @notice The zero address cannot be a session key.
+    error InvalidSessionKey();
+    /// @notice Install data must hold as many tags and permission lists as keys.
+    error InitDataLengthMismatch(uint256 keys, uint256 tags, uint256 permissions);
+    /// @notice The update's selector names no known permission update.
+    error UnknownPermissionUpdate(uint256 index, bytes4 selector);
+    /// @notice The update is not a well-formed encoding of its permission update.
+    error MalformedPermissionUpdate(uint256 index);
+    /// @notice The access list type must be 0 (allowlist), 1 (denylist) or 2 (allow-all).
+    error InvalidAccessListType(uint256 listType);
+    /// @notice Access list entries and limits cannot name the zero address, the account or the module.
+    error InvalidTarget(address target);
+    /// @notice validFrom is after validUntil.
+    error InvalidTimeRange(uint256 validFrom, uint256 validUntil);
+    /// @notice A timestamp (seconds) is beyond what the module stores (2^40 - 1).
+    error TimestampOutOfRange(uint256 timestamp);
+    /// @notice A limit is beyond what the module stores (2^104 - 1); remove the limit for "no limit".
+    error SpendLimitTooLarge(uint256 spendLimit);
+    /// @notice A refresh interval is beyond what the module stores (2^32 - 1 seconds).
+    error RefreshIntervalTooLarge(uint256 refreshInterval);
+    /// @notice More function entries on one contract than the module stores (2^24 - 1).
+    error TooManyFunctionEntries(address target);
+
+    // ------------------------------------------------------------------ validation errors (revert during validation)
+
+    /// @notice callData must be the account's `execute`.
+    error UnsupportedAccountFunction(bytes4 selector);
+    /// @notice Only single and batch calls with the default exec type are allowed (no delegatecall, try or static call).
+    error UnsupportedExecutionMode(bytes32 mode);
+    /// @notice The execute calldata is not canonically encoded.
+    error MalformedExecutionCalldata();
+    /// @notice A batch must hold at least one call.
+    error EmptyBatch();
+    /// @notice Session keys can never call the account itself (address(0) executes as the account too).
+    error CallToAccountNotAllowed(address target);
+    /// @notice Session keys can never call the session key module.
+    error CallToModuleNotAllowed();
+    /// @notice Session keys can never call the EntryPoint (the deposit is the account's).
+    error CallToEntryPointNotAllowed();
+    /// @notice The contract is not on the key's allowlist.
+    error TargetNotOnAllowlist(address target);
+    /// @notice The contract is on the key's denylist.
+    error TargetOnDenylist(address target);
+    /// @notice The contract's allowlist entry checks selectors and this one is not listed.
+    error SelectorNotOnAllowlist(address target, bytes4 selector);
+    /// @notice The contract's denylist entry checks selectors and this one is listed.
+    error SelectorOnDenylist(address target, bytes4 selector);
+    /// @notice On a token with a spend limit only `transfer(address,uint256)` and `approve(address,uint256)` may be called.
+    error Erc20FunctionNotAllowed(address token, bytes4 selector);
+    /// @notice The call would take the token's spend beyond its limit.
+    error Erc20SpendLimitExceeded(address token, uint256 limit, uint256 used, uint256 attempted);
+    /// @notice The calls' values would take the native token spend beyond its limit.
+    error NativeTokenSpendLimitExceeded(uint256 limit, uint256 used, uint256 attempted);
+    /// @notice The op's maximum gas cost would take the gas spend beyond its limit.
+    error GasSpendLimitExceeded(uint256 limit, uint256 used, uint256 attempted);
+    /// @notice The op is not paid by the paymaster the key requires.
+    error RequiredPaymasterMissing(address required, address actual);
+
+    // ------------------------------------------------------------------ management
+
+    /// @notice Adds a session key to the calling account.
+    /// @param sessionKey The key's address.
+    /// @param tag A label of the owner's choice (emitted and readable; e.g. the app's name).
+    /// @param permissionUpdates Encoded {ISessionKeyPermissionUpdates} calls; with none the key can do nothing.
+    function addSessionKey(address sessionKey, bytes32 tag, bytes[] calldata permissionUpdates) external;
+
+    /// @notice Removes a session key. Adding it again later starts from defaults, with fresh spend counters.
+    function removeSessionKey(address sessionKey) external;
+
+    /// @notice Moves a key's tag, permissions and spend state to a new key, and removes the old key.
+    /// @dev Refused if `newSessionKey` is already a key.
+    function rotateSessionKey(address oldSessionKey, address newSessionKey) external;
+
+    /// @notice Applies permission updates to a key; what they do not name stays as it is.
+    function updateKeyPermissions(address sessionKey, bytes[] calldata updates) external;
+
+    /// @notice Invalidates every session key of the calling account in O(1).
+    function revokeAllSessionKeys() external;
+
+    // ------------------------------------------------------------------ reads
+
+    /// @notice The session keys of `account`.
+    function sessionKeysOf(address account) external view returns (address[] memory);
+
+    /// @notice Whether `sessionKey` is a session key of `account`.
+    function isSessionKeyOf(address account, address sessionKey) external view returns (bool);
+
+    /// @notice A key's tag, time range, list type, native and gas limits (with the current period's spend) and paymaster.
+    function getSessionKeyInfo(address account, address sessionKey) external view returns (SessionKeyInfo memory);
+
+    /// @notice A contract's access list entry for a key.
+    function getAccessListEntry(address account, address sessionKey, address target)
+        external
+        view
+        returns (bool isOnList, bool checkSelectors);
+
+    /// @notice Whether a function of a contract is on a key's access list.
+    function isSelectorOnAccessList(address account, address sessionKey, address target, bytes4 selector)
+        external
+        view
+        returns (bool);
+
+    /// @notice A token's spend limit for a key, with the current period's spend.
+    function getErc20SpendLimit(address account, address sessionKey, address token)
+        external
+        view
+        returns (SpendLimitStatus memory);
+}
