@@ -52,4 +52,6 @@ export * from './constants.js';
 export { leashAccountAbi } from './generated/LeashAccount.js';
 export { leashAccountFactoryAbi } from './generated/LeashAccountFactory.js';
 export { devTokenAbi } from './generated/DevToken.js';
+export { sessionKeyModuleAbi } from './generated/SessionKeyModule.js';
+export { sessionKeyPermissionUpdatesAbi } from './generated/ISessionKeyPermissionUpdates.js';
 export { LeashError, type LeashErrorParameters } from './errors/LeashError.js';

@@ -70,6 +70,7 @@ export function registerDeploy(program: Command): void {
         ['EntryPoint v0.8', result.addresses.entryPoint],
         ['Account factory', result.addresses.accountFactory],
         ['Account implementation', result.addresses.accountImplementation],
+        ['Session key module', result.addresses.sessionKeyModule],
         ['Factory stake', `${formatEther(result.factoryStake.amount)} ETH, ${result.factoryStake.unstakeDelaySec} s unstake delay`],
       ]);
     });

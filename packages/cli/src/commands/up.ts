@@ -81,6 +81,7 @@ function printStack(stack: LocalStack): void {
     ['EntryPoint v0.8', stack.contracts.entryPoint],
     ['Account factory', stack.contracts.accountFactory],
     ['Account implementation', stack.contracts.accountImplementation],
+    ['Session key module', stack.contracts.sessionKeyModule],
     ['Dev token (dUSD)', stack.contracts.devToken],
   ]);
 }

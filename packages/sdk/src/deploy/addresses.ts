@@ -2,12 +2,14 @@ import { type Address, type Hex, concat, encodeDeployData, getContractAddress } 
 import { canonicalStakeOwner, create2DeployerAddress, entryPointAddress, leashSalt } from '../constants.js';
 import { leashAccountFactoryAbi, leashAccountFactoryBytecode } from '../generated/LeashAccountFactory.js';
 import { devTokenAbi, devTokenBytecode } from '../generated/DevToken.js';
+import { sessionKeyModuleBytecode } from '../generated/SessionKeyModule.js';
 
 /** Where the Leash contracts live on a chain. */
 export type LeashAddresses = {
   entryPoint: Address;
   accountFactory: Address;
   accountImplementation: Address;
+  sessionKeyModule: Address;
 };
 
 /** A contract the deterministic deployer can put at a fixed address: its creation code and that address. */
@@ -40,7 +42,10 @@ export function getAccountFactoryInitCode(stakeOwner: Address = canonicalStakeOw
  */
 export function getLeashContracts(parameters: GetLeashAddressesParameters = {}): DeterministicContract[] {
   const factoryInitCode = getAccountFactoryInitCode(parameters.stakeOwner);
-  return [{ name: 'LeashAccountFactory', initCode: factoryInitCode, address: getDeterministicAddress(factoryInitCode) }];
+  return [
+    { name: 'SessionKeyModule', initCode: sessionKeyModuleBytecode, address: getDeterministicAddress(sessionKeyModuleBytecode) },
+    { name: 'LeashAccountFactory', initCode: factoryInitCode, address: getDeterministicAddress(factoryInitCode) },
+  ];
 }
 
 /**
@@ -52,10 +57,11 @@ export function getLeashContracts(parameters: GetLeashAddressesParameters = {}):
  * ```
  */
 export function getLeashAddresses(parameters: GetLeashAddressesParameters = {}): LeashAddresses {
-  const [factory] = getLeashContracts(parameters);
+  const [module, factory] = getLeashContracts(parameters);
   const accountFactory = factory!.address;
   return {
     entryPoint: entryPointAddress,
+    sessionKeyModule: module!.address,
     accountFactory,
     // The factory creates the implementation in its constructor: its first CREATE (nonce 1).
     accountImplementation: getContractAddress({ from: accountFactory, nonce: 1n }),
