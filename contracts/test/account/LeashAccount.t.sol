@@ -13,7 +13,7 @@ import {ERC7739Utils} from "@openzeppelin/contracts/utils/cryptography/draft-ERC
 import {LeashAccount} from "../../src/account/LeashAccount.sol";
 import {LeashAccountFactory} from "../../src/account/LeashAccountFactory.sol";
 import {DevToken} from "../../src/dev/DevToken.sol";
-import {MockValidator} from "../mocks/MockValidator.sol";
+import {MockValidator, RevertingValidator, RecordingValidator} from "../mocks/MockValidator.sol";
 import {LeashTestBase, IEntryPointV08} from "../utils/LeashTestBase.sol";
 
 contract LeashAccountTest is LeashTestBase {
@@ -198,6 +198,52 @@ contract LeashAccountTest is LeashTestBase {
         op.signature = _signOp(op, moduleKey);
         vm.expectRevert(abi.encodeWithSelector(IEntryPoint.FailedOp.selector, 0, "AA24 signature error"));
         _handleOp(op);
+    }
+
+    function test_module_receivesTheOpAndItsHashIntact() public {
+        RecordingValidator recording = new RecordingValidator();
+        vm.prank(address(account));
+        account.installModule(MODULE_TYPE_VALIDATOR, address(recording), "");
+        uint192 key = _nonceKey(address(recording), 7);
+        PackedUserOperation memory op = _userOp(
+            address(account), entryPoint.getNonce(address(account), key), _executeSingle(makeAddr("r"), 1, "")
+        );
+        op.paymasterAndData = "";
+        op.signature = hex"0102030405";
+        _handleOp(op);
+        // The account forwards the EntryPoint's encoding; the module must decode exactly (userOp, userOpHash).
+        assertEq(recording.seenOp(), keccak256(abi.encode(op)));
+        assertEq(recording.seenHash(), entryPoint.getUserOpHash(op));
+    }
+
+    function test_module_validationRevertBubblesUp() public {
+        RevertingValidator reverting = new RevertingValidator();
+        vm.prank(address(account));
+        account.installModule(MODULE_TYPE_VALIDATOR, address(reverting), "");
+        uint192 key = _nonceKey(address(reverting), 0);
+        PackedUserOperation memory op =
+            _userOp(address(account), entryPoint.getNonce(address(account), key), _executeSingle(makeAddr("r"), 1, ""));
+        op.signature = hex"00";
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IEntryPoint.FailedOpWithRevert.selector,
+                0,
+                "AA23 reverted",
+                abi.encodeWithSelector(RevertingValidator.Refused.selector, 42, address(account))
+            )
+        );
+        _handleOp(op);
+    }
+
+    function test_module_notInstalledFallsBackToTheOwner() public {
+        // A nonce key naming a module that is not installed is validated by the owner, as in AccountERC7579.
+        uint192 key = _nonceKey(address(validator), 0);
+        address recipient = makeAddr("recipient");
+        PackedUserOperation memory op =
+            _userOp(address(account), entryPoint.getNonce(address(account), key), _executeSingle(recipient, 1 ether, ""));
+        op.signature = _signOp(op, ownerKey);
+        _handleOp(op);
+        assertEq(recipient.balance, 1 ether);
     }
 
     function test_module_installRequiresTheAccount() public {

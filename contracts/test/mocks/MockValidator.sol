@@ -37,3 +37,40 @@ contract MockValidator is IERC7579Validator {
         return recovered != address(0) && recovered == signerOf[msg.sender] ? bytes4(0x1626ba7e) : bytes4(0xffffffff);
     }
 }
+
+/// @dev A validator whose validation always reverts with a custom error, to check the account bubbles it up.
+contract RevertingValidator {
+    error Refused(uint256 code, address account);
+
+    function onInstall(bytes calldata) external {}
+
+    function onUninstall(bytes calldata) external {}
+
+    function isModuleType(uint256 moduleTypeId) external pure returns (bool) {
+        return moduleTypeId == 1;
+    }
+
+    function validateUserOp(PackedUserOperation calldata, bytes32) external view returns (uint256) {
+        revert Refused(42, msg.sender);
+    }
+}
+
+/// @dev A validator that records what it decoded, to check the account forwards the op intact.
+contract RecordingValidator {
+    bytes32 public seenOp;
+    bytes32 public seenHash;
+
+    function onInstall(bytes calldata) external {}
+
+    function onUninstall(bytes calldata) external {}
+
+    function isModuleType(uint256 moduleTypeId) external pure returns (bool) {
+        return moduleTypeId == 1;
+    }
+
+    function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
+        seenOp = keccak256(abi.encode(userOp));
+        seenHash = userOpHash;
+        return 0;
+    }
+}
