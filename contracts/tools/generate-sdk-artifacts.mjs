@@ -22,6 +22,7 @@ const CONTRACTS = [
   ['ISessionKeyPermissionUpdates.sol', 'ISessionKeyPermissionUpdates', false],
   ['DevToken.sol', 'DevToken', true],
   ['TimestampValidator.sol', 'TimestampValidator', true],
+  ['DevPaymaster.sol', 'DevPaymaster', true],
 ];
 
 // ISessionKeyPermissionUpdates -> sessionKeyPermissionUpdatesAbi

@@ -44,11 +44,6 @@ contract SessionKeyModule is ISessionKeyModule {
     address private constant ENTRYPOINT_V08 = 0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108;
     address private constant ENTRYPOINT_V09 = 0x433709009B8330FDa32311DF1C2AFA402eD8D009;
 
-    /// @notice The module is already installed on the account (ERC-7579).
-    error ModuleAlreadyInitialized(address account);
-    /// @notice The account has used every generation or session id the module can store (2^32 - 1).
-    error CounterExhausted();
-
     // ================================================================== ERC-7579 module
 
     /**
@@ -83,8 +78,7 @@ contract SessionKeyModule is ISessionKeyModule {
         return moduleTypeId == MODULE_TYPE_VALIDATOR;
     }
 
-    /// @notice Whether `account` has installed the module.
-    /// @param account The account.
+    /// @inheritdoc ISessionKeyModule
     function isInitialized(address account) external view returns (bool) {
         return SessionKeyStorage.layout().accountState[account].installed();
     }
@@ -611,9 +605,10 @@ contract SessionKeyModule is ISessionKeyModule {
         status.refreshInterval = uint48(interval);
         uint256 start;
         if (interval != 0) {
-            start = TimeRange.periodStart(block.timestamp, anchor, interval);
+            uint256 end;
+            (start, end) = TimeRange.period(block.timestamp, anchor, interval);
             status.periodStart = uint48(start);
-            status.nextRefresh = uint48(start + interval);
+            status.nextRefresh = uint48(end + 1);
         }
         status.used = SpendBudget.usedIn(budget, start);
         status.remaining = status.used >= status.limit ? 0 : status.limit - status.used;

@@ -59,6 +59,10 @@ interface ISessionKeyModule is IERC7579Validator {
 
     /// @notice The account has not installed the module.
     error NotInstalled(address account);
+    /// @notice The module is already installed on the account (ERC-7579).
+    error ModuleAlreadyInitialized(address account);
+    /// @notice The account has used every generation or session id the module can store (2^32 - 1).
+    error CounterExhausted();
     /// @notice The key already exists on the account.
     error SessionKeyAlreadyExists(address sessionKey);
     /// @notice The key does not exist on the account.
@@ -143,6 +147,9 @@ interface ISessionKeyModule is IERC7579Validator {
     function revokeAllSessionKeys() external;
 
     // ------------------------------------------------------------------ reads
+
+    /// @notice Whether `account` has installed the module (ERC-7579).
+    function isInitialized(address account) external view returns (bool);
 
     /// @notice The session keys of `account`.
     function sessionKeysOf(address account) external view returns (address[] memory);

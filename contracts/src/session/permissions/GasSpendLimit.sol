@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
 import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
 import {SpendBudget} from "../libraries/SpendBudget.sol";
@@ -20,8 +21,10 @@ library GasSpendLimit {
     function maxCost(PackedUserOperation calldata userOp) internal pure returns (uint256) {
         if (userOp.paymasterAndData.length != 0) return 0;
         uint256 limits = uint256(userOp.accountGasLimits);
-        // Checked arithmetic: absurd limits overflow and invalidate the op.
-        return ((limits >> 128) + uint128(limits) + userOp.preVerificationGas) * uint128(uint256(userOp.gasFees));
+        // Saturating: absurd gas fields then exceed any limit and fail with GasSpendLimitExceeded, not a panic.
+        (bool added, uint256 gas) = Math.tryAdd((limits >> 128) + uint128(limits), userOp.preVerificationGas);
+        (bool multiplied, uint256 cost) = Math.tryMul(gas, uint128(uint256(userOp.gasFees)));
+        return added && multiplied ? cost : type(uint256).max;
     }
 
     /// @notice Charges `cost` in the period starting at `start` (0: lifetime limit).

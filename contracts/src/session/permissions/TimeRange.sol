@@ -32,27 +32,38 @@ library TimeRange {
         pure
         returns (uint256 narrowed, uint256 start)
     {
-        start = periodStart(statedTime, anchor, interval);
-        uint256 end = start + interval - 1;
+        uint256 end;
+        (start, end) = period(statedTime, anchor, interval);
         uint256 from = window >> 128;
         uint256 until = uint128(window);
         narrowed = ((from > start ? from : start) << 128) | (until < end ? until : end);
     }
 
-    /// @notice Start of the period containing `time`, for periods `[anchor + k × interval, anchor + (k+1) × interval)`.
-    function periodStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256) {
-        // Checked: a stated time before the first period of the epoch underflows and invalidates the op.
-        return time - ((time + interval - (anchor % interval)) % interval);
+    /**
+     * @notice The period containing `time`, inclusive. Periods are `[anchor + k × interval, anchor + (k+1) × interval)`
+     * for every whole k; the stretch before the first of them after the epoch, [0, anchor % interval), counts as one.
+     */
+    function period(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start, uint256 end) {
+        uint256 offset = anchor % interval;
+        if (time < offset) return (0, offset - 1);
+        start = time - ((time - offset) % interval);
+        end = start + interval - 1;
+    }
+
+    /// @notice Start of the period containing `time` (see {period}).
+    function periodStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start) {
+        (start,) = period(time, anchor, interval);
     }
 
     /// @notice ERC-4337 validation data for the window: the EntryPoint runs the op iff validAfter < now <= validUntil.
     function toValidationData(bool sigFailed, uint256 window) internal pure returns (uint256) {
         uint256 from = window >> 128;
         uint256 until = uint128(window);
+        // An empty window, or one ending at time 0, must not reach the EntryPoint as validUntil = 0, which means "no
+        // expiry": give it the window (1, 1], which no block can be in.
+        if (until < from || until == 0) return (sigFailed ? 1 : 0) | (uint256(1) << 160) | (uint256(1) << 208);
         uint256 validAfter = from == 0 ? 0 : from - 1;
         uint256 validUntil = until == OPEN_END ? 0 : until;
-        // An empty window (until < from) would read as unbounded if validUntil were 0: keep it empty.
-        if (until < from && validUntil == 0) validUntil = 1;
         return (sigFailed ? 1 : 0) | (validUntil << 160) | (validAfter << 208);
     }
 }

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
+import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {
+    ISessionKeyPermissionUpdates as Updates,
+    AccessListType
+} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
+import {TimeRange} from "../../../src/session/permissions/TimeRange.sol";
+import {SessionFuzzBase, Reference} from "./SessionFuzzHelpers.sol";
+
+/// @dev Fuzz tests of refreshing limits: the period arithmetic against a reference, charges at the exact first and
+/// last second of a period, accumulation within a period, reset in the next one, and the conservative rule for
+/// "earlier" periods after the interval or anchor changed.
+contract PeriodBoundaryFuzzTest is SessionFuzzBase {
+    uint256 internal constant MAX_TS = (1 << 40) - 1;
+
+    function setUp() public override {
+        super.setUp();
+        _addKey(sessionKey, _openPermissions());
+    }
+
+    /// @dev External so that a revert of the library would show as such.
+    function periodOf(uint256 time, uint256 anchor, uint256 interval) external pure returns (uint256, uint256) {
+        return TimeRange.period(time, anchor, interval);
+    }
+
+    function _interval(uint256 seed, uint256 raw) internal pure returns (uint256) {
+        // Mostly realistic intervals, sometimes anything the module stores.
+        if (seed % 3 == 0) return bound(raw, 1, type(uint32).max);
+        if (seed % 3 == 1) return bound(raw, 1, 120);
+        return bound(raw, 1, 60 days);
+    }
+
+    function _setLimit(uint256 limit, uint256 interval, uint256 anchor) internal {
+        bytes[] memory updates = new bytes[](2);
+        updates[0] = abi.encodeCall(Updates.setRefreshAnchor, (uint48(anchor)));
+        updates[1] = _erc20Limit(address(token), limit, interval);
+        _update(sessionKey, updates);
+    }
+
+    function _send(uint256 amount, uint256 statedTime) internal returns (bool) {
+        return _trySend(_signedOp(_transferCall(recipient, amount), statedTime));
+    }
+
+    function _assertStatus(uint256 limit, uint256 used, uint256 start, uint256 interval, string memory when)
+        internal
+        view
+    {
+        ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+        assertTrue(s.hasLimit, string.concat(when, ": hasLimit"));
+        assertEq(s.limit, limit, string.concat(when, ": limit"));
+        assertEq(s.used, used, string.concat(when, ": used"));
+        assertEq(s.remaining, limit - used, string.concat(when, ": remaining"));
+        assertEq(s.refreshInterval, interval, string.concat(when, ": interval"));
+        assertEq(s.periodStart, start, string.concat(when, ": periodStart"));
+        assertEq(s.nextRefresh, start + interval, string.concat(when, ": nextRefresh"));
+    }
+
+    // ------------------------------------------------------------------ arithmetic
+
+    function testFuzz_periodStart_matchesReference(uint256 time, uint256 anchor, uint256 interval, uint8 seed)
+        public
+        view
+    {
+        time = bound(time, 0, type(uint48).max);
+        anchor = bound(anchor, 0, MAX_TS);
+        interval = _interval(seed, interval);
+        if (seed % 4 == 0) time = anchor; // a period start
+        if (seed % 4 == 1 && anchor >= 1) time = anchor - 1; // last second of the period before the anchor
+        if (seed % 4 == 2) time = bound(time, 0, anchor % interval); // the stretch before the first period
+        (uint256 expectedStart, uint256 expectedEnd) = Reference.period(time, anchor, interval);
+        (uint256 start, uint256 end) = this.periodOf(time, anchor, interval);
+        assertEq(start, expectedStart, "period start");
+        assertEq(end, expectedEnd, "period end");
+        assertEq(TimeRange.periodStart(time, anchor, interval), start, "periodStart");
+        assertLe(start, time, "start <= time");
+        assertGe(end, time, "time <= end");
+        // The end is always one second before a period start: anchor + k*interval - 1.
+        assertEq((end + 1 + interval * (1 + anchor / interval) - anchor) % interval, 0, "end + 1 is a period start");
+        if (start != 0) {
+            assertEq(end - start + 1, interval, "a whole period");
+            assertEq((start + interval * (1 + anchor / interval) - anchor) % interval, 0, "start is a period start");
+        } else {
+            assertLe(end - start + 1, interval, "the first stretch is at most one period");
+        }
+    }
+
+    // ------------------------------------------------------------------ charges at boundaries, through the EntryPoint
+
+    function testFuzz_periodBoundaries_accumulateWithinAndResetAfter(
+        uint256 anchor,
+        uint256 interval,
+        uint256 now_,
+        uint256 limit,
+        uint256 a,
+        uint256 b,
+        uint256 over,
+        uint8 seed
+    ) public {
+        interval = _interval(seed, interval);
+        anchor = bound(anchor, 0, MAX_TS);
+        now_ = bound(now_, 1 << 33, MAX_TS - (1 << 33));
+        limit = bound(limit, 2, 1e30);
+        token.mint(address(account), 2 * limit);
+        a = bound(a, 1, limit - 1);
+        b = bound(b, 0, limit - a);
+        (uint256 start, uint256 end) = Reference.period(now_, anchor, interval);
+        _setLimit(limit, interval, anchor);
+
+        // First second of the period.
+        vm.warp(start);
+        _assertStatus(limit, 0, start, interval, "fresh");
+        assertTrue(_send(a, start), "spend at period start");
+        _assertStatus(limit, a, start, interval, "after first spend");
+
+        // Last second of the same period: accumulates.
+        vm.warp(end);
+        assertTrue(_send(b, end), "spend at period end");
+        _assertStatus(limit, a + b, start, interval, "after second spend");
+        assertEq(token.balanceOf(recipient), a + b, "moved");
+
+        // One more unit than remains: refused with the exact numbers, nothing moves.
+        uint256 attempted = limit - a - b + 1 + bound(over, 0, 1e30);
+        _expectValidateRevert(
+            _signedOp(_transferCall(recipient, attempted), end),
+            abi.encodeWithSelector(
+                ISessionKeyModule.Erc20SpendLimitExceeded.selector, address(token), limit, a + b, attempted
+            )
+        );
+        assertFalse(_send(attempted, end), "over the limit");
+        _assertStatus(limit, a + b, start, interval, "after refused spend");
+
+        // Next period's first second: the previous period's op can no longer run, a fresh budget can be spent in full.
+        vm.warp(end + 1);
+        _assertStatus(limit, 0, end + 1, interval, "next period");
+        assertFalse(_send(1, end), "stated time in the previous period");
+        assertTrue(_send(limit, end + 1), "full budget in the next period");
+        _assertStatus(limit, limit, end + 1, interval, "next period spent");
+        assertEq(token.balanceOf(recipient), a + b + limit, "moved in total");
+    }
+
+    /// An op stating a time in another period than now never runs, and charges nothing.
+    function testFuzz_statedTimeInAnotherPeriodNeverRuns(
+        uint256 anchor,
+        uint256 interval,
+        uint256 now_,
+        int256 k,
+        uint256 offset,
+        uint8 seed
+    ) public {
+        interval = _interval(seed, interval);
+        anchor = bound(anchor, 0, MAX_TS);
+        now_ = bound(now_, 1 << 36, MAX_TS - (1 << 36));
+        k = bound(k, -3, 3);
+        vm.assume(k != 0);
+        uint256 start = Reference.periodStart(now_, anchor, interval);
+        uint256 stated = uint256(int256(start) + k * int256(interval)) + bound(offset, 0, interval - 1);
+        _setLimit(100, interval, anchor);
+        vm.warp(now_);
+        assertFalse(_send(1, stated), "ran in another period");
+        _assertStatus(100, 0, start, interval, "nothing charged");
+        assertEq(token.balanceOf(recipient), 0, "nothing moved");
+    }
+
+    /// A lifetime limit (interval 0) never refreshes, however far the clock moves.
+    function testFuzz_lifetimeLimitNeverRefreshes(uint256 limit, uint256 a, uint256 jump, uint48 statedTime) public {
+        limit = bound(limit, 1, 1e30);
+        a = bound(a, 1, limit);
+        token.mint(address(account), limit);
+        _setLimit(limit, 0, 0);
+        assertTrue(_trySend(_signedOp(_transferCall(recipient, a), statedTime)), "lifetime spend, any stated time");
+        vm.warp(block.timestamp + bound(jump, 1, 100 * 365 days));
+        ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+        assertEq(s.used, a, "used");
+        assertEq(s.remaining, limit - a, "remaining");
+        assertEq(s.periodStart, 0, "periodStart");
+        assertEq(s.nextRefresh, 0, "nextRefresh");
+        if (a < limit) {
+            _expectValidateRevert(
+                _signedOp(_transferCall(recipient, limit - a + 1), block.timestamp),
+                abi.encodeWithSelector(
+                    ISessionKeyModule.Erc20SpendLimitExceeded.selector, address(token), limit, a, limit - a + 1
+                )
+            );
+        }
+    }
+
+    /// After the owner changes the interval or the anchor, a charge in a period that starts before the stored one keeps
+    /// the stored spend (conservative); one in a later period starts from zero.
+    function testFuzz_intervalOrAnchorChange_keepsOrResetsSpend(
+        uint256 anchor1,
+        uint256 interval1,
+        uint256 anchor2,
+        uint256 interval2,
+        uint256 now_,
+        uint256 a,
+        uint8 seed
+    ) public {
+        uint256 limit = 1000;
+        interval1 = _interval(seed, interval1);
+        interval2 = _interval(seed / 3, interval2);
+        anchor1 = bound(anchor1, 0, MAX_TS);
+        anchor2 = seed % 2 == 0 ? anchor1 : bound(anchor2, 0, MAX_TS);
+        now_ = bound(now_, 1 << 33, MAX_TS - (1 << 33));
+        a = bound(a, 1, limit);
+        vm.warp(now_);
+        _setLimit(limit, interval1, anchor1);
+        assertTrue(_send(a, now_), "first spend");
+        uint256 stored = Reference.periodStart(now_, anchor1, interval1);
+
+        _setLimit(limit, interval2, anchor2);
+        uint256 start2 = Reference.periodStart(now_, anchor2, interval2);
+        uint256 expectedUsed = start2 > stored ? 0 : a;
+        _assertStatus(limit, expectedUsed, start2, interval2, "after the change");
+
+        _expectValidateRevert(
+            _signedOp(_transferCall(recipient, limit - expectedUsed + 1), now_),
+            abi.encodeWithSelector(
+                ISessionKeyModule.Erc20SpendLimitExceeded.selector,
+                address(token),
+                limit,
+                expectedUsed,
+                limit - expectedUsed + 1
+            )
+        );
+        if (expectedUsed < limit) {
+            assertTrue(_send(limit - expectedUsed, now_), "the rest of the budget");
+            _assertStatus(limit, limit, start2, interval2, "spent");
+        }
+    }
+}
+
+/// @dev The stretch before the first period after the epoch, [0, anchor % interval), counts as one period (it was a
+/// checked-arithmetic panic before: views reverted and no op could spend until `anchor % interval`). Reachable with
+/// intervals longer than the time since the epoch, which the module accepts (up to 2^32 - 1 s).
+contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
+    uint256 internal constant INTERVAL = type(uint32).max; // ~136 years
+
+    function _setUp(uint256 interval, uint256 anchor, uint256 limit) internal {
+        bytes[] memory updates = new bytes[](5);
+        updates[0] = _listType(AccessListType.ALLOW_ALL);
+        updates[1] = _noGasLimit();
+        updates[2] = _nativeLimit(1 ether, interval);
+        updates[3] = _erc20Limit(address(token), limit, interval);
+        updates[4] = abi.encodeCall(Updates.setRefreshAnchor, (uint48(anchor)));
+        _addKey(sessionKey, updates);
+    }
+
+    function test_longInterval_viewsWorkBeforeTheAnchor() public {
+        uint256 anchor = block.timestamp + 30 days; // "from next month"
+        _setUp(INTERVAL, anchor, 100e6);
+        ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+        assertEq(s.used, 0, "used");
+        assertEq(s.periodStart, 0, "periodStart");
+        assertEq(s.nextRefresh, anchor, "nextRefresh");
+        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+        assertEq(info.nativeTokenSpend.nextRefresh, anchor, "native nextRefresh");
+    }
+
+    function test_longInterval_opsSpendBeforeTheAnchor() public {
+        uint256 anchor = block.timestamp + 30 days;
+        _setUp(INTERVAL, anchor, 100e6);
+        uint256 validationData = _validateOp(_signedOp(_transferCall(recipient, 1e6), block.timestamp));
+        assertTrue(Reference.executesAt(validationData, block.timestamp), "op valid now");
+        assertEq(_validUntil(validationData), anchor - 1, "window ends before the anchor");
+        assertEq(_validAfter(validationData), 0, "window starts at the epoch");
+    }
+
+    /// In the first stretch the budget is charged, and it refreshes exactly at `anchor % interval`.
+    function testFuzz_firstStretch_chargesThenRefreshesAtTheFirstPeriod(
+        uint256 anchor,
+        uint256 interval,
+        uint256 now_,
+        uint256 limit
+    ) public {
+        interval = bound(interval, 3, type(uint32).max);
+        anchor = bound(anchor, 0, (1 << 40) - 1);
+        uint256 offset = anchor % interval;
+        vm.assume(offset >= 2); // a period [0, 0] is the known bug (KnownBugs.t.sol)
+        now_ = bound(now_, 1, offset - 1);
+        limit = bound(limit, 1, 1e30);
+        token.mint(address(account), 2 * limit);
+        vm.warp(now_);
+        _setUp(interval, anchor, limit);
+
+        assertTrue(_trySend(_signedOp(_transferCall(recipient, limit), now_)), "spend in the first stretch");
+        ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+        assertEq(s.used, limit, "used");
+        assertEq(s.periodStart, 0, "periodStart");
+        assertEq(s.nextRefresh, offset, "nextRefresh");
+        assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), now_)), "over the limit");
+
+        vm.warp(offset - 1);
+        assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), offset - 1)), "still the first stretch");
+        vm.warp(offset);
+        assertEq(_erc20Status(sessionKey, address(token)).used, 0, "refreshed");
+        assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), offset - 1)), "the first stretch is over");
+        assertTrue(_trySend(_signedOp(_transferCall(recipient, limit), offset)), "the first whole period");
+        assertEq(token.balanceOf(recipient), 2 * limit, "moved");
+    }
+}

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
+import {SessionKeyTestBase} from "../../utils/SessionKeyTestBase.sol";
+import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {
+    ISessionKeyPermissionUpdates as Updates,
+    AccessListType
+} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
+
+/// @dev The module's ERC-7579 `isInitialized`, which no interface declares (tests use the module through its interface
+/// only, so its source is compiled once, via-IR, by the module's own build).
+interface IModuleInitialized {
+    function isInitialized(address account) external view returns (bool);
+}
+
+/// @dev A call target that records every call it receives (selector, value, caller).
+contract CallRecorder {
+    struct Call {
+        address caller;
+        bytes4 selector;
+        uint256 value;
+        uint256 arg;
+    }
+
+    Call[] internal _calls;
+    mapping(bytes4 selector => uint256) public callsTo;
+
+    function f1(uint256 arg) external payable {
+        _record(arg);
+    }
+
+    function f2(uint256 arg) external payable {
+        _record(arg);
+    }
+
+    function f3(uint256 arg) external payable {
+        _record(arg);
+    }
+
+    fallback() external payable {
+        _record(0);
+    }
+
+    receive() external payable {
+        _record(0);
+    }
+
+    function _record(uint256 arg) private {
+        bytes4 selector = msg.data.length >= 4 ? bytes4(msg.data[:4]) : bytes4(0);
+        _calls.push(Call(msg.sender, selector, msg.value, arg));
+        ++callsTo[selector];
+    }
+
+    function callCount() external view returns (uint256) {
+        return _calls.length;
+    }
+
+    function callAt(uint256 i) external view returns (Call memory) {
+        return _calls[i];
+    }
+}
+
+/// @dev Reference implementations, written the obvious way, that the fuzz tests compare the module against.
+library Reference {
+    uint256 internal constant MAX_TIMESTAMP = (1 << 40) - 1;
+    uint256 internal constant MAX_LIMIT = (1 << 104) - 1;
+    uint256 internal constant MAX_INTERVAL = (1 << 32) - 1;
+
+    /// @notice The period containing `time`, inclusive, for periods [anchor + k·interval, anchor + (k+1)·interval), k
+    /// any whole number; a period that would start before the epoch starts at 0 (TimeRange.period's NatSpec).
+    function period(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start, uint256 end) {
+        int256 t = int256(time);
+        int256 a = int256(anchor);
+        int256 i = int256(interval);
+        int256 k = (t - a) / i;
+        if ((t - a) % i != 0 && t < a) k -= 1; // floor division
+        int256 s = a + k * i;
+        end = uint256(s + i - 1);
+        start = s < 0 ? 0 : uint256(s);
+    }
+
+    function periodStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start) {
+        (start,) = period(time, anchor, interval);
+    }
+
+    /// @notice ERC-4337 validation data for sigFailed = false and an inclusive window [from, until] (until = type(uint48).max
+    /// for open), as the EntryPoint reads it: executes iff validAfter < now <= validUntil, validUntil 0 = open.
+    function executesAt(uint256 validationData, uint256 time) internal pure returns (bool) {
+        uint256 validUntil = uint48(validationData >> 160);
+        uint256 validAfter = uint48(validationData >> 208);
+        if (validUntil == 0) validUntil = type(uint48).max;
+        return validAfter < time && time <= validUntil;
+    }
+}
+
+/// @dev Shared set-up for the session fuzz tests: a recorder target and a few helpers on top of SessionKeyTestBase.
+abstract contract SessionFuzzBase is SessionKeyTestBase {
+    CallRecorder internal target;
+
+    bytes4 internal constant F1 = CallRecorder.f1.selector;
+    bytes4 internal constant F2 = CallRecorder.f2.selector;
+    bytes4 internal constant F3 = CallRecorder.f3.selector;
+
+    function setUp() public virtual override {
+        super.setUp();
+        target = new CallRecorder();
+        vm.label(address(target), "target");
+        vm.label(address(module), "module");
+        vm.label(address(account), "account");
+        vm.label(address(token), "token");
+    }
+
+    function _callF1(uint256 arg) internal view returns (bytes memory) {
+        return _executeSingle(address(target), 0, abi.encodeCall(CallRecorder.f1, (arg)));
+    }
+
+    /// @dev Allow-all, no native or gas limit: the key may call anything; only its time range restricts it.
+    function _openPermissions() internal pure returns (bytes[] memory updates) {
+        updates = new bytes[](3);
+        updates[0] = abi.encodeCall(Updates.setAccessListType, (AccessListType.ALLOW_ALL));
+        updates[1] = abi.encodeCall(Updates.removeNativeTokenSpendLimit, ());
+        updates[2] = abi.encodeCall(Updates.removeGasSpendLimit, ());
+    }
+
+    function _with(bytes[] memory updates, bytes memory extra) internal pure returns (bytes[] memory out) {
+        out = new bytes[](updates.length + 1);
+        for (uint256 i; i < updates.length; ++i) {
+            out[i] = updates[i];
+        }
+        out[updates.length] = extra;
+    }
+
+    function _signedOp(bytes memory callData, uint256 statedTime)
+        internal
+        view
+        returns (PackedUserOperation memory op)
+    {
+        op = _sessionOp(callData);
+        op.signature = _signSession(op, sessionKeyPk, statedTime);
+    }
+
+    /// @dev Sends one op through the EntryPoint; returns whether handleOps accepted it (validation passed).
+    function _trySend(PackedUserOperation memory op) internal returns (bool) {
+        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
+        ops[0] = op;
+        try entryPoint.handleOps(ops, beneficiary) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /// @dev Validation as the account runs it. The hash is computed before the prank, so the prank is surely the
+    /// account's call to the module.
+    function _validateOp(PackedUserOperation memory op) internal returns (uint256) {
+        bytes32 hash = entryPoint.getUserOpHash(op);
+        vm.prank(address(account));
+        return module.validateUserOp(op, hash);
+    }
+
+    /// @dev Expects the module's validation of `op` to revert with exactly `err`.
+    function _expectValidateRevert(PackedUserOperation memory op, bytes memory err) internal {
+        bytes32 hash = entryPoint.getUserOpHash(op);
+        vm.prank(address(account));
+        vm.expectRevert(err);
+        module.validateUserOp(op, hash);
+    }
+
+    function _validAfter(uint256 validationData) internal pure returns (uint256) {
+        return uint48(validationData >> 208);
+    }
+
+    function _validUntil(uint256 validationData) internal pure returns (uint256) {
+        return uint48(validationData >> 160);
+    }
+
+    /// @dev Validation data the module should return for an inclusive window [from, until], until 0 = open.
+    function _expectedValidationData(uint256 from, uint256 until) internal pure returns (uint256) {
+        return (until << 160) | ((from == 0 ? 0 : from - 1) << 208);
+    }
+
+    function _erc20Status(address key, address erc20)
+        internal
+        view
+        returns (ISessionKeyModule.SpendLimitStatus memory)
+    {
+        return module.getErc20SpendLimit(address(account), key, erc20);
+    }
+}

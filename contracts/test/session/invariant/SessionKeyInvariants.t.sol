@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.28;
+
+import {StdInvariant} from "forge-std/StdInvariant.sol";
+import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {SessionKeyTestBase} from "../../utils/SessionKeyTestBase.sol";
+import {SessionHandler} from "./SessionHandler.sol";
+import {IModuleInitialized} from "../fuzz/SessionFuzzHelpers.sol";
+
+/**
+ * @dev Invariants of the session key module over random sequences of session ops (through EntryPoint v0.8), owner
+ * updates, rotations, removals, re-adds, revoke-all, uninstall/reinstall and time jumps. See {SessionHandler}.
+ */
+/// forge-config: default.invariant.runs = 64
+/// forge-config: default.invariant.depth = 100
+contract SessionKeyInvariantTest is SessionKeyTestBase {
+    SessionHandler internal handler;
+
+    function setUp() public override {
+        super.setUp();
+        handler = new SessionHandler(entryPoint, beneficiary, module, account, token);
+        vm.deal(address(account), 100_000 ether);
+        token.mint(address(account), 1e30);
+        // Start with two keys: one that can act, one random.
+        handler.addOpenKey(0);
+        handler.addKey(1, 2);
+
+        // Duplicates weight the choice: mostly session ops, regular owner changes and time jumps, rare revoke-all and
+        // uninstall (each wipes every key; addKey reinstalls the module when it is uninstalled).
+        bytes4[12] memory actions = [
+            SessionHandler.opSingle.selector,
+            SessionHandler.opTransfer.selector,
+            SessionHandler.opNative.selector,
+            SessionHandler.opBatch.selector,
+            SessionHandler.opBundle.selector,
+            SessionHandler.addKey.selector,
+            SessionHandler.updateKey.selector,
+            SessionHandler.removeKey.selector,
+            SessionHandler.rotateKey.selector,
+            SessionHandler.warp.selector,
+            SessionHandler.revokeAll.selector,
+            SessionHandler.toggleInstall.selector
+        ];
+        uint8[12] memory weights = [6, 6, 6, 6, 6, 8, 5, 2, 3, 6, 1, 1];
+        bytes4[] memory selectors = new bytes4[](56);
+        uint256 n;
+        for (uint256 i; i < actions.length; ++i) {
+            for (uint256 w; w < weights[i]; ++w) {
+                selectors[n++] = actions[i];
+            }
+        }
+        targetContract(address(handler));
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    // ------------------------------------------------------------------ the invariants of the issue
+
+    /// The spend moved in any period (per key session, budget and limit configuration) never exceeds the limit.
+    function invariant_spendPerPeriodNeverExceedsLimit() public view {
+        assertEq(handler.ghost_spendOverLimit(), 0, handler.ghost_lastFailure());
+        uint256 n = handler.spendRecords();
+        for (uint256 i; i < n; ++i) {
+            (uint256 moved, uint256 limit) = handler.spendRecord(i);
+            assertLe(moved, limit, "spend in a period over its limit");
+        }
+    }
+
+    /// No call outside the key's access list ever executed (the recorders got exactly the calls the model allowed).
+    function invariant_noCallOutsideAccessListExecuted() public view {
+        assertEq(handler.ghost_disallowedCallExecuted(), 0, handler.ghost_lastFailure());
+        assertEq(
+            handler.recA().callCount() + handler.recB().callCount(),
+            handler.ghost_expectedRecorderCalls(),
+            "recorder calls"
+        );
+    }
+
+    /// No op of an expired, not yet valid, removed, rotated-away, revoked or uninstalled key ever validated.
+    function invariant_inactiveKeysNeverValidate() public view {
+        assertEq(handler.ghost_invalidKeyValidated(), 0, handler.ghost_lastFailure());
+        for (uint256 status = 1; status < 8; ++status) {
+            assertEq(handler.validatedByStatus(status), 0, "an inactive key validated");
+        }
+    }
+
+    /// Every bundle validated iff the model of the permissions says so, and executed what the model says.
+    function invariant_validationMatchesModel() public view {
+        assertEq(handler.ghost_predictionMismatch(), 0, handler.ghost_lastFailure());
+        assertEq(handler.ghost_executionMismatch(), 0, handler.ghost_lastFailure());
+        assertEq(handler.ghost_managementMismatch(), 0, handler.ghost_lastFailure());
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// sessionKeysOf and isSessionKeyOf match the model's set of active keys.
+    function invariant_keySetMatchesModel() public view {
+        address[] memory expected = handler.activeKeys();
+        address[] memory actual = module.sessionKeysOf(address(account));
+        assertEq(actual.length, expected.length, "number of keys");
+        for (uint256 i; i < actual.length; ++i) {
+            bool found;
+            for (uint256 j; j < expected.length; ++j) {
+                if (actual[i] == expected[j]) found = true;
+            }
+            assertTrue(found, "sessionKeysOf lists an inactive key");
+            for (uint256 j; j < i; ++j) {
+                assertTrue(actual[i] != actual[j], "sessionKeysOf lists a key twice");
+            }
+        }
+        for (uint256 k; k < handler.keyCount(); ++k) {
+            assertEq(module.isSessionKeyOf(address(account), handler.keys(k)), handler.isActive(k), "isSessionKeyOf");
+        }
+        assertEq(
+            IModuleInitialized(address(module)).isInitialized(address(account)), handler.installed(), "isInitialized"
+        );
+    }
+
+    /// getSessionKeyInfo, getErc20SpendLimit (used, remaining, period), getAccessListEntry and isSelectorOnAccessList
+    /// match the model for every active key.
+    function invariant_permissionViewsMatchModel() public view {
+        for (uint256 k; k < handler.keyCount(); ++k) {
+            if (!handler.isActive(k)) continue;
+            address key = handler.keys(k);
+            ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), key);
+            ISessionKeyModule.SessionKeyInfo memory want = handler.expectedInfo(k);
+            assertEq(info.tag, want.tag, "tag");
+            assertEq(info.validFrom, want.validFrom, "validFrom");
+            assertEq(info.validUntil, want.validUntil, "validUntil");
+            assertEq(uint256(info.accessListType), uint256(want.accessListType), "listType");
+            assertEq(info.refreshAnchor, want.refreshAnchor, "anchor");
+            assertEq(info.requiredPaymaster, address(0), "paymaster");
+            _assertStatus(info.nativeTokenSpend, want.nativeTokenSpend, "native");
+            _assertStatus(info.gasSpend, want.gasSpend, "gas");
+            _assertStatus(
+                module.getErc20SpendLimit(address(account), key, address(handler.token())),
+                handler.expectedStatus(k, 0),
+                "erc20"
+            );
+            _assertEntries(k, key);
+        }
+    }
+
+    function _assertEntries(uint256 k, address key) internal view {
+        for (uint256 t; t < 4; ++t) {
+            address target = handler.targetAddress(t);
+            (bool onList, bool checks, uint16 sels) = handler.expectedEntry(k, t);
+            (bool actualOnList, bool actualChecks) = module.getAccessListEntry(address(account), key, target);
+            assertEq(actualOnList, onList, "entry onList");
+            assertEq(actualChecks, checks, "entry checkSelectors");
+            for (uint256 i; i < 7; ++i) {
+                uint256 sel = handler.selectorFor(t, i);
+                assertEq(
+                    module.isSelectorOnAccessList(address(account), key, target, handler.selectorOf(sel)),
+                    (sels >> sel) & 1 == 1,
+                    "selector entry"
+                );
+            }
+        }
+    }
+
+    function _assertStatus(
+        ISessionKeyModule.SpendLimitStatus memory actual,
+        ISessionKeyModule.SpendLimitStatus memory expected,
+        string memory what
+    ) internal pure {
+        assertEq(actual.hasLimit, expected.hasLimit, string.concat(what, ".hasLimit"));
+        assertEq(actual.limit, expected.limit, string.concat(what, ".limit"));
+        assertEq(actual.used, expected.used, string.concat(what, ".used"));
+        assertEq(actual.remaining, expected.remaining, string.concat(what, ".remaining"));
+        assertEq(actual.refreshInterval, expected.refreshInterval, string.concat(what, ".refreshInterval"));
+        assertEq(actual.periodStart, expected.periodStart, string.concat(what, ".periodStart"));
+        assertEq(actual.nextRefresh, expected.nextRefresh, string.concat(what, ".nextRefresh"));
+    }
+
+    /// A fixed pseudo-random walk through the handler: the model must agree with the module all along, and the walk
+    /// must reach accepted bundles and refusals of every kind of inactive key (otherwise the invariants prove little).
+    function test_handlerWalk_reachesEveryKindOfOutcome() public {
+        for (uint256 i; i < 400; ++i) {
+            uint256 r = uint256(keccak256(abi.encode("walk", i)));
+            uint256 action = r % 16;
+            uint256 a = r >> 8;
+            uint256 b = uint256(keccak256(abi.encode(r)));
+            uint256 c = uint256(keccak256(abi.encode(b)));
+            if (action == 0) handler.opSingle(a, b, c);
+            else if (action == 1) handler.opTransfer(a, b, c);
+            else if (action == 2) handler.opNative(a, b, c);
+            else if (action == 3) handler.opBatch(a, b, c);
+            else if (action == 4) handler.opBundle(a, b, c);
+            else if (action == 5) handler.addKey(a, b);
+            else if (action == 6) handler.updateKey(a, b);
+            else if (action == 7) handler.removeKey(a);
+            else if (action == 8) handler.rotateKey(a, b);
+            else if (action == 9 && r % 3 == 0) handler.revokeAll();
+            else if (action == 10 && r % 3 == 0) handler.toggleInstall();
+            else if (action == 11) handler.warp(a);
+            else handler.opSingle(a, b, c);
+            invariant_validationMatchesModel();
+            invariant_spendPerPeriodNeverExceedsLimit();
+            invariant_noCallOutsideAccessListExecuted();
+            invariant_inactiveKeysNeverValidate();
+            invariant_keySetMatchesModel();
+            invariant_permissionViewsMatchModel();
+        }
+        handler.summary();
+        assertGt(handler.bundlesAccepted(), 20, "accepted bundles");
+        assertGt(handler.ghost_expectedRecorderCalls(), 0, "recorder calls");
+        assertGt(handler.periodChargesChecked(), 20, "period charges");
+        for (uint256 status = 1; status < 8; ++status) {
+            if (status == 1) continue; // every pool key gets added early
+            assertGt(handler.refusedByStatus(status), 0, string.concat("refused ops with status ", vm.toString(status)));
+        }
+    }
+
+    function afterInvariant() external view {
+        handler.summary();
+    }
+}
