@@ -26,11 +26,79 @@ export {
   type LeashAccountClient,
 } from './clients/createLeashAccountClient.js';
 
+// Session key actions (viem style: functions taking (client, parameters), plus a decorator for client.extend)
+export { sessionKeyActions, type SessionKeyActions } from './decorators/sessionKeyActions.js';
+export { isSessionKeyModuleInstalled, type IsSessionKeyModuleInstalledParameters } from './actions/isSessionKeyModuleInstalled.js';
+export { installSessionKeyModule, type InstallSessionKeyModuleParameters } from './actions/installSessionKeyModule.js';
+export { uninstallSessionKeyModule } from './actions/uninstallSessionKeyModule.js';
+export { addSessionKey, type AddSessionKeyParameters } from './actions/addSessionKey.js';
+export { removeSessionKey } from './actions/removeSessionKey.js';
+export { updateSessionKeyPermissions } from './actions/updateSessionKeyPermissions.js';
+export { rotateSessionKey } from './actions/rotateSessionKey.js';
+export { revokeAllSessionKeys } from './actions/revokeAllSessionKeys.js';
+export { getSessionKeys, type SessionKeySummary } from './actions/getSessionKeys.js';
+export {
+  getSessionKeyPermissions,
+  type GetSessionKeyPermissionsParameters,
+  type SessionKeyState,
+  type SpendLimitStatus,
+} from './actions/getSessionKeyPermissions.js';
+export {
+  executeWithSessionKey,
+  type ExecuteWithSessionKeyParameters,
+  type ExecuteWithSessionKeyReturnType,
+} from './actions/executeWithSessionKey.js';
+export {
+  checkSessionKeyCalls,
+  type CheckSessionKeyCallsParameters,
+  type CheckSessionKeyCallsReturnType,
+} from './actions/checkSessionKeyCalls.js';
+export { type UserOperationResult, UserOperationRevertedError } from './actions/internal/sendCalls.js';
+
+// Session ops: validator, signatures, periods, lanes
+export {
+  toSessionKeyValidator,
+  nowInSeconds,
+  type SessionKeySignerLike,
+  type SessionKeyValidator,
+  type ToSessionKeyValidatorParameters,
+} from './session/toSessionKeyValidator.js';
+export {
+  encodeSessionSignature,
+  encodeSessionStubSignature,
+  decodeSessionSignature,
+  type SessionSignature,
+} from './session/signature.js';
+export { periodOf } from './session/periods.js';
+export { planSessionOpTiming, windowMargins, type TimingPlan } from './session/planTiming.js';
+export { acquireNonceLane } from './session/lanes.js';
+
+// Typed errors of session ops
+export {
+  SessionKeyViolationError,
+  Erc20SpendLimitExceededError,
+  NativeTokenSpendLimitExceededError,
+  GasSpendLimitExceededError,
+  CallNotAllowedError,
+  Erc20FunctionNotAllowedError,
+  ForbiddenCallTargetError,
+  RequiredPaymasterMissingError,
+  UnsupportedExecutionError,
+  SessionKeyOutsideTimeRangeError,
+  SessionKeyNotAuthorizedError,
+  SessionKeyModuleError,
+  decodeSessionKeyModuleError,
+  toSessionKeyError,
+  type SessionKeyRule,
+  type CallNotAllowedReason,
+} from './errors/sessionKeyErrors.js';
+
 // Deployment
 export {
   getLeashAddresses,
   getLeashContracts,
   getDevTokenContract,
+  getDevPaymasterContract,
   getDeterministicAddress,
   getAccountFactoryInitCode,
   devTokenParameters,
@@ -52,6 +120,7 @@ export * from './constants.js';
 export { leashAccountAbi } from './generated/LeashAccount.js';
 export { leashAccountFactoryAbi } from './generated/LeashAccountFactory.js';
 export { devTokenAbi } from './generated/DevToken.js';
+export { devPaymasterAbi } from './generated/DevPaymaster.js';
 export { sessionKeyModuleAbi } from './generated/SessionKeyModule.js';
 export { sessionKeyPermissionUpdatesAbi } from './generated/ISessionKeyPermissionUpdates.js';
 export { LeashError, type LeashErrorParameters } from './errors/LeashError.js';

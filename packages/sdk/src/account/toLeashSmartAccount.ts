@@ -55,8 +55,11 @@ export type LeashChainClient = Client<Transport, Chain, JsonRpcAccount | LocalAc
 export type ToLeashSmartAccountParameters = {
   /** Client of the chain the account lives on. */
   client: LeashChainClient;
-  /** The account's ECDSA owner: a local account, or a JSON-RPC account (injected wallet) on `client`. */
-  owner: Account;
+  /**
+   * The account's ECDSA owner: a local account, or a JSON-RPC account (injected wallet) on `client`. Needed to deploy
+   * the account and to sign messages; a session key client may leave it out and give `address` instead.
+   */
+  owner?: Account | undefined;
   /** Salt, to give one owner several accounts. Default 0. */
   salt?: bigint | undefined;
   /** Use an existing account at this address instead of the owner's counterfactual one. */
@@ -65,12 +68,14 @@ export type ToLeashSmartAccountParameters = {
   addresses?: LeashAddresses | undefined;
   /** Who signs user operations; defaults to the owner. */
   validator?: LeashValidator | undefined;
+  /** Gas estimation to use instead of the bundler client's (viem's `userOperation.estimateGas` hook). */
+  estimateGas?: NonNullable<SmartAccountImplementation['userOperation']>['estimateGas'] | undefined;
 };
 
 export type LeashSmartAccountImplementation = SmartAccountImplementation<
   typeof entryPoint08Abi,
   '0.8',
-  { abi: typeof leashAccountAbi; owner: Account; addresses: LeashAddresses; validator: LeashValidator }
+  { abi: typeof leashAccountAbi; owner: Account | undefined; addresses: LeashAddresses; validator: LeashValidator }
 >;
 
 /** A viem SmartAccount for the Leash reference account. */
@@ -115,11 +120,20 @@ export function toOwnerValidator(parameters: { client: LeashChainClient; owner: 
  */
 export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParameters): Promise<LeashSmartAccount> {
   const { client, owner, salt = 0n, addresses = getLeashAddresses() } = parameters;
-  const validator = parameters.validator ?? toOwnerValidator({ client, owner });
-  const address = parameters.address ?? getLeashAccountAddress({ owner: owner.address, salt, addresses });
-  const factoryArgs = {
-    factory: addresses.accountFactory,
-    factoryData: encodeFunctionData({ abi: leashAccountFactoryAbi, functionName: 'createAccount', args: [owner.address, salt] }),
+  if (!owner && !parameters.address) throw new LeashError('A Leash account needs its owner or its address.');
+  if (!owner && !parameters.validator) throw new LeashError('Without the owner, give the validator that signs (e.g. a session key).');
+  const validator = parameters.validator ?? toOwnerValidator({ client, owner: owner! });
+  const address = parameters.address ?? getLeashAccountAddress({ owner: owner!.address, salt, addresses });
+  // Only the owner's account can be deployed: its address commits to the owner.
+  const factoryArgs = owner
+    ? {
+        factory: addresses.accountFactory,
+        factoryData: encodeFunctionData({ abi: leashAccountFactoryAbi, functionName: 'createAccount', args: [owner.address, salt] }),
+      }
+    : { factory: undefined, factoryData: undefined };
+  const requireOwner = (what: string) => {
+    if (!owner) throw new LeashError(`Only the account's owner can ${what}; this client has none (session keys never sign for the account).`);
+    return owner;
   };
   // ERC-7739 reads the verifier's EIP-712 domain; an undeployed account answers through its factory call.
   const deploymentArgs = async () => ((await getCode(client, { address })) ? {} : factoryArgs);
@@ -128,6 +142,7 @@ export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParamet
     client,
     entryPoint: { abi: entryPoint08Abi, address: entryPointAddress, version: '0.8' },
     extend: { abi: leashAccountAbi, owner, addresses, validator },
+    ...(parameters.estimateGas ? { userOperation: { estimateGas: parameters.estimateGas } } : {}),
     async getAddress() {
       return address;
     },
@@ -151,12 +166,13 @@ export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParamet
       return validator.getStubSignature(userOperation ?? {});
     },
     async signMessage({ message }) {
-      return signMessage7739(client, { account: owner, message, verifier: address, ...(await deploymentArgs()) });
+      const account = requireOwner('sign messages');
+      return signMessage7739(client, { account, message, verifier: address, ...(await deploymentArgs()) });
     },
     async signTypedData(typedData) {
       const { domain, types, primaryType, message } = typedData as TypedDataDefinition;
       return signTypedData7739(client, {
-        account: owner,
+        account: requireOwner('sign typed data'),
         domain,
         types,
         primaryType,

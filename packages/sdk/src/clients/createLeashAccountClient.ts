@@ -6,8 +6,17 @@ import {
   type Transport,
   createPublicClient,
 } from 'viem';
-import { type BundlerClient, createBundlerClient } from 'viem/account-abstraction';
+import {
+  type BundlerClient,
+  createBundlerClient,
+  entryPoint08Abi,
+  estimateUserOperationGas,
+} from 'viem/account-abstraction';
+import { readContract } from 'viem/actions';
+import { entryPointAddress } from '../constants.js';
 import type { LeashAddresses } from '../deploy/addresses.js';
+import { LeashError } from '../errors/LeashError.js';
+import { type SessionKeySignerLike, toSessionKeyValidator } from '../session/toSessionKeyValidator.js';
 import {
   type LeashSmartAccount,
   type LeashValidator,
@@ -23,14 +32,16 @@ export type CreateLeashAccountClientParameters = {
   /** Transport to an ERC-4337 bundler serving EntryPoint v0.8. */
   bundlerTransport: Transport;
   /** The account's ECDSA owner: a local account or an injected wallet's JSON-RPC account. */
-  owner: Account;
-  /** An existing account's address; defaults to the owner's counterfactual account. */
+  owner?: Account | undefined;
+  /** A session key: the client's ops are then signed by it and checked by the session key module. */
+  signer?: SessionKeySignerLike | undefined;
+  /** An existing account's address; defaults to the owner's counterfactual account. Required with `signer` alone. */
   accountAddress?: Address | undefined;
   /** Salt of the counterfactual account. Default 0. */
   salt?: bigint | undefined;
   /** Where the Leash contracts are; the canonical addresses by default. */
   addresses?: LeashAddresses | undefined;
-  /** Who signs user operations; the owner by default. */
+  /** Who signs user operations: the session key if `signer` is given, else the owner. */
   validator?: LeashValidator | undefined;
   /** How often to poll for receipts, in ms. Default 500 (a bundler client's default is 4 s). */
   pollingInterval?: number | undefined;
@@ -42,6 +53,9 @@ export type LeashAccountClient = BundlerClient<Transport, Chain, LeashSmartAccou
 /**
  * Creates a bundler client for a Leash account: `sendUserOperation`, `waitForUserOperationReceipt` and every other
  * viem bundler action work on it, against any bundler URL.
+ *
+ * With `signer` (a session key) and `accountAddress`, the client's ops are signed by the session key and checked
+ * against its permissions by the session key module.
  *
  * @example
  * ```ts
@@ -58,15 +72,29 @@ export type LeashAccountClient = BundlerClient<Transport, Chain, LeashSmartAccou
 export async function createLeashAccountClient(
   parameters: CreateLeashAccountClientParameters,
 ): Promise<LeashAccountClient> {
-  const { chain, transport, bundlerTransport, owner, pollingInterval = 500 } = parameters;
+  const { chain, transport, bundlerTransport, owner, signer, pollingInterval = 500 } = parameters;
+  if (!owner && !signer) throw new LeashError('createLeashAccountClient needs an owner or a session key signer.');
+  if (!owner && !parameters.accountAddress)
+    throw new LeashError('A session key client needs the account address (accountAddress).', {
+      details: 'The account address commits to its owner, which a session key client does not know.',
+    });
   const publicClient = createPublicClient({ chain, transport, pollingInterval });
+  const validator =
+    parameters.validator ??
+    (signer ? toSessionKeyValidator({ signer, sessionKeyModule: parameters.addresses?.sessionKeyModule }) : undefined);
+  // The bundler's estimate, with the gas of the account's prefund payment added (see withPrefundGas).
+  const estimator = createBundlerClient({ chain, client: publicClient, transport: bundlerTransport, pollingInterval });
   const account = await toLeashSmartAccount({
     client: publicClient,
     owner,
     address: parameters.accountAddress,
     salt: parameters.salt,
     addresses: parameters.addresses,
-    validator: parameters.validator,
+    validator,
+    estimateGas: async (request) => {
+      const gas = await estimateUserOperationGas(estimator, { ...request, entryPointAddress } as never);
+      return withPrefundGas(publicClient, { ...request, ...gas } as never);
+    },
   });
   return createBundlerClient({
     account,
@@ -76,3 +104,45 @@ export async function createLeashAccountClient(
     pollingInterval,
   }) as unknown as LeashAccountClient;
 }
+
+/**
+ * Bundlers estimate verification gas with the account's prefund already in the EntryPoint; when the account must
+ * still pay it during validation (a value transfer to the EntryPoint and its deposit update), the op needs more. Adds
+ * that gas when the account's deposit does not cover the op's maximum cost and no paymaster pays.
+ */
+type GasFields = {
+  sender: Address;
+  paymaster?: unknown;
+  verificationGasLimit: bigint;
+  callGasLimit: bigint;
+  preVerificationGas: bigint;
+  paymasterVerificationGasLimit?: bigint | undefined;
+  paymasterPostOpGasLimit?: bigint | undefined;
+  maxFeePerGas?: bigint | undefined;
+};
+
+async function withPrefundGas(publicClient: PublicClient, op: GasFields) {
+  const gas = {
+    verificationGasLimit: op.verificationGasLimit,
+    callGasLimit: op.callGasLimit,
+    preVerificationGas: op.preVerificationGas,
+    paymasterVerificationGasLimit: op.paymasterVerificationGasLimit,
+    paymasterPostOpGasLimit: op.paymasterPostOpGasLimit,
+  };
+  if (op.paymaster) return gas;
+  const deposit = await readContract(publicClient, {
+    address: entryPointAddress,
+    abi: entryPoint08Abi,
+    functionName: 'balanceOf',
+    args: [op.sender],
+  });
+  // Measured on EntryPoint v0.8 through Alto's safe-mode simulation: an update of the deposit needs between 15,000
+  // and 20,000 more verification gas, a first deposit (a zero slot written) about 20,000 more again; with margin.
+  const extra = deposit === 0n ? prefundGas.firstDeposit : prefundGas.depositUpdate;
+  const maxCost = (op.verificationGasLimit + extra + op.callGasLimit + op.preVerificationGas) * (op.maxFeePerGas ?? 0n);
+  if (deposit >= maxCost) return gas;
+  return { ...gas, verificationGasLimit: op.verificationGasLimit + extra };
+}
+
+/** Verification gas the account's prefund payment costs during validation, beyond what bundlers estimate. */
+export const prefundGas = { firstDeposit: 45_000n, depositUpdate: 25_000n } as const;

@@ -3,6 +3,7 @@ import { canonicalStakeOwner, create2DeployerAddress, entryPointAddress, leashSa
 import { leashAccountFactoryAbi, leashAccountFactoryBytecode } from '../generated/LeashAccountFactory.js';
 import { devTokenAbi, devTokenBytecode } from '../generated/DevToken.js';
 import { sessionKeyModuleBytecode } from '../generated/SessionKeyModule.js';
+import { devPaymasterBytecode } from '../generated/DevPaymaster.js';
 
 /** Where the Leash contracts live on a chain. */
 export type LeashAddresses = {
@@ -91,4 +92,16 @@ export function getDevTokenContract(): DeterministicContract {
 /** Calldata for the deterministic deployer: salt ‖ creation code. */
 export function toCreate2DeployerCalldata(initCode: Hex, salt: Hex = leashSalt): Hex {
   return concat([salt, initCode]);
+}
+
+/**
+ * The development paymaster (sponsors every op from its deposit) the local stack deploys, for demos and tests.
+ *
+ * @example
+ * ```ts
+ * const { address } = getDevPaymasterContract()
+ * ```
+ */
+export function getDevPaymasterContract(): DeterministicContract {
+  return { name: 'DevPaymaster', initCode: devPaymasterBytecode, address: getDeterministicAddress(devPaymasterBytecode) };
 }

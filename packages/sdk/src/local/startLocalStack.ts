@@ -10,12 +10,14 @@ import {
   createWalletClient,
   defineChain,
   http,
+  parseEther,
 } from 'viem';
 import { jsonRpc } from 'viem/nonce';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devTokenAbi } from '../generated/DevToken.js';
 import { canonicalStakeOwner } from '../constants.js';
-import { type LeashAddresses, getDevTokenContract } from '../deploy/addresses.js';
+import { type LeashAddresses, getDevPaymasterContract, getDevTokenContract } from '../deploy/addresses.js';
+import { devPaymasterAbi } from '../generated/DevPaymaster.js';
 import { type DeployedContract, deployLeash, defaultFactoryStake } from '../deploy/deployLeash.js';
 import { devAccounts } from './devAccounts.js';
 import { getFreePort, isPortInUse } from './ports.js';
@@ -49,7 +51,7 @@ export type LocalStack = {
   bundlerUrl: string;
   /** Whether Alto checks the ERC-7562 rules. */
   safeMode: boolean;
-  contracts: LeashAddresses & { devToken: Address };
+  contracts: LeashAddresses & { devToken: Address; devPaymaster: Address };
   /** What the deployment did, contract by contract. */
   deployment: DeployedContract[];
   /** Funded development keys by role (public anvil keys). */
@@ -154,7 +156,8 @@ export async function startAnvil(options: StartAnvilOptions): Promise<ManagedPro
   const anvil = spawnManaged(
     'anvil',
     resolveAnvilBinary(),
-    ['--port', String(port), '--host', '127.0.0.1', '--chain-id', String(chainId), '--silent', ...extraArgs],
+    // The hardfork is pinned so gas figures do not move with anvil's default.
+    ['--port', String(port), '--host', '127.0.0.1', '--chain-id', String(chainId), '--hardfork', 'prague', '--silent', ...extraArgs],
     { onOutput: onLog && ((line) => onLog(`[anvil] ${line}`)) },
   );
   try {
@@ -181,7 +184,16 @@ export async function startAnvil(options: StartAnvilOptions): Promise<ManagedPro
  * ```
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const { chainId = 31337, safeMode = true, onLog, onProgress = () => {}, bundlerLogLevel = 'warn' } = options;
+  const { chainId = 31337, safeMode = true, onProgress = () => {} } = options;
+  // LEASH_STACK_LOG=<file> appends anvil's and Alto's output there (with Alto at info level), for debugging.
+  const logFile = process.env.LEASH_STACK_LOG;
+  const bundlerLogLevel = options.bundlerLogLevel ?? (logFile ? 'info' : 'warn');
+  const onLog = logFile
+    ? (line: string) => {
+        fs.appendFileSync(logFile, `${line}\n`);
+        options.onLog?.(line);
+      }
+    : options.onLog;
   const anvilPort = await pickPort(options.anvilPort, 'anvil');
   const rpcUrl = anvilUrl(anvilPort);
   const children: ManagedProcess[] = [];
@@ -194,7 +206,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    const anvil = await startAnvil({ port: anvilPort, chainId, onLog });
+    // Blocks every second on top of mining each transaction: an idle anvil would otherwise keep the timestamp of its
+    // last transaction, and bundler simulations would see an old clock (ops valid from a new period: "not due").
+    const anvil = await startAnvil({ port: anvilPort, chainId, onLog, extraArgs: ['--block-time', '1', '--mixed-mining'] });
     children.push(anvil);
     onProgress(`anvil listening on ${rpcUrl} (pid ${anvil.pid})`);
 
@@ -207,12 +221,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const deployer = createWalletClient({ account: privateKeyToAccount(devAccounts.deployer), chain, transport: http(rpcUrl) });
     const devToken = getDevTokenContract();
+    const devPaymaster = getDevPaymasterContract();
     const deployment = await deployLeash(deployer, {
       stakeOwner: options.stakeOwner ?? canonicalStakeOwner,
       stake: defaultFactoryStake,
-      extraContracts: [devToken],
+      extraContracts: [devToken, devPaymaster],
       onProgress,
     });
+    const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 });
+    await publicClient.waitForTransactionReceipt({
+      hash: await deployer.writeContract({ address: devPaymaster.address, abi: devPaymasterAbi, functionName: 'deposit', value: parseEther('100') }),
+    });
+    onProgress(`DevPaymaster funded with 100 ETH of EntryPoint deposit`);
 
     const bundlerPort = await pickPort(options.bundlerPort, 'the bundler');
     const bundlerUrl = `http://127.0.0.1:${bundlerPort}`;
@@ -244,7 +264,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       chain,
       transport: http(rpcUrl),
     });
-    const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: 100 });
     const fund: LocalStack['fund'] = async (address, { ether = 0n, devTokens = 0n }) => {
       const hashes: Hex[] = [];
       if (ether > 0n) hashes.push(await faucet.sendTransaction({ to: address, value: ether }));
@@ -264,7 +283,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       rpcUrl,
       bundlerUrl,
       safeMode,
-      contracts: { ...deployment.addresses, devToken: devToken.address },
+      contracts: { ...deployment.addresses, devToken: devToken.address, devPaymaster: devPaymaster.address },
       deployment: deployment.contracts,
       keys: devAccounts,
       pids: { anvil: anvil.pid, bundler: alto.pid },

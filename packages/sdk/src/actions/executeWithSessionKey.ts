@@ -1,0 +1,86 @@
+import type { Address, Hex } from 'viem';
+import type { Call } from '../account/execution.js';
+import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import { LeashError } from '../errors/LeashError.js';
+import { acquireNonceLane } from '../session/lanes.js';
+import { planSessionOpTiming } from '../session/planTiming.js';
+import { type SessionKeyValidator, nowInSeconds } from '../session/toSessionKeyValidator.js';
+import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
+
+/** Parameters of {@link executeWithSessionKey}. */
+export type ExecuteWithSessionKeyParameters = {
+  /** One call, or several executed as a batch in one op. */
+  calls: readonly Call[];
+  /** A nonce lane to use; by default the lowest lane this key has no op pending on (0 when idle). */
+  lane?: bigint | undefined;
+  /** A paymaster that pays for the op (its address, and the data it expects). */
+  paymaster?: { address: Address; data?: Hex | undefined } | undefined;
+  /** Longest wait, in seconds, for a validity window the bundler accepts (near period boundaries). Default 120. */
+  maxWaitSeconds?: number | undefined;
+  /** Called before waiting for the next period, with the number of seconds. */
+  onWait?: ((seconds: number) => void) | undefined;
+};
+
+/** A session op's outcome: its hash, receipt and the nonce lane it used. */
+export type ExecuteWithSessionKeyReturnType = UserOperationResult & { lane: bigint };
+
+const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+/** The session key validator of a session key client, or a clear error. */
+export function sessionValidatorOf(client: LeashAccountClient): SessionKeyValidator {
+  const validator = client.account.validator as Partial<SessionKeyValidator>;
+  if (!validator.module || !validator.signer)
+    throw new LeashError('This client does not sign with a session key.', {
+      details: 'Create it with createLeashAccountClient({ signer, accountAddress, … }).',
+    });
+  return validator as SessionKeyValidator;
+}
+
+/**
+ * Executes calls with the client's session key: signs a user op with it and sends it through the bundler, where the
+ * session key module checks it against the key's permissions.
+ *
+ * - Concurrent calls from one process get separate nonce lanes, so several ops of one key can be pending at once.
+ * - Each refreshing limit the op spends from limits its validity to the current period; near a period's end the op
+ *   waits for the next period (bundlers refuse ops that are about to expire).
+ * - A refused op throws a typed error naming the rule and its numbers (e.g. {@link Erc20SpendLimitExceededError}).
+ *
+ * @example
+ * ```ts
+ * const sessionClient = (await createLeashAccountClient({ chain, transport, bundlerTransport, signer, accountAddress }))
+ *   .extend(sessionKeyActions())
+ * const { receipt } = await sessionClient.executeWithSessionKey({
+ *   calls: [{ to: usdc, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [to, 10_000_000n] }) }],
+ * })
+ * ```
+ */
+export async function executeWithSessionKey(
+  client: LeashAccountClient,
+  parameters: ExecuteWithSessionKeyParameters,
+): Promise<ExecuteWithSessionKeyReturnType> {
+  const { calls, paymaster, maxWaitSeconds = 120, onWait } = parameters;
+  if (calls.length === 0) throw new LeashError('No calls to execute.');
+  const validator = sessionValidatorOf(client);
+  const sessionKey = await validator.signer.getAddress();
+
+  const plan = await planSessionOpTiming(client, {
+    sessionKey,
+    calls,
+    paymasterPays: paymaster !== undefined,
+    now: nowInSeconds(),
+    maxWaitSeconds,
+  });
+  if (plan.waitSeconds > 0) {
+    onWait?.(plan.waitSeconds);
+    await sleep(plan.waitSeconds);
+  }
+
+  const { lane, release } = acquireNonceLane(client.account.address, sessionKey, parameters.lane);
+  try {
+    const nonce = await client.account.getNonce({ key: lane });
+    const result = await sendCallsAndWait(client, calls, { nonce, paymaster });
+    return { ...result, lane };
+  } finally {
+    release();
+  }
+}

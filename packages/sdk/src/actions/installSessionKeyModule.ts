@@ -1,0 +1,61 @@
+import { type Address, type Hex, encodeAbiParameters, encodeFunctionData } from 'viem';
+import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import { moduleTypeValidator } from '../constants.js';
+import { LeashError } from '../errors/LeashError.js';
+import { leashAccountAbi } from '../generated/LeashAccount.js';
+import { toTag } from './internal/tag.js';
+import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
+import { moduleOf } from './internal/module.js';
+
+/** Parameters of {@link installSessionKeyModule}. */
+export type InstallSessionKeyModuleParameters = {
+  /** Session keys to add right away. */
+  keys?: Address[] | undefined;
+  /** One tag per key: a 32-byte hex, or text of up to 31 bytes. */
+  tags?: (Hex | string)[] | undefined;
+  /** One list of encoded permission updates per key (`SessionKeyPermissionsBuilder.encode()`). */
+  permissions?: Hex[][] | undefined;
+};
+
+/**
+ * Installs the session key module on the client's account, optionally with initial keys, in one owner-signed user op
+ * (which also deploys the account if needed).
+ *
+ * @example
+ * ```ts
+ * await installSessionKeyModule(client, {
+ *   keys: [await signer.getAddress()],
+ *   tags: ['my-app'],
+ *   permissions: [new SessionKeyPermissionsBuilder().addContractAddressAccessEntry({ ... }).encode()],
+ * })
+ * ```
+ */
+export async function installSessionKeyModule(
+  client: LeashAccountClient,
+  parameters: InstallSessionKeyModuleParameters = {},
+): Promise<UserOperationResult> {
+  const keys = parameters.keys ?? [];
+  const tags = parameters.tags ?? keys.map(() => '');
+  const permissions = parameters.permissions ?? keys.map(() => []);
+  if (tags.length !== keys.length || permissions.length !== keys.length)
+    throw new LeashError('installSessionKeyModule needs one tag and one permission list per key.', {
+      metaMessages: [`Keys: ${keys.length}`, `Tags: ${tags.length}`, `Permission lists: ${permissions.length}`],
+    });
+  const initData: Hex =
+    keys.length === 0
+      ? '0x'
+      : encodeAbiParameters(
+          [{ type: 'address[]' }, { type: 'bytes32[]' }, { type: 'bytes[][]' }],
+          [keys, tags.map(toTag), permissions],
+        );
+  return sendCallsAndWait(client, [
+    {
+      to: client.account.address,
+      data: encodeFunctionData({
+        abi: leashAccountAbi,
+        functionName: 'installModule',
+        args: [moduleTypeValidator, moduleOf(client), initData],
+      }),
+    },
+  ]);
+}

@@ -1,0 +1,66 @@
+import { type Address, type Hex, decodeEventLog } from 'viem';
+import { type UserOperationReceipt, entryPoint08Abi } from 'viem/account-abstraction';
+import type { Call } from '../../account/execution.js';
+import type { LeashAccountClient } from '../../clients/createLeashAccountClient.js';
+import { LeashError } from '../../errors/LeashError.js';
+import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/sessionKeyErrors.js';
+
+/** What a write action returns: the user operation's hash and its receipt. */
+export type UserOperationResult = { userOpHash: Hex; receipt: UserOperationReceipt };
+
+/** The user operation was included but its calls reverted. */
+export class UserOperationRevertedError extends LeashError {
+  override name = 'UserOperationRevertedError';
+  readonly userOpHash: Hex;
+  readonly revertData: Hex | undefined;
+
+  constructor(parameters: { userOpHash: Hex; revertData?: Hex | undefined; cause?: Error | undefined }) {
+    super('The user operation was included, but its calls reverted.', {
+      cause: parameters.cause,
+      metaMessages: [`User op: ${parameters.userOpHash}`, ...(parameters.revertData ? [`Revert data: ${parameters.revertData}`] : [])],
+    });
+    this.userOpHash = parameters.userOpHash;
+    this.revertData = parameters.revertData;
+  }
+}
+
+/** The revert data of a failed op, from the EntryPoint's UserOperationRevertReason event. */
+export function revertDataOf(receipt: UserOperationReceipt): Hex | undefined {
+  for (const log of receipt.logs) {
+    try {
+      const event = decodeEventLog({ abi: entryPoint08Abi, data: log.data, topics: log.topics });
+      if (event.eventName === 'UserOperationRevertReason') return event.args.revertReason;
+    } catch {
+      // another contract's event
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Sends `calls` as one user op of the client's account, waits for it, and turns failures into typed errors (a module
+ * error decoded from the revert data when there is one).
+ */
+export async function sendCallsAndWait(
+  client: LeashAccountClient,
+  calls: readonly Call[],
+  options: { nonce?: bigint | undefined; paymaster?: { address: Address; data?: Hex | undefined } | undefined } = {},
+): Promise<UserOperationResult> {
+  let userOpHash: Hex;
+  try {
+    userOpHash = await client.sendUserOperation({
+      calls: calls.map((c) => ({ to: c.to, value: c.value ?? 0n, data: c.data ?? '0x' })),
+      ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
+      ...(options.paymaster ? { paymaster: options.paymaster.address, paymasterData: options.paymaster.data ?? '0x' } : {}),
+    } as never);
+  } catch (error) {
+    throw toSessionKeyError(error);
+  }
+  const receipt = await client.waitForUserOperationReceipt({ hash: userOpHash });
+  if (!receipt.success) {
+    const revertData = revertDataOf(receipt);
+    const decoded = revertData ? decodeSessionKeyModuleError(revertData) : undefined;
+    throw decoded ?? new UserOperationRevertedError({ userOpHash, revertData });
+  }
+  return { userOpHash, receipt };
+}

@@ -1,0 +1,69 @@
+import type { Address } from 'viem';
+import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import { type AddSessionKeyParameters, addSessionKey } from '../actions/addSessionKey.js';
+import {
+  type CheckSessionKeyCallsParameters,
+  type CheckSessionKeyCallsReturnType,
+  checkSessionKeyCalls,
+} from '../actions/checkSessionKeyCalls.js';
+import {
+  type ExecuteWithSessionKeyParameters,
+  type ExecuteWithSessionKeyReturnType,
+  executeWithSessionKey,
+} from '../actions/executeWithSessionKey.js';
+import {
+  type GetSessionKeyPermissionsParameters,
+  type SessionKeyState,
+  getSessionKeyPermissions,
+} from '../actions/getSessionKeyPermissions.js';
+import { type SessionKeySummary, getSessionKeys } from '../actions/getSessionKeys.js';
+import { type InstallSessionKeyModuleParameters, installSessionKeyModule } from '../actions/installSessionKeyModule.js';
+import type { UserOperationResult } from '../actions/internal/sendCalls.js';
+import { type IsSessionKeyModuleInstalledParameters, isSessionKeyModuleInstalled } from '../actions/isSessionKeyModuleInstalled.js';
+import { removeSessionKey } from '../actions/removeSessionKey.js';
+import { revokeAllSessionKeys } from '../actions/revokeAllSessionKeys.js';
+import { rotateSessionKey } from '../actions/rotateSessionKey.js';
+import { uninstallSessionKeyModule } from '../actions/uninstallSessionKeyModule.js';
+import { updateSessionKeyPermissions } from '../actions/updateSessionKeyPermissions.js';
+
+/** The session key actions, bound to a client by {@link sessionKeyActions}. */
+export type SessionKeyActions = {
+  isSessionKeyModuleInstalled(parameters?: IsSessionKeyModuleInstalledParameters): Promise<boolean>;
+  installSessionKeyModule(parameters?: InstallSessionKeyModuleParameters): Promise<UserOperationResult>;
+  uninstallSessionKeyModule(): Promise<UserOperationResult>;
+  addSessionKey(parameters: AddSessionKeyParameters): Promise<UserOperationResult>;
+  removeSessionKey(parameters: { key: Address }): Promise<UserOperationResult>;
+  updateSessionKeyPermissions(parameters: Parameters<typeof updateSessionKeyPermissions>[1]): Promise<UserOperationResult>;
+  rotateSessionKey(parameters: { oldKey: Address; newKey: Address }): Promise<UserOperationResult>;
+  revokeAllSessionKeys(): Promise<UserOperationResult>;
+  getSessionKeys(parameters?: { account?: Address | undefined }): Promise<SessionKeySummary[]>;
+  getSessionKeyPermissions(parameters: GetSessionKeyPermissionsParameters): Promise<SessionKeyState>;
+  executeWithSessionKey(parameters: ExecuteWithSessionKeyParameters): Promise<ExecuteWithSessionKeyReturnType>;
+  checkSessionKeyCalls(parameters: CheckSessionKeyCallsParameters): Promise<CheckSessionKeyCallsReturnType>;
+};
+
+/**
+ * Decorator for `client.extend`: adds the session key actions to a Leash account client.
+ *
+ * @example
+ * ```ts
+ * const client = (await createLeashAccountClient({ chain, transport, bundlerTransport, owner })).extend(sessionKeyActions())
+ * if (!(await client.isSessionKeyModuleInstalled())) await client.installSessionKeyModule()
+ * ```
+ */
+export function sessionKeyActions() {
+  return (client: LeashAccountClient): SessionKeyActions => ({
+    isSessionKeyModuleInstalled: (parameters) => isSessionKeyModuleInstalled(client, parameters),
+    installSessionKeyModule: (parameters) => installSessionKeyModule(client, parameters),
+    uninstallSessionKeyModule: () => uninstallSessionKeyModule(client),
+    addSessionKey: (parameters) => addSessionKey(client, parameters),
+    removeSessionKey: (parameters) => removeSessionKey(client, parameters),
+    updateSessionKeyPermissions: (parameters) => updateSessionKeyPermissions(client, parameters),
+    rotateSessionKey: (parameters) => rotateSessionKey(client, parameters),
+    revokeAllSessionKeys: () => revokeAllSessionKeys(client),
+    getSessionKeys: (parameters) => getSessionKeys(client, parameters),
+    getSessionKeyPermissions: (parameters) => getSessionKeyPermissions(client, parameters),
+    executeWithSessionKey: (parameters) => executeWithSessionKey(client, parameters),
+    checkSessionKeyCalls: (parameters) => checkSessionKeyCalls(client, parameters),
+  });
+}

@@ -1,0 +1,388 @@
+import { type Address, type Hex, BaseError, decodeErrorResult, formatUnits } from 'viem';
+import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
+import { LeashError, type LeashErrorParameters } from './LeashError.js';
+
+/** Which session key rule an op broke. */
+export type SessionKeyRule =
+  | 'erc20-spend-limit'
+  | 'native-token-spend-limit'
+  | 'gas-spend-limit'
+  | 'access-list'
+  | 'erc20-function'
+  | 'forbidden-target'
+  | 'required-paymaster'
+  | 'execution-format'
+  | 'time-range'
+  | 'authorization';
+
+/**
+ * A session key op was refused because it breaks one of the key's permissions. Subclasses carry the numbers.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.executeWithSessionKey({ calls })
+ * } catch (error) {
+ *   if (error instanceof SessionKeyViolationError) console.log(error.rule, error.shortMessage)
+ * }
+ * ```
+ */
+export class SessionKeyViolationError extends LeashError {
+  override name = 'SessionKeyViolationError';
+  readonly rule: SessionKeyRule;
+
+  constructor(rule: SessionKeyRule, shortMessage: string, parameters: LeashErrorParameters = {}) {
+    super(shortMessage, parameters);
+    this.rule = rule;
+  }
+}
+
+type SpendNumbers = { limit: bigint; used: bigint; attempted: bigint };
+const spendLines = ({ limit, used, attempted }: SpendNumbers) => [
+  `Limit:     ${limit}`,
+  `Used:      ${used}`,
+  `Remaining: ${limit > used ? limit - used : 0n}`,
+  `Attempted: ${attempted}`,
+];
+
+/** The op would spend more of an ERC-20 token than the key's limit leaves. */
+export class Erc20SpendLimitExceededError extends SessionKeyViolationError {
+  override name = 'Erc20SpendLimitExceededError';
+  readonly token: Address;
+  readonly limit: bigint;
+  readonly used: bigint;
+  readonly attempted: bigint;
+  readonly remaining: bigint;
+
+  constructor(parameters: SpendNumbers & { token: Address; cause?: Error | undefined }) {
+    const { token, limit, used, attempted } = parameters;
+    super('erc20-spend-limit', `ERC-20 spend limit exceeded for token ${token}.`, {
+      cause: parameters.cause,
+      metaMessages: spendLines(parameters),
+    });
+    this.token = token;
+    this.limit = limit;
+    this.used = used;
+    this.attempted = attempted;
+    this.remaining = limit > used ? limit - used : 0n;
+  }
+}
+
+/** The op's call values would exceed the key's native token limit. */
+export class NativeTokenSpendLimitExceededError extends SessionKeyViolationError {
+  override name = 'NativeTokenSpendLimitExceededError';
+  readonly limit: bigint;
+  readonly used: bigint;
+  readonly attempted: bigint;
+  readonly remaining: bigint;
+
+  constructor(parameters: SpendNumbers & { cause?: Error | undefined }) {
+    const { limit, used, attempted } = parameters;
+    super('native-token-spend-limit', `Native token spend limit exceeded: ${formatUnits(attempted, 18)} more would pass ${formatUnits(limit, 18)}.`, {
+      cause: parameters.cause,
+      metaMessages: spendLines(parameters),
+    });
+    this.limit = limit;
+    this.used = used;
+    this.attempted = attempted;
+    this.remaining = limit > used ? limit - used : 0n;
+  }
+}
+
+/** The op's maximum gas cost would exceed the key's gas limit (in wei). */
+export class GasSpendLimitExceededError extends SessionKeyViolationError {
+  override name = 'GasSpendLimitExceededError';
+  readonly limit: bigint;
+  readonly used: bigint;
+  readonly attempted: bigint;
+  readonly remaining: bigint;
+
+  constructor(parameters: SpendNumbers & { cause?: Error | undefined }) {
+    const { limit, used, attempted } = parameters;
+    super('gas-spend-limit', 'Gas spend limit exceeded: the op could cost more than the key has left.', {
+      cause: parameters.cause,
+      details: 'An op counts at its maximum cost, (all gas limits) × maxFeePerGas, unless a paymaster pays.',
+      metaMessages: spendLines(parameters),
+    });
+    this.limit = limit;
+    this.used = used;
+    this.attempted = attempted;
+    this.remaining = limit > used ? limit - used : 0n;
+  }
+}
+
+/** Why the access list refused a call. */
+export type CallNotAllowedReason =
+  | 'target-not-on-allowlist'
+  | 'target-on-denylist'
+  | 'selector-not-on-allowlist'
+  | 'selector-on-denylist';
+
+/** The key's access list does not allow the call. */
+export class CallNotAllowedError extends SessionKeyViolationError {
+  override name = 'CallNotAllowedError';
+  readonly target: Address;
+  readonly selector: Hex | undefined;
+  readonly reason: CallNotAllowedReason;
+
+  constructor(parameters: { target: Address; selector?: Hex | undefined; reason: CallNotAllowedReason; cause?: Error | undefined }) {
+    const { target, selector, reason } = parameters;
+    const messages: Record<CallNotAllowedReason, string> = {
+      'target-not-on-allowlist': `Contract ${target} is not on the session key's allowlist.`,
+      'target-on-denylist': `Contract ${target} is on the session key's denylist.`,
+      'selector-not-on-allowlist': `Function ${selector} of ${target} is not on the session key's allowlist.`,
+      'selector-on-denylist': `Function ${selector} of ${target} is on the session key's denylist.`,
+    };
+    super('access-list', messages[reason], { cause: parameters.cause });
+    this.target = target;
+    this.selector = selector;
+    this.reason = reason;
+  }
+}
+
+/** On a token with a spend limit, only transfer and approve may be called. */
+export class Erc20FunctionNotAllowedError extends SessionKeyViolationError {
+  override name = 'Erc20FunctionNotAllowedError';
+  readonly token: Address;
+  readonly selector: Hex;
+
+  constructor(parameters: { token: Address; selector: Hex; cause?: Error | undefined }) {
+    super('erc20-function', `Function ${parameters.selector} may not be called on token ${parameters.token}, which has a spend limit.`, {
+      cause: parameters.cause,
+      details: 'On a token with a spend limit only transfer(address,uint256) and approve(address,uint256) may be called.',
+    });
+    this.token = parameters.token;
+    this.selector = parameters.selector;
+  }
+}
+
+/** Session keys may never call the account itself, the session key module or the EntryPoint. */
+export class ForbiddenCallTargetError extends SessionKeyViolationError {
+  override name = 'ForbiddenCallTargetError';
+  readonly target: Address | undefined;
+  readonly kind: 'account' | 'module' | 'entry-point';
+
+  constructor(parameters: { kind: 'account' | 'module' | 'entry-point'; target?: Address | undefined; cause?: Error | undefined }) {
+    const what = { account: 'the account itself', module: 'the session key module', 'entry-point': 'the EntryPoint' }[parameters.kind];
+    super('forbidden-target', `Session keys may never call ${what}.`, { cause: parameters.cause });
+    this.kind = parameters.kind;
+    this.target = parameters.target;
+  }
+}
+
+/** The key requires a paymaster that does not pay for this op. */
+export class RequiredPaymasterMissingError extends SessionKeyViolationError {
+  override name = 'RequiredPaymasterMissingError';
+  readonly required: Address;
+  readonly actual: Address;
+
+  constructor(parameters: { required: Address; actual: Address; cause?: Error | undefined }) {
+    super('required-paymaster', `The session key requires paymaster ${parameters.required}.`, {
+      cause: parameters.cause,
+      metaMessages: [`Required: ${parameters.required}`, `Actual:   ${parameters.actual}`],
+    });
+    this.required = parameters.required;
+    this.actual = parameters.actual;
+  }
+}
+
+/** The op's callData is not a single or batch `execute` the module accepts. */
+export class UnsupportedExecutionError extends SessionKeyViolationError {
+  override name = 'UnsupportedExecutionError';
+  readonly reason: string;
+
+  constructor(parameters: { reason: string; cause?: Error | undefined }) {
+    super('execution-format', `Session keys may only execute single calls or batches: ${parameters.reason}.`, { cause: parameters.cause });
+    this.reason = parameters.reason;
+  }
+}
+
+/** The op falls outside the key's validity (its time range, or the period it stated). */
+export class SessionKeyOutsideTimeRangeError extends SessionKeyViolationError {
+  override name = 'SessionKeyOutsideTimeRangeError';
+  readonly validFrom: number | undefined;
+  readonly validUntil: number | undefined;
+
+  constructor(parameters: { validFrom?: number | undefined; validUntil?: number | undefined; details?: string | undefined; cause?: Error | undefined }) {
+    const { validFrom, validUntil } = parameters;
+    super('time-range', 'The session key is not valid at this time.', {
+      cause: parameters.cause,
+      details: parameters.details,
+      metaMessages: [
+        `Valid from:  ${validFrom ? new Date(validFrom * 1000).toISOString() : 'open'}`,
+        `Valid until: ${validUntil ? new Date(validUntil * 1000).toISOString() : 'open'}`,
+      ],
+    });
+    this.validFrom = validFrom;
+    this.validUntil = validUntil;
+  }
+}
+
+/** The signer is not an active session key of the account (never added, removed, revoked) or the module is missing. */
+export class SessionKeyNotAuthorizedError extends SessionKeyViolationError {
+  override name = 'SessionKeyNotAuthorizedError';
+
+  constructor(parameters: { details?: string | undefined; cause?: Error | undefined } = {}) {
+    super('authorization', 'The signer is not an active session key of this account.', {
+      cause: parameters.cause,
+      details:
+        parameters.details ??
+        'The key was never added, was removed or revoked, the module is not installed, or the signature is wrong.',
+    });
+  }
+}
+
+/** The session key module refused an owner's management call (e.g. adding a key that exists). */
+export class SessionKeyModuleError extends LeashError {
+  override name = 'SessionKeyModuleError';
+  readonly errorName: string;
+  readonly args: readonly unknown[];
+
+  constructor(parameters: { errorName: string; args: readonly unknown[]; cause?: Error | undefined }) {
+    const { errorName, args } = parameters;
+    const messages: Record<string, string> = {
+      SessionKeyAlreadyExists: `${args[0]} is already a session key of this account.`,
+      SessionKeyNotFound: `${args[0]} is not a session key of this account.`,
+      NotInstalled: 'The session key module is not installed on this account.',
+      ModuleAlreadyInitialized: 'The session key module is already installed on this account.',
+      InvalidSessionKey: 'The zero address cannot be a session key.',
+    };
+    super(messages[errorName] ?? `The session key module refused the call: ${errorName}.`, {
+      cause: parameters.cause,
+      metaMessages: args.length ? [`Arguments: ${args.map(String).join(', ')}`] : undefined,
+    });
+    this.errorName = errorName;
+    this.args = args;
+  }
+}
+
+/**
+ * Decodes the session key module's revert data into a typed error: a {@link SessionKeyViolationError} for a refused
+ * op, a {@link SessionKeyModuleError} for a refused management call; `undefined` when the data is not the module's.
+ *
+ * @example
+ * ```ts
+ * const error = decodeSessionKeyModuleError('0x…') // Erc20SpendLimitExceededError { limit, used, attempted }
+ * ```
+ */
+export function decodeSessionKeyModuleError(
+  data: Hex,
+  cause?: Error,
+): SessionKeyViolationError | SessionKeyModuleError | undefined {
+  let decoded;
+  try {
+    decoded = decodeErrorResult({ abi: sessionKeyModuleAbi, data });
+  } catch {
+    return undefined;
+  }
+  const { errorName } = decoded;
+  const args = (decoded.args ?? []) as readonly unknown[];
+  switch (errorName) {
+    case 'Erc20SpendLimitExceeded':
+      return new Erc20SpendLimitExceededError({ token: args[0] as Address, limit: args[1] as bigint, used: args[2] as bigint, attempted: args[3] as bigint, cause });
+    case 'NativeTokenSpendLimitExceeded':
+      return new NativeTokenSpendLimitExceededError({ limit: args[0] as bigint, used: args[1] as bigint, attempted: args[2] as bigint, cause });
+    case 'GasSpendLimitExceeded':
+      return new GasSpendLimitExceededError({ limit: args[0] as bigint, used: args[1] as bigint, attempted: args[2] as bigint, cause });
+    case 'TargetNotOnAllowlist':
+      return new CallNotAllowedError({ target: args[0] as Address, reason: 'target-not-on-allowlist', cause });
+    case 'TargetOnDenylist':
+      return new CallNotAllowedError({ target: args[0] as Address, reason: 'target-on-denylist', cause });
+    case 'SelectorNotOnAllowlist':
+      return new CallNotAllowedError({ target: args[0] as Address, selector: args[1] as Hex, reason: 'selector-not-on-allowlist', cause });
+    case 'SelectorOnDenylist':
+      return new CallNotAllowedError({ target: args[0] as Address, selector: args[1] as Hex, reason: 'selector-on-denylist', cause });
+    case 'Erc20FunctionNotAllowed':
+      return new Erc20FunctionNotAllowedError({ token: args[0] as Address, selector: args[1] as Hex, cause });
+    case 'CallToAccountNotAllowed':
+      return new ForbiddenCallTargetError({ kind: 'account', target: args[0] as Address, cause });
+    case 'CallToModuleNotAllowed':
+      return new ForbiddenCallTargetError({ kind: 'module', cause });
+    case 'CallToEntryPointNotAllowed':
+      return new ForbiddenCallTargetError({ kind: 'entry-point', cause });
+    case 'RequiredPaymasterMissing':
+      return new RequiredPaymasterMissingError({ required: args[0] as Address, actual: args[1] as Address, cause });
+    case 'UnsupportedAccountFunction':
+      return new UnsupportedExecutionError({ reason: `account function ${args[0]} is not execute`, cause });
+    case 'UnsupportedExecutionMode':
+      return new UnsupportedExecutionError({ reason: `execution mode ${args[0]}`, cause });
+    case 'MalformedExecutionCalldata':
+    case 'ERC7579DecodingError':
+      return new UnsupportedExecutionError({ reason: 'malformed execute calldata', cause });
+    case 'EmptyBatch':
+      return new UnsupportedExecutionError({ reason: 'empty batch', cause });
+    default:
+      return new SessionKeyModuleError({ errorName, args, cause });
+  }
+}
+
+// Revert data appears in bundler errors as `data.revertData` (Alto) or in the message ("AA23 reverted 0x…").
+function findRevertData(error: unknown): Hex | undefined {
+  let found: Hex | undefined;
+  const visit = (e: unknown) => {
+    if (found || !e || typeof e !== 'object') return;
+    const data = (e as { data?: unknown }).data;
+    if (data && typeof data === 'object') {
+      const revertData = (data as { revertData?: unknown }).revertData;
+      if (typeof revertData === 'string' && revertData.startsWith('0x') && revertData.length >= 10) found = revertData as Hex;
+    } else if (typeof data === 'string' && /^0x[0-9a-fA-F]{8,}$/.test(data)) {
+      found = data as Hex;
+    }
+    const message = (e as { message?: unknown }).message;
+    if (!found && typeof message === 'string') {
+      // "AA23 reverted 0x…" (validation, through Alto), "…simulation with reason: 0x…" (execution) or "reverted with
+      // data: 0x…"; never any other hex in the message, such as the op's calldata.
+      const match =
+        message.match(/AA\d\d reverted:? (0x[0-9a-fA-F]{8,})/) ??
+        message.match(/reverted during simulation with reason: (0x[0-9a-fA-F]{8,})/) ??
+        message.match(/revert(?:ed)? with data:? (0x[0-9a-fA-F]{8,})/);
+      if (match) found = match[1] as Hex;
+    }
+    visit((e as { cause?: unknown }).cause);
+  };
+  visit(error);
+  return found;
+}
+
+const messageOf = (error: unknown): string => {
+  const parts: string[] = [];
+  let e: unknown = error;
+  while (e && typeof e === 'object') {
+    const m = (e as { message?: unknown; details?: unknown });
+    if (typeof m.message === 'string') parts.push(m.message);
+    if (typeof m.details === 'string') parts.push(m.details);
+    e = (e as { cause?: unknown }).cause;
+  }
+  return parts.join('\n');
+};
+
+/**
+ * Turns a bundler or RPC error of a session op into a typed Leash error when it has a known cause (a refused
+ * permission, an unauthorized key, a validity window); returns the original error otherwise.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.sendUserOperation({ calls })
+ * } catch (error) {
+ *   throw toSessionKeyError(error)
+ * }
+ * ```
+ */
+export function toSessionKeyError(error: unknown): unknown {
+  if (error instanceof SessionKeyViolationError || error instanceof SessionKeyModuleError) return error;
+  const cause = error instanceof Error ? error : undefined;
+  const data = findRevertData(error);
+  if (data) {
+    const decoded = decodeSessionKeyModuleError(data, cause);
+    if (decoded) return decoded;
+  }
+  const text = messageOf(error);
+  if (/AA24|Invalid UserOp signature/i.test(text)) return new SessionKeyNotAuthorizedError({ cause });
+  if (/AA22|not valid yet|expires too soon/i.test(text))
+    return new SessionKeyOutsideTimeRangeError({
+      cause,
+      details: 'The op is outside the key\'s time range or the period it stated, or too close to its end for the bundler.',
+    });
+  return error instanceof BaseError || error instanceof Error ? error : new LeashError(String(error));
+}

@@ -1,0 +1,67 @@
+import { type Address, type Hex, concat, hexToNumber, isAddress, numberToHex, size, slice } from 'viem';
+import { LeashError } from '../errors/LeashError.js';
+
+/** A session op's signature: the time it states (seconds), and the session key's ECDSA signature of the op hash. */
+export type SessionSignature = {
+  /** Picks the period refreshing limits are charged to; the op is only valid during that period. */
+  statedTime: number;
+  /** The session key, present in the estimation form only. */
+  sessionKey?: Address | undefined;
+  /** 65-byte r ‖ s ‖ v. */
+  signature: Hex;
+};
+
+// A well-formed ECDSA signature that recovers to no key of the account: validation runs every check, then reports a
+// signature failure, so gas estimation prices the real path.
+const stubEcdsa: Hex =
+  '0xfffffffffffffffffffffffffffffff0000000000000000000000000000000007aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1c';
+
+/**
+ * Encodes a session op signature: `uint48 statedTime ‖ signature` (71 bytes), or with `sessionKey` the estimation form
+ * `uint48 statedTime ‖ sessionKey ‖ signature` (91 bytes).
+ *
+ * @example
+ * ```ts
+ * const signature = encodeSessionSignature({ statedTime: 1_750_000_000, signature: ecdsa })
+ * ```
+ */
+export function encodeSessionSignature(parameters: SessionSignature): Hex {
+  const { statedTime, sessionKey, signature } = parameters;
+  if (!Number.isInteger(statedTime) || statedTime < 0 || statedTime >= 2 ** 48)
+    throw new LeashError(`Stated time ${statedTime} is not a uint48 number of seconds.`);
+  if (size(signature) !== 65) throw new LeashError('A session signature must be a 65-byte ECDSA signature.');
+  const time = numberToHex(statedTime, { size: 6 });
+  return sessionKey ? concat([time, sessionKey, signature]) : concat([time, signature]);
+}
+
+/**
+ * The signature used while estimating gas: names the session key so the module runs every permission check for it,
+ * and fails only the signature check.
+ *
+ * @example
+ * ```ts
+ * const stub = encodeSessionStubSignature({ statedTime: now, sessionKey: await signer.getAddress() })
+ * ```
+ */
+export function encodeSessionStubSignature(parameters: { statedTime: number; sessionKey: Address }): Hex {
+  return encodeSessionSignature({ ...parameters, signature: stubEcdsa });
+}
+
+/**
+ * Splits a session op signature into its parts.
+ *
+ * @example
+ * ```ts
+ * const { statedTime, signature } = decodeSessionSignature(userOperation.signature)
+ * ```
+ */
+export function decodeSessionSignature(signature: Hex): SessionSignature {
+  const length = size(signature);
+  if (length !== 71 && length !== 91)
+    throw new LeashError(`A session signature is 71 or 91 bytes long, not ${length}.`);
+  const statedTime = hexToNumber(slice(signature, 0, 6));
+  if (length === 71) return { statedTime, signature: slice(signature, 6) };
+  const sessionKey = slice(signature, 6, 26);
+  if (!isAddress(sessionKey, { strict: false })) throw new LeashError('Malformed session key in signature.');
+  return { statedTime, sessionKey, signature: slice(signature, 26) };
+}

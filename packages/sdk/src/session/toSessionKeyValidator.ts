@@ -1,0 +1,57 @@
+import type { Address, Hex } from 'viem';
+import { getUserOperationHash } from 'viem/account-abstraction';
+import { entryPointAddress } from '../constants.js';
+import { getLeashAddresses } from '../deploy/addresses.js';
+import type { LeashValidator } from '../account/toLeashSmartAccount.js';
+import { encodeSessionSignature, encodeSessionStubSignature } from './signature.js';
+
+/**
+ * What signs a session key's user operations: a {@link SessionKeySigner}, or anything that can give its address and
+ * sign a 32-byte hash (an HSM, a remote agent signer).
+ */
+export type SessionKeySignerLike = {
+  getAddress(): Promise<Address>;
+  /** Raw ECDSA over the hash (no EIP-191 prefix), 65 bytes r ‖ s ‖ v. */
+  signUserOperationHash(hash: Hex): Promise<Hex>;
+};
+
+/** Parameters of {@link toSessionKeyValidator}. */
+export type ToSessionKeyValidatorParameters = {
+  signer: SessionKeySignerLike;
+  /** The session key module; the canonical address by default. */
+  sessionKeyModule?: Address | undefined;
+  /** The time each op states, in seconds. Default: the wall clock. */
+  now?: (() => number) | undefined;
+};
+
+/** A validator that routes ops to the session key module and signs them with the session key. */
+export type SessionKeyValidator = LeashValidator & { module: Address; signer: SessionKeySignerLike };
+
+/** The wall clock in whole seconds. */
+export const nowInSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/**
+ * Turns a session key signer into a validator for {@link toLeashSmartAccount}: ops are routed to the session key
+ * module (nonce key = module ‖ lane), estimated with a stub that names the key, and signed as
+ * `statedTime ‖ ECDSA(userOpHash)`.
+ *
+ * @example
+ * ```ts
+ * const validator = toSessionKeyValidator({ signer: new SessionKeySigner() })
+ * const account = await toLeashSmartAccount({ client, address, validator })
+ * ```
+ */
+export function toSessionKeyValidator(parameters: ToSessionKeyValidatorParameters): SessionKeyValidator {
+  const { signer, sessionKeyModule = getLeashAddresses().sessionKeyModule, now = nowInSeconds } = parameters;
+  return {
+    module: sessionKeyModule,
+    signer,
+    async getStubSignature() {
+      return encodeSessionStubSignature({ statedTime: now(), sessionKey: await signer.getAddress() });
+    },
+    async signUserOperation({ userOperation, chainId }) {
+      const hash = getUserOperationHash({ chainId, entryPointAddress, entryPointVersion: '0.8', userOperation });
+      return encodeSessionSignature({ statedTime: now(), signature: await signer.signUserOperationHash(hash) });
+    },
+  };
+}

@@ -1,0 +1,458 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Address,
+  type PublicClient,
+  createPublicClient,
+  encodeFunctionData,
+  erc20Abi,
+  http,
+  parseEther,
+  parseUnits,
+  toFunctionSelector,
+} from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import {
+  CallNotAllowedError,
+  DAY,
+  Erc20FunctionNotAllowedError,
+  Erc20SpendLimitExceededError,
+  ForbiddenCallTargetError,
+  GasSpendLimitExceededError,
+  NativeTokenSpendLimitExceededError,
+  RequiredPaymasterMissingError,
+  SessionKeyAccessListType,
+  SessionKeyModuleError,
+  SessionKeyNotAuthorizedError,
+  SessionKeyOutsideTimeRangeError,
+  SessionKeyPermissionsBuilder,
+  SessionKeySigner,
+  WEEK,
+  createLeashAccountClient,
+  decodePermissionUpdates,
+  periodOf,
+  sessionKeyActions,
+} from '@leash/sdk';
+import { type LocalStack, startLocalStack } from '@leash/sdk/local';
+
+let stack: LocalStack;
+let token: Address;
+const units = (amount: string) => parseUnits(amount, 6);
+const now = () => Math.floor(Date.now() / 1000);
+const transfer = (to: Address, amount: bigint) => ({
+  to: token,
+  data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [to, amount] }),
+});
+const newAddress = () => privateKeyToAccount(generatePrivateKey()).address;
+let publicClient: PublicClient;
+const balanceOf = (address: Address) =>
+  publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [address] });
+
+/** A funded owner client whose account has the module installed (deployed by the install op). */
+async function newOwner(options: { install?: boolean } = {}) {
+  const client = (
+    await createLeashAccountClient({
+      chain: stack.chain,
+      transport: http(stack.rpcUrl),
+      bundlerTransport: http(stack.bundlerUrl),
+      owner: privateKeyToAccount(generatePrivateKey()),
+    })
+  ).extend(sessionKeyActions());
+  await stack.fund(client.account.address, { ether: parseEther('2'), devTokens: units('10000') });
+  if (options.install !== false) await client.installSessionKeyModule();
+  return { client };
+}
+
+/** Adds a session key with `permissions` to the owner's account and returns a client that signs with it. */
+async function newSession(owner: Awaited<ReturnType<typeof newOwner>>['client'], permissions: SessionKeyPermissionsBuilder, tag = 'e2e') {
+  const signer = new SessionKeySigner();
+  const key = await signer.getAddress();
+  await owner.addSessionKey({ key, tag, permissions: permissions.encode() });
+  return { signer, key, session: await sessionClientFor(owner.account.address, signer) };
+}
+
+async function sessionClientFor(account: Address, signer: SessionKeySigner) {
+  return (
+    await createLeashAccountClient({
+      chain: stack.chain,
+      transport: http(stack.rpcUrl),
+      bundlerTransport: http(stack.bundlerUrl),
+      signer,
+      accountAddress: account,
+    })
+  ).extend(sessionKeyActions());
+}
+
+/** Allowlist the token's transfer, with an ERC-20 limit, and generous gas; the common base of these tests. */
+function tokenPermissions(limit = units('100'), interval = WEEK) {
+  return new SessionKeyPermissionsBuilder()
+    .addContractAddressAccessEntry({ contractAddress: token, isOnList: true, checkSelectors: true })
+    .addContractFunctionAccessEntry({ contractAddress: token, methodSelector: 'transfer(address,uint256)', isOnList: true })
+    .addErc20TokenSpendLimit({ tokenAddress: token, spendLimit: limit, refreshInterval: interval })
+    .setGasSpendLimit({ spendLimit: parseEther('0.5'), refreshInterval: DAY });
+}
+
+async function expectRefusal<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'the op should have been refused').toBeInstanceOf(type);
+  return error as E;
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  token = stack.contracts.devToken;
+  publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+}, 60_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('getting started', () => {
+  it('installs the module with an initial key, lists it, and executes with it', async () => {
+    const { client } = await newOwner({ install: false });
+    expect(await client.isSessionKeyModuleInstalled()).toBe(false);
+
+    const signer = new SessionKeySigner();
+    const key = await signer.getAddress();
+    const { receipt } = await client.installSessionKeyModule({
+      keys: [key],
+      tags: ['getting-started'],
+      permissions: [tokenPermissions().encode()],
+    });
+    expect(receipt.success).toBe(true);
+    expect(await client.isSessionKeyModuleInstalled()).toBe(true);
+    expect(await client.getSessionKeys()).toEqual([
+      { address: key, tag: expect.stringMatching(/^0x67657474696e672d73746172746564/), tagText: 'getting-started' },
+    ]);
+
+    const session = await sessionClientFor(client.account.address, signer);
+    const to = newAddress();
+    const result = await session.executeWithSessionKey({ calls: [transfer(to, units('12.5'))] });
+    expect(result.receipt.success).toBe(true);
+    expect(result.lane).toBe(0n);
+    expect(await balanceOf(to)).toBe(units('12.5'));
+  });
+});
+
+describe('reading permissions back', () => {
+  it('decodes the on-chain state into the permissions that were granted, with used and remaining budgets', async () => {
+    const { client } = await newOwner();
+    const validFrom = now() - 60;
+    const validUntil = now() + 7 * DAY;
+    const granted = tokenPermissions(units('100'), WEEK)
+      .setNativeTokenSpendLimit({ spendLimit: parseEther('0.1'), refreshInterval: DAY })
+      .setTimeRange({ validFrom, validUntil });
+    const { key, session } = await newSession(client, granted, 'reader');
+    await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('30'))] });
+
+    const state = await client.getSessionKeyPermissions({ key });
+    expect(state.tagText).toBe('reader');
+    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: 0, requiredPaymaster: null });
+    const week = periodOf(now(), 0, WEEK);
+    expect(state.spending.erc20).toEqual([
+      {
+        tokenAddress: token,
+        status: {
+          limit: units('100'),
+          used: units('30'),
+          remaining: units('70'),
+          refreshInterval: WEEK,
+          periodStart: week.start,
+          nextRefresh: week.end + 1,
+        },
+      },
+    ]);
+    const gas = state.spending.gas;
+    expect(gas !== 'unlimited' && gas.used > 0n && gas.used + gas.remaining === parseEther('0.5')).toBe(true);
+    expect(state.spending.nativeToken).toMatchObject({ limit: parseEther('0.1'), used: 0n, refreshInterval: DAY });
+    expect(state.timeRange).toEqual({ validFrom, validUntil });
+  });
+});
+
+describe('every permission type, and the typed error of each refusal', () => {
+  it('ERC-20 limit: refuses the transfer that would pass the limit, with limit, used and attempted', async () => {
+    const { client } = await newOwner();
+    const { session } = await newSession(client, tokenPermissions(units('50'), WEEK));
+    await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('40'))] });
+    const error = await expectRefusal(
+      session.executeWithSessionKey({ calls: [transfer(newAddress(), units('10.000001'))] }),
+      Erc20SpendLimitExceededError,
+    );
+    expect({ token: error.token, limit: error.limit, used: error.used, attempted: error.attempted, remaining: error.remaining }).toEqual({
+      token,
+      limit: units('50'),
+      used: units('40'),
+      attempted: units('10.000001'),
+      remaining: units('10'),
+    });
+    expect(error.rule).toBe('erc20-spend-limit');
+    // Exactly the remainder still passes.
+    await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('10'))] });
+  });
+
+  it('ERC-20 limit: a batch cannot split a transfer to pass it, and approve counts in full', async () => {
+    const { client } = await newOwner();
+    const permissions = tokenPermissions(units('50'), WEEK).addContractFunctionAccessEntry({
+      contractAddress: token,
+      methodSelector: 'approve(address,uint256)',
+      isOnList: true,
+    });
+    const { session } = await newSession(client, permissions);
+    const error = await expectRefusal(
+      session.executeWithSessionKey({ calls: [transfer(newAddress(), units('30')), transfer(newAddress(), units('30'))] }),
+      Erc20SpendLimitExceededError,
+    );
+    expect([error.used, error.attempted]).toEqual([units('30'), units('30')]);
+    const approve = { to: token, data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [newAddress(), units('45')] }) };
+    await session.executeWithSessionKey({ calls: [approve] });
+    const afterApprove = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), units('6'))] }), Erc20SpendLimitExceededError);
+    expect(afterApprove.used).toBe(units('45'));
+  });
+
+  it('ERC-20 function restriction: transferFrom on a limited token is refused, whatever the list says', async () => {
+    const { client } = await newOwner();
+    const permissions = new SessionKeyPermissionsBuilder()
+      .setContractAccessControlType(SessionKeyAccessListType.ALLOW_ALL)
+      .addErc20TokenSpendLimit({ tokenAddress: token, spendLimit: units('50'), refreshInterval: 0 })
+      .setGasSpendLimit({ spendLimit: parseEther('0.5'), refreshInterval: 0 });
+    const { session } = await newSession(client, permissions);
+    const transferFrom = {
+      to: token,
+      data: encodeFunctionData({ abi: erc20Abi, functionName: 'transferFrom', args: [client.account.address, newAddress(), 1n] }),
+    };
+    const error = await expectRefusal(session.executeWithSessionKey({ calls: [transferFrom] }), Erc20FunctionNotAllowedError);
+    expect([error.token, error.selector]).toEqual([token, toFunctionSelector('transferFrom(address,address,uint256)')]);
+  });
+
+  it('native token limit: the sum of the values counts', async () => {
+    const { client } = await newOwner();
+    const payee = newAddress();
+    const permissions = new SessionKeyPermissionsBuilder()
+      .addContractAddressAccessEntry({ contractAddress: payee, isOnList: true, checkSelectors: false })
+      .setNativeTokenSpendLimit({ spendLimit: parseEther('0.05'), refreshInterval: DAY })
+      .setGasSpendLimit({ spendLimit: parseEther('0.5'), refreshInterval: DAY });
+    const { session } = await newSession(client, permissions);
+    await session.executeWithSessionKey({ calls: [{ to: payee, value: parseEther('0.02') }, { to: payee, value: parseEther('0.02') }] });
+    const error = await expectRefusal(session.executeWithSessionKey({ calls: [{ to: payee, value: parseEther('0.011') }] }), NativeTokenSpendLimitExceededError);
+    expect([error.limit, error.used, error.attempted]).toEqual([parseEther('0.05'), parseEther('0.04'), parseEther('0.011')]);
+    expect(await client.client.getBalance({ address: payee })).toBe(parseEther('0.04'));
+  });
+
+  it('gas limit: refuses an op whose maximum cost passes what is left', async () => {
+    const { client } = await newOwner();
+    const permissions = new SessionKeyPermissionsBuilder()
+      .addContractAddressAccessEntry({ contractAddress: token, isOnList: true, checkSelectors: false })
+      .setGasSpendLimit({ spendLimit: 1_000_000_000n, refreshInterval: DAY }); // 1 gwei: no op fits
+    const { session } = await newSession(client, permissions);
+    const error = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), GasSpendLimitExceededError);
+    expect(error.limit).toBe(1_000_000_000n);
+    expect(error.used).toBe(0n);
+    expect(error.attempted).toBeGreaterThan(1_000_000_000n);
+  });
+
+  it('access list: allowlist, selector checks, denylist and allow-all', async () => {
+    const { client } = await newOwner();
+    const other = stack.contracts.devPaymaster; // any contract that is not on the list
+    const { session, key } = await newSession(client, tokenPermissions());
+    const notListed = await expectRefusal(session.executeWithSessionKey({ calls: [{ to: other, data: '0x12345678' }] }), CallNotAllowedError);
+    expect([notListed.target, notListed.reason]).toEqual([other, 'target-not-on-allowlist']);
+    const approve = { to: token, data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [newAddress(), 1n] }) };
+    const selector = await expectRefusal(session.executeWithSessionKey({ calls: [approve] }), CallNotAllowedError);
+    expect([selector.target, selector.selector, selector.reason]).toEqual([token, '0x095ea7b3', 'selector-not-on-allowlist']);
+
+    // Denylist: the listed contract is now refused, others allowed.
+    await client.updateSessionKeyPermissions({
+      key,
+      permissions: new SessionKeyPermissionsBuilder()
+        .setContractAccessControlType(SessionKeyAccessListType.DENYLIST)
+        .addContractAddressAccessEntry({ contractAddress: other, isOnList: true, checkSelectors: false })
+        .encode(),
+    });
+    const denied = await expectRefusal(session.executeWithSessionKey({ calls: [{ to: other, data: '0x12345678' }] }), CallNotAllowedError);
+    expect(denied.reason).toBe('target-on-denylist');
+  });
+
+  it('never the account itself or the module, in any mode', async () => {
+    const { client } = await newOwner();
+    const { session } = await newSession(
+      client,
+      new SessionKeyPermissionsBuilder()
+        .setContractAccessControlType(SessionKeyAccessListType.ALLOW_ALL)
+        .removeGasSpendLimit(),
+    );
+    const self = await expectRefusal(session.executeWithSessionKey({ calls: [{ to: client.account.address, data: '0x' }] }), ForbiddenCallTargetError);
+    expect([self.kind, self.target]).toEqual(['account', client.account.address]);
+    const module = await expectRefusal(
+      session.executeWithSessionKey({ calls: [{ to: stack.contracts.sessionKeyModule, data: '0xf2fde38b' }] }),
+      ForbiddenCallTargetError,
+    );
+    expect(module.kind).toBe('module');
+  });
+
+  it('required paymaster: refuses ops it does not pay for; its ops cost the gas budget nothing', async () => {
+    const { client } = await newOwner();
+    const paymaster = stack.contracts.devPaymaster;
+    const permissions = new SessionKeyPermissionsBuilder()
+      .addContractAddressAccessEntry({ contractAddress: token, isOnList: true, checkSelectors: false })
+      .setRequiredPaymaster({ paymasterAddress: paymaster });
+    const { session, key } = await newSession(client, permissions);
+    const error = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), RequiredPaymasterMissingError);
+    expect([error.required, error.actual]).toEqual([paymaster, '0x0000000000000000000000000000000000000000']);
+
+    const before = await client.client.getBalance({ address: client.account.address });
+    const result = await session.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)], paymaster: { address: paymaster } });
+    expect(result.receipt.paymaster).toBe(paymaster);
+    expect(await client.client.getBalance({ address: client.account.address })).toBe(before);
+    expect((await client.getSessionKeyPermissions({ key })).spending.gas).toMatchObject({ used: 0n });
+  });
+
+  it('time range: an expired key and a key not valid yet are refused before anything is sent', async () => {
+    const { client } = await newOwner();
+    const { session: expired } = await newSession(client, tokenPermissions().setTimeRange({ validFrom: now() - 3600, validUntil: now() - 60 }));
+    const e1 = await expectRefusal(expired.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), SessionKeyOutsideTimeRangeError);
+    expect(e1.validUntil).toBeLessThan(now());
+    const { session: later } = await newSession(client, tokenPermissions().setTimeRange({ validFrom: now() + 3600 }));
+    const e2 = await expectRefusal(later.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)], maxWaitSeconds: 60 }), SessionKeyOutsideTimeRangeError);
+    expect(e2.validFrom).toBeGreaterThan(now());
+  });
+
+  it('passes an op with every permission type configured at once', async () => {
+    const { client } = await newOwner();
+    const payee = newAddress();
+    const permissions = tokenPermissions(units('100'), WEEK)
+      .addContractAddressAccessEntry({ contractAddress: payee, isOnList: true, checkSelectors: false })
+      .setNativeTokenSpendLimit({ spendLimit: parseEther('0.1'), refreshInterval: DAY })
+      .setTimeRange({ validFrom: now() - 600, validUntil: now() + DAY })
+      .setRefreshAnchor({ anchor: 3 * 3600 });
+    const { session } = await newSession(client, permissions);
+    const to = newAddress();
+    const { receipt } = await session.executeWithSessionKey({ calls: [transfer(to, units('25')), { to: payee, value: parseEther('0.01') }] });
+    expect(receipt.success).toBe(true);
+    expect(await balanceOf(to)).toBe(units('25'));
+    expect(await client.client.getBalance({ address: payee })).toBe(parseEther('0.01'));
+  });
+});
+
+describe('key lifecycle', () => {
+  it('update is partial, rotation keeps the spend, removal and re-adding start fresh', async () => {
+    const { client } = await newOwner();
+    const { session, key } = await newSession(client, tokenPermissions(units('50'), WEEK));
+    await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('40'))] });
+
+    // Partial update: raise the limit only; the access list (with its selector check) stays.
+    await client.updateSessionKeyPermissions({
+      key,
+      permissions: new SessionKeyPermissionsBuilder().addErc20TokenSpendLimit({ tokenAddress: token, spendLimit: units('60'), refreshInterval: WEEK }).encode(),
+    });
+    const updated = await client.getSessionKeyPermissions({ key });
+    expect(updated.spending.erc20[0]!.status).toMatchObject({ limit: units('60'), used: units('40'), remaining: units('20') });
+    expect(updated.permissions.contracts).toEqual([
+      { contractAddress: token, isOnList: true, checkSelectors: true, functions: [{ selector: '0xa9059cbb', isOnList: true }] },
+    ]);
+
+    // Rotation: the new key inherits permissions and spend; the old one stops working.
+    const next = new SessionKeySigner();
+    const nextKey = await next.getAddress();
+    await client.rotateSessionKey({ oldKey: key, newKey: nextKey });
+    await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), SessionKeyNotAuthorizedError);
+    const rotated = await sessionClientFor(client.account.address, next);
+    const overLimit = await expectRefusal(rotated.executeWithSessionKey({ calls: [transfer(newAddress(), units('21'))] }), Erc20SpendLimitExceededError);
+    expect(overLimit.used).toBe(units('40'));
+    expect((await client.getSessionKeys()).map((k) => k.address)).toEqual([nextKey]);
+    expect((await client.getSessionKeyPermissions({ key: nextKey })).tagText).toBe('e2e');
+
+    // Rotating onto an existing key is refused.
+    const third = new SessionKeySigner();
+    await client.addSessionKey({ key: await third.getAddress(), permissions: tokenPermissions().encode() });
+    const taken = await expectRefusal(client.rotateSessionKey({ oldKey: nextKey, newKey: await third.getAddress() }), SessionKeyModuleError);
+    expect(taken.errorName).toBe('SessionKeyAlreadyExists');
+
+    // Removal, then re-adding the same key: fresh counters.
+    await client.removeSessionKey({ key: nextKey });
+    await expectRefusal(rotated.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), SessionKeyNotAuthorizedError);
+    await client.addSessionKey({ key: nextKey, permissions: tokenPermissions(units('50'), WEEK).encode() });
+    const fresh = await client.getSessionKeyPermissions({ key: nextKey });
+    expect(fresh.spending.erc20[0]!.status).toMatchObject({ used: 0n, remaining: units('50') });
+    await rotated.executeWithSessionKey({ calls: [transfer(newAddress(), units('50'))] });
+  });
+
+  it('revoke-all and uninstall stop every key; reinstalling brings none back', async () => {
+    const { client } = await newOwner();
+    const a = await newSession(client, tokenPermissions());
+    const b = await newSession(client, tokenPermissions());
+    expect((await client.getSessionKeys()).length).toBe(2);
+    await client.revokeAllSessionKeys();
+    expect(await client.getSessionKeys()).toEqual([]);
+    await expectRefusal(a.session.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), SessionKeyNotAuthorizedError);
+    await expectRefusal(b.session.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), SessionKeyNotAuthorizedError);
+
+    const c = await newSession(client, tokenPermissions());
+    await client.uninstallSessionKeyModule();
+    expect(await client.isSessionKeyModuleInstalled()).toBe(false);
+    await client.installSessionKeyModule();
+    expect(await client.getSessionKeys()).toEqual([]);
+    await expectRefusal(c.session.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), SessionKeyNotAuthorizedError);
+  });
+
+  it('management errors are typed: adding an existing key, removing an unknown one', async () => {
+    const { client } = await newOwner();
+    const { key } = await newSession(client, tokenPermissions());
+    const exists = await expectRefusal(client.addSessionKey({ key, permissions: [] }), SessionKeyModuleError);
+    expect([exists.errorName, exists.shortMessage]).toEqual(['SessionKeyAlreadyExists', `${key} is already a session key of this account.`]);
+    const stranger = newAddress();
+    const missing = await expectRefusal(client.removeSessionKey({ key: stranger }), SessionKeyModuleError);
+    expect(missing.errorName).toBe('SessionKeyNotFound');
+  });
+});
+
+describe('dry run and nonce lanes', () => {
+  it('checkSessionKeyCalls says whether calls would pass, and which rule refuses them by how much', async () => {
+    const { client } = await newOwner();
+    const { session, key } = await newSession(client, tokenPermissions(units('10'), WEEK));
+    const good = await session.checkSessionKeyCalls({ calls: [transfer(newAddress(), units('4'))] });
+    expect(good.ok).toBe(true);
+    if (good.ok) expect(good.gas.maxCost).toBeGreaterThan(0n);
+    const bad = await session.checkSessionKeyCalls({ calls: [transfer(newAddress(), units('11'))] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.error).toBeInstanceOf(Erc20SpendLimitExceededError);
+      expect((bad.error as Erc20SpendLimitExceededError).attempted).toBe(units('11'));
+    }
+    // Nothing was spent by the dry runs.
+    expect((await client.getSessionKeyPermissions({ key })).spending.erc20[0]!.status.used).toBe(0n);
+
+    const stranger = await sessionClientFor(client.account.address, new SessionKeySigner());
+    const unknown = await stranger.checkSessionKeyCalls({ calls: [transfer(newAddress(), 1n)] });
+    expect(!unknown.ok && unknown.error).toBeInstanceOf(SessionKeyNotAuthorizedError);
+  });
+
+  it('concurrent ops of one key use separate nonce lanes and all land', async () => {
+    const { client } = await newOwner();
+    const { session } = await newSession(client, tokenPermissions(units('100'), WEEK));
+    const recipients = [newAddress(), newAddress(), newAddress()];
+    const results = await Promise.all(recipients.map((to) => session.executeWithSessionKey({ calls: [transfer(to, units('1'))] })));
+    expect(results.map((r) => r.lane).sort()).toEqual([0n, 1n, 2n]);
+    for (const to of recipients) expect(await balanceOf(to)).toBe(units('1'));
+  });
+});
+
+describe('refreshing limits across a real period boundary', () => {
+  it('refuses in the period the budget is spent, waits near the boundary, and passes in the next period', async () => {
+    const { client } = await newOwner();
+    const interval = 60;
+    const { session } = await newSession(client, tokenPermissions(units('1'), interval));
+    const waits: number[] = [];
+    await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('1'))], onWait: (s) => waits.push(s) });
+    const spent = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), units('1'))] }), Erc20SpendLimitExceededError);
+    expect(spent.used).toBe(units('1'));
+    // Wait for the next period; executeWithSessionKey itself waits when too close to a boundary for the bundler.
+    const { end } = periodOf(now(), 0, interval);
+    await new Promise((r) => setTimeout(r, (end + 1 - now()) * 1000));
+    const { receipt } = await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('1'))], onWait: (s) => waits.push(s) });
+    expect(receipt.success).toBe(true);
+    expect(waits.every((s) => s > 0 && s <= interval)).toBe(true);
+  }, 150_000);
+});

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { encodeErrorResult, recoverAddress, stringToHex, zeroAddress } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import {
+  CallNotAllowedError,
+  Erc20SpendLimitExceededError,
+  ForbiddenCallTargetError,
+  GasSpendLimitExceededError,
+  LeashError,
+  SessionKeyModuleError,
+  SessionKeyNotAuthorizedError,
+  SessionKeyOutsideTimeRangeError,
+  SessionKeySigner,
+  UnsupportedExecutionError,
+  acquireNonceLane,
+  decodeSessionKeyModuleError,
+  decodeSessionSignature,
+  encodeSessionSignature,
+  encodeSessionStubSignature,
+  periodOf,
+  sessionKeyModuleAbi,
+  toSessionKeyError,
+  toSessionKeyValidator,
+} from '@leash/sdk';
+
+const token = '0x1f08BBFde5eA8c5a6B4A23Ce29dD218eAcd23BA6';
+const moduleError = (errorName: string, args: readonly unknown[]) =>
+  encodeErrorResult({ abi: sessionKeyModuleAbi, errorName, args } as never);
+
+describe('session signatures', () => {
+  it('encode as statedTime ‖ ECDSA (71 bytes) and decode back', async () => {
+    const account = privateKeyToAccount(generatePrivateKey());
+    const hash = stringToHex('op', { size: 32 });
+    const ecdsa = await account.sign({ hash });
+    const encoded = encodeSessionSignature({ statedTime: 1_750_000_123, signature: ecdsa });
+    expect(encoded).toBe(`0x${(1_750_000_123).toString(16).padStart(12, '0')}${ecdsa.slice(2)}`);
+    expect(decodeSessionSignature(encoded)).toEqual({ statedTime: 1_750_000_123, signature: ecdsa });
+  });
+
+  it('the estimation stub names the key (91 bytes) with a signature no key made', () => {
+    const key = privateKeyToAccount(generatePrivateKey()).address;
+    const stub = encodeSessionStubSignature({ statedTime: 42, sessionKey: key });
+    const decoded = decodeSessionSignature(stub);
+    expect(decoded.statedTime).toBe(42);
+    expect(decoded.sessionKey?.toLowerCase()).toBe(key.toLowerCase());
+    expect(decoded.signature).toHaveLength(2 + 130);
+  });
+
+  it('refuses malformed parts', () => {
+    expect(() => encodeSessionSignature({ statedTime: -1, signature: `0x${'11'.repeat(65)}` })).toThrow(LeashError);
+    expect(() => encodeSessionSignature({ statedTime: 2 ** 48, signature: `0x${'11'.repeat(65)}` })).toThrow(/uint48/);
+    expect(() => encodeSessionSignature({ statedTime: 1, signature: '0x1234' })).toThrow(/65-byte/);
+    expect(() => decodeSessionSignature(`0x${'00'.repeat(70)}`)).toThrow(/71 or 91 bytes/);
+  });
+
+  it('the validator signs the v0.8 user op hash with the session key and states the time', async () => {
+    const signer = new SessionKeySigner();
+    const validator = toSessionKeyValidator({ signer, now: () => 1_800_000_000 });
+    const userOperation = {
+      sender: '0x1111111111111111111111111111111111111111',
+      nonce: 5n,
+      callData: '0x',
+      callGasLimit: 1n,
+      verificationGasLimit: 2n,
+      preVerificationGas: 3n,
+      maxFeePerGas: 4n,
+      maxPriorityFeePerGas: 5n,
+      signature: '0x',
+    } as const;
+    const signature = await validator.signUserOperation({ userOperation, chainId: 31337, typedData: undefined as never });
+    const { statedTime, signature: ecdsa } = decodeSessionSignature(signature);
+    expect(statedTime).toBe(1_800_000_000);
+    const { getUserOperationHash } = await import('viem/account-abstraction');
+    const hash = getUserOperationHash({ chainId: 31337, entryPointAddress: '0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108', entryPointVersion: '0.8', userOperation });
+    expect(await recoverAddress({ hash, signature: ecdsa })).toBe(await signer.getAddress());
+  });
+});
+
+describe('periods', () => {
+  it('match the module: anchored periods, and the stretch before the first one', () => {
+    expect(periodOf(1_750_000_123, 0, 86_400)).toEqual({ start: 1_749_945_600, end: 1_750_031_999 });
+    expect(periodOf(100, 30, 50)).toEqual({ start: 80, end: 129 });
+    expect(periodOf(10, 30, 50)).toEqual({ start: 0, end: 29 });
+    expect(periodOf(30, 30, 50)).toEqual({ start: 30, end: 79 });
+  });
+
+  it('always contain the time and have the interval as length (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 0, max: 2 ** 40 }), fc.integer({ min: 1, max: 2 ** 32 - 1 }), (time, anchor, interval) => {
+        const { start, end } = periodOf(time, anchor, interval);
+        expect(start <= time && time <= end).toBe(true);
+        if (start > 0) {
+          expect(end - start + 1).toBe(interval);
+          expect((start - (anchor % interval)) % interval).toBe(0);
+        }
+      }),
+    );
+  });
+});
+
+describe('typed errors from module revert data', () => {
+  it('decodes each permission failure with its numbers', () => {
+    const erc20 = decodeSessionKeyModuleError(moduleError('Erc20SpendLimitExceeded', [token, 100n, 40n, 61n]));
+    expect(erc20).toBeInstanceOf(Erc20SpendLimitExceededError);
+    expect(erc20).toMatchObject({ token, limit: 100n, used: 40n, attempted: 61n, remaining: 60n, rule: 'erc20-spend-limit' });
+    expect(decodeSessionKeyModuleError(moduleError('GasSpendLimitExceeded', [10n, 20n, 1n]))).toMatchObject({ limit: 10n, used: 20n, remaining: 0n });
+    expect(decodeSessionKeyModuleError(moduleError('SelectorNotOnAllowlist', [token, '0x095ea7b3']))).toMatchObject({
+      constructor: CallNotAllowedError,
+      reason: 'selector-not-on-allowlist',
+      selector: '0x095ea7b3',
+    });
+    expect(decodeSessionKeyModuleError(moduleError('CallToEntryPointNotAllowed', []))).toMatchObject({ constructor: ForbiddenCallTargetError, kind: 'entry-point' });
+    expect(decodeSessionKeyModuleError(moduleError('EmptyBatch', []))).toBeInstanceOf(UnsupportedExecutionError);
+    const management = decodeSessionKeyModuleError(moduleError('SessionKeyAlreadyExists', [token]));
+    expect(management).toBeInstanceOf(SessionKeyModuleError);
+    expect((management as SessionKeyModuleError).errorName).toBe('SessionKeyAlreadyExists');
+    expect(decodeSessionKeyModuleError('0xdeadbeef')).toBeUndefined();
+  });
+
+  it('finds revert data in bundler errors without mistaking the op calldata for it', () => {
+    const data = moduleError('Erc20SpendLimitExceeded', [token, 100n, 40n, 61n]);
+    const bundlerError = Object.assign(new Error('The `validateUserOp` function on the Smart Account reverted.\n\nRequest Arguments:\n  callData: 0xe9ae5c530000'), {
+      cause: { message: `UserOperation reverted during simulation with reason: AA23 reverted ${data}` },
+    });
+    expect(toSessionKeyError(bundlerError)).toBeInstanceOf(Erc20SpendLimitExceededError);
+    const execution = new Error(`UserOperation reverted during simulation with reason: ${moduleError('SessionKeyNotFound', [token])}`);
+    expect((toSessionKeyError(execution) as SessionKeyModuleError).errorName).toBe('SessionKeyNotFound');
+    expect(toSessionKeyError(new Error('UserOperation reverted with reason: AA24 signature error'))).toBeInstanceOf(SessionKeyNotAuthorizedError);
+    expect(toSessionKeyError(new Error('UserOperation expires too soon, validUntil=1'))).toBeInstanceOf(SessionKeyOutsideTimeRangeError);
+    const other = new Error('network down');
+    expect(toSessionKeyError(other)).toBe(other);
+  });
+
+  it('prints the numbers of a spend limit violation', () => {
+    const error = new GasSpendLimitExceededError({ limit: 5n, used: 2n, attempted: 4n });
+    expect(error.message).toContain('Limit:     5');
+    expect(error.message).toContain('Remaining: 3');
+    expect(error.message).toContain('Attempted: 4');
+    expect(error.message).not.toContain('viem@');
+  });
+});
+
+describe('nonce lanes', () => {
+  it('hands out the lowest free lane and reuses it once released', () => {
+    const account = zeroAddress;
+    const key = privateKeyToAccount(generatePrivateKey()).address;
+    const a = acquireNonceLane(account, key);
+    const b = acquireNonceLane(account, key);
+    expect([a.lane, b.lane]).toEqual([0n, 1n]);
+    a.release();
+    const c = acquireNonceLane(account, key);
+    expect(c.lane).toBe(0n);
+    const other = acquireNonceLane(account, privateKeyToAccount(generatePrivateKey()).address);
+    expect(other.lane).toBe(0n);
+    for (const l of [b, c, other]) l.release();
+  });
+});
+
+
