@@ -126,7 +126,7 @@ const management = { callGasLimit: 600_000n } as const;
  * transaction, and returns the measurements in a fixed order.
  */
 export async function runGasScenarios(options: { onResult?: (r: ScenarioResult) => void } = {}): Promise<ScenarioResult[]> {
-  const anvil = await startAnvil({ port: await getFreePort(), chainId: 31337, extraArgs: ['--hardfork', 'prague'] });
+  const anvil = await startAnvil({ port: await getFreePort(), chainId: 31337 });
   try {
     const chain = defineChain({
       id: 31337,
