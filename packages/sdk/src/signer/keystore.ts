@@ -3,12 +3,13 @@ import { pbkdf2Async } from '@noble/hashes/pbkdf2';
 import { scryptAsync } from '@noble/hashes/scrypt';
 import { sha256 } from '@noble/hashes/sha2';
 import { keccak_256 } from '@noble/hashes/sha3';
-import { bytesToHex, concatBytes, hexToBytes, randomBytes } from '@noble/hashes/utils';
+import { bytesToHex, concatBytes, hexToBytes, randomBytes, utf8ToBytes } from '@noble/hashes/utils';
 import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { InvalidKeystoreError, InvalidPrivateKeyError, KeystorePasswordError, SessionKeySignerError } from './errors.js';
+import { nodeBuiltin } from './nodeBuiltins.js';
 
-// Browser-safe: no Node imports here (see keystoreFile.ts for files).
+// Browser-safe: Node's crypto is imported lazily, only in Node (see nodeBuiltins.ts; files are in keystoreFile.ts).
 
 /** scrypt parameters of a v3 keystore. */
 export type KeystoreScryptParams = { dklen: number; n: number; r: number; p: number; salt: string };
@@ -102,14 +103,36 @@ function accountOf(privateKey: Uint8Array | Hex, source: string) {
   }
 }
 
-function deriveKey(password: string, kdf: 'scrypt' | 'pbkdf2', params: KeystoreScryptParams | KeystorePbkdf2Params): Promise<Uint8Array> {
+// With the standard parameters the KDF takes seconds. noble's "async" KDFs yield only to microtasks, so they block the
+// event loop all that time: no timers, no I/O, no signal handlers (a Ctrl-C then cannot stop a process cleanly). The
+// native ones run off the main thread: Node's scrypt on its thread pool, PBKDF2 in WebCrypto. noble is the fallback
+// where those are missing (scrypt in browsers; PBKDF2 outside secure contexts).
+async function deriveKey(password: string, kdf: 'scrypt' | 'pbkdf2', params: KeystoreScryptParams | KeystorePbkdf2Params): Promise<Uint8Array> {
   const salt = hexToBytes(params.salt);
   if (kdf === 'scrypt') {
     const { n, r, p, dklen } = params as KeystoreScryptParams;
-    return scryptAsync(password, salt, { N: n, r, p, dkLen: dklen });
+    const crypto = await nodeBuiltin('node:crypto');
+    const native = crypto
+      ? await new Promise<Uint8Array | undefined>((resolve) => {
+          try {
+            // maxmem: scrypt needs about 128 × n × r bytes; Node refuses more than 32 MiB unless told.
+            crypto.scrypt(utf8ToBytes(password), salt, dklen, { N: n, r, p, maxmem: 256 * n * r * p }, (error, key) =>
+              resolve(error ? undefined : new Uint8Array(key)),
+            );
+          } catch {
+            // OpenSSL refuses some parameters noble accepts (n ≥ 2^(16 r), as in the Web3 Secret Storage test vector).
+            resolve(undefined);
+          }
+        })
+      : undefined;
+    return native ?? scryptAsync(password, salt, { N: n, r, p, dkLen: dklen });
   }
   const { c, dklen } = params as KeystorePbkdf2Params;
-  return pbkdf2Async(sha256, password, salt, { c, dkLen: dklen });
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return pbkdf2Async(sha256, password, salt, { c, dkLen: dklen });
+  const key = await subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
+  const bits = await subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt: new Uint8Array(salt), iterations: c }, key, dklen * 8);
+  return new Uint8Array(bits);
 }
 
 const mac = (derivedKey: Uint8Array, ciphertext: Uint8Array) => keccak_256(concatBytes(derivedKey.slice(16, 32), ciphertext));

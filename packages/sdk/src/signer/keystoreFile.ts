@@ -1,14 +1,18 @@
 import { bytesToHex, randomBytes } from '@noble/hashes/utils';
 import type { KeystoreV3 } from './keystore.js';
 import { parseKeystore } from './keystore.js';
+import { SessionKeySignerError } from './errors.js';
+import { nodeBuiltin } from './nodeBuiltins.js';
 
-// Node-only helpers. node:fs is imported lazily, through a specifier bundlers do not follow, so this module (and the
-// SessionKeySigner that refers to it) stays safe to bundle for browsers; these functions only work in Node.
-type Fs = typeof import('node:fs/promises');
-type PathModule = typeof import('node:path');
-const fsSpecifier = 'node:fs/promises';
-const pathSpecifier = 'node:path';
-const nodeImport = <T>(specifier: string): Promise<T> => import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
+// Node-only helpers; node:fs is imported lazily (see nodeBuiltins.ts), so this module stays safe to bundle for browsers.
+async function nodeModules() {
+  const [fs, path] = await Promise.all([nodeBuiltin('node:fs/promises'), nodeBuiltin('node:path')]);
+  if (!fs || !path)
+    throw new SessionKeySignerError('Keystore files need Node.js.', {
+      details: 'In a browser, keep the keystore from toKeystore in your own storage and load it with fromKeystore.',
+    });
+  return { fs, path };
+}
 
 /**
  * Reads and checks a keystore file (without decrypting it). Throws `InvalidKeystoreError` for malformed contents and
@@ -20,7 +24,7 @@ const nodeImport = <T>(specifier: string): Promise<T> => import(/* webpackIgnore
  * ```
  */
 export async function readKeystoreFile(path: string): Promise<KeystoreV3> {
-  const fs = await nodeImport<Fs>(fsSpecifier);
+  const { fs } = await nodeModules();
   return parseKeystore(await fs.readFile(path, 'utf8'));
 }
 
@@ -35,7 +39,7 @@ export async function readKeystoreFile(path: string): Promise<KeystoreV3> {
  * ```
  */
 export async function writeKeystoreFile(path: string, keystore: KeystoreV3, options: { overwrite?: boolean | undefined } = {}): Promise<void> {
-  const [fs, nodePath] = await Promise.all([nodeImport<Fs>(fsSpecifier), nodeImport<PathModule>(pathSpecifier)]);
+  const { fs, path: nodePath } = await nodeModules();
   const dir = nodePath.dirname(path);
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   const contents = `${JSON.stringify(keystore, null, 2)}\n`;

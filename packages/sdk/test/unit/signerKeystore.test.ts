@@ -4,6 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { scrypt } from '@noble/hashes/scrypt';
+import { keccak_256 } from '@noble/hashes/sha3';
+import { bytesToHex, concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
 import {
   InvalidKeystoreError,
   InvalidPrivateKeyError,
@@ -128,6 +131,24 @@ describe('keystore v3: encrypt and decrypt', () => {
     const keystore = await encryptKeystore(devKey, 'pässwörd 🔑', fast);
     expect(await decryptKeystore(keystore, 'pässwörd 🔑')).toBe(devKey);
     await rejection(decryptKeystore(keystore, 'passwort 🔑'), KeystorePasswordError);
+  });
+
+  it('derives the key off the main thread: timers, I/O and signal handlers (Ctrl-C) run meanwhile', async () => {
+    for (const options of [{}, { kdf: 'pbkdf2' }] as const) {
+      let done = false;
+      const encrypting = encryptKeystore(devKey, password, options).then(() => (done = true));
+      // A KDF that blocked the event loop would finish before this callback could run.
+      expect(await new Promise((resolve) => setImmediate(() => resolve(done)))).toBe(false);
+      await encrypting;
+    }
+  }, 60_000);
+
+  it('derives the same key as the reference scrypt, with the password as UTF-8', async () => {
+    const salt = '0x' + '5a'.repeat(32);
+    const keystore = await encryptKeystore(devKey, 'pässwörd 🔑', { n: 1024, r: 8, p: 2, salt, iv: '0x' + '01'.repeat(16) });
+    const reference = scrypt(utf8ToBytes('pässwörd 🔑'), hexToBytes('5a'.repeat(32)), { N: 1024, r: 8, p: 2, dkLen: 32 });
+    const ciphertext = hexToBytes(keystore.crypto.ciphertext);
+    expect(bytesToHex(keccak_256(concatBytes(reference.slice(16, 32), ciphertext)))).toBe(keystore.crypto.mac);
   });
 
   it('uses geth’s standard scrypt parameters by default (n = 2^18, r = 8, p = 1)', async () => {
