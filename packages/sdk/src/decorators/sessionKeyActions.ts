@@ -1,4 +1,5 @@
-import type { Address } from 'viem';
+import type { Address, Chain, Client, Transport } from 'viem';
+import type { LeashSmartAccount } from '../account/toLeashSmartAccount.js';
 import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
 import { type AddSessionKeyParameters, addSessionKey } from '../actions/addSessionKey.js';
 import {
@@ -52,18 +53,23 @@ export type SessionKeyActions = {
  * ```
  */
 export function sessionKeyActions() {
-  return (client: LeashAccountClient): SessionKeyActions => ({
-    isSessionKeyModuleInstalled: (parameters) => isSessionKeyModuleInstalled(client, parameters),
-    installSessionKeyModule: (parameters) => installSessionKeyModule(client, parameters),
-    uninstallSessionKeyModule: () => uninstallSessionKeyModule(client),
-    addSessionKey: (parameters) => addSessionKey(client, parameters),
-    removeSessionKey: (parameters) => removeSessionKey(client, parameters),
-    updateSessionKeyPermissions: (parameters) => updateSessionKeyPermissions(client, parameters),
-    rotateSessionKey: (parameters) => rotateSessionKey(client, parameters),
-    revokeAllSessionKeys: () => revokeAllSessionKeys(client),
-    getSessionKeys: (parameters) => getSessionKeys(client, parameters),
-    getSessionKeyPermissions: (parameters) => getSessionKeyPermissions(client, parameters),
-    executeWithSessionKey: (parameters) => executeWithSessionKey(client, parameters),
-    checkSessionKeyCalls: (parameters) => checkSessionKeyCalls(client, parameters),
-  });
+  // viem's `extend` hands the decorator the whole bundler client at run time, but types it as a plain Client (without
+  // `client`, `userOperation`, …): take that type, so `.extend(sessionKeyActions())` type-checks, and use the client.
+  return (viemClient: Client<Transport, Chain, LeashSmartAccount, any, any>): SessionKeyActions => {
+    const client = viemClient as unknown as LeashAccountClient;
+    return {
+      isSessionKeyModuleInstalled: (parameters) => isSessionKeyModuleInstalled(client, parameters),
+      installSessionKeyModule: (parameters) => installSessionKeyModule(client, parameters),
+      uninstallSessionKeyModule: () => uninstallSessionKeyModule(client),
+      addSessionKey: (parameters) => addSessionKey(client, parameters),
+      removeSessionKey: (parameters) => removeSessionKey(client, parameters),
+      updateSessionKeyPermissions: (parameters) => updateSessionKeyPermissions(client, parameters),
+      rotateSessionKey: (parameters) => rotateSessionKey(client, parameters),
+      revokeAllSessionKeys: () => revokeAllSessionKeys(client),
+      getSessionKeys: (parameters) => getSessionKeys(client, parameters),
+      getSessionKeyPermissions: (parameters) => getSessionKeyPermissions(client, parameters),
+      executeWithSessionKey: (parameters) => executeWithSessionKey(client, parameters),
+      checkSessionKeyCalls: (parameters) => checkSessionKeyCalls(client, parameters),
+    };
+  };
 }
