@@ -1,0 +1,126 @@
+// `npm run bench`: gas per scenario beside the peers' published figures, SDK speed, and an agent's throughput through
+// the local bundler. Writes bench/results.json, bench/RESULTS.md and bench/chart.svg. Not part of `npm test`.
+//
+// Options: --only gas,sdk,throughput (a partial run, for working on one part), --ops N and --lanes L (throughput).
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderChartSvg } from './chart.js';
+import { chartGroups, evaluateTargets, gasFiguresOf } from './comparison.js';
+import { type ChainFacts, readChainFacts, readEnvironment, repoRoot } from './environment.js';
+import { fixedGas } from './handleOps.js';
+import { formatDuration, formatGas, formatRate, renderResultsMarkdown, targetVerdict } from './markdown.js';
+import { peerFigures, publishedFigureNotes } from './peers.js';
+import { ProgressDisplay } from './progress.js';
+import { type BenchResults, type GasSection, toJson } from './results.js';
+import { runGasScenarios } from './scenarios.js';
+import { runSdkSpeed } from './sdkSpeed.js';
+import { maxLanesPerUnstakedSender, runThroughput } from './throughput.js';
+
+const parts = ['sdk', 'gas', 'throughput'] as const;
+type Part = (typeof parts)[number];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    ops: { type: 'string', default: '24' },
+    lanes: { type: 'string', default: String(maxLanesPerUnstakedSender) },
+  },
+});
+const selected = new Set<Part>(values.only ? (values.only.split(',') as Part[]) : parts);
+for (const part of selected) if (!parts.includes(part)) throw new Error(`Unknown part "${part}" (parts: ${parts.join(', ')})`);
+const ops = Number(values.ops);
+const lanes = Number(values.lanes);
+if (!Number.isInteger(ops) || ops < 1) throw new Error('--ops must be a positive integer');
+
+const progress = new ProgressDisplay();
+// Children (anvil, Alto) are killed by the SDK's process hooks on Ctrl-C; this only ends the progress line first, and
+// re-raises the signal when no such hook is installed yet, so Ctrl-C always ends the bench.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    progress.clear();
+    progress.log(`${signal}: stopping the processes the bench started`);
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  });
+}
+
+const benchDir = path.join(repoRoot, 'bench');
+const started = Date.now();
+const environment = readEnvironment();
+const results: BenchResults = {
+  generatedAt: new Date(started).toISOString(),
+  durationSeconds: 0,
+  command: 'npm run bench',
+  environment,
+  skipped: parts.filter((p) => !selected.has(p)),
+  gas: null,
+  sdk: null,
+  throughput: null,
+};
+progress.log(`Leash bench: ${[...selected].join(', ')} (commit ${environment.git.commit.slice(0, 12)}, node ${environment.node})`);
+
+// SDK timings first, while no anvil or Alto competes for the CPU.
+if (selected.has('sdk')) {
+  progress.log('SDK speed (no network):');
+  results.sdk = await runSdkSpeed({
+    onResult: (r) => progress.log(`  ${r.name}: median ${formatDuration(r.timeMs.median)}, p95 ${formatDuration(r.timeMs.p95)}, ${formatRate(r.opsPerSecond)} ops/s`),
+  });
+}
+
+if (selected.has('gas')) {
+  progress.log('Gas scenarios (fresh anvil, one op per handleOps):');
+  let chain: ChainFacts | undefined;
+  const scenarios = await runGasScenarios({
+    onDeployed: async ({ publicClient, addresses }) => {
+      chain = await readChainFacts(publicClient, addresses.sessionKeyModule);
+    },
+    onResult: (r) => progress.log(`  ${r.id.padEnd(24)} ${formatGas(Number(r.gasUsed)).padStart(9)}`),
+  });
+  const figures = gasFiguresOf(scenarios);
+  const gas: GasSection = {
+    chain: chain!,
+    opGasFields: Object.fromEntries(Object.entries(fixedGas).map(([k, v]) => [k, Number(v)])),
+    scenarios: scenarios.map((s) => ({
+      id: s.id,
+      title: s.title,
+      conditions: s.conditions,
+      gasUsed: Number(s.gasUsed),
+      actualGasUsed: Number(s.actualGasUsed),
+      calldataBytes: s.calldataBytes,
+      transactionHash: s.transactionHash,
+    })),
+    figures,
+    targets: evaluateTargets(figures),
+    chart: chartGroups(figures),
+    peers: peerFigures,
+    peerNotes: publishedFigureNotes,
+  };
+  results.gas = gas;
+  for (const t of gas.targets) progress.log(`  ${t.title}: ${formatGas(t.ours)} (target ≤ ${formatGas(t.target)}): ${targetVerdict(t).replace(/\*/g, '')}`);
+}
+
+if (selected.has('throughput')) {
+  progress.log(`Agent throughput (${ops} session ops, ${lanes} lanes, local stack with Alto in safe mode):`);
+  results.throughput = await runThroughput({
+    ops,
+    lanes,
+    pollingIntervalMs: 100,
+    onStep: (message) => progress.log(message),
+    onProgress: (state) => progress.update(state),
+  });
+  const t = results.throughput;
+  progress.log(
+    `  agent ${formatRate(t.agent.opsPerSecond)} ops/s, pre-signed ${formatRate(t.preSigned.opsPerSecond)} ops/s: ratio ${t.ratio.toFixed(2)}`,
+  );
+}
+
+results.durationSeconds = (Date.now() - started) / 1000;
+const chartFile = 'chart.svg';
+fs.writeFileSync(path.join(benchDir, 'results.json'), toJson(results));
+if (results.gas)
+  fs.writeFileSync(
+    path.join(benchDir, chartFile),
+    renderChartSvg(results.gas.chart, "Leash gas beside peers' published figures and DESIGN.md's floor"),
+  );
+fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), renderResultsMarkdown(results, chartFile));
+progress.log(`Wrote bench/results.json, bench/RESULTS.md${results.gas ? ', bench/chart.svg' : ''} in ${Math.round(results.durationSeconds)} s.`);

@@ -1,0 +1,45 @@
+import type { ChartGroup, GasFigures, TargetOutcome } from './comparison.js';
+import type { ChainFacts, Environment } from './environment.js';
+import type { PeerFigure } from './peers.js';
+import type { SdkSpeedResult } from './sdkSpeed.js';
+import type { ThroughputResult } from './throughput.js';
+
+/** A gas scenario as written to results.json (numbers, not bigints). */
+export type GasScenarioRow = {
+  id: string;
+  title: string;
+  conditions: string;
+  gasUsed: number;
+  actualGasUsed: number;
+  calldataBytes: { zero: number; nonzero: number };
+  transactionHash: string;
+};
+
+export type GasSection = {
+  chain: ChainFacts;
+  /** The gas fields every scenario's op carries (management ops raise callGasLimit). */
+  opGasFields: Record<string, number>;
+  scenarios: GasScenarioRow[];
+  figures: GasFigures;
+  targets: TargetOutcome[];
+  chart: ChartGroup[];
+  peers: PeerFigure[];
+  peerNotes: string[];
+};
+
+/** Everything one `npm run bench` measured, as written to bench/results.json. */
+export type BenchResults = {
+  generatedAt: string;
+  durationSeconds: number;
+  command: string;
+  environment: Environment;
+  /** Parts not run (only when a part was skipped on the command line). */
+  skipped: string[];
+  gas: GasSection | null;
+  sdk: SdkSpeedResult | null;
+  throughput: ThroughputResult | null;
+};
+
+/** JSON with bigints as numbers (every bigint here is a gas figure or gas field, far below 2^53). */
+export const toJson = (value: unknown): string =>
+  `${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`;
