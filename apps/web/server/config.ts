@@ -1,0 +1,30 @@
+import type { Address, Hex } from 'viem';
+
+/**
+ * What the web session manager needs to know about the chain it manages keys on. The server that serves the app
+ * answers GET /config.json with it.
+ */
+export type SessionManagerConfig = {
+  chainId: number;
+  /** Shown in the page header. */
+  chainName: string;
+  /** The chain's JSON-RPC URL, reachable from the browser. */
+  rpcUrl: string;
+  /** An ERC-4337 bundler URL serving EntryPoint v0.8, reachable from the browser. */
+  bundlerUrl: string;
+  contracts: {
+    entryPoint: Address;
+    accountFactory: Address;
+    accountImplementation: Address;
+    sessionKeyModule: Address;
+    /** The local stack's development ERC-20 (dUSD), when there is one: the form's and the demo's default token. */
+    devToken?: Address | undefined;
+  };
+  /**
+   * A development owner key, for local chains only: the page can then act as the account's owner without a wallet.
+   * Never set it for a real chain: the page shows it to anyone who can open it.
+   */
+  devOwnerKey?: Hex | undefined;
+  /** A funded development key the page uses as a faucet (ETH and dUSD), for local chains only. */
+  devFaucetKey?: Hex | undefined;
+};

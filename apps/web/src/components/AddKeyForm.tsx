@@ -1,0 +1,269 @@
+import { type FormEvent, useId, useState } from 'react';
+import { type Address, getAddress, isAddress, parseUnits } from 'viem';
+import { SessionKeyAccessListType, SessionKeyPermissionsBuilder } from '@leash/sdk';
+import type { SessionManagerConfig } from '../config.js';
+import type { OwnerConnection } from '../connection.js';
+import { ether, nowInSeconds } from '../format.js';
+import { useAction } from '../hooks.js';
+import { createLocalSessionKey, forgetLocalSessionKey } from '../localKeys.js';
+import { loadTokenInfo } from '../tokens.js';
+import { ActionStatus } from './ActionStatus.js';
+
+const periods = [
+  ['0', 'in total'],
+  ['60', 'per minute'],
+  ['3600', 'per hour'],
+  ['86400', 'per day'],
+  ['604800', 'per week'],
+] as const;
+
+const validities = [
+  ['900', 'for 15 minutes'],
+  ['3600', 'for 1 hour'],
+  ['86400', 'for 1 day'],
+  ['604800', 'for 1 week'],
+  ['2592000', 'for 30 days'],
+  ['until', 'until a date…'],
+] as const;
+
+type Limit = { noLimit: boolean; amount: string; period: string };
+
+type Form = {
+  label: string;
+  keySource: 'generate' | 'address';
+  pastedKey: string;
+  allowlist: string;
+  erc20Enabled: boolean;
+  erc20Token: string;
+  erc20: Limit;
+  native: Limit;
+  gas: Limit;
+  validity: string;
+  validUntil: string;
+};
+
+const amountPattern = /^\d+(\.\d+)?$/;
+
+function parseAmount(value: string, decimals: number, what: string): bigint {
+  const trimmed = value.trim().replaceAll(',', '');
+  if (!amountPattern.test(trimmed)) throw new Error(`${what}: "${value}" is not an amount (write it like 10 or 0.5).`);
+  return parseUnits(trimmed, decimals);
+}
+
+/** `address` (any function) or `address:function(signature)`, one per line; lines for one contract combine. */
+function parseAllowlist(text: string): { contract: Address; anyFunction: boolean; functions: string[] }[] {
+  const contracts = new Map<string, { contract: Address; anyFunction: boolean; functions: string[] }>();
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const match = /^(0x[0-9a-fA-F]{40})\s*(?::\s*(.+))?$/.exec(line);
+    if (!match || !isAddress(match[1]!, { strict: false }))
+      throw new Error(`Allowed contracts, line ${index + 1}: "${line}" is not an address or address:function(argument types).`);
+    const contract = getAddress(match[1]!);
+    const entry = contracts.get(contract) ?? { contract, anyFunction: false, functions: [] };
+    if (match[2] === undefined) entry.anyFunction = true;
+    else entry.functions.push(match[2].replaceAll(' ', ''));
+    contracts.set(contract, entry);
+  });
+  return [...contracts.values()];
+}
+
+function validUntilOf(form: Form): number {
+  if (form.validity !== 'until') return nowInSeconds() + Number(form.validity);
+  const time = new Date(form.validUntil).getTime();
+  if (Number.isNaN(time)) throw new Error('Choose the date and time the key stops working.');
+  const seconds = Math.floor(time / 1000);
+  if (seconds <= nowInSeconds()) throw new Error('The end of validity must be in the future.');
+  return seconds;
+}
+
+/** The permission updates the form describes: an allowlist, limits, and an end of validity. */
+async function permissionsOf(form: Form, connection: OwnerConnection): Promise<SessionKeyPermissionsBuilder> {
+  const builder = new SessionKeyPermissionsBuilder().setContractAccessControlType(SessionKeyAccessListType.ALLOWLIST);
+  for (const { contract, anyFunction, functions } of parseAllowlist(form.allowlist)) {
+    builder.addContractAddressAccessEntry({ contractAddress: contract, isOnList: true, checkSelectors: !anyFunction });
+    if (!anyFunction) for (const signature of functions) builder.addContractFunctionAccessEntry({ contractAddress: contract, methodSelector: signature, isOnList: true });
+  }
+  if (form.erc20Enabled) {
+    if (!isAddress(form.erc20Token.trim(), { strict: false })) throw new Error(`Token limit: "${form.erc20Token}" is not a token address.`);
+    const token = await loadTokenInfo(connection.publicClient, form.erc20Token.trim() as Address);
+    builder.addErc20TokenSpendLimit({
+      tokenAddress: token.address,
+      spendLimit: parseAmount(form.erc20.amount, token.decimals, `${token.symbol} limit`),
+      refreshInterval: Number(form.erc20.period),
+    });
+  }
+  if (form.native.noLimit) builder.removeNativeTokenSpendLimit();
+  else builder.setNativeTokenSpendLimit({ spendLimit: parseAmount(form.native.amount, ether.decimals, 'ETH limit'), refreshInterval: Number(form.native.period) });
+  if (form.gas.noLimit) builder.removeGasSpendLimit();
+  else builder.setGasSpendLimit({ spendLimit: parseAmount(form.gas.amount, ether.decimals, 'Gas limit'), refreshInterval: Number(form.gas.period) });
+  builder.setTimeRange({ validUntil: validUntilOf(form) });
+  return builder;
+}
+
+type Props = { config: SessionManagerConfig; connection: OwnerConnection; moduleInstalled: boolean; onChanged: () => void };
+
+/** Grants a new session key: generated in this browser (kept in localStorage) or given by address. */
+export function AddKeyForm({ config, connection, moduleInstalled, onChanged }: Props) {
+  const devToken = config.contracts.devToken;
+  const [form, setForm] = useState<Form>({
+    label: 'tip-jar',
+    keySource: 'generate',
+    pastedKey: '',
+    allowlist: devToken ? `${devToken}:transfer(address,uint256)` : '',
+    erc20Enabled: devToken !== undefined,
+    erc20Token: devToken ?? '',
+    erc20: { noLimit: false, amount: '10', period: '86400' },
+    native: { noLimit: false, amount: '0', period: '0' },
+    gas: { noLimit: false, amount: '0.05', period: '86400' },
+    validity: '3600',
+    validUntil: '',
+  });
+  const action = useAction();
+  const update = (patch: Partial<Form>) => setForm((current) => ({ ...current, ...patch }));
+  const account = connection.client.account.address;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void action.run('Adding the session key (an owner user operation)', async () => {
+      const permissions = await permissionsOf(form, connection);
+      if (form.keySource === 'address' && !isAddress(form.pastedKey.trim(), { strict: false }))
+        throw new Error(`"${form.pastedKey}" is not an address.`);
+      const generated = form.keySource === 'generate' ? createLocalSessionKey(account, form.label) : undefined;
+      const key = generated?.address ?? getAddress(form.pastedKey.trim());
+      try {
+        await connection.client.addSessionKey({ key, tag: form.label, permissions: permissions.encode() });
+      } catch (error) {
+        if (generated) forgetLocalSessionKey(generated.address);
+        throw error;
+      }
+      onChanged();
+      return generated
+        ? `Added ${key}. Its private key stays in this browser: the demo app can use it.`
+        : `Added ${key}.`;
+    });
+  };
+
+  return (
+    <section className="panel" aria-labelledby="add-title">
+      <h2 id="add-title">Add a session key</h2>
+      {!moduleInstalled && <p className="hint">Install the session key module first (see Account).</p>}
+      <form onSubmit={submit} className="add-key">
+        <label>
+          Label
+          <input type="text" value={form.label} maxLength={31} onChange={(e) => update({ label: e.target.value })} />
+        </label>
+
+        <fieldset>
+          <legend>Key</legend>
+          <label>
+            <input type="radio" name="key-source" checked={form.keySource === 'generate'} onChange={() => update({ keySource: 'generate' })} /> Generate a
+            new key in this browser (kept in localStorage)
+          </label>
+          <label>
+            <input type="radio" name="key-source" checked={form.keySource === 'address'} onChange={() => update({ keySource: 'address' })} /> Use a key
+            held elsewhere, by its address
+          </label>
+          {form.keySource === 'address' && (
+            <label>
+              Session key address
+              <input type="text" className="mono" placeholder="0x…" value={form.pastedKey} onChange={(e) => update({ pastedKey: e.target.value })} />
+            </label>
+          )}
+        </fieldset>
+
+        <label>
+          Allowed contracts and functions
+          <textarea
+            className="mono"
+            rows={3}
+            value={form.allowlist}
+            onChange={(e) => update({ allowlist: e.target.value })}
+            placeholder="0x… (any function) or 0x…:transfer(address,uint256), one per line"
+          />
+          <span className="hint">One per line: an address (any of its functions) or address:function(argument types). Nothing else may be called.</span>
+        </label>
+
+        <fieldset>
+          <legend>Token limit</legend>
+          <label>
+            <input type="checkbox" checked={form.erc20Enabled} onChange={(e) => update({ erc20Enabled: e.target.checked })} /> Limit an ERC-20 token
+            (then only transfer and approve may be called on it)
+          </label>
+          {form.erc20Enabled && (
+            <>
+              <label>
+                Token address
+                <input type="text" className="mono" value={form.erc20Token} onChange={(e) => update({ erc20Token: e.target.value })} />
+              </label>
+              <LimitInputs name="Token amount" limit={form.erc20} unit="in token units" allowNoLimit={false} onChange={(erc20) => update({ erc20 })} />
+            </>
+          )}
+        </fieldset>
+
+        <fieldset>
+          <legend>ETH the key may send</legend>
+          <LimitInputs name="ETH amount" limit={form.native} unit="ETH; 0 means none" allowNoLimit onChange={(native) => update({ native })} />
+        </fieldset>
+
+        <fieldset>
+          <legend>Gas the account may pay for the key</legend>
+          <LimitInputs name="Gas amount" limit={form.gas} unit="ETH" allowNoLimit onChange={(gas) => update({ gas })} />
+        </fieldset>
+
+        <fieldset>
+          <legend>Validity</legend>
+          <div className="field">
+            <label htmlFor="validity">Valid</label>
+            <select id="validity" value={form.validity} onChange={(e) => update({ validity: e.target.value })}>
+              {validities.map(([value, text]) => (
+                <option key={value} value={value}>
+                  {text}
+                </option>
+              ))}
+            </select>
+          </div>
+          {form.validity === 'until' && (
+            <label>
+              Valid until
+              <input type="datetime-local" value={form.validUntil} onChange={(e) => update({ validUntil: e.target.value })} />
+            </label>
+          )}
+        </fieldset>
+
+        <button type="submit" disabled={action.busy || !moduleInstalled}>
+          Add session key
+        </button>
+      </form>
+      <ActionStatus state={action.state} />
+    </section>
+  );
+}
+
+function LimitInputs({ name, limit, unit, allowNoLimit, onChange }: { name: string; limit: Limit; unit: string; allowNoLimit: boolean; onChange: (limit: Limit) => void }) {
+  const periodId = useId();
+  return (
+    <div className="limit">
+      <label>
+        {name}
+        <input type="text" inputMode="decimal" value={limit.amount} disabled={limit.noLimit} onChange={(e) => onChange({ ...limit, amount: e.target.value })} />
+        <span className="hint">{unit}</span>
+      </label>
+      <div className="field">
+        <label htmlFor={periodId}>{name.replace(/ amount$/, '')} period</label>
+        <select id={periodId} value={limit.period} disabled={limit.noLimit} onChange={(e) => onChange({ ...limit, period: e.target.value })}>
+          {periods.map(([value, text]) => (
+            <option key={value} value={value}>
+              {text}
+            </option>
+          ))}
+        </select>
+      </div>
+      {allowNoLimit && (
+        <label>
+          <input type="checkbox" checked={limit.noLimit} onChange={(e) => onChange({ ...limit, noLimit: e.target.checked })} /> No limit
+        </label>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,154 @@
+import { useEffect, useMemo, useState } from 'react';
+import { type Address, encodeFunctionData, erc20Abi, getAddress, parseUnits } from 'viem';
+import { devTokenParameters } from '@leash/sdk';
+import type { SessionManagerConfig } from '../config.js';
+import { type SessionKeyClient, connectSessionKey, createChainClient } from '../connection.js';
+import { explainError } from '../errors.js';
+import { formatAmount, shortHex } from '../format.js';
+import { useAction, useLocalKeysVersion, usePolling } from '../hooks.js';
+import { type LocalSessionKey, listLocalSessionKeys, loadLocalSessionKeySigner } from '../localKeys.js';
+import { ActionStatus } from './ActionStatus.js';
+
+/** Who receives the tips: a fixed address, so balances are easy to follow. */
+const creator = getAddress('0x000000000000000000000000000000000000c0de');
+const dusd = { symbol: devTokenParameters.symbol, decimals: devTokenParameters.decimals };
+
+/** A small app that acts with a session key held by this browser: tips in dUSD, one click each, no wallet prompt. */
+export function DemoPage({ config }: { config: SessionManagerConfig }) {
+  const localKeysVersion = useLocalKeysVersion();
+  // Re-read from localStorage whenever the stored keys change.
+  const keys = useMemo(() => listLocalSessionKeys(), [localKeysVersion]);
+  const [selected, setSelected] = useState<Address>();
+  const current = keys.find((key) => key.address === selected) ?? keys[0];
+  const devToken = config.contracts.devToken;
+
+  return (
+    <section className="panel" aria-labelledby="demo-title">
+      <h2 id="demo-title">Demo app: tip jar</h2>
+      <p>
+        This page is an app that was granted a session key. Each tip is a user operation signed by that key in this
+        browser: no wallet prompt. The key's limits are enforced on-chain, so a tip over its budget is refused.
+      </p>
+      {!devToken ? (
+        <p className="status failed">The demo needs the local stack's dUSD token; this chain has none.</p>
+      ) : !current ? (
+        <p data-testid="no-local-key">
+          This browser holds no session key yet. On the <a href="#/">Session keys</a> page, add one with “Generate a new
+          key in this browser”, allowing transfer on the dUSD token.
+        </p>
+      ) : (
+        <>
+          <label htmlFor="demo-session-key">Session key</label>
+          <select id="demo-session-key" value={current.address} onChange={(e) => setSelected(e.target.value as Address)}>
+            {keys.map((key) => (
+              <option key={key.address} value={key.address}>
+                {key.tag || '(no label)'} · {shortHex(key.address)} · account {shortHex(key.account)}
+              </option>
+            ))}
+          </select>
+          <TipJar key={current.address} config={config} devToken={devToken} localKey={current} />
+        </>
+      )}
+    </section>
+  );
+}
+
+type LogEntry = { id: number; ok: boolean; text: string };
+
+function TipJar({ config, devToken, localKey }: { config: SessionManagerConfig; devToken: Address; localKey: LocalSessionKey }) {
+  const publicClient = useMemo(() => createChainClient(config), [config]);
+  const [client, setClient] = useState<SessionKeyClient>();
+  const [amount, setAmount] = useState('1');
+  const [log, setLog] = useState<LogEntry[]>([]);
+  const explain = (error: unknown) =>
+    explainError(error, (token) => (token.toLowerCase() === devToken.toLowerCase() ? { address: devToken, ...dusd } : undefined));
+  const action = useAction(explain);
+
+  useEffect(() => {
+    const signer = loadLocalSessionKeySigner(localKey.address);
+    if (signer) void connectSessionKey(config, signer, localKey.account).then(setClient);
+  }, [config, localKey]);
+
+  const state = usePolling(async () => {
+    const balanceOf = (owner: Address) => publicClient.readContract({ address: devToken, abi: erc20Abi, functionName: 'balanceOf', args: [owner] });
+    const [accountBalance, creatorBalance, budget] = await Promise.all([
+      balanceOf(localKey.account),
+      balanceOf(creator),
+      client
+        ? client.getSessionKeyPermissions({ key: localKey.address }).then(
+            (permissions) => permissions.spending.erc20.find((limit) => limit.tokenAddress.toLowerCase() === devToken.toLowerCase())?.status ?? 'no limit',
+            () => 'not a session key' as const,
+          )
+        : undefined,
+    ]);
+    return { accountBalance, creatorBalance, budget };
+  }, [client, localKey, devToken, publicClient]);
+
+  const append = (entry: Omit<LogEntry, 'id'>) => setLog((entries) => [{ ...entry, id: entries.length + 1 }, ...entries]);
+
+  const tip = () =>
+    action.run(`Sending a ${amount} dUSD tip with the session key`, async () => {
+      if (!client) throw new Error('The session key client is not ready yet.');
+      const trimmed = amount.trim();
+      if (!/^\d+(\.\d+)?$/.test(trimmed)) throw new Error(`"${amount}" is not an amount.`);
+      const value = parseUnits(trimmed, dusd.decimals);
+      try {
+        const { userOpHash } = await client.executeWithSessionKey({
+          calls: [{ to: devToken, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [creator, value] }) }],
+        });
+        append({ ok: true, text: `Tipped ${formatAmount(value, dusd)} · user op ${shortHex(userOpHash)}` });
+        state.refresh();
+        return `Sent ${formatAmount(value, dusd)} to the creator, signed by the session key: no wallet prompt.`;
+      } catch (error) {
+        append({ ok: false, text: `${formatAmount(value, dusd)} tip: ${explain(error).title}` });
+        state.refresh();
+        throw error;
+      }
+    });
+
+  const budget = state.data?.budget;
+  return (
+    <>
+      <dl className="facts">
+        <dt>Account</dt>
+        <dd className="mono">{localKey.account}</dd>
+        <dt>Account balance</dt>
+        <dd data-testid="demo-account-balance">{state.data ? formatAmount(state.data.accountBalance, dusd) : '…'}</dd>
+        <dt>Creator ({shortHex(creator)}) received</dt>
+        <dd data-testid="creator-balance">{state.data ? formatAmount(state.data.creatorBalance, dusd) : '…'}</dd>
+        <dt>Key's dUSD budget</dt>
+        <dd data-testid="demo-budget">
+          {budget === undefined
+            ? '…'
+            : typeof budget === 'string'
+              ? budget === 'not a session key'
+                ? 'This key is not a session key of the account (revoked or rotated away).'
+                : 'No dUSD limit'
+              : `${formatAmount(budget.remaining, dusd)} left of ${formatAmount(budget.limit, dusd)}`}
+        </dd>
+      </dl>
+      <div className="tip">
+        <label>
+          Tip amount (dUSD)
+          <input type="text" inputMode="decimal" value={amount} onChange={(e) => setAmount(e.target.value)} />
+        </label>
+        <button type="button" disabled={action.busy || !client} onClick={() => void tip()}>
+          Send {amount.trim() || '0'} dUSD tip
+        </button>
+      </div>
+      <ActionStatus state={action.state} />
+      <h3>Activity</h3>
+      {log.length === 0 ? (
+        <p className="hint">No tips yet.</p>
+      ) : (
+        <ol className="log" data-testid="activity">
+          {log.map((entry) => (
+            <li key={entry.id} className={entry.ok ? 'ok' : 'refused'}>
+              {entry.text}
+            </li>
+          ))}
+        </ol>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,334 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
+import { type Address, createPublicClient, erc20Abi, getAddress, http, parseUnits } from 'viem';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createLeashAccountClient, devTokenParameters, sessionKeyActions } from '@leash/sdk';
+import { type LocalStack, startLocalStack } from '@leash/sdk/local';
+import { type SessionManager, ensureWebAppBuilt, sessionManagerConfigFromStack, startSessionManager } from '@leash/web/server';
+
+// Screenshots of each step, kept as test artifacts (test-results/ is not committed).
+const screenshotDir = path.resolve(import.meta.dirname, '../../../test-results/web');
+const creator = getAddress('0x000000000000000000000000000000000000c0de');
+const dusd = (amount: string) => parseUnits(amount, devTokenParameters.decimals);
+
+// Debian's chromium. The flags keep it off the network: this machine's network is closed, and without them Chromium
+// keeps trying to reach Google's services.
+const chromiumPath = process.env.LEASH_CHROMIUM ?? '/usr/bin/chromium';
+const chromiumArgs = [
+  '--no-sandbox', // as root (CI) Chromium refuses to start with its sandbox
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let stack: LocalStack;
+let manager: SessionManager;
+let browser: Browser;
+
+beforeAll(async () => {
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  // The stack's start-up and a (re)build of the browser assets, when they are stale, overlap.
+  [stack] = await Promise.all([startLocalStack(), ensureWebAppBuilt()]);
+  manager = await startSessionManager({ config: sessionManagerConfigFromStack(stack), buildIfStale: false });
+  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await manager?.stop();
+  await stack?.stop();
+});
+
+/** Waits until `locator` shows `text`; on failure says what it showed instead. */
+async function waitForText(locator: Locator, text: string | RegExp, timeout = 60_000): Promise<void> {
+  try {
+    await locator.filter({ hasText: text }).first().waitFor({ state: 'visible', timeout });
+  } catch (error) {
+    const shown = await locator.allInnerTexts().catch(() => []);
+    throw new Error(`Expected ${String(text)} in ${locator}, which shows: ${JSON.stringify(shown)}`, { cause: error });
+  }
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** Collects the page's uncaught errors: a test fails on any. */
+function watchPageErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+/** Follows a link of the page header's navigation. */
+async function openPage(page: Page, name: 'Session keys' | 'Demo app'): Promise<void> {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+}
+
+function keyCard(page: Page, address: Address): Locator {
+  return page.getByTestId(`session-key-${address}`);
+}
+
+/** Polls `read` until it returns a value (not undefined). */
+async function waitUntil<T>(read: () => Promise<T | undefined>, what: string, timeout = 60_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const addedKeys = new Set<string>();
+
+/** Adds a key generated in the browser, with dUSD transfers only, limits in total (no period boundary to wait for). */
+async function addGeneratedKey(page: Page, label: string, dusdLimit: string): Promise<Address> {
+  await page.getByLabel('Label', { exact: true }).fill(label);
+  await page.getByLabel('Token amount').fill(dusdLimit);
+  await page.getByLabel('Token period').selectOption('in total');
+  await page.getByLabel('Gas amount').fill('0.5');
+  await page.getByLabel('Gas period').selectOption('in total');
+  await page.getByLabel('Valid', { exact: true }).selectOption('for 1 hour');
+  await page.getByRole('button', { name: 'Add session key' }).click();
+  // The form's status names the new key (an earlier key's "Added" message may still show for a moment).
+  const address = await waitUntil(async () => {
+    for (const text of await page.getByRole('status').allInnerTexts()) {
+      const added = /^Added (0x[0-9a-fA-F]{40})/.exec(text)?.[1];
+      if (added && !addedKeys.has(added)) return added as Address;
+    }
+    const failure = await page.getByRole('alert').allInnerTexts();
+    if (failure.length > 0) throw new Error(`Adding the key failed: ${failure.join(' / ')}`);
+    return undefined;
+  }, `the key "${label}" to be added`);
+  addedKeys.add(address);
+  await keyCard(page, address).waitFor();
+  return address;
+}
+
+async function sendTip(page: Page, amount: string): Promise<void> {
+  await page.getByLabel('Tip amount (dUSD)').fill(amount);
+  await page.getByRole('button', { name: `Send ${amount} dUSD tip` }).click();
+}
+
+describe('the server', () => {
+  it('serves the app, the stack config, its assets, and nothing else', async () => {
+    const page = await fetch(manager.url);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="root">');
+
+    const config = await (await fetch(new URL('/config.json', manager.url))).json();
+    expect(config).toEqual(JSON.parse(JSON.stringify(sessionManagerConfigFromStack(stack))));
+
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(new URL(script!, manager.url));
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toMatch(/^text\/javascript/);
+
+    expect((await fetch(new URL('/assets/missing.js', manager.url))).status).toBe(404);
+    // Outside the assets directory, even spelled with encoded dots.
+    expect((await fetch(`${manager.url}%2e%2e/%2e%2e/package.json`)).status).toBe(404);
+    expect((await fetch(new URL('/config.json', manager.url), { method: 'POST' })).status).toBe(405);
+    // Other paths are pages of the app.
+    expect(await (await fetch(new URL('/some/page', manager.url))).text()).toBe(html);
+  });
+});
+
+describe('the web session manager with the development owner key', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+  let account: Address;
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    page = await context.newPage();
+    pageErrors = watchPageErrors(page);
+    await page.goto(manager.url);
+    await page.getByRole('button', { name: 'Use the development owner key' }).click();
+    await waitForText(page.getByTestId('module-status'), /Installed|Not installed/);
+    account = (await page.getByTestId('account-address').innerText()) as Address;
+    await page.getByRole('button', { name: /from the dev faucet/ }).click();
+    await waitForText(page.getByRole('status'), 'The account received 1 ETH and 1,000 dUSD.');
+    await page.getByRole('button', { name: 'Install the session key module' }).click();
+    await waitForText(page.getByTestId('module-status'), /^Installed$/);
+    await screenshot(page, '01-connected-module-installed');
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('adds a key, lists it, tips with it in the demo app until its limit refuses, and revokes it', async () => {
+    const key = await addGeneratedKey(page, 'tip-jar', '3');
+    const card = keyCard(page, key);
+    await waitForText(card.getByTestId('permissions'), 'Spends at most 3 dUSD');
+    await waitForText(card.getByTestId('permissions'), 'only transfer(address,uint256)');
+    await waitForText(card.getByTestId('budgets'), '3 dUSD left of 3 dUSD in total');
+    await waitForText(card.getByTestId('validity'), /^Expires in (59m|1h)/);
+    expect(await card.innerText()).toContain('key held by this browser');
+    await screenshot(page, '02-key-added');
+
+    // The demo app signs with the key from localStorage: no owner, no prompt.
+    await openPage(page, 'Demo app');
+    await waitForText(page.getByTestId('demo-budget'), '3 dUSD left of 3 dUSD');
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+    await sendTip(page, '1');
+    await waitForText(page.getByTestId('activity'), /Tipped 1 dUSD[\s\S]*Tipped 1 dUSD/);
+    await waitForText(page.getByTestId('creator-balance'), /^2 dUSD$/);
+    await waitForText(page.getByTestId('demo-budget'), '1 dUSD left of 3 dUSD');
+
+    // Over the limit: refused by the module, with the rule and the numbers in dUSD.
+    await sendTip(page, '5');
+    const refusal = page.getByRole('alert');
+    await waitForText(refusal, 'Refused: over the session key\'s dUSD limit.');
+    const text = await refusal.innerText();
+    expect(text).toContain('Limit: 3 dUSD');
+    expect(text).toContain('Already used: 2 dUSD');
+    expect(text).toContain('Left: 1 dUSD');
+    expect(text).toContain('This action: 5 dUSD');
+    expect(text).toContain('Rule: erc20-spend-limit');
+    await screenshot(page, '03-demo-tips-and-refusal');
+
+    const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+    const creatorBalance = await publicClient.readContract({ address: stack.contracts.devToken, abi: erc20Abi, functionName: 'balanceOf', args: [creator] });
+    expect(creatorBalance).toBe(dusd('2'));
+
+    // Back in the manager, the budget shows what was spent.
+    await openPage(page, 'Session keys');
+    await waitForText(keyCard(page, key).getByTestId('budgets'), '1 dUSD left of 3 dUSD in total');
+    await waitForText(keyCard(page, key).getByTestId('budgets'), 'used 2 dUSD');
+    await screenshot(page, '04-budget-updated');
+
+    await keyCard(page, key).getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke tip-jar' }).click();
+    await waitForText(page.getByRole('status'), `Revoked ${key}.`);
+    await page.getByTestId('no-keys').waitFor();
+    await screenshot(page, '05-key-revoked');
+
+    const owner = await createLeashAccountClient({
+      chain: stack.chain,
+      transport: http(stack.rpcUrl),
+      bundlerTransport: http(stack.bundlerUrl),
+      owner: privateKeyToAccount(stack.keys.devOwner),
+    });
+    expect(owner.account.address).toBe(account);
+    expect(await owner.extend(sessionKeyActions()).getSessionKeys()).toEqual([]);
+
+    // Its private key left the browser with it: the demo app has none to use.
+    await openPage(page, 'Demo app');
+    await page.getByTestId('no-local-key').waitFor();
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('rotates a key (the new key keeps what was spent) and revokes all keys', async () => {
+    await openPage(page, 'Session keys');
+    const first = await addGeneratedKey(page, 'rotating', '3');
+    const second = await addGeneratedKey(page, 'second', '5');
+
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(first);
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+
+    await openPage(page, 'Session keys');
+    await keyCard(page, first).getByRole('button', { name: 'Rotate' }).click();
+    await keyCard(page, first).getByRole('button', { name: 'Rotate key' }).click();
+    const rotated = page.getByRole('status').filter({ hasText: /^Rotated: 0x/ });
+    await rotated.waitFor({ timeout: 60_000 });
+    const replacement = /Rotated: (0x[0-9a-fA-F]{40}) replaces/.exec(await rotated.innerText())![1] as Address;
+    expect(replacement).not.toBe(first);
+    await keyCard(page, first).waitFor({ state: 'detached' });
+    const card = keyCard(page, replacement);
+    await waitForText(card, 'rotating');
+    await waitForText(card.getByTestId('budgets'), '2 dUSD left of 3 dUSD in total');
+    await screenshot(page, '06-key-rotated');
+
+    // The demo app now holds the new key, which works.
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(replacement);
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+    await waitForText(page.getByTestId('demo-budget'), '1 dUSD left of 3 dUSD');
+
+    await openPage(page, 'Session keys');
+    await keyCard(page, second).waitFor();
+    await page.getByRole('button', { name: 'Revoke all keys' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke all keys' }).click();
+    await waitForText(page.getByRole('status'), 'Every session key of the account is revoked.');
+    await page.getByTestId('no-keys').waitFor();
+    await screenshot(page, '07-all-keys-revoked');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+});
+
+describe('the web session manager with a browser wallet', () => {
+  it('acts as the owner through window.ethereum, which signs the owner op', async () => {
+    const walletOwner = privateKeyToAccount(generatePrivateKey());
+    const requests: string[] = [];
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    try {
+      // A minimal EIP-1193 wallet: the page's requests reach this test, which answers and signs with walletOwner.
+      await context.exposeFunction('leashTestWallet', async (method: string, params: unknown[]) => {
+        requests.push(method);
+        switch (method) {
+          case 'eth_requestAccounts':
+          case 'eth_accounts':
+            return [walletOwner.address];
+          case 'wallet_switchEthereumChain':
+            return null;
+          case 'eth_signTypedData_v4': {
+            const [address, json] = params as [Address, string];
+            expect(getAddress(address)).toBe(walletOwner.address);
+            return walletOwner.signTypedData(JSON.parse(json));
+          }
+          default:
+            throw new Error(`The test wallet does not answer ${method}.`);
+        }
+      });
+      await context.addInitScript(() => {
+        const call = (globalThis as unknown as { leashTestWallet: (method: string, params: unknown) => Promise<unknown> }).leashTestWallet;
+        (window as unknown as { ethereum: unknown }).ethereum = {
+          request: ({ method, params }: { method: string; params?: unknown[] }) => call(method, params ?? []),
+          on: () => {},
+          removeListener: () => {},
+        };
+      });
+      const page = await context.newPage();
+      const pageErrors = watchPageErrors(page);
+      await page.goto(manager.url);
+      await page.getByRole('button', { name: 'Connect browser wallet' }).click();
+      await waitForText(page.getByTestId('module-status'), 'Not installed');
+      expect(await page.getByText('browser wallet', { exact: true }).count()).toBe(1);
+      const account = (await page.getByTestId('account-address').innerText()) as Address;
+
+      await page.getByRole('button', { name: /from the dev faucet/ }).click();
+      await waitForText(page.getByRole('status'), 'The account received');
+      await page.getByRole('button', { name: 'Install the session key module' }).click();
+      await waitForText(page.getByTestId('module-status'), /^Installed$/);
+      await screenshot(page, '08-wallet-owner');
+
+      expect(requests).toContain('eth_requestAccounts');
+      expect(requests).toContain('eth_signTypedData_v4');
+      const client = await createLeashAccountClient({
+        chain: stack.chain,
+        transport: http(stack.rpcUrl),
+        bundlerTransport: http(stack.bundlerUrl),
+        owner: walletOwner,
+      });
+      expect(client.account.address).toBe(account);
+      expect(await client.extend(sessionKeyActions()).isSessionKeyModuleInstalled()).toBe(true);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
