@@ -66,7 +66,7 @@ export function renderChartSvg(groups: readonly ChartGroup[], title: string): st
       const barY = y + (rowHeight - barHeight) / 2;
       text(barX - 8, y + 14, bar.label, 'text-anchor="end"');
       parts.push(`<rect x="${barX}" y="${barY}" width="${scale(bar.gas).toFixed(1)}" height="${barHeight}" fill="${colors[bar.kind]}"/>`);
-      let value = `${bar.kind === 'floor' ? '≈ ' : ''}${formatGas(bar.gas)}`;
+      let value = `${bar.approximate ? '≈ ' : ''}${formatGas(bar.gas)}`;
       if (bar.target !== undefined) {
         const tickX = (barX + scale(bar.target)).toFixed(1);
         parts.push(`<line x1="${tickX}" y1="${y + 1}" x2="${tickX}" y2="${y + rowHeight - 1}" stroke="${targetColor}" stroke-width="2"/>`);

@@ -62,6 +62,8 @@ export type Bar = {
   kind: BarKind;
   /** DESIGN.md's target for this figure, drawn as a tick across the bar. */
   target?: number;
+  /** An estimate or a figure derived by difference, shown with ≈. */
+  approximate?: boolean;
 };
 
 /** A group of bars measuring the same kind of action, ours first, then the floor, then peers. */
@@ -113,9 +115,9 @@ export function chartGroups(figures: GasFigures, targets: readonly GasTarget[] =
     }
     for (const { id, label } of ours) {
       const floor = targetOf.get(id)?.floor;
-      if (floor !== undefined) bars.push({ label: `Floor estimate (${label.replace(/^Leash,? ?/, '') || 'DESIGN.md'})`, gas: floor, kind: 'floor' });
+      if (floor !== undefined) bars.push({ label: `Floor estimate (${label.replace(/^Leash,? ?/, '') || 'DESIGN.md'})`, gas: floor, kind: 'floor', approximate: true });
     }
-    for (const peer of peersOf(group)) bars.push({ label: peerLabel(peer), gas: peer.gas, kind: 'peer' });
+    for (const peer of peersOf(group)) bars.push({ label: peerLabel(peer), gas: peer.gas, kind: 'peer', ...(peer.approximate ? { approximate: true } : {}) });
     return { group, title, bars };
   });
 }

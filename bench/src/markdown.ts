@@ -71,7 +71,7 @@ function groupTable(group: ChartGroup): string {
     .filter((b) => b.kind !== 'peer')
     .map((b) => [
       b.kind === 'leash' ? `**${b.label}**` : b.label,
-      b.kind === 'leash' ? `**${formatGas(b.gas)}**` : `≈ ${formatGas(b.gas)}`,
+      b.kind === 'leash' ? `**${formatGas(b.gas)}**` : `${b.approximate ? '≈ ' : ''}${formatGas(b.gas)}`,
       b.kind === 'leash' ? '0.8' : '–',
       b.kind === 'leash' ? `measured here${b.target !== undefined ? `; DESIGN.md target ≤ ${formatGas(b.target)}` : ''}` : 'estimate',
       b.kind === 'leash' ? 'this bench' : 'DESIGN.md',

@@ -91,3 +91,13 @@ describe('markdown helpers', () => {
     expect(markdownTable(['a', 'b'], ['l', 'r'], [['x|y', '1']])).toBe('| a | b |\n| --- | ---: |\n| x\\|y | 1 |');
   });
 });
+
+describe('approximate figures', () => {
+  it('marks floors and derived peer figures with ≈, measured ones without', () => {
+    const svg = renderChartSvg(chartGroups(gasFiguresOf(scenarios)), 't');
+    expect(svg).toContain('≈ 104,000');
+    expect(svg).toContain('≈ 41,000');
+    expect(svg).not.toContain('≈ 226,220');
+    expect(svg).not.toContain('≈ 112,000');
+  });
+});
