@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
-import { type LocalStack, startLocalStack } from '@leash/sdk/local';
+import type { LocalStack } from '@leash/sdk/local';
 import { heading, paint, printRows, withProgress } from '../output.js';
 import { runDemo } from '../demo.js';
+import { CliError } from '../errors.js';
+import { readStackFile, removeStackFile, stackFilePath, writeStackFile } from '../state.js';
 
 type UpOptions = {
   anvilPort?: string;
@@ -26,6 +28,13 @@ export function registerUp(program: Command): void {
     .option('--json', 'print the stack description as JSON')
     .option('--verbose', "print anvil's and Alto's output")
     .action(async (options: UpOptions) => {
+      const existing = readStackFile();
+      if (existing.status === 'running')
+        throw new CliError(`A local stack is already running here (leash up, pid ${existing.stack.pid}, RPC ${existing.stack.rpcUrl}).`, {
+          hint: `Stop it first, or set LEASH_HOME to another directory (the state is in ${stackFilePath()}).`,
+        });
+      // Loaded here: @leash/sdk/local takes about a second to import, which every other command would pay.
+      const { startLocalStack } = await import('@leash/sdk/local');
       const stack = await withProgress('Starting the local stack', () =>
         startLocalStack({
           anvilPort: parsePort(options.anvilPort, '--anvil-port'),
@@ -35,6 +44,8 @@ export function registerUp(program: Command): void {
         }),
       );
       try {
+        // Other leash commands find the stack through this file; it goes away with the stack.
+        writeStackFile(describeStack(stack));
         if (options.json) console.log(JSON.stringify(describeStack(stack), null, 2));
         else printStack(stack);
         if (options.demo) await runDemo(stack);
@@ -45,6 +56,7 @@ export function registerUp(program: Command): void {
           process.once('SIGTERM', resolve);
         });
       } finally {
+        removeStackFile();
         await stack.stop();
         if (!options.json) console.log(paint('dim', 'Local stack stopped.'));
       }
