@@ -1,22 +1,72 @@
-import { Command } from 'commander';
-import { LeashError } from '@leash/sdk';
+import { Command, CommanderError } from 'commander';
+import { BaseError } from 'viem';
+import { LeashError, SessionKeyViolationError } from '@leash/sdk';
+import { registerAccount } from './commands/account.js';
 import { registerDeploy } from './commands/deploy.js';
+import { registerExec } from './commands/exec.js';
+import { registerKey } from './commands/key/index.js';
 import { registerUp } from './commands/up.js';
-import { paint } from './output.js';
+import { CliError, exitCodes } from './errors.js';
+import { paint, printJson, setJsonMode } from './output.js';
+
+const json = process.argv.includes('--json');
+setJsonMode(json);
 
 const program = new Command()
   .name('leash')
   .description('Session keys for ERC-4337 smart accounts')
   .version('0.1.0')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's usage errors are thrown to the handler below (exit code 2) instead of exiting at once.
+  .exitOverride();
 
 registerUp(program);
+registerAccount(program);
+registerKey(program);
+registerExec(program);
 registerDeploy(program);
 
 try {
   await program.parseAsync();
 } catch (error) {
-  const message = error instanceof LeashError ? error.message : error instanceof Error ? error.message : String(error);
+  if (error instanceof CommanderError) {
+    // Commander has printed the message (or the help) itself.
+    process.exitCode = error.exitCode === 0 ? 0 : exitCodes.usage;
+  } else {
+    report(error);
+  }
+}
+
+/** Prints an error (as JSON with --json), with the exit code its kind calls for. */
+function report(error: unknown): void {
+  const exitCode =
+    error instanceof CliError ? error.exitCode : error instanceof SessionKeyViolationError ? exitCodes.refused : exitCodes.error;
+  const message =
+    error instanceof CliError
+      ? error.message
+      : error instanceof LeashError
+        ? error.message
+        : error instanceof BaseError
+          ? [error.shortMessage, error.details].filter(Boolean).join('\n')
+          : error instanceof Error
+            ? error.message
+            : String(error);
+  const hint = error instanceof CliError ? error.hint : undefined;
+  process.exitCode = exitCode;
+  if (json) {
+    printJson({
+      error: {
+        name: error instanceof Error ? error.name : 'Error',
+        message,
+        ...(hint ? { hint } : {}),
+        ...(error instanceof CliError ? error.details : {}),
+        ...(error instanceof SessionKeyViolationError ? { rule: error.rule } : {}),
+        exitCode,
+      },
+    });
+    return;
+  }
   console.error(`${paint('red', 'error:')} ${message}`);
-  process.exitCode = 1;
+  if (hint) console.error(hint);
+  if (process.env.LEASH_DEBUG && error instanceof Error) console.error(error.stack);
 }
