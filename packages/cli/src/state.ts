@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Address, type Hex, getAddress } from 'viem';
 import type { LeashAddresses } from '@leash/sdk';
+import { CliError } from './errors.js';
 
 /** What `leash up` records about the stack it runs, for the other commands. */
 export type StackFile = {
@@ -52,7 +53,15 @@ export function readStackFile(): StackFileState {
   } catch {
     return { status: 'none' };
   }
-  const stack = JSON.parse(text) as StackFile;
+  let stack: StackFile;
+  try {
+    stack = JSON.parse(text) as StackFile;
+    if (!Number.isInteger(stack.pid) || typeof stack.rpcUrl !== 'string') throw new Error('missing pid or rpcUrl');
+  } catch (cause) {
+    throw new CliError(`${stackFilePath()} does not describe a stack (${(cause as Error).message}).`, {
+      hint: 'Remove it; `leash up` writes a new one.',
+    });
+  }
   return { status: isAlive(stack.pid) ? 'running' : 'stale', stack };
 }
 

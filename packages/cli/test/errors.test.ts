@@ -33,6 +33,18 @@ describe('no stack, no URL', () => {
     }
   });
 
+  it('refuses a stack file it cannot read', async () => {
+    fs.writeFileSync(path.join(home, 'stack.json'), '{"rpcUrl":');
+    try {
+      const corrupt = await leash(['key', 'list'], env);
+      expect(corrupt.code).toBe(1);
+      expect(corrupt.stderr).toContain(`error: ${path.join(home, 'stack.json')} does not describe a stack (`);
+      expect(corrupt.stderr).toContain('Remove it; `leash up` writes a new one.');
+    } finally {
+      fs.rmSync(path.join(home, 'stack.json'));
+    }
+  });
+
   it('explains an RPC URL it cannot reach', async () => {
     const unreachable = await leash(['key', 'list', '--rpc-url', 'http://127.0.0.1:9'], env);
     expect(unreachable.code).toBe(1);
