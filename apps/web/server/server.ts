@@ -14,8 +14,11 @@ export type StartSessionManagerOptions = {
   port?: number | undefined;
   /** Interface to listen on. Default 127.0.0.1: the config may hold development keys. */
   host?: string | undefined;
-  /** Build the browser assets first when they are missing or older than their sources. Default true. */
-  buildIfStale?: boolean | undefined;
+  /**
+   * Whether to build the browser assets first: `'if-stale'` (default) when they are missing or older than their
+   * sources, `'if-missing'` only when there are none, `'never'`.
+   */
+  build?: 'if-stale' | 'if-missing' | 'never' | undefined;
   /** Receives progress lines (building). */
   onProgress?: ((line: string) => void) | undefined;
 };
@@ -92,9 +95,9 @@ function assetFor(requestPath: string): string | undefined {
  * ```
  */
 export async function startSessionManager(options: StartSessionManagerOptions): Promise<SessionManager> {
-  const { config, port = 0, host = '127.0.0.1', buildIfStale = true } = options;
-  if (buildIfStale) await ensureWebAppBuilt({ log: options.onProgress });
+  const { config, port = 0, host = '127.0.0.1', build = 'if-stale' } = options;
   const indexFile = path.join(webAppDirectory, 'index.html');
+  if (build === 'if-stale' || (build === 'if-missing' && !fs.existsSync(indexFile))) await ensureWebAppBuilt({ log: options.onProgress });
   if (!fs.existsSync(indexFile)) {
     throw new Error(`The web session manager is not built (${indexFile} is missing): run \`npm run build -w @leash/web\`.`);
   }

@@ -34,7 +34,7 @@ beforeAll(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true });
   // The stack's start-up and a (re)build of the browser assets, when they are stale, overlap.
   [stack] = await Promise.all([startLocalStack(), ensureWebAppBuilt()]);
-  manager = await startSessionManager({ config: sessionManagerConfigFromStack(stack), buildIfStale: false });
+  manager = await startSessionManager({ config: sessionManagerConfigFromStack(stack), build: 'never' });
   browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
 }, 300_000);
 
