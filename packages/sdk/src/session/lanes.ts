@@ -1,5 +1,6 @@
 import type { Address } from 'viem';
 import { maxNonceLane } from '../account/toLeashSmartAccount.js';
+import { LeashError } from '../errors/LeashError.js';
 
 // Lanes in use per (account, session key) in this process. An op holds its lane from preparation until its receipt,
 // so concurrent ops of one key get different nonce lanes and can be pending together.
@@ -18,11 +19,16 @@ const busy = new Map<string, Set<bigint>>();
 export function acquireNonceLane(account: Address, sessionKey: Address, preferred?: bigint): { lane: bigint; release: () => void } {
   const id = `${account.toLowerCase()}:${sessionKey.toLowerCase()}`;
   const lanes = busy.get(id) ?? new Set<bigint>();
-  busy.set(id, lanes);
   let lane = preferred ?? 0n;
   if (preferred === undefined) while (lanes.has(lane)) lane++;
-  if (lane > maxNonceLane) throw new Error('No free nonce lane.');
+  else if (lanes.has(preferred))
+    // Two pending ops with one nonce: the bundler would drop or replace one of them.
+    throw new LeashError(`Nonce lane ${preferred} of this session key has an op pending.`, {
+      details: 'Leave the lane out to get a free one, or wait for the pending op.',
+    });
+  if (lane < 0n || lane > maxNonceLane) throw new LeashError(`Nonce lane ${lane} is out of range (0 to ${maxNonceLane}).`);
   lanes.add(lane);
+  busy.set(id, lanes);
   return {
     lane,
     release: () => {

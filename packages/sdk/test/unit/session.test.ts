@@ -155,6 +155,21 @@ describe('nonce lanes', () => {
     expect(other.lane).toBe(0n);
     for (const l of [b, c, other]) l.release();
   });
+
+  it('refuses a chosen lane that has an op pending, and a lane out of range', () => {
+    const account = zeroAddress;
+    const key = privateKeyToAccount(generatePrivateKey()).address;
+    const held = acquireNonceLane(account, key, 5n);
+    expect(() => acquireNonceLane(account, key, 5n)).toThrow(LeashError);
+    expect(() => acquireNonceLane(account, key, 5n)).toThrow('Nonce lane 5 of this session key has an op pending.');
+    expect(() => acquireNonceLane(account, key, 2n ** 32n)).toThrow('Nonce lane 4294967296 is out of range (0 to 4294967295).');
+    const free = acquireNonceLane(account, key);
+    expect(free.lane).toBe(0n);
+    for (const l of [held, free]) l.release();
+    const again = acquireNonceLane(account, key, 5n);
+    expect(again.lane).toBe(5n);
+    again.release();
+  });
 });
 
 
