@@ -117,12 +117,14 @@ export {
 
 // Constants, ABIs, errors
 export * from './constants.js';
-export { leashAccountAbi } from './generated/LeashAccount.js';
-export { leashAccountFactoryAbi } from './generated/LeashAccountFactory.js';
-export { devTokenAbi } from './generated/DevToken.js';
-export { devPaymasterAbi } from './generated/DevPaymaster.js';
-export { sessionKeyModuleAbi } from './generated/SessionKeyModule.js';
-export { sessionKeyPermissionUpdatesAbi } from './generated/ISessionKeyPermissionUpdates.js';
+export {
+  leashAccountAbi,
+  leashAccountFactoryAbi,
+  devTokenAbi,
+  devPaymasterAbi,
+  sessionKeyModuleAbi,
+  sessionKeyPermissionUpdatesAbi,
+} from './abis.js';
 export { LeashError, type LeashErrorParameters } from './errors/LeashError.js';
 
 // ---------------------------------------------------------------- Permissions builder (session key permissions)

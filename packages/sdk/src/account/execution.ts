@@ -15,10 +15,28 @@ import {
 import { LeashError } from '../errors/LeashError.js';
 import { leashAccountAbi } from '../generated/LeashAccount.js';
 
-/** One call an account makes. */
+/**
+ * One call an account makes.
+ *
+ * @example
+ * ```ts
+ * const calls: Call[] = [
+ *   { to: recipient, value: parseEther('0.01') },
+ *   { to: usdc, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [recipient, 1_000_000n] }) },
+ * ]
+ * ```
+ */
 export type Call = { to: Address; value?: bigint | undefined; data?: Hex | undefined };
 
-/** ERC-7579 execution modes (call type in the first byte, exec type "revert on failure" in the second). */
+/**
+ * ERC-7579 execution modes (call type in the first byte, exec type "revert on failure" in the second).
+ *
+ * @example
+ * ```ts
+ * const [mode] = decodeAbiParameters([{ type: 'bytes32' }], slice(callData, 4))
+ * const isBatch = mode === executionModes.batch
+ * ```
+ */
 export const executionModes = {
   single: pad('0x00', { dir: 'right', size: 32 }),
   batch: pad('0x01', { dir: 'right', size: 32 }),
@@ -35,7 +53,18 @@ const executionTupleType = [
   },
 ] as const;
 
-/** Thrown when calldata is not an ERC-7579 `execute` in single or batch mode. */
+/**
+ * Thrown when calldata is not an ERC-7579 `execute` in single or batch mode.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   decodeExecute(callData)
+ * } catch (error) {
+ *   if (error instanceof ExecuteDecodingError) console.log('not a single or batch execute')
+ * }
+ * ```
+ */
 export class ExecuteDecodingError extends LeashError {
   override name = 'ExecuteDecodingError';
 }
@@ -104,7 +133,14 @@ export function decodeExecute(callData: Hex): Call[] {
   });
 }
 
-/** ERC-1167 minimal proxy creation code for `implementation` (what OpenZeppelin's Clones deploys). */
+/**
+ * ERC-1167 minimal proxy creation code for `implementation` (what OpenZeppelin's Clones deploys).
+ *
+ * @example
+ * ```ts
+ * const initCode = cloneInitCode(getLeashAddresses().accountImplementation)
+ * ```
+ */
 export function cloneInitCode(implementation: Address): Hex {
   return concat(['0x3d602d80600a3d3981f3363d3d373d3d3d363d73', implementation, '0x5af43d82803e903d91602b57fd5bf3']);
 }

@@ -34,6 +34,12 @@ import { cloneInitCode, decodeExecute, encodeExecute } from './execution.js';
 /**
  * Who signs the account's user operations. The owner's validator is built in; the session key module provides
  * another (see `toSessionKeyValidator`).
+ *
+ * @example
+ * ```ts
+ * const validator: LeashValidator = toSessionKeyValidator({ signer: new SessionKeySigner() })
+ * const account = await toLeashSmartAccount({ client, address, validator })
+ * ```
  */
 export type LeashValidator = {
   /** The validator module named in the nonce key; `undefined` for the account's owner. */
@@ -51,7 +57,15 @@ export type LeashValidator = {
 /** A client of the chain the account lives on (public or wallet client). */
 export type LeashChainClient = Client<Transport, Chain, JsonRpcAccount | LocalAccount | undefined>;
 
-/** Parameters of {@link toLeashSmartAccount}. */
+/**
+ * Parameters of {@link toLeashSmartAccount}.
+ *
+ * @example
+ * ```ts
+ * const parameters: ToLeashSmartAccountParameters = { client: publicClient, owner: privateKeyToAccount(ownerKey), salt: 1n }
+ * const account = await toLeashSmartAccount(parameters)
+ * ```
+ */
 export type ToLeashSmartAccountParameters = {
   /** Client of the chain the account lives on. */
   client: LeashChainClient;
@@ -72,13 +86,30 @@ export type ToLeashSmartAccountParameters = {
   estimateGas?: NonNullable<SmartAccountImplementation['userOperation']>['estimateGas'] | undefined;
 };
 
+/**
+ * What a {@link LeashSmartAccount} adds to viem's SmartAccount: the account ABI, owner, Leash addresses and validator.
+ *
+ * @example
+ * ```ts
+ * const account: SmartAccount<LeashSmartAccountImplementation> = await toLeashSmartAccount({ client, owner }) // a LeashSmartAccount
+ * account.addresses.sessionKeyModule
+ * ```
+ */
 export type LeashSmartAccountImplementation = SmartAccountImplementation<
   typeof entryPoint08Abi,
   '0.8',
   { abi: typeof leashAccountAbi; owner: Account | undefined; addresses: LeashAddresses; validator: LeashValidator }
 >;
 
-/** A viem SmartAccount for the Leash reference account. */
+/**
+ * A viem SmartAccount for the Leash reference account.
+ *
+ * @example
+ * ```ts
+ * const account: LeashSmartAccount = await toLeashSmartAccount({ client: publicClient, owner })
+ * const bundler = createBundlerClient({ account, client: publicClient, transport: http(bundlerUrl) })
+ * ```
+ */
 export type LeashSmartAccount = SmartAccount<LeashSmartAccountImplementation>;
 
 // Any 65-byte ECDSA signature the owner check rejects without reverting: it prices validation like a real one.
@@ -194,7 +225,14 @@ export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParamet
   }) as Promise<LeashSmartAccount>;
 }
 
-/** Largest nonce lane: the lane is the 4 bytes of the EntryPoint nonce key after the validator's address. */
+/**
+ * Largest nonce lane: the lane is the 4 bytes of the EntryPoint nonce key after the validator's address.
+ *
+ * @example
+ * ```ts
+ * const lastLaneKey = getNonceKey({ module: sessionKeyModule }, maxNonceLane)
+ * ```
+ */
 export const maxNonceLane = 0xffffffffn;
 
 /**

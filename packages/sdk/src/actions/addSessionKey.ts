@@ -4,7 +4,15 @@ import { moduleCall } from './internal/module.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 import { toTag } from './internal/tag.js';
 
-/** Parameters of {@link addSessionKey}. */
+/**
+ * Parameters of {@link addSessionKey}.
+ *
+ * @example
+ * ```ts
+ * const parameters: AddSessionKeyParameters = { key: await signer.getAddress(), tag: 'checkout', permissions: builder.encode() }
+ * await client.addSessionKey(parameters)
+ * ```
+ */
 export type AddSessionKeyParameters = {
   /** The session key's address (`await signer.getAddress()`). */
   key: Address;

@@ -7,7 +7,19 @@ import { planSessionOpTiming } from '../session/planTiming.js';
 import { type SessionKeyValidator, nowInSeconds } from '../session/toSessionKeyValidator.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
-/** Parameters of {@link executeWithSessionKey}. */
+/**
+ * Parameters of {@link executeWithSessionKey}.
+ *
+ * @example
+ * ```ts
+ * await sessionClient.executeWithSessionKey({
+ *   calls: [{ to: usdc, data: transferData }],
+ *   paymaster: { address: paymaster },
+ *   maxWaitSeconds: 60,
+ *   onWait: (seconds) => console.log(`waiting ${seconds} s for the next period`),
+ * })
+ * ```
+ */
 export type ExecuteWithSessionKeyParameters = {
   /** One call, or several executed as a batch in one op. */
   calls: readonly Call[];
@@ -21,7 +33,15 @@ export type ExecuteWithSessionKeyParameters = {
   onWait?: ((seconds: number) => void) | undefined;
 };
 
-/** A session op's outcome: its hash, receipt and the nonce lane it used. */
+/**
+ * A session op's outcome: its hash, receipt and the nonce lane it used.
+ *
+ * @example
+ * ```ts
+ * const { userOpHash, receipt, lane } = await sessionClient.executeWithSessionKey({ calls })
+ * console.log(userOpHash, receipt.receipt.transactionHash, lane)
+ * ```
+ */
 export type ExecuteWithSessionKeyReturnType = UserOperationResult & { lane: bigint };
 
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -22,7 +22,15 @@ import type {
 import { moduleOf } from './internal/module.js';
 import { tagText } from './internal/tag.js';
 
-/** A spend limit's state at the time of the read. */
+/**
+ * A spend limit's state at the time of the read.
+ *
+ * @example
+ * ```ts
+ * const { status } = (await client.getSessionKeyPermissions({ key })).spending.erc20[0]
+ * console.log(`${status.remaining} of ${status.limit} left until ${new Date(status.nextRefresh! * 1000)}`)
+ * ```
+ */
 export type SpendLimitStatus = {
   limit: bigint;
   /** Spent in the current period (in total for a lifetime limit). */
@@ -36,7 +44,16 @@ export type SpendLimitStatus = {
   nextRefresh: number | undefined;
 };
 
-/** Everything a session key may do now, with the budgets it has left. */
+/**
+ * Everything a session key may do now, with the budgets it has left.
+ *
+ * @example
+ * ```ts
+ * const state: SessionKeyState = await client.getSessionKeyPermissions({ key })
+ * if (state.spending.gas !== 'unlimited') console.log(formatEther(state.spending.gas.remaining))
+ * describePermissions(state.permissions)
+ * ```
+ */
 export type SessionKeyState = {
   sessionKey: Address;
   tag: Hex;
@@ -54,7 +71,14 @@ export type SessionKeyState = {
   };
 };
 
-/** Parameters of {@link getSessionKeyPermissions}. */
+/**
+ * Parameters of {@link getSessionKeyPermissions}.
+ *
+ * @example
+ * ```ts
+ * const state = await client.getSessionKeyPermissions({ key, fromBlock: installBlock }) // RPCs that limit log ranges
+ * ```
+ */
 export type GetSessionKeyPermissionsParameters = {
   key: Address;
   /** The account; the client's account by default. */

@@ -5,7 +5,15 @@ import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
 import { moduleOf } from './internal/module.js';
 import { tagText } from './internal/tag.js';
 
-/** A session key of an account and its tag. */
+/**
+ * A session key of an account and its tag.
+ *
+ * @example
+ * ```ts
+ * const keys: SessionKeySummary[] = await client.getSessionKeys()
+ * for (const { address, tagText } of keys) console.log(address, tagText)
+ * ```
+ */
 export type SessionKeySummary = {
   address: Address;
   /** The tag as stored (bytes32). */

@@ -7,7 +7,15 @@ import { toTag } from './internal/tag.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 import { moduleOf } from './internal/module.js';
 
-/** Parameters of {@link installSessionKeyModule}. */
+/**
+ * Parameters of {@link installSessionKeyModule}.
+ *
+ * @example
+ * ```ts
+ * const parameters: InstallSessionKeyModuleParameters = { keys: [key], tags: ['my-app'], permissions: [builder.encode()] }
+ * await client.installSessionKeyModule(parameters)
+ * ```
+ */
 export type InstallSessionKeyModuleParameters = {
   /** Session keys to add right away. */
   keys?: Address[] | undefined;

@@ -5,7 +5,14 @@ import { moduleTypeValidator } from '../constants.js';
 import { leashAccountAbi } from '../generated/LeashAccount.js';
 import { moduleOf } from './internal/module.js';
 
-/** Parameters of {@link isSessionKeyModuleInstalled}. */
+/**
+ * Parameters of {@link isSessionKeyModuleInstalled}.
+ *
+ * @example
+ * ```ts
+ * const installed = await client.isSessionKeyModuleInstalled({ account: otherAccount })
+ * ```
+ */
 export type IsSessionKeyModuleInstalledParameters = {
   /** The account to ask about; the client's account by default. */
   account?: Address | undefined;

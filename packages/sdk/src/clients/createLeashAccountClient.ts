@@ -23,7 +23,21 @@ import {
   toLeashSmartAccount,
 } from '../account/toLeashSmartAccount.js';
 
-/** Parameters of {@link createLeashAccountClient}. */
+/**
+ * Parameters of {@link createLeashAccountClient}.
+ *
+ * @example
+ * ```ts
+ * const parameters: CreateLeashAccountClientParameters = {
+ *   chain: base,
+ *   transport: http(rpcUrl),
+ *   bundlerTransport: http(bundlerUrl),
+ *   signer: sessionKeySigner,
+ *   accountAddress,
+ * }
+ * const sessionClient = await createLeashAccountClient(parameters)
+ * ```
+ */
 export type CreateLeashAccountClientParameters = {
   /** The chain. */
   chain: Chain;
@@ -47,7 +61,15 @@ export type CreateLeashAccountClientParameters = {
   pollingInterval?: number | undefined;
 };
 
-/** A viem bundler client whose account is a Leash account, with the chain's public client at `client`. */
+/**
+ * A viem bundler client whose account is a Leash account, with the chain's public client at `client`.
+ *
+ * @example
+ * ```ts
+ * const client: LeashAccountClient = await createLeashAccountClient({ chain, transport, bundlerTransport, owner })
+ * await client.client.getBalance({ address: client.account.address }) // the chain's public client
+ * ```
+ */
 export type LeashAccountClient = BundlerClient<Transport, Chain, LeashSmartAccount, PublicClient<Transport, Chain>>;
 
 /**

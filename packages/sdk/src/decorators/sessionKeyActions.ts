@@ -27,7 +27,17 @@ import { rotateSessionKey } from '../actions/rotateSessionKey.js';
 import { uninstallSessionKeyModule } from '../actions/uninstallSessionKeyModule.js';
 import { updateSessionKeyPermissions } from '../actions/updateSessionKeyPermissions.js';
 
-/** The session key actions, bound to a client by {@link sessionKeyActions}. */
+/**
+ * The session key actions, bound to a client by {@link sessionKeyActions}.
+ *
+ * @example
+ * ```ts
+ * async function grant(client: SessionKeyActions, key: Address, permissions: Hex[]) {
+ *   if (!(await client.isSessionKeyModuleInstalled())) return client.installSessionKeyModule({ keys: [key], permissions: [permissions] })
+ *   return client.addSessionKey({ key, permissions })
+ * }
+ * ```
+ */
 export type SessionKeyActions = {
   isSessionKeyModuleInstalled(parameters?: IsSessionKeyModuleInstalledParameters): Promise<boolean>;
   installSessionKeyModule(parameters?: InstallSessionKeyModuleParameters): Promise<UserOperationResult>;

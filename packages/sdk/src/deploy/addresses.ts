@@ -5,7 +5,15 @@ import { devTokenAbi, devTokenBytecode } from '../generated/DevToken.js';
 import { sessionKeyModuleBytecode } from '../generated/SessionKeyModule.js';
 import { devPaymasterBytecode } from '../generated/DevPaymaster.js';
 
-/** Where the Leash contracts live on a chain. */
+/**
+ * Where the Leash contracts live on a chain.
+ *
+ * @example
+ * ```ts
+ * const addresses: LeashAddresses = getLeashAddresses()
+ * const client = await createLeashAccountClient({ chain, transport, bundlerTransport, owner, addresses })
+ * ```
+ */
 export type LeashAddresses = {
   entryPoint: Address;
   accountFactory: Address;
@@ -13,7 +21,15 @@ export type LeashAddresses = {
   sessionKeyModule: Address;
 };
 
-/** A contract the deterministic deployer can put at a fixed address: its creation code and that address. */
+/**
+ * A contract the deterministic deployer can put at a fixed address: its creation code and that address.
+ *
+ * @example
+ * ```ts
+ * const token: DeterministicContract = getDevTokenContract()
+ * await deployDeterministic(walletClient, token) // lands at token.address
+ * ```
+ */
 export type DeterministicContract = { name: string; initCode: Hex; address: Address };
 
 /** Parameters of {@link getLeashAddresses}. */
@@ -22,12 +38,26 @@ export type GetLeashAddressesParameters = {
   stakeOwner?: Address | undefined;
 };
 
-/** The address the deterministic deployer gives `initCode` with Leash's salt. */
+/**
+ * The address the deterministic deployer gives `initCode` with Leash's salt.
+ *
+ * @example
+ * ```ts
+ * const address = getDeterministicAddress(getAccountFactoryInitCode(myStakeOwner))
+ * ```
+ */
 export function getDeterministicAddress(initCode: Hex): Address {
   return getContractAddress({ opcode: 'CREATE2', from: create2DeployerAddress, salt: leashSalt, bytecode: initCode });
 }
 
-/** Creation code of the account factory for a stake owner. */
+/**
+ * Creation code of the account factory for a stake owner.
+ *
+ * @example
+ * ```ts
+ * const factory = getDeterministicAddress(getAccountFactoryInitCode(myStakeOwner)) // a factory whose stake you control
+ * ```
+ */
 export function getAccountFactoryInitCode(stakeOwner: Address = canonicalStakeOwner): Hex {
   return encodeDeployData({ abi: leashAccountFactoryAbi, bytecode: leashAccountFactoryBytecode, args: [stakeOwner] });
 }
@@ -69,7 +99,14 @@ export function getLeashAddresses(parameters: GetLeashAddressesParameters = {}):
   };
 }
 
-/** Parameters of the development token the local stack deploys. */
+/**
+ * Parameters of the development token the local stack deploys.
+ *
+ * @example
+ * ```ts
+ * const amount = parseUnits('25', devTokenParameters.decimals) // 25 dUSD
+ * ```
+ */
 export const devTokenParameters = { name: 'Leash Dev USD', symbol: 'dUSD', decimals: 6 } as const;
 
 /**

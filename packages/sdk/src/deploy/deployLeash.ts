@@ -30,12 +30,31 @@ import {
   toCreate2DeployerCalldata,
 } from './addresses.js';
 
-/** Thrown when a deployment step fails. */
+/**
+ * Thrown when a deployment step fails.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await deployLeash(walletClient)
+ * } catch (error) {
+ *   if (error instanceof DeploymentError) console.error(error.shortMessage, error.details)
+ * }
+ * ```
+ */
 export class DeploymentError extends LeashError {
   override name = 'DeploymentError';
 }
 
-/** How the account factory is staked in the EntryPoint. */
+/**
+ * How the account factory is staked in the EntryPoint.
+ *
+ * @example
+ * ```ts
+ * const stake: FactoryStake = { amount: parseEther('0.5'), unstakeDelaySec: 2 * 86_400 }
+ * await deployLeash(walletClient, { stake })
+ * ```
+ */
 export type FactoryStake = {
   /** Stake in wei. Bundlers commonly require 1 ether (Alto's default minimum). */
   amount: bigint;
@@ -43,7 +62,14 @@ export type FactoryStake = {
   unstakeDelaySec: number;
 };
 
-/** Parameters of {@link deployLeash}. */
+/**
+ * Parameters of {@link deployLeash}.
+ *
+ * @example
+ * ```ts
+ * await deployLeash(walletClient, { stake: false, onProgress: console.log })
+ * ```
+ */
 export type DeployLeashParameters = {
   /** Owner of the factory's stake; defaults to the canonical one (canonical addresses). */
   stakeOwner?: Address | undefined;
@@ -58,7 +84,15 @@ export type DeployLeashParameters = {
 /** One contract's outcome. */
 export type DeployedContract = { name: string; address: Address; transactionHash?: Hash | undefined };
 
-/** Result of {@link deployLeash}. */
+/**
+ * Result of {@link deployLeash}.
+ *
+ * @example
+ * ```ts
+ * const { addresses, contracts, factoryStake } = await deployLeash(walletClient)
+ * for (const c of contracts) console.log(c.name, c.address, c.transactionHash ?? 'already deployed')
+ * ```
+ */
 export type DeployLeashReturnType = {
   addresses: LeashAddresses;
   /** Every contract checked, with the transaction that deployed it (absent when it was already there). */
@@ -67,6 +101,14 @@ export type DeployLeashReturnType = {
   factoryStake: { amount: bigint; unstakeDelaySec: number };
 };
 
+/**
+ * The factory stake `deployLeash` holds by default: 1 ether with a one-day unstake delay (what bundlers commonly require).
+ *
+ * @example
+ * ```ts
+ * await deployLeash(walletClient, { stake: defaultFactoryStake }) // 1 ether, unstake delay 1 day
+ * ```
+ */
 export const defaultFactoryStake: FactoryStake = { amount: parseEther('1'), unstakeDelaySec: 86_400 };
 
 type DeployClient = WalletClient<Transport, Chain, Account>;

@@ -3,7 +3,14 @@ import { BaseError } from 'viem';
 /** Version of this SDK, as reported by its errors. */
 export const leashSdkVersion = '@leash/sdk@0.1.0';
 
-/** Parameters every Leash error accepts besides its short message. */
+/**
+ * Parameters every Leash error accepts besides its short message.
+ *
+ * @example
+ * ```ts
+ * throw new LeashError('Payment refused.', { details: 'The invoice is above the allowance.', metaMessages: [`Invoice: ${id}`] })
+ * ```
+ */
 export type LeashErrorParameters = {
   /** The underlying error, if this one wraps another. */
   cause?: Error | undefined;

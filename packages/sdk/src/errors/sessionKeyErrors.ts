@@ -2,7 +2,14 @@ import { type Address, type Hex, BaseError, decodeErrorResult, formatUnits } fro
 import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
 import { LeashError, type LeashErrorParameters } from './LeashError.js';
 
-/** Which session key rule an op broke. */
+/**
+ * Which session key rule an op broke.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof SessionKeyViolationError && error.rule === 'erc20-spend-limit') await waitForNextPeriod()
+ * ```
+ */
 export type SessionKeyRule =
   | 'erc20-spend-limit'
   | 'native-token-spend-limit'
@@ -45,7 +52,19 @@ const spendLines = ({ limit, used, attempted }: SpendNumbers) => [
   `Attempted: ${attempted}`,
 ];
 
-/** The op would spend more of an ERC-20 token than the key's limit leaves. */
+/**
+ * The op would spend more of an ERC-20 token than the key's limit leaves.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sessionClient.executeWithSessionKey({ calls: [transfer] })
+ * } catch (error) {
+ *   if (error instanceof Erc20SpendLimitExceededError)
+ *     console.log(`limit ${error.limit}, used ${error.used}, attempted ${error.attempted}: ${error.remaining} left`)
+ * }
+ * ```
+ */
 export class Erc20SpendLimitExceededError extends SessionKeyViolationError {
   override name = 'Erc20SpendLimitExceededError';
   readonly token: Address;
@@ -68,7 +87,15 @@ export class Erc20SpendLimitExceededError extends SessionKeyViolationError {
   }
 }
 
-/** The op's call values would exceed the key's native token limit. */
+/**
+ * The op's call values would exceed the key's native token limit.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof NativeTokenSpendLimitExceededError)
+ *   console.log(`${formatEther(error.attempted)} ETH asked, ${formatEther(error.remaining)} ETH left`)
+ * ```
+ */
 export class NativeTokenSpendLimitExceededError extends SessionKeyViolationError {
   override name = 'NativeTokenSpendLimitExceededError';
   readonly limit: bigint;
@@ -89,7 +116,15 @@ export class NativeTokenSpendLimitExceededError extends SessionKeyViolationError
   }
 }
 
-/** The op's maximum gas cost would exceed the key's gas limit (in wei). */
+/**
+ * The op's maximum gas cost would exceed the key's gas limit (in wei).
+ *
+ * @example
+ * ```ts
+ * // error.attempted is the op's maximum cost in wei: (all its gas limits) × maxFeePerGas
+ * if (error instanceof GasSpendLimitExceededError) console.log(formatEther(error.limit), formatEther(error.used), formatEther(error.attempted))
+ * ```
+ */
 export class GasSpendLimitExceededError extends SessionKeyViolationError {
   override name = 'GasSpendLimitExceededError';
   readonly limit: bigint;
@@ -111,14 +146,32 @@ export class GasSpendLimitExceededError extends SessionKeyViolationError {
   }
 }
 
-/** Why the access list refused a call. */
+/**
+ * Why the access list refused a call.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof CallNotAllowedError && error.reason === 'selector-not-on-allowlist') console.log(error.target, error.selector)
+ * ```
+ */
 export type CallNotAllowedReason =
   | 'target-not-on-allowlist'
   | 'target-on-denylist'
   | 'selector-not-on-allowlist'
   | 'selector-on-denylist';
 
-/** The key's access list does not allow the call. */
+/**
+ * The key's access list does not allow the call.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sessionClient.executeWithSessionKey({ calls: [{ to: router, data }] })
+ * } catch (error) {
+ *   if (error instanceof CallNotAllowedError) console.log(error.reason, error.target) // 'target-not-on-allowlist', '0x…'
+ * }
+ * ```
+ */
 export class CallNotAllowedError extends SessionKeyViolationError {
   override name = 'CallNotAllowedError';
   readonly target: Address;
@@ -140,7 +193,15 @@ export class CallNotAllowedError extends SessionKeyViolationError {
   }
 }
 
-/** On a token with a spend limit, only transfer and approve may be called. */
+/**
+ * On a token with a spend limit, only transfer and approve may be called.
+ *
+ * @example
+ * ```ts
+ * // transferFrom on a token the key has a spend limit for
+ * if (error instanceof Erc20FunctionNotAllowedError) console.log(error.token, error.selector) // '0x…', '0x23b872dd'
+ * ```
+ */
 export class Erc20FunctionNotAllowedError extends SessionKeyViolationError {
   override name = 'Erc20FunctionNotAllowedError';
   readonly token: Address;
@@ -156,7 +217,14 @@ export class Erc20FunctionNotAllowedError extends SessionKeyViolationError {
   }
 }
 
-/** Session keys may never call the account itself, the session key module or the EntryPoint. */
+/**
+ * Session keys may never call the account itself, the session key module or the EntryPoint.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof ForbiddenCallTargetError) console.log(error.kind) // 'account', 'module' or 'entry-point'
+ * ```
+ */
 export class ForbiddenCallTargetError extends SessionKeyViolationError {
   override name = 'ForbiddenCallTargetError';
   readonly target: Address | undefined;
@@ -170,7 +238,19 @@ export class ForbiddenCallTargetError extends SessionKeyViolationError {
   }
 }
 
-/** The key requires a paymaster that does not pay for this op. */
+/**
+ * The key requires a paymaster that does not pay for this op.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sessionClient.executeWithSessionKey({ calls })
+ * } catch (error) {
+ *   if (!(error instanceof RequiredPaymasterMissingError)) throw error
+ *   await sessionClient.executeWithSessionKey({ calls, paymaster: { address: error.required } })
+ * }
+ * ```
+ */
 export class RequiredPaymasterMissingError extends SessionKeyViolationError {
   override name = 'RequiredPaymasterMissingError';
   readonly required: Address;
@@ -186,7 +266,14 @@ export class RequiredPaymasterMissingError extends SessionKeyViolationError {
   }
 }
 
-/** The op's callData is not a single or batch `execute` the module accepts. */
+/**
+ * The op's callData is not a single or batch `execute` the module accepts.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof UnsupportedExecutionError) console.log(error.reason) // e.g. 'empty batch'
+ * ```
+ */
 export class UnsupportedExecutionError extends SessionKeyViolationError {
   override name = 'UnsupportedExecutionError';
   readonly reason: string;
@@ -197,7 +284,14 @@ export class UnsupportedExecutionError extends SessionKeyViolationError {
   }
 }
 
-/** The op falls outside the key's validity (its time range, or the period it stated). */
+/**
+ * The op falls outside the key's validity (its time range, or the period it stated).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof SessionKeyOutsideTimeRangeError && error.validFrom) console.log(`usable from ${new Date(error.validFrom * 1000)}`)
+ * ```
+ */
 export class SessionKeyOutsideTimeRangeError extends SessionKeyViolationError {
   override name = 'SessionKeyOutsideTimeRangeError';
   readonly validFrom: number | undefined;
@@ -218,7 +312,18 @@ export class SessionKeyOutsideTimeRangeError extends SessionKeyViolationError {
   }
 }
 
-/** The signer is not an active session key of the account (never added, removed, revoked) or the module is missing. */
+/**
+ * The signer is not an active session key of the account (never added, removed, revoked) or the module is missing.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sessionClient.executeWithSessionKey({ calls })
+ * } catch (error) {
+ *   if (error instanceof SessionKeyNotAuthorizedError) signer.removeFromStorage() // revoked: ask the owner for a new key
+ * }
+ * ```
+ */
 export class SessionKeyNotAuthorizedError extends SessionKeyViolationError {
   override name = 'SessionKeyNotAuthorizedError';
 
@@ -232,7 +337,19 @@ export class SessionKeyNotAuthorizedError extends SessionKeyViolationError {
   }
 }
 
-/** The session key module refused an owner's management call (e.g. adding a key that exists). */
+/**
+ * The session key module refused an owner's management call (e.g. adding a key that exists).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.addSessionKey({ key, permissions })
+ * } catch (error) {
+ *   if (!(error instanceof SessionKeyModuleError && error.errorName === 'SessionKeyAlreadyExists')) throw error
+ *   await client.updateSessionKeyPermissions({ key, permissions })
+ * }
+ * ```
+ */
 export class SessionKeyModuleError extends LeashError {
   override name = 'SessionKeyModuleError';
   readonly errorName: string;

@@ -1,7 +1,14 @@
 import type { Hex } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 
-/** anvil's well-known development mnemonic. Its keys are public: never use them on a real chain. */
+/**
+ * anvil's well-known development mnemonic. Its keys are public: never use them on a real chain.
+ *
+ * @example
+ * ```ts
+ * const owner = mnemonicToAccount(devMnemonic, { addressIndex: 3 }) // anvil's fourth funded account
+ * ```
+ */
 export const devMnemonic = 'test test test test test test test test test test test junk';
 
 const devKey = (index: number): Hex => {
@@ -13,6 +20,11 @@ const devKey = (index: number): Hex => {
 /**
  * The roles of anvil's funded development keys on the local stack. Each role has its own key so that
  * transactions of one never collide with the nonces of another.
+ *
+ * @example
+ * ```ts
+ * const faucet = createWalletClient({ account: privateKeyToAccount(devAccounts.faucet), chain: stack.chain, transport: http(stack.rpcUrl) })
+ * ```
  */
 export const devAccounts = {
   /** Deploys the contracts and stakes the factory. */

@@ -20,7 +20,14 @@ export function getFreePort(): Promise<number> {
   });
 }
 
-/** Whether something already listens on `port` of 127.0.0.1. */
+/**
+ * Whether something already listens on `port` of 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * const port = (await isPortInUse(8545)) ? await getFreePort() : 8545
+ * ```
+ */
 export function isPortInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ port, host: '127.0.0.1' });

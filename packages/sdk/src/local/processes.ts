@@ -1,12 +1,32 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { LeashError } from '../errors/LeashError.js';
 
-/** Thrown when a local child process (anvil, Alto) fails to start or dies. */
+/**
+ * Thrown when a local child process (anvil, Alto) fails to start or dies.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await startLocalStack({ anvilPort: 8545 })
+ * } catch (error) {
+ *   if (error instanceof LocalProcessError) console.error(error.shortMessage) // 'Port 8545 for anvil is already in use.'
+ * }
+ * ```
+ */
 export class LocalProcessError extends LeashError {
   override name = 'LocalProcessError';
 }
 
-/** A child process the local stack owns, killed by PID on stop, on exit and on Ctrl-C. */
+/**
+ * A child process the local stack owns, killed by PID on stop, on exit and on Ctrl-C.
+ *
+ * @example
+ * ```ts
+ * const anvil: ManagedProcess = await startAnvil({ port: await getFreePort(), chainId: 31337 })
+ * console.log(anvil.pid, anvil.recentOutput())
+ * await anvil.stop()
+ * ```
+ */
 export type ManagedProcess = {
   name: string;
   pid: number;
@@ -113,7 +133,15 @@ export function spawnManaged(
   };
 }
 
-/** Whether a process with this PID is alive (signal 0 probes without killing). */
+/**
+ * Whether a process with this PID is alive (signal 0 probes without killing).
+ *
+ * @example
+ * ```ts
+ * await stack.stop()
+ * isProcessAlive(stack.pids.anvil) // false
+ * ```
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

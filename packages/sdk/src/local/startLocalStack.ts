@@ -23,7 +23,14 @@ import { devAccounts } from './devAccounts.js';
 import { getFreePort, isPortInUse } from './ports.js';
 import { LocalProcessError, type ManagedProcess, spawnManaged } from './processes.js';
 
-/** Options of {@link startLocalStack}. Every one has a default. */
+/**
+ * Options of {@link startLocalStack}. Every one has a default.
+ *
+ * @example
+ * ```ts
+ * const stack = await startLocalStack({ anvilPort: 8545, safeMode: false, onProgress: console.log })
+ * ```
+ */
 export type LocalStackOptions = {
   /** anvil's port; a free one by default. */
   anvilPort?: number | undefined;
@@ -43,7 +50,17 @@ export type LocalStackOptions = {
   bundlerLogLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
 };
 
-/** A running local stack: anvil, EntryPoint v0.8, the Leash contracts and Alto. */
+/**
+ * A running local stack: anvil, EntryPoint v0.8, the Leash contracts and Alto.
+ *
+ * @example
+ * ```ts
+ * const stack: LocalStack = await startLocalStack()
+ * await stack.fund(account, { ether: parseEther('1'), devTokens: 100_000_000n })
+ * console.log(stack.rpcUrl, stack.bundlerUrl, stack.contracts.sessionKeyModule)
+ * await stack.stop()
+ * ```
+ */
 export type LocalStack = {
   chain: Chain;
   chainId: number;
@@ -66,7 +83,14 @@ export type LocalStack = {
 
 const require = createRequire(import.meta.url);
 
-/** Path of the anvil binary from @foundry-rs/anvil's platform package (not its Node wrapper, so the PID we kill is anvil's). */
+/**
+ * Path of the anvil binary from @foundry-rs/anvil's platform package (not its Node wrapper, so the PID we kill is anvil's).
+ *
+ * @example
+ * ```ts
+ * const anvil = spawnManaged('anvil', resolveAnvilBinary(), ['--port', '8545'])
+ * ```
+ */
 export function resolveAnvilBinary(): string {
   if (process.env.LEASH_ANVIL_BIN) return process.env.LEASH_ANVIL_BIN;
   const arch = process.arch === 'x64' ? 'amd64' : process.arch;
@@ -131,7 +155,14 @@ async function waitForRpc(
   });
 }
 
-/** Options of {@link startAnvil}. */
+/**
+ * Options of {@link startAnvil}.
+ *
+ * @example
+ * ```ts
+ * const anvil = await startAnvil({ port: await getFreePort(), chainId: 8453, extraArgs: ['--block-time', '2'] })
+ * ```
+ */
 export type StartAnvilOptions = {
   port: number;
   chainId: number;

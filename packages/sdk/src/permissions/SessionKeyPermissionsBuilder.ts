@@ -22,10 +22,24 @@ import {
   requireBoolean,
 } from './validate.js';
 
-/** A timestamp the builder accepts: seconds (number or bigint), or a Date (rounded down to the second). */
+/**
+ * A timestamp the builder accepts: seconds (number or bigint), or a Date (rounded down to the second).
+ *
+ * @example
+ * ```ts
+ * builder.setTimeRange({ validFrom: 1_900_000_000, validUntil: new Date('2030-06-01T00:00:00Z') })
+ * ```
+ */
 export type SessionKeyTimestamp = number | bigint | Date;
 
-/** Parameters of {@link SessionKeyPermissionsBuilder.addContractAddressAccessEntry}. */
+/**
+ * Parameters of {@link SessionKeyPermissionsBuilder.addContractAddressAccessEntry}.
+ *
+ * @example
+ * ```ts
+ * builder.addContractAddressAccessEntry({ contractAddress: router, isOnList: true, checkSelectors: false }) // every function
+ * ```
+ */
 export type ContractAddressAccessEntryParameters = {
   contractAddress: Address;
   /** Put the contract on the list (true) or take it off (false). */
@@ -34,7 +48,14 @@ export type ContractAddressAccessEntryParameters = {
   checkSelectors: boolean;
 };
 
-/** Parameters of {@link SessionKeyPermissionsBuilder.addContractFunctionAccessEntry}. */
+/**
+ * Parameters of {@link SessionKeyPermissionsBuilder.addContractFunctionAccessEntry}.
+ *
+ * @example
+ * ```ts
+ * builder.addContractFunctionAccessEntry({ contractAddress: usdc, methodSelector: 'approve(address,uint256)', isOnList: false })
+ * ```
+ */
 export type ContractFunctionAccessEntryParameters = {
   contractAddress: Address;
   /** 4-byte selector (`'0xa9059cbb'`) or function signature (`'transfer(address,uint256)'`). */
@@ -43,13 +64,27 @@ export type ContractFunctionAccessEntryParameters = {
   isOnList: boolean;
 };
 
-/** Parameters of {@link SessionKeyPermissionsBuilder.setTimeRange}. Undefined (or 0) leaves a side open. */
+/**
+ * Parameters of {@link SessionKeyPermissionsBuilder.setTimeRange}. Undefined (or 0) leaves a side open.
+ *
+ * @example
+ * ```ts
+ * builder.setTimeRange({ validFrom: new Date('2030-01-01T00:00:00Z') }) // open end
+ * ```
+ */
 export type TimeRangeParameters = {
   validFrom?: SessionKeyTimestamp | undefined;
   validUntil?: SessionKeyTimestamp | undefined;
 };
 
-/** Parameters of the native token and gas spend limits. */
+/**
+ * Parameters of the native token and gas spend limits.
+ *
+ * @example
+ * ```ts
+ * builder.setNativeTokenSpendLimit({ spendLimit: parseEther('0.5') }) // in total: no refreshInterval
+ * ```
+ */
 export type SpendLimitParameters = {
   /** Base units (wei). 0 allows nothing. */
   spendLimit: bigint;
@@ -57,7 +92,14 @@ export type SpendLimitParameters = {
   refreshInterval?: number | bigint | undefined;
 };
 
-/** Parameters of {@link SessionKeyPermissionsBuilder.addErc20TokenSpendLimit}. */
+/**
+ * Parameters of {@link SessionKeyPermissionsBuilder.addErc20TokenSpendLimit}.
+ *
+ * @example
+ * ```ts
+ * builder.addErc20TokenSpendLimit({ tokenAddress: usdc, spendLimit: parseUnits('20', 6), refreshInterval: DAY })
+ * ```
+ */
 export type Erc20TokenSpendLimitParameters = SpendLimitParameters & { tokenAddress: Address };
 
 type ContractState = {

@@ -10,7 +10,18 @@ import {
   WEEK,
 } from './types.js';
 
-/** What {@link describePermissions} may know about the addresses and selectors it shows. */
+/**
+ * What {@link describePermissions} may know about the addresses and selectors it shows.
+ *
+ * @example
+ * ```ts
+ * describePermissions(state.permissions, {
+ *   tokens: { [usdc]: { symbol: 'USDC', decimals: 6 } },
+ *   contractNames: { [router]: 'Uniswap router' },
+ *   formatTimestamp: (seconds) => new Date(seconds * 1000).toLocaleString(),
+ * })
+ * ```
+ */
 export type DescribePermissionsOptions = {
   /** Tokens by address (any case): symbol and decimals make amounts readable (`100 USDC` instead of base units). */
   tokens?: Record<string, { symbol?: string | undefined; decimals?: number | undefined }> | undefined;

@@ -17,7 +17,14 @@ export function formatValue(value: unknown): string {
   return String(value);
 }
 
-/** Parameters every permission error accepts besides its short message. */
+/**
+ * Parameters every permission error accepts besides its short message.
+ *
+ * @example
+ * ```ts
+ * throw new SessionKeyPermissionError('The limit is above the policy of this app.', { context: 'setGasSpendLimit', details: 'At most 0.1 ETH.' })
+ * ```
+ */
 export type SessionKeyPermissionErrorParameters = LeashErrorParameters & {
   /** Where the value came from, e.g. `setTimeRange` or `update 3 (setTimeRange)`. */
   context?: string | undefined;
@@ -51,7 +58,14 @@ export class SessionKeyPermissionError extends LeashError {
   }
 }
 
-/** Why an address was refused. */
+/**
+ * Why an address was refused.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof InvalidAddressError && error.reason === 'zero') console.log(`${error.field} is the zero address`)
+ * ```
+ */
 export type InvalidAddressReason = 'invalid' | 'zero' | 'entryPoint';
 
 /**

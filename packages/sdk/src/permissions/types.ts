@@ -9,33 +9,100 @@ import type { Address, Hex } from 'viem';
  *
  * Changing the type keeps the entries and reads them the new way: an allowlisted contract becomes denied under
  * DENYLIST. Switch types together with the entries you mean.
+ *
+ * @example
+ * ```ts
+ * builder.setContractAccessControlType(SessionKeyAccessListType.DENYLIST)
+ * ```
  */
 export const SessionKeyAccessListType = { ALLOWLIST: 0, DENYLIST: 1, ALLOW_ALL: 2 } as const;
 /** One of the values of {@link SessionKeyAccessListType}: 0, 1 or 2. */
 export type SessionKeyAccessListType = (typeof SessionKeyAccessListType)[keyof typeof SessionKeyAccessListType];
 
-/** One minute, in seconds (for refresh intervals and time ranges). */
+/**
+ * One minute, in seconds (for refresh intervals and time ranges).
+ *
+ * @example
+ * ```ts
+ * builder.setGasSpendLimit({ spendLimit: parseEther('0.001'), refreshInterval: 10 * MINUTE })
+ * ```
+ */
 export const MINUTE = 60;
-/** One hour, in seconds. */
+/**
+ * One hour, in seconds.
+ *
+ * @example
+ * ```ts
+ * builder.setNativeTokenSpendLimit({ spendLimit: parseEther('0.01'), refreshInterval: HOUR })
+ * ```
+ */
 export const HOUR = 3_600;
-/** One day, in seconds. */
+/**
+ * One day, in seconds.
+ *
+ * @example
+ * ```ts
+ * builder.setGasSpendLimit({ spendLimit: parseEther('0.01'), refreshInterval: DAY })
+ * ```
+ */
 export const DAY = 86_400;
-/** One week, in seconds. */
+/**
+ * One week, in seconds.
+ *
+ * @example
+ * ```ts
+ * builder.addErc20TokenSpendLimit({ tokenAddress: usdc, spendLimit: parseUnits('100', 6), refreshInterval: WEEK })
+ * ```
+ */
 export const WEEK = 604_800;
 
-/** The largest timestamp the module stores: 2^40 - 1 seconds. */
+/**
+ * The largest timestamp the module stores: 2^40 - 1 seconds.
+ *
+ * @example
+ * ```ts
+ * builder.setTimeRange({ validUntil: maxSessionKeyTimestamp }) // the latest end the module stores
+ * ```
+ */
 export const maxSessionKeyTimestamp = 2 ** 40 - 1;
-/** The largest spend limit the module stores: 2^104 - 1 base units. */
+/**
+ * The largest spend limit the module stores: 2^104 - 1 base units.
+ *
+ * @example
+ * ```ts
+ * builder.setGasSpendLimit({ spendLimit: maxSessionKeySpendLimit }) // the largest limit; removeGasSpendLimit() means none
+ * ```
+ */
 export const maxSessionKeySpendLimit = 2n ** 104n - 1n;
-/** The longest refresh interval the module stores: 2^32 - 1 seconds. */
+/**
+ * The longest refresh interval the module stores: 2^32 - 1 seconds.
+ *
+ * @example
+ * ```ts
+ * builder.setNativeTokenSpendLimit({ spendLimit: 1n, refreshInterval: maxSessionKeyRefreshInterval })
+ * ```
+ */
 export const maxSessionKeyRefreshInterval = 2 ** 32 - 1;
 /**
  * Timestamps above this many seconds (10^11, in the year 5138) are taken for milliseconds by the builder and refused
  * with {@link TimestampInMillisecondsError}. `Date.now()` is about 1.7 × 10^12.
+ *
+ * @example
+ * ```ts
+ * builder.setTimeRange({ validUntil: Date.now() }) // throws TimestampInMillisecondsError: above the threshold
+ * ```
  */
 export const millisecondsTimestampThreshold = 100_000_000_000;
 
-/** A spend limit: at most `spendLimit` base units per `refreshInterval` seconds, or in total when the interval is 0. */
+/**
+ * A spend limit: at most `spendLimit` base units per `refreshInterval` seconds, or in total when the interval is 0.
+ *
+ * @example
+ * ```ts
+ * const limit: SessionKeySpendLimit = { spendLimit: parseEther('0.01'), refreshInterval: DAY }
+ * builder.setGasSpendLimit(limit)
+ * ```
+ */
 export type SessionKeySpendLimit = {
   /** Base units (wei for the native token and gas). 0 allows nothing, which differs from no limit. */
   spendLimit: bigint;
@@ -43,7 +110,14 @@ export type SessionKeySpendLimit = {
   refreshInterval: number;
 };
 
-/** A function entry of a contract's access list entry. */
+/**
+ * A function entry of a contract's access list entry.
+ *
+ * @example
+ * ```ts
+ * const transferOnly: SessionKeyFunctionAccess = { selector: toFunctionSelector('transfer(address,uint256)'), isOnList: true }
+ * ```
+ */
 export type SessionKeyFunctionAccess = {
   /** 4-byte selector, lowercase hex. */
   selector: Hex;
@@ -54,6 +128,16 @@ export type SessionKeyFunctionAccess = {
 /**
  * A contract's access list entry and its function entries. `isOnList` and `checkSelectors` are given together (the
  * contract's own entry) or not at all (only function entries change).
+ *
+ * @example
+ * ```ts
+ * const entry: SessionKeyContractAccess = {
+ *   contractAddress: usdc,
+ *   isOnList: true,
+ *   checkSelectors: true,
+ *   functions: [{ selector: '0xa9059cbb', isOnList: true }],
+ * }
+ * ```
  */
 export type SessionKeyContractAccess = {
   /** Checksummed address. */
@@ -70,14 +154,30 @@ export type SessionKeyContractAccess = {
   | { isOnList?: undefined; checkSelectors?: undefined }
 );
 
-/** An ERC-20 token's spend limit, or `'unlimited'` to remove it (calls are then governed by the access list alone). */
+/**
+ * An ERC-20 token's spend limit, or `'unlimited'` to remove it (calls are then governed by the access list alone).
+ *
+ * @example
+ * ```ts
+ * const weekly: SessionKeyErc20SpendLimit = { tokenAddress: usdc, limit: { spendLimit: parseUnits('100', 6), refreshInterval: WEEK } }
+ * const removed: SessionKeyErc20SpendLimit = { tokenAddress: weth, limit: 'unlimited' }
+ * ```
+ */
 export type SessionKeyErc20SpendLimit = {
   /** Checksummed address. */
   tokenAddress: Address;
   limit: SessionKeySpendLimit | 'unlimited';
 };
 
-/** When a key is valid, in seconds, inclusive. An omitted side is open. */
+/**
+ * When a key is valid, in seconds, inclusive. An omitted side is open.
+ *
+ * @example
+ * ```ts
+ * const nextMonth: SessionKeyTimeRange = { validUntil: nowInSeconds() + 30 * DAY }
+ * builder.setTimeRange(nextMonth)
+ * ```
+ */
 export type SessionKeyTimeRange = {
   validFrom?: number | undefined;
   validUntil?: number | undefined;

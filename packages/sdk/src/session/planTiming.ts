@@ -9,10 +9,23 @@ import { periodOf } from './periods.js';
 /**
  * How close to the edges of its validity window an op may be sent. Bundlers in safe mode (Alto) refuse ops whose
  * window started less than 5 s ago or ends in less than 30 s; the margins add room for the op's way to the bundler.
+ *
+ * @example
+ * ```ts
+ * const sendableUntil = periodEnd - windowMargins.beforeEnd
+ * ```
  */
 export const windowMargins = { afterStart: 6, beforeEnd: 45 } as const;
 
-/** When an op of these calls can be sent, and the validity window it will get. */
+/**
+ * When an op of these calls can be sent, and the validity window it will get.
+ *
+ * @example
+ * ```ts
+ * const plan: TimingPlan = await planSessionOpTiming(sessionClient, { sessionKey, calls, paymasterPays: false, now: nowInSeconds(), maxWaitSeconds: 120 })
+ * if (plan.waitSeconds > 0) console.log(`the op can go in ${plan.waitSeconds} s`)
+ * ```
+ */
 export type TimingPlan = {
   /** Seconds to wait before sending (0: now). */
   waitSeconds: number;
@@ -27,6 +40,12 @@ type Interval = { interval: number; what: string };
  * Plans when to send a session op: every refreshing limit it spends from narrows its validity window to the current
  * period, so near a period's end it must wait for the next period (and a few seconds into it). Reads the key's limits;
  * throws {@link SessionKeyOutsideTimeRangeError} when the key's own range makes the op impossible within `maxWaitSeconds`.
+ *
+ * @example
+ * ```ts
+ * const plan = await planSessionOpTiming(sessionClient, { sessionKey, calls, paymasterPays: false, now: nowInSeconds(), maxWaitSeconds: 120 })
+ * await new Promise((resolve) => setTimeout(resolve, plan.waitSeconds * 1000))
+ * ```
  */
 export async function planSessionOpTiming(
   client: LeashAccountClient,

@@ -1,7 +1,14 @@
 import { type Address, type Hex, concat, hexToNumber, isAddress, numberToHex, size, slice } from 'viem';
 import { LeashError } from '../errors/LeashError.js';
 
-/** A session op's signature: the time it states (seconds), and the session key's ECDSA signature of the op hash. */
+/**
+ * A session op's signature: the time it states (seconds), and the session key's ECDSA signature of the op hash.
+ *
+ * @example
+ * ```ts
+ * const { statedTime, signature }: SessionSignature = decodeSessionSignature(userOperation.signature)
+ * ```
+ */
 export type SessionSignature = {
   /** Picks the period refreshing limits are charged to; the op is only valid during that period. */
   statedTime: number;

@@ -8,6 +8,15 @@ import { encodeSessionSignature, encodeSessionStubSignature } from './signature.
 /**
  * What signs a session key's user operations: a {@link SessionKeySigner}, or anything that can give its address and
  * sign a 32-byte hash (an HSM, a remote agent signer).
+ *
+ * @example
+ * ```ts
+ * const remoteSigner: SessionKeySignerLike = {
+ *   getAddress: async () => agentAddress,
+ *   signUserOperationHash: (hash) => hsm.signDigest(hash), // raw ECDSA, 65 bytes
+ * }
+ * const sessionClient = await createLeashAccountClient({ chain, transport, bundlerTransport, signer: remoteSigner, accountAddress })
+ * ```
  */
 export type SessionKeySignerLike = {
   getAddress(): Promise<Address>;
@@ -15,7 +24,14 @@ export type SessionKeySignerLike = {
   signUserOperationHash(hash: Hex): Promise<Hex>;
 };
 
-/** Parameters of {@link toSessionKeyValidator}. */
+/**
+ * Parameters of {@link toSessionKeyValidator}.
+ *
+ * @example
+ * ```ts
+ * const validator = toSessionKeyValidator({ signer, sessionKeyModule: addresses.sessionKeyModule })
+ * ```
+ */
 export type ToSessionKeyValidatorParameters = {
   signer: SessionKeySignerLike;
   /** The session key module; the canonical address by default. */
@@ -24,10 +40,25 @@ export type ToSessionKeyValidatorParameters = {
   now?: (() => number) | undefined;
 };
 
-/** A validator that routes ops to the session key module and signs them with the session key. */
+/**
+ * A validator that routes ops to the session key module and signs them with the session key.
+ *
+ * @example
+ * ```ts
+ * const validator: SessionKeyValidator = toSessionKeyValidator({ signer })
+ * console.log(validator.module, await validator.signer.getAddress())
+ * ```
+ */
 export type SessionKeyValidator = LeashValidator & { module: Address; signer: SessionKeySignerLike };
 
-/** The wall clock in whole seconds. */
+/**
+ * The wall clock in whole seconds.
+ *
+ * @example
+ * ```ts
+ * builder.setTimeRange({ validUntil: nowInSeconds() + DAY })
+ * ```
+ */
 export const nowInSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /**

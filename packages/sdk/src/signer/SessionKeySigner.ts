@@ -4,20 +4,54 @@ import { InvalidPrivateKeyError, InvalidUserOperationHashError, SessionKeyStorag
 import { type EncryptKeystoreOptions, type KeystoreV3, decryptKeystore, encryptKeystore } from './keystore.js';
 import { isFsError, readKeystoreFile, writeKeystoreFile } from './keystoreFile.js';
 
-/** The part of the Web Storage API the signer uses: `localStorage`, `sessionStorage`, or your own. */
+/**
+ * The part of the Web Storage API the signer uses: `localStorage`, `sessionStorage`, or your own.
+ *
+ * @example
+ * ```ts
+ * const memory = new Map<string, string>()
+ * const storage: SessionKeyStorage = {
+ *   getItem: (key) => memory.get(key) ?? null,
+ *   setItem: (key, value) => void memory.set(key, value),
+ *   removeItem: (key) => void memory.delete(key),
+ * }
+ * const signer = new SessionKeySigner({ storage })
+ * ```
+ */
 export type SessionKeyStorage = {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
 };
 
-/** Where a {@link SessionKeySigner} keeps its key. */
+/**
+ * Where a {@link SessionKeySigner} keeps its key.
+ *
+ * @example
+ * ```ts
+ * const signer = new SessionKeySigner({ storageType: 'session-storage' }) // gone when the tab closes
+ * ```
+ */
 export type SessionKeyStorageType = 'memory' | 'local-storage' | 'session-storage';
 
-/** The storage key used when none is given. */
+/**
+ * The storage key used when none is given.
+ *
+ * @example
+ * ```ts
+ * localStorage.getItem(defaultSessionKeyStorageKey) // where new SessionKeySigner({ storageType: 'local-storage' }) keeps its key
+ * ```
+ */
 export const defaultSessionKeyStorageKey = 'leash:session-key';
 
-/** Parameters of the {@link SessionKeySigner} constructor. */
+/**
+ * Parameters of the {@link SessionKeySigner} constructor.
+ *
+ * @example
+ * ```ts
+ * const signer = new SessionKeySigner({ storageType: 'local-storage', storageKey: `my-app:${userId}:session-key` })
+ * ```
+ */
 export type SessionKeySignerParameters = {
   /** Use this key instead of generating one. With a storage, it is saved there if the slot is empty. */
   privateKey?: Hex | undefined;
@@ -32,7 +66,14 @@ export type SessionKeySignerParameters = {
   storageKey?: string | undefined;
 };
 
-/** Parameters of {@link SessionKeySigner.loadOrCreateKeystoreFile}. */
+/**
+ * Parameters of {@link SessionKeySigner.loadOrCreateKeystoreFile}.
+ *
+ * @example
+ * ```ts
+ * const signer = await SessionKeySigner.loadOrCreateKeystoreFile(path, password, { n: 2 ** 18, onCreate: (address) => notifyOwner(address) })
+ * ```
+ */
 export type LoadOrCreateKeystoreFileOptions = EncryptKeystoreOptions & {
   /** Called once when a new key was generated and written (e.g. to print its address for the owner). */
   onCreate?: ((address: Address) => void) | undefined;

@@ -11,14 +11,35 @@ import { nodeBuiltin } from './nodeBuiltins.js';
 
 // Browser-safe: Node's crypto is imported lazily, only in Node (see nodeBuiltins.ts; files are in keystoreFile.ts).
 
-/** scrypt parameters of a v3 keystore. */
+/**
+ * scrypt parameters of a v3 keystore.
+ *
+ * @example
+ * ```ts
+ * const { n, r, p } = (await signer.toKeystore(password)).crypto.kdfparams as KeystoreScryptParams // 262144, 8, 1
+ * ```
+ */
 export type KeystoreScryptParams = { dklen: number; n: number; r: number; p: number; salt: string };
-/** pbkdf2 parameters of a v3 keystore (only hmac-sha256 is defined by the format). */
+/**
+ * pbkdf2 parameters of a v3 keystore (only hmac-sha256 is defined by the format).
+ *
+ * @example
+ * ```ts
+ * const keystore = await signer.toKeystore(password, { kdf: 'pbkdf2' })
+ * const { c } = keystore.crypto.kdfparams as KeystorePbkdf2Params // 262144
+ * ```
+ */
 export type KeystorePbkdf2Params = { dklen: number; c: number; prf: 'hmac-sha256'; salt: string };
 
 /**
  * A Web3 Secret Storage (v3) keystore, as geth, ethers and most wallets write it: the private key encrypted with
  * AES-128-CTR under a key derived from a password (scrypt or pbkdf2), with a keccak256 MAC. Hex fields have no 0x.
+ *
+ * @example
+ * ```ts
+ * const keystore: KeystoreV3 = await signer.toKeystore(password)
+ * await writeFile('agent-key.json', JSON.stringify(keystore), { mode: 0o600 })
+ * ```
  */
 export type KeystoreV3 = {
   /** The key's address, lowercase hex without 0x (optional in the format; written by this SDK as geth does). */
@@ -50,6 +71,12 @@ type EncryptKeystoreCommon = {
  * Options of {@link encryptKeystore}. scrypt (the default) with geth's standard parameters n = 2^18, r = 8, p = 1;
  * lower n (e.g. 2^12, geth's "light" setting) makes it faster and weaker. pbkdf2-hmac-sha256 with c = 262144 is the
  * alternative.
+ *
+ * @example
+ * ```ts
+ * const light = await signer.toKeystore(password, { n: 4096 }) // geth's "light" scrypt: faster, weaker
+ * const pbkdf2 = await signer.toKeystore(password, { kdf: 'pbkdf2', c: 600_000 })
+ * ```
  */
 export type EncryptKeystoreOptions =
   | (EncryptKeystoreCommon & {
@@ -67,9 +94,23 @@ export type EncryptKeystoreOptions =
       c?: number | undefined;
     });
 
-/** geth's standard scrypt parameters. */
+/**
+ * geth's standard scrypt parameters.
+ *
+ * @example
+ * ```ts
+ * const stronger = await signer.toKeystore(password, { ...defaultKeystoreScryptParams, n: 2 ** 20 })
+ * ```
+ */
 export const defaultKeystoreScryptParams = { n: 262_144, r: 8, p: 1 } as const;
-/** The pbkdf2 iteration count used by the Web3 Secret Storage definition's example. */
+/**
+ * The pbkdf2 iteration count used by the Web3 Secret Storage definition's example.
+ *
+ * @example
+ * ```ts
+ * const keystore = await signer.toKeystore(password, { kdf: 'pbkdf2', c: 2 * defaultKeystorePbkdf2Iterations })
+ * ```
+ */
 export const defaultKeystorePbkdf2Iterations = 262_144;
 
 const toBytes = (value: Uint8Array | Hex, what: string, length?: number): Uint8Array => {

@@ -5,10 +5,29 @@ import type { LeashAccountClient } from '../../clients/createLeashAccountClient.
 import { LeashError } from '../../errors/LeashError.js';
 import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/sessionKeyErrors.js';
 
-/** What a write action returns: the user operation's hash and its receipt. */
+/**
+ * What a write action returns: the user operation's hash and its receipt.
+ *
+ * @example
+ * ```ts
+ * const { userOpHash, receipt }: UserOperationResult = await client.addSessionKey({ key, permissions })
+ * console.log(userOpHash, receipt.receipt.gasUsed)
+ * ```
+ */
 export type UserOperationResult = { userOpHash: Hex; receipt: UserOperationReceipt };
 
-/** The user operation was included but its calls reverted. */
+/**
+ * The user operation was included but its calls reverted.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await sessionClient.executeWithSessionKey({ calls })
+ * } catch (error) {
+ *   if (error instanceof UserOperationRevertedError) console.log(error.userOpHash, error.revertData) // included, calls reverted
+ * }
+ * ```
+ */
 export class UserOperationRevertedError extends LeashError {
   override name = 'UserOperationRevertedError';
   readonly userOpHash: Hex;
