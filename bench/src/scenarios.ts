@@ -4,7 +4,6 @@ import {
   type Hex,
   type PublicClient,
   type Transport,
-  concat,
   createPublicClient,
   createWalletClient,
   defineChain,
@@ -12,7 +11,6 @@ import {
   encodeFunctionData,
   http,
   keccak256,
-  numberToHex,
   parseEther,
   parseUnits,
   stringToHex,
@@ -24,6 +22,7 @@ import {
   deployLeash,
   devTokenAbi,
   encodeExecute,
+  encodeSessionSignature,
   entryPointAddress,
   getDevTokenContract,
   getLeashAccountAddress,
@@ -79,7 +78,8 @@ class Driver {
   async asSession(key: PrivateKeyAccount, lane: bigint, callData: Hex, statedTime: number): Promise<OpMeasurement> {
     const op = await this.op(getNonceKey({ module: this.addresses.sessionKeyModule }, lane), callData, {});
     const signature = await key.sign({ hash: userOpHash(this.chain.id, op) });
-    op.signature = concat([numberToHex(statedTime, { size: 6 }), signature]);
+    // The SDK's encoder: the bench follows the module's signature format wherever the SDK does.
+    op.signature = encodeSessionSignature({ statedTime, signature });
     return this.expectSuccess(await this.send(op));
   }
 
