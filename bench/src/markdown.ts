@@ -14,6 +14,8 @@ export function formatDuration(ms: number): string {
   return `${(ms / 1000).toPrecision(3)} s`;
 }
 
+export const formatGwei = (wei: bigint | number): string => (Number(wei) / 1e9).toPrecision(3);
+
 export const formatRate = (perSecond: number): string =>
   perSecond >= 100 ? formatGas(Math.round(perSecond)) : perSecond.toPrecision(3);
 
@@ -198,7 +200,7 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
       ]),
       '',
       `**Agent / pre-signed throughput: ${t.ratio.toFixed(2)}** (the agent sends at ${(t.ratio * 100).toFixed(0)} % of the pace of pre-signed ops). ` +
-        `Pre-signing the ${t.options.ops} ops took ${formatDuration(t.preSignSeconds * 1000)}.`,
+        `Pre-signing the ${t.options.ops} ops took ${formatDuration(t.preSignSeconds * 1000)}; they carry maxFeePerGas ${formatGwei(t.maxFeePerGas.preSigned)} gwei as the client estimated it (${formatGwei(t.maxFeePerGas.atStart)} gwei before the warm-up).`,
       '',
       'One account has at most 4 ops in a bundler\'s mempool (ERC-7562, unstaked sender), hence at most 4 lanes in flight; and Alto puts at most ' +
         'one op of a sender in a bundle (its default `--enforce-unique-senders-per-bundle`), so the ops land one bundle each (see the bundles column): ' +

@@ -47,6 +47,8 @@ export type ThroughputResult = {
   agent: ThroughputRun;
   /** The same ops built and signed beforehand (untimed), then only sent and waited for. */
   preSigned: ThroughputRun;
+  /** maxFeePerGas (wei) the client estimated before the warm-up, and the one the pre-signed ops carry. */
+  maxFeePerGas: { atStart: bigint; preSigned: bigint };
   /** Time to build and sign the pre-signed ops (gas estimated once, then reused). */
   preSignSeconds: number;
   /** agent ops/s ÷ pre-signed ops/s: the share of the bundler's pace the SDK's per-op work leaves. */
@@ -121,14 +123,18 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
   try {
     const token = stack.contracts.devToken;
     const transports = { chain: stack.chain, transport: http(stack.rpcUrl), bundlerTransport: http(stack.bundlerUrl), pollingInterval: pollingIntervalMs };
-    const chain = await readChainFacts(createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) }), stack.contracts.sessionKeyModule);
+    const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+    const chain = await readChainFacts(publicClient, stack.contracts.sessionKeyModule);
 
     onStep('  setting up: an owner account with the module and one session key (full permission set)');
     const owner = await createLeashAccountClient({ ...transports, owner: privateKeyToAccount(generatePrivateKey()) });
-    await stack.fund(owner.account.address, { ether: parseEther('10'), devTokens: parseUnits('1000000', 6) });
+    await stack.fund(owner.account.address, { ether: parseEther('200'), devTokens: parseUnits('1000000', 6) });
     const signer = new SessionKeySigner();
     const sessionKey = await signer.getAddress();
-    await installSessionKeyModule(owner, { keys: [sessionKey], tags: ['bench-agent'], permissions: [fullPermissions(token, nowInSeconds()).encode()] });
+    // A daily gas budget far above what the run can spend: each op counts at its maximum cost, and local fees can climb
+    // to hundreds of gwei, so the default 1 ETH ran out mid-run and would have measured refusals instead of throughput.
+    const permissions = fullPermissions(token, nowInSeconds(), parseEther('100')).encode();
+    await installSessionKeyModule(owner, { keys: [sessionKey], tags: ['bench-agent'], permissions: [permissions] });
     const session = await createLeashAccountClient({ ...transports, signer, accountAddress: owner.account.address });
 
     // The same op for every job: one base unit to one of a few recipients, so both runs do identical work.
@@ -140,6 +146,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
 
     // Warm-up, untimed: every lane used once (so neither run pays a first-used nonce slot), recipients funded, and
     // Alto's and the SDK's first-call costs paid.
+    const feesAtStart = await publicClient.estimateFeesPerGas();
     onStep(`  warm-up: one op on each of ${lanes} lanes`);
     await Promise.all(recipients.map((_, lane) => executeWithSessionKey(session, { calls: [callOf(lane)], lane: BigInt(lane) })));
 
@@ -185,6 +192,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
 
     return {
       options: { ops, lanes, pollingIntervalMs },
+      maxFeePerGas: { atStart: feesAtStart.maxFeePerGas, preSigned: template.maxFeePerGas },
       agent,
       preSigned,
       preSignSeconds,
