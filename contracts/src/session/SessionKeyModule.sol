@@ -3,13 +3,12 @@ pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {MODULE_TYPE_VALIDATOR, Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {ISessionKeyModule} from "./interfaces/ISessionKeyModule.sol";
 import {ISessionKeyPermissionUpdates as Updates, AccessListType} from
     "./interfaces/ISessionKeyPermissionUpdates.sol";
 import {SessionKeyStorage} from "./libraries/SessionKeyStorage.sol";
-import {SpendBudget} from "./libraries/SpendBudget.sol";
 import {ExecutionParser} from "./libraries/ExecutionParser.sol";
+import {SessionSignature} from "./libraries/SessionSignature.sol";
 import {TimeRange} from "./permissions/TimeRange.sol";
 import {AccessList} from "./permissions/AccessList.sol";
 import {Erc20SpendLimit} from "./permissions/Erc20SpendLimit.sol";
@@ -23,9 +22,9 @@ import {RequiredPaymaster} from "./permissions/RequiredPaymaster.sol";
  * validation, against the permissions the account's owner granted them. Time range, access list (contracts and
  * functions), ERC-20, native token and gas spend limits (lifetime or per period), and a required paymaster.
  * @dev Route an op to this module with the nonce key `module address ‖ 4-byte lane` (OpenZeppelin AccountERC7579).
- * The op's signature is `uint48 statedTime ‖ ECDSA(userOpHash)` (71 bytes), or, for gas estimation,
- * `uint48 statedTime ‖ sessionKey ‖ ECDSA` (91 bytes), which runs every check for `sessionKey` and reports
- * SIG_VALIDATION_FAILED when the ECDSA signature is not that key's. `statedTime` picks the period refreshing limits
+ * The op's signature is `uint32 statedTime ‖ ECDSA(userOpHash)` (69 bytes), or, for gas estimation,
+ * `uint32 statedTime ‖ sessionKey ‖ ECDSA` (89 bytes), which runs every check for `sessionKey` and reports
+ * SIG_VALIDATION_FAILED when the ECDSA signature is not that key's ({SessionSignature}). `statedTime` picks the period refreshing limits
  * are charged to; see {TimeRange}. Validation touches only account-associated storage and reads no clock (ERC-7562).
  *
  * Only the account manages its keys (every management function acts on msg.sender); a session key cannot, since its
@@ -36,7 +35,6 @@ contract SessionKeyModule is ISessionKeyModule {
     using SessionKeyStorage for uint256;
 
     uint256 private constant SIG_VALIDATION_FAILED = 1;
-    uint256 private constant MAX_U32 = 0xffffffff;
 
     // Canonical EntryPoints v0.6 to v0.9: a session op calling one could withdraw the account's deposit.
     address private constant ENTRYPOINT_V06 = 0x5FF137D4b0FDCD49DcA30c7CF57E578a026d2789;
@@ -52,19 +50,46 @@ contract SessionKeyModule is ISessionKeyModule {
      */
     function onInstall(bytes calldata data) external {
         address account = msg.sender;
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 state = $.accountState[account];
+        uint256 slot = SessionKeyStorage.accountSlot(account);
+        uint256 state = slot.load();
         if (state.installed()) revert ModuleAlreadyInitialized(account);
-        $.accountState[account] = SessionKeyStorage.packAccountState(state.generation(), state.nextSessionId(), 0, true);
+        slot.store(SessionKeyStorage.packAccountState(state.generation(), state.lastSessionId(), 0, true));
         if (data.length == 0) return;
-        (address[] memory keys, bytes32[] memory tags, bytes[][] memory updates) =
-            abi.decode(data, (address[], bytes32[], bytes[][]));
+        (address[] calldata keys, bytes32[] calldata tags, bytes[][] calldata updates) = _decodeInitData(data);
         if (keys.length != tags.length || keys.length != updates.length) {
             revert InitDataLengthMismatch(keys.length, tags.length, updates.length);
         }
         for (uint256 i; i < keys.length; ++i) {
             _addSessionKey(account, keys[i], tags[i], updates[i]);
         }
+    }
+
+    /// @dev `abi.decode(data, (address[], bytes32[], bytes[][]))` as calldata arrays: the permission updates are then
+    /// read where they are instead of being copied to memory first. Solidity checks every element access against
+    /// calldata's bounds; the heads are checked here.
+    function _decodeInitData(bytes calldata data)
+        private
+        pure
+        returns (address[] calldata keys, bytes32[] calldata tags, bytes[][] calldata updates)
+    {
+        if (data.length < 0x60) revert MalformedInitData();
+        bool malformed;
+        assembly ("memory-safe") {
+            let end := add(data.offset, data.length)
+            let p := add(data.offset, calldataload(data.offset))
+            keys.offset := add(p, 0x20)
+            keys.length := calldataload(p)
+            malformed := or(gt(keys.offset, end), gt(keys.length, div(sub(end, keys.offset), 0x20)))
+            p := add(data.offset, calldataload(add(data.offset, 0x20)))
+            tags.offset := add(p, 0x20)
+            tags.length := calldataload(p)
+            malformed := or(malformed, or(gt(tags.offset, end), gt(tags.length, div(sub(end, tags.offset), 0x20))))
+            p := add(data.offset, calldataload(add(data.offset, 0x40)))
+            updates.offset := add(p, 0x20)
+            updates.length := calldataload(p)
+            malformed := or(malformed, or(gt(updates.offset, end), gt(updates.length, div(sub(end, updates.offset), 0x20))))
+        }
+        if (malformed) revert MalformedInitData();
     }
 
     /// @notice Uninstalls the module: every key of the calling account is invalidated in O(1).
@@ -80,7 +105,7 @@ contract SessionKeyModule is ISessionKeyModule {
 
     /// @inheritdoc ISessionKeyModule
     function isInitialized(address account) external view returns (bool) {
-        return SessionKeyStorage.layout().accountState[account].installed();
+        return SessionKeyStorage.accountSlot(account).load().installed();
     }
 
     // ================================================================== validation
@@ -93,15 +118,25 @@ contract SessionKeyModule is ISessionKeyModule {
      * @param userOpHash The EntryPoint's hash of the op, which the session key signed.
      */
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
-        (address sessionKey, uint256 statedTime, bool sigFailed) = _signerOf(userOp.signature, userOpHash);
+        (address sessionKey, uint256 statedTime, bool sigFailed) = SessionSignature.read(userOp, userOpHash);
         if (sessionKey == address(0)) return SIG_VALIDATION_FAILED;
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 record = $.keyRecords[$.accountState[msg.sender].generation()][sessionKey][msg.sender];
-        if (record.sessionId() == 0) return SIG_VALIDATION_FAILED;
+        address account = msg.sender;
+        uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
+        uint256 keySlot = SessionKeyStorage.keySlot(account, generation, sessionKey);
+        uint256 record = keySlot.load();
+        if (record == 0) return SIG_VALIDATION_FAILED;
 
-        uint256 window = TimeRange.ofKey(record);
-        window = _checkCalls($, record, userOp.callData, statedTime, window);
-        window = _checkPayment($, record, userOp, statedTime, window);
+        uint256 window = _checkCalls(account, record, ExecutionParser.callDataOf(userOp), statedTime, TimeRange.ofKey(record));
+        if (record & SessionKeyStorage.FLAG_PAYMASTER_REQUIRED != 0) {
+            RequiredPaymaster.check(userOp.paymasterAndData, account, record);
+        }
+        if (record & SessionKeyStorage.FLAG_GAS_UNLIMITED == 0) {
+            uint256 cost = GasSpendLimit.maxCost(userOp);
+            if (cost != 0) {
+                (record, window) = GasSpendLimit.charge(account, generation, record, cost, statedTime, window);
+                keySlot.store(record);
+            }
+        }
         return TimeRange.toValidationData(sigFailed, window);
     }
 
@@ -110,128 +145,68 @@ contract SessionKeyModule is ISessionKeyModule {
         return 0xffffffff;
     }
 
-    /// @dev The key and stated time of a session signature; key 0 when it cannot be read.
-    function _signerOf(bytes calldata signature, bytes32 hash)
-        private
-        pure
-        returns (address sessionKey, uint256 statedTime, bool sigFailed)
-    {
-        if (signature.length == 71) {
-            statedTime = uint48(bytes6(signature[:6]));
-            (sessionKey,,) = ECDSA.tryRecoverCalldata(hash, signature[6:]);
-        } else if (signature.length == 91) {
-            statedTime = uint48(bytes6(signature[:6]));
-            sessionKey = address(bytes20(signature[6:26]));
-            (address recovered,,) = ECDSA.tryRecoverCalldata(hash, signature[26:]);
-            sigFailed = recovered != sessionKey;
-        }
-    }
-
     /// @dev Access list and ERC-20 limits per call, then the native token limit on the sum of the values.
-    function _checkCalls(
-        SessionKeyStorage.Layout storage $,
-        uint256 record,
-        bytes calldata callData,
-        uint256 statedTime,
-        uint256 window
-    ) private returns (uint256) {
+    function _checkCalls(address account, uint256 record, bytes calldata callData, uint256 statedTime, uint256 window)
+        private
+        returns (uint256)
+    {
         (bool isBatch, bytes calldata executionCalldata) = ExecutionParser.parse(callData);
         uint256 value;
         if (!isBatch) {
-            (window, value) = _checkSingle($, record, executionCalldata, statedTime, window);
+            address target;
+            bytes calldata data;
+            (target, value, data) = ExecutionParser.single(executionCalldata);
+            window = _checkCall(account, record, target, data, statedTime, window);
         } else {
             Execution[] calldata calls = ExecutionParser.batch(executionCalldata);
             for (uint256 i; i < calls.length; ++i) {
                 value += calls[i].value;
-                window = _checkCall($, record, calls[i].target, calls[i].callData, statedTime, window);
+                window = _checkCall(account, record, calls[i].target, calls[i].callData, statedTime, window);
             }
         }
-        if (value == 0 || record.flags() & SessionKeyStorage.FLAG_NATIVE_UNLIMITED != 0) return window;
-        uint256 start;
-        uint256 interval = record.nativeInterval();
-        if (interval != 0) (window, start) = TimeRange.narrowToPeriod(window, statedTime, record.refreshAnchor(), interval);
-        NativeSpendLimit.charge($.sessions[record.sessionId()][msg.sender], value, start);
-        return window;
-    }
-
-    function _checkSingle(
-        SessionKeyStorage.Layout storage $,
-        uint256 record,
-        bytes calldata executionCalldata,
-        uint256 statedTime,
-        uint256 window
-    ) private returns (uint256, uint256 value) {
-        (address target, uint256 value_, bytes calldata data) = ExecutionParser.single(executionCalldata);
-        return (_checkCall($, record, target, data, statedTime, window), value_);
+        if (value == 0 || record & SessionKeyStorage.FLAG_NATIVE_UNLIMITED != 0) return window;
+        return NativeSpendLimit.charge(account, record, value, statedTime, window);
     }
 
     /// @dev One call: never the account, the module or an EntryPoint; then the access list; then ERC-20 metering.
     function _checkCall(
-        SessionKeyStorage.Layout storage $,
+        address account,
         uint256 record,
         address target,
         bytes calldata data,
         uint256 statedTime,
         uint256 window
     ) private returns (uint256) {
-        bytes4 selector = data.length >= 4 ? bytes4(data[:4]) : bytes4(0);
-        (SessionKeyStorage.TargetSlots storage slots, uint256 entry) = _checkAccess($, record, target, selector);
+        _requireCallable(account, target);
+        bytes4 selector = ExecutionParser.selectorOf(data);
+        uint256 sessionId = record.sessionId();
+        uint256 slot = SessionKeyStorage.targetSlot(account, sessionId, target);
+        uint256 entry = slot.load();
+        uint256 listType = record.listType();
+        if (!AccessList.allows(listType, entry, selector)) {
+            AccessList.check(account, sessionId, listType, entry, target, selector);
+        }
         if (!Erc20SpendLimit.isLimited(entry)) return window;
-        uint256 amount = Erc20SpendLimit.amountOf(target, selector, data);
-        return _chargeErc20(slots, entry, record, target, amount, statedTime, window);
+        return Erc20SpendLimit.charge(account, record, slot, entry, target, selector, data, statedTime, window);
     }
 
-    function _checkAccess(SessionKeyStorage.Layout storage $, uint256 record, address target, bytes4 selector)
-        private
-        view
-        returns (SessionKeyStorage.TargetSlots storage slots, uint256 entry)
-    {
-        address account = msg.sender;
+    /// @dev Session keys never call the account (address(0) runs as the account too), the module or an EntryPoint.
+    function _requireCallable(address account, address target) private view {
+        bool forbidden;
+        // Assembly: one branch for seven comparisons, on every call of every op.
+        assembly ("memory-safe") {
+            forbidden := or(
+                or(or(eq(target, account), iszero(target)), eq(target, address())),
+                or(
+                    or(eq(target, ENTRYPOINT_V08), eq(target, ENTRYPOINT_V07)),
+                    or(eq(target, ENTRYPOINT_V09), eq(target, ENTRYPOINT_V06))
+                )
+            )
+        }
+        if (!forbidden) return;
         if (target == account || target == address(0)) revert CallToAccountNotAllowed(target);
         if (target == address(this)) revert CallToModuleNotAllowed();
-        if (_isEntryPoint(target)) revert CallToEntryPointNotAllowed();
-        uint256 sessionId = record.sessionId();
-        slots = $.targets[sessionId][target][account];
-        entry = slots.accessEntry;
-        AccessList.check($, record.listType(), entry, sessionId, target, selector, account);
-    }
-
-    function _chargeErc20(
-        SessionKeyStorage.TargetSlots storage slots,
-        uint256 entry,
-        uint256 record,
-        address token,
-        uint256 amount,
-        uint256 statedTime,
-        uint256 window
-    ) private returns (uint256) {
-        uint256 start;
-        uint256 interval = Erc20SpendLimit.refreshInterval(entry);
-        if (interval != 0) (window, start) = TimeRange.narrowToPeriod(window, statedTime, record.refreshAnchor(), interval);
-        Erc20SpendLimit.charge(slots, token, amount, start);
-        return window;
-    }
-
-    /// @dev The gas limit (when the account pays) and the required paymaster.
-    function _checkPayment(
-        SessionKeyStorage.Layout storage $,
-        uint256 record,
-        PackedUserOperation calldata userOp,
-        uint256 statedTime,
-        uint256 window
-    ) private returns (uint256) {
-        uint256 flags = record.flags();
-        if (flags & SessionKeyStorage.FLAG_PAYMASTER_REQUIRED != 0) {
-            RequiredPaymaster.check(userOp.paymasterAndData, $.sessions[record.sessionId()][msg.sender].requiredPaymaster);
-        }
-        if (flags & SessionKeyStorage.FLAG_GAS_UNLIMITED != 0) return window;
-        uint256 cost = GasSpendLimit.maxCost(userOp);
-        if (cost == 0) return window;
-        uint256 start;
-        uint256 interval = record.gasInterval();
-        if (interval != 0) (window, start) = TimeRange.narrowToPeriod(window, statedTime, record.refreshAnchor(), interval);
-        GasSpendLimit.charge($.sessions[record.sessionId()][msg.sender], cost, start);
-        return window;
+        revert CallToEntryPointNotAllowed();
     }
 
     function _isEntryPoint(address target) private pure returns (bool) {
@@ -242,7 +217,7 @@ contract SessionKeyModule is ISessionKeyModule {
     // ================================================================== management
 
     modifier onlyInstalled() {
-        if (!SessionKeyStorage.layout().accountState[msg.sender].installed()) revert NotInstalled(msg.sender);
+        if (!SessionKeyStorage.accountSlot(msg.sender).load().installed()) revert NotInstalled(msg.sender);
         _;
     }
 
@@ -257,47 +232,48 @@ contract SessionKeyModule is ISessionKeyModule {
     /// @inheritdoc ISessionKeyModule
     function removeSessionKey(address sessionKey) external onlyInstalled {
         address account = msg.sender;
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 state = $.accountState[account];
-        uint256 gen = state.generation();
-        uint256 record = _existingRecord($, gen, sessionKey, account);
+        uint256 accountSlot = SessionKeyStorage.accountSlot(account);
+        uint256 state = accountSlot.load();
+        uint256 generation = state.generation();
+        (uint256 keySlot, uint256 record) = _existingKey(account, generation, sessionKey);
 
         uint256 last = state.keyCount() - 1;
         uint256 index = record.index();
+        uint256 lastSlot = SessionKeyStorage.keyListSlot(account, generation, last);
         if (index != last) {
-            address moved = $.keyList[gen][last][account];
-            $.keyList[gen][index][account] = moved;
-            $.keyRecords[gen][moved][account] = $.keyRecords[gen][moved][account].withIndex(index);
+            // Swap and pop: the last key takes the removed key's place, its gas limit with it.
+            uint256 moved = lastSlot.load();
+            SessionKeyStorage.keyListSlot(account, generation, index).store(moved);
+            uint256 movedKeySlot = SessionKeyStorage.keySlot(account, generation, address(uint160(moved)));
+            movedKeySlot.store(movedKeySlot.load().withIndex(index));
         }
-        delete $.keyList[gen][last][account];
-        delete $.keyRecords[gen][sessionKey][account];
-        $.accountState[account] =
-            SessionKeyStorage.packAccountState(gen, state.nextSessionId(), last, true);
-        emit SessionKeyRemoved(account, sessionKey, $.sessions[record.sessionId()][account].tag);
+        lastSlot.store(0);
+        keySlot.store(0);
+        accountSlot.store(SessionKeyStorage.packAccountState(generation, state.lastSessionId(), last, true));
+        emit SessionKeyRemoved(account, sessionKey, _tag(account, record));
     }
 
     /// @inheritdoc ISessionKeyModule
     function rotateSessionKey(address oldSessionKey, address newSessionKey) external onlyInstalled {
         address account = msg.sender;
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 gen = $.accountState[account].generation();
-        uint256 record = _existingRecord($, gen, oldSessionKey, account);
-        _requireNewKey($, gen, newSessionKey, account);
+        uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
+        (uint256 oldSlot, uint256 record) = _existingKey(account, generation, oldSessionKey);
+        uint256 newSlot = _newKeySlot(account, generation, newSessionKey);
 
-        $.keyRecords[gen][newSessionKey][account] = record;
-        delete $.keyRecords[gen][oldSessionKey][account];
-        $.keyList[gen][record.index()][account] = newSessionKey;
-        emit SessionKeyRotated(account, oldSessionKey, newSessionKey, $.sessions[record.sessionId()][account].tag);
+        newSlot.store(record);
+        oldSlot.store(0);
+        uint256 listSlot = SessionKeyStorage.keyListSlot(account, generation, record.index());
+        listSlot.store((listSlot.load() & ~SessionKeyStorage.MASK_160) | uint160(newSessionKey));
+        emit SessionKeyRotated(account, oldSessionKey, newSessionKey, _tag(account, record));
     }
 
     /// @inheritdoc ISessionKeyModule
     function updateKeyPermissions(address sessionKey, bytes[] calldata updates) external onlyInstalled {
         address account = msg.sender;
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 gen = $.accountState[account].generation();
-        uint256 record = _existingRecord($, gen, sessionKey, account);
-        $.keyRecords[gen][sessionKey][account] = _applyUpdates($, account, record, updates);
-        emit SessionKeyPermissionsUpdated(account, sessionKey, $.sessions[record.sessionId()][account].tag, updates);
+        uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
+        (uint256 keySlot, uint256 record) = _existingKey(account, generation, sessionKey);
+        keySlot.store(_applyUpdates(account, generation, record, updates));
+        emit SessionKeyPermissionsUpdated(account, sessionKey, _tag(account, record), updates);
     }
 
     /// @inheritdoc ISessionKeyModule
@@ -305,109 +281,114 @@ contract SessionKeyModule is ISessionKeyModule {
         _revokeAll(msg.sender, true);
     }
 
-    function _addSessionKey(address account, address sessionKey, bytes32 tag, bytes[] memory updates) private {
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 state = $.accountState[account];
-        uint256 gen = state.generation();
-        _requireNewKey($, gen, sessionKey, account);
+    function _addSessionKey(address account, address sessionKey, bytes32 tag, bytes[] calldata updates) private {
+        uint256 accountSlot = SessionKeyStorage.accountSlot(account);
+        uint256 state = accountSlot.load();
+        uint256 generation = state.generation();
+        uint256 keySlot = _newKeySlot(account, generation, sessionKey);
 
-        uint256 sessionId = state.nextSessionId() + 1;
+        uint256 sessionId = state.lastSessionId() + 1;
         uint256 index = state.keyCount();
-        if (sessionId > MAX_U32) revert CounterExhausted();
-        $.accountState[account] = SessionKeyStorage.packAccountState(gen, sessionId, index + 1, true);
-        $.keyList[gen][index][account] = sessionKey;
-        if (tag != 0) $.sessions[sessionId][account].tag = tag;
+        if (sessionId > SessionKeyStorage.MAX_SESSION_ID) revert CounterExhausted();
+        accountSlot.store(SessionKeyStorage.packAccountState(generation, sessionId, index + 1, true));
+        SessionKeyStorage.keyListSlot(account, generation, index).store(uint160(sessionKey));
+        if (tag != 0) SessionKeyStorage.tagSlot(account, sessionId).store(uint256(tag));
         // A new key starts with an empty allowlist and zero native and gas limits: it can do nothing.
-        $.keyRecords[gen][sessionKey][account] = _applyUpdates($, account, sessionId | (index << 224), updates);
+        keySlot.store(_applyUpdates(account, generation, SessionKeyStorage.newRecord(sessionId, index), updates));
 
+        // The initial permissions are in storage for anyone to read; repeating them in an event would cost the owner
+        // about 8 gas per byte of updates.
         emit SessionKeyAdded(account, sessionKey, tag);
-        if (updates.length != 0) emit SessionKeyPermissionsUpdated(account, sessionKey, tag, updates);
     }
 
-    function _revokeAll(address account, bool requireInstalled) private {
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 state = $.accountState[account];
-        if (requireInstalled && !state.installed()) revert NotInstalled(account);
-        uint256 gen = state.generation() + 1;
-        if (gen > MAX_U32) revert CounterExhausted();
-        $.accountState[account] = SessionKeyStorage.packAccountState(gen, state.nextSessionId(), 0, requireInstalled);
-        emit AllSessionKeysRevoked(account, gen);
+    function _revokeAll(address account, bool stayInstalled) private {
+        uint256 slot = SessionKeyStorage.accountSlot(account);
+        uint256 state = slot.load();
+        if (stayInstalled && !state.installed()) revert NotInstalled(account);
+        uint256 generation = state.generation() + 1;
+        if (generation > SessionKeyStorage.MAX_GENERATION) revert CounterExhausted();
+        slot.store(SessionKeyStorage.packAccountState(generation, state.lastSessionId(), 0, stayInstalled));
+        emit AllSessionKeysRevoked(account, generation);
     }
 
-    function _existingRecord(SessionKeyStorage.Layout storage $, uint256 gen, address sessionKey, address account)
+    function _existingKey(address account, uint256 generation, address sessionKey)
         private
         view
-        returns (uint256 record)
+        returns (uint256 slot, uint256 record)
     {
-        record = $.keyRecords[gen][sessionKey][account];
-        if (record.sessionId() == 0) revert SessionKeyNotFound(sessionKey);
+        slot = SessionKeyStorage.keySlot(account, generation, sessionKey);
+        record = slot.load();
+        if (record == 0) revert SessionKeyNotFound(sessionKey);
     }
 
-    function _requireNewKey(SessionKeyStorage.Layout storage $, uint256 gen, address sessionKey, address account)
-        private
-        view
-    {
+    function _newKeySlot(address account, uint256 generation, address sessionKey) private view returns (uint256 slot) {
         if (sessionKey == address(0)) revert InvalidSessionKey();
-        if ($.keyRecords[gen][sessionKey][account].sessionId() != 0) revert SessionKeyAlreadyExists(sessionKey);
+        slot = SessionKeyStorage.keySlot(account, generation, sessionKey);
+        if (slot.load() != 0) revert SessionKeyAlreadyExists(sessionKey);
+    }
+
+    function _tag(address account, uint256 record) private view returns (bytes32) {
+        return bytes32(SessionKeyStorage.tagSlot(account, record.sessionId()).load());
     }
 
     // ================================================================== permission updates
 
-    /// @dev Applies encoded {ISessionKeyPermissionUpdates} calls; returns the updated KeyRecord (stored by the caller).
+    /// @dev Applies encoded {ISessionKeyPermissionUpdates} calls; returns the updated record (stored by the caller).
     /// Any malformed or out-of-range update reverts the whole call, so nothing stored is ever half-updated.
-    function _applyUpdates(
-        SessionKeyStorage.Layout storage $,
-        address account,
-        uint256 record,
-        bytes[] memory updates
-    ) private returns (uint256) {
-        uint256 sessionId = record.sessionId();
+    function _applyUpdates(address account, uint256 generation, uint256 record, bytes[] calldata updates)
+        private
+        returns (uint256)
+    {
         for (uint256 i; i < updates.length; ++i) {
-            bytes memory update = updates[i];
-            bytes4 selector = update.length >= 4 ? bytes4(update) : bytes4(0);
+            bytes calldata update = updates[i];
+            bytes4 selector = ExecutionParser.selectorOf(update);
             if (selector == Updates.setAccessListType.selector) {
                 uint256 listType = _arg(update, 0, 1, i);
                 if (listType > uint256(AccessListType.ALLOW_ALL)) revert InvalidAccessListType(listType);
-                record = record.withFlags((record.flags() & ~uint256(3)) | listType);
+                record = record.withListType(listType);
             } else if (selector == Updates.updateAccessListAddressEntry.selector) {
-                _updateAddressEntry($, account, sessionId, update, i);
+                uint256 slot = SessionKeyStorage.targetSlot(account, record.sessionId(), _targetArg(update, 0, 3, i, account));
+                slot.store(AccessList.withContractEntry(slot.load(), _boolArg(update, 1, 3, i), _boolArg(update, 2, 3, i)));
             } else if (selector == Updates.updateAccessListFunctionEntry.selector) {
-                _updateFunctionEntry($, account, sessionId, update, i);
+                _updateFunctionEntry(account, record.sessionId(), update, i);
             } else if (selector == Updates.setTimeRange.selector) {
                 uint256 from = _timestampArg(update, 0, 2, i);
                 uint256 until = _timestampArg(update, 1, 2, i);
                 if (until != 0 && from > until) revert InvalidTimeRange(from, until);
                 record = record.withTimeRange(from, until);
             } else if (selector == Updates.setNativeTokenSpendLimit.selector) {
-                SessionKeyStorage.SessionSlots storage slots = $.sessions[sessionId][account];
-                slots.nativeBudget = SpendBudget.withLimit(slots.nativeBudget, _limitArg(update, 0, 2, i));
-                record = record.withNativeInterval(_intervalArg(update, 1, 2, i));
-                record = record.withFlags(record.flags() & ~SessionKeyStorage.FLAG_NATIVE_UNLIMITED);
+                uint256 limit = _limitArg(update, 0, 2, i, NativeSpendLimit.MAX_LIMIT);
+                _rebaseNative(account, record, limit, _intervalArg(update, 1, 2, i), record.refreshAnchor());
+                record = record.withFlag(SessionKeyStorage.FLAG_NATIVE_UNLIMITED, false);
             } else if (selector == Updates.removeNativeTokenSpendLimit.selector) {
                 _noArgs(update, i);
-                record = record.withFlags(record.flags() | SessionKeyStorage.FLAG_NATIVE_UNLIMITED);
+                record = record.withFlag(SessionKeyStorage.FLAG_NATIVE_UNLIMITED, true);
             } else if (selector == Updates.setErc20SpendLimit.selector) {
-                _setErc20SpendLimit($, account, sessionId, update, i);
+                _setErc20SpendLimit(account, record, update, i);
             } else if (selector == Updates.removeErc20SpendLimit.selector) {
-                address token = _targetArg(update, 0, 1, i, account);
-                SessionKeyStorage.TargetSlots storage slots = $.targets[sessionId][token][account];
-                slots.accessEntry = Erc20SpendLimit.withLimit(slots.accessEntry, false, 0);
+                uint256 slot = SessionKeyStorage.targetSlot(account, record.sessionId(), _targetArg(update, 0, 1, i, account));
+                slot.store(Erc20SpendLimit.remove(slot.load()));
             } else if (selector == Updates.setGasSpendLimit.selector) {
-                SessionKeyStorage.SessionSlots storage slots = $.sessions[sessionId][account];
-                slots.gasBudget = SpendBudget.withLimit(slots.gasBudget, _limitArg(update, 0, 2, i));
-                record = record.withGasInterval(_intervalArg(update, 1, 2, i));
-                record = record.withFlags(record.flags() & ~SessionKeyStorage.FLAG_GAS_UNLIMITED);
+                uint256 limit = _limitArg(update, 0, 2, i, GasSpendLimit.MAX_LIMIT);
+                record = _rebaseGas(account, generation, record, limit, _intervalArg(update, 1, 2, i), record.refreshAnchor());
+                record = record.withFlag(SessionKeyStorage.FLAG_GAS_UNLIMITED, false);
             } else if (selector == Updates.removeGasSpendLimit.selector) {
                 _noArgs(update, i);
-                record = record.withFlags(record.flags() | SessionKeyStorage.FLAG_GAS_UNLIMITED);
+                record = record.withFlag(SessionKeyStorage.FLAG_GAS_UNLIMITED, true);
             } else if (selector == Updates.setRequiredPaymaster.selector) {
                 address paymaster = _addressArg(update, 0, 1, i);
-                $.sessions[sessionId][account].requiredPaymaster = paymaster;
-                uint256 flags = record.flags() & ~SessionKeyStorage.FLAG_PAYMASTER_REQUIRED;
-                if (paymaster != address(0)) flags |= SessionKeyStorage.FLAG_PAYMASTER_REQUIRED;
-                record = record.withFlags(flags);
+                SessionKeyStorage.paymasterSlot(account, record.sessionId()).store(uint160(paymaster));
+                record = record.withFlag(SessionKeyStorage.FLAG_PAYMASTER_REQUIRED, paymaster != address(0));
             } else if (selector == Updates.setRefreshAnchor.selector) {
-                record = record.withRefreshAnchor(_timestampArg(update, 0, 1, i));
+                uint256 anchor = _timestampArg(update, 0, 1, i);
+                // The gas and native budgets keep what was spent in the current period, counted in the new periods.
+                // Token budgets (not enumerable here) move to the new periods when they next refresh.
+                uint256 keyListEntry = _keyListSlot(account, generation, record).load();
+                uint256 gasLimit = GasSpendLimit.limitOf(keyListEntry);
+                uint256 gasInterval = GasSpendLimit.refreshInterval(record);
+                _rebaseNative(account, record, type(uint256).max, type(uint256).max, anchor);
+                record = GasSpendLimit.rebase(record, gasLimit, gasLimit, gasInterval, anchor, block.timestamp);
+                record = record.withRefreshAnchor(anchor);
             } else {
                 revert UnknownPermissionUpdate(i, selector);
             }
@@ -415,74 +396,79 @@ contract SessionKeyModule is ISessionKeyModule {
         return record;
     }
 
-    function _updateAddressEntry(
-        SessionKeyStorage.Layout storage $,
-        address account,
-        uint256 sessionId,
-        bytes memory update,
-        uint256 i
-    ) private {
-        address target = _targetArg(update, 0, 3, i, account);
-        SessionKeyStorage.TargetSlots storage slots = $.targets[sessionId][target][account];
-        slots.accessEntry =
-            AccessList.withContractEntry(slots.accessEntry, _boolArg(update, 1, 3, i), _boolArg(update, 2, 3, i));
+    function _keyListSlot(address account, uint256 generation, uint256 record) private pure returns (uint256) {
+        return SessionKeyStorage.keyListSlot(account, generation, record.index());
     }
 
-    function _updateFunctionEntry(
-        SessionKeyStorage.Layout storage $,
+    /// @dev The gas limit, interval or anchor changed: the limit goes to the key-list entry, the budget to the record.
+    function _rebaseGas(
         address account,
-        uint256 sessionId,
-        bytes memory update,
-        uint256 i
-    ) private {
+        uint256 generation,
+        uint256 record,
+        uint256 limit,
+        uint256 interval,
+        uint256 anchor
+    ) private returns (uint256) {
+        uint256 listSlot = _keyListSlot(account, generation, record);
+        uint256 entry = listSlot.load();
+        listSlot.store((entry & SessionKeyStorage.MASK_160) | (limit << 160));
+        return GasSpendLimit.rebase(record, GasSpendLimit.limitOf(entry), limit, interval, anchor, block.timestamp);
+    }
+
+    /// @dev The native limit, interval or anchor changed; type(uint256).max keeps the stored limit or interval.
+    function _rebaseNative(address account, uint256 record, uint256 limit, uint256 interval, uint256 anchor) private {
+        uint256 slot = SessionKeyStorage.nativeSlot(account, record.sessionId());
+        uint256 budget = slot.load();
+        if (limit == type(uint256).max) limit = NativeSpendLimit.limit(budget);
+        if (interval == type(uint256).max) interval = NativeSpendLimit.refreshInterval(budget);
+        uint256 rebased =
+            NativeSpendLimit.rebase(budget, record.refreshAnchor(), limit, interval, anchor, block.timestamp);
+        if (rebased != budget) slot.store(rebased);
+    }
+
+    function _updateFunctionEntry(address account, uint256 sessionId, bytes calldata update, uint256 i) private {
         address target = _targetArg(update, 0, 3, i, account);
         uint256 word = _arg(update, 1, 3, i);
         if (word << 32 != 0) revert MalformedPermissionUpdate(i); // bytes4 is left-aligned, the rest must be zero
         bool isOnList = _boolArg(update, 2, 3, i);
-        SessionKeyStorage.TargetSlots storage slots = $.targets[sessionId][target][account];
-        slots.accessEntry =
-            AccessList.updateSelector($, slots.accessEntry, sessionId, target, bytes4(bytes32(word)), isOnList, account);
+        uint256 slot = SessionKeyStorage.targetSlot(account, sessionId, target);
+        slot.store(AccessList.updateSelector(account, sessionId, slot.load(), target, bytes4(bytes32(word)), isOnList));
     }
 
-    function _setErc20SpendLimit(
-        SessionKeyStorage.Layout storage $,
-        address account,
-        uint256 sessionId,
-        bytes memory update,
-        uint256 i
-    ) private {
+    function _setErc20SpendLimit(address account, uint256 record, bytes calldata update, uint256 i) private {
         address token = _targetArg(update, 0, 3, i, account);
-        SessionKeyStorage.TargetSlots storage slots = $.targets[sessionId][token][account];
-        slots.erc20Budget = SpendBudget.withLimit(slots.erc20Budget, _limitArg(update, 1, 3, i));
-        slots.accessEntry = Erc20SpendLimit.withLimit(slots.accessEntry, true, _intervalArg(update, 2, 3, i));
+        uint256 limit = _limitArg(update, 1, 3, i, Erc20SpendLimit.MAX_LIMIT);
+        uint256 interval = _intervalArg(update, 2, 3, i);
+        uint256 slot = SessionKeyStorage.targetSlot(account, record.sessionId(), token);
+        slot.store(Erc20SpendLimit.set(account, record, slot.load(), token, limit, interval, block.timestamp));
     }
 
     /// @dev Word `n` of an update with exactly `count` static arguments, or MalformedPermissionUpdate.
-    function _arg(bytes memory update, uint256 n, uint256 count, uint256 i) private pure returns (uint256 word) {
+    function _arg(bytes calldata update, uint256 n, uint256 count, uint256 i) private pure returns (uint256 word) {
         if (update.length != 4 + 32 * count) revert MalformedPermissionUpdate(i);
         assembly ("memory-safe") {
-            word := mload(add(update, add(36, mul(n, 32))))
+            word := calldataload(add(update.offset, add(4, mul(n, 32))))
         }
     }
 
-    function _noArgs(bytes memory update, uint256 i) private pure {
+    function _noArgs(bytes calldata update, uint256 i) private pure {
         if (update.length != 4) revert MalformedPermissionUpdate(i);
     }
 
-    function _boolArg(bytes memory update, uint256 n, uint256 count, uint256 i) private pure returns (bool) {
+    function _boolArg(bytes calldata update, uint256 n, uint256 count, uint256 i) private pure returns (bool) {
         uint256 word = _arg(update, n, count, i);
         if (word > 1) revert MalformedPermissionUpdate(i);
         return word == 1;
     }
 
-    function _addressArg(bytes memory update, uint256 n, uint256 count, uint256 i) private pure returns (address) {
+    function _addressArg(bytes calldata update, uint256 n, uint256 count, uint256 i) private pure returns (address) {
         uint256 word = _arg(update, n, count, i);
         if (word > type(uint160).max) revert MalformedPermissionUpdate(i);
         return address(uint160(word));
     }
 
     /// @dev A contract an entry or limit may name: not zero, the account, this module or an EntryPoint.
-    function _targetArg(bytes memory update, uint256 n, uint256 count, uint256 i, address account)
+    function _targetArg(bytes calldata update, uint256 n, uint256 count, uint256 i, address account)
         private
         view
         returns (address target)
@@ -493,23 +479,27 @@ contract SessionKeyModule is ISessionKeyModule {
         }
     }
 
-    function _timestampArg(bytes memory update, uint256 n, uint256 count, uint256 i) private pure returns (uint256) {
+    function _timestampArg(bytes calldata update, uint256 n, uint256 count, uint256 i) private pure returns (uint256) {
         uint256 word = _arg(update, n, count, i);
         if (word > type(uint48).max) revert MalformedPermissionUpdate(i);
         if (word > TimeRange.MAX_TIMESTAMP) revert TimestampOutOfRange(word);
         return word;
     }
 
-    function _limitArg(bytes memory update, uint256 n, uint256 count, uint256 i) private pure returns (uint256) {
+    function _limitArg(bytes calldata update, uint256 n, uint256 count, uint256 i, uint256 max)
+        private
+        pure
+        returns (uint256)
+    {
         uint256 word = _arg(update, n, count, i);
-        if (word > SpendBudget.MAX_LIMIT) revert SpendLimitTooLarge(word);
+        if (word > max) revert SpendLimitTooLarge(word, max);
         return word;
     }
 
-    function _intervalArg(bytes memory update, uint256 n, uint256 count, uint256 i) private pure returns (uint256) {
+    function _intervalArg(bytes calldata update, uint256 n, uint256 count, uint256 i) private pure returns (uint256) {
         uint256 word = _arg(update, n, count, i);
         if (word > type(uint48).max) revert MalformedPermissionUpdate(i);
-        if (word > MAX_U32) revert RefreshIntervalTooLarge(word);
+        if (word > SessionKeyStorage.MASK_32) revert RefreshIntervalTooLarge(word);
         return word;
     }
 
@@ -517,39 +507,55 @@ contract SessionKeyModule is ISessionKeyModule {
 
     /// @inheritdoc ISessionKeyModule
     function sessionKeysOf(address account) external view returns (address[] memory keys) {
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 state = $.accountState[account];
-        uint256 gen = state.generation();
+        uint256 state = SessionKeyStorage.accountSlot(account).load();
+        uint256 generation = state.generation();
         keys = new address[](state.keyCount());
         for (uint256 i; i < keys.length; ++i) {
-            keys[i] = $.keyList[gen][i][account];
+            keys[i] = address(uint160(SessionKeyStorage.keyListSlot(account, generation, i).load()));
         }
     }
 
     /// @inheritdoc ISessionKeyModule
     function isSessionKeyOf(address account, address sessionKey) public view returns (bool) {
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        return $.keyRecords[$.accountState[account].generation()][sessionKey][account].sessionId() != 0;
+        uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
+        return SessionKeyStorage.keySlot(account, generation, sessionKey).load() != 0;
     }
 
     /// @inheritdoc ISessionKeyModule
     function getSessionKeyInfo(address account, address sessionKey) external view returns (SessionKeyInfo memory info) {
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 record = _existingRecord($, $.accountState[account].generation(), sessionKey, account);
-        SessionKeyStorage.SessionSlots storage slots = $.sessions[record.sessionId()][account];
-        uint256 flags = record.flags();
+        uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
+        (, uint256 record) = _existingKey(account, generation, sessionKey);
+        uint256 sessionId = record.sessionId();
         uint256 anchor = record.refreshAnchor();
-        info.tag = slots.tag;
+        info.tag = _tag(account, record);
         info.validFrom = uint48(record.validFrom());
         info.validUntil = uint48(record.validUntil());
         info.accessListType = AccessListType(record.listType());
         info.refreshAnchor = uint48(anchor);
+
+        uint256 native = SessionKeyStorage.nativeSlot(account, sessionId).load();
+        uint256 nativeLimit = NativeSpendLimit.limit(native);
+        uint256 nativeUsed = NativeSpendLimit.usedAt(native, anchor, block.timestamp);
         info.nativeTokenSpend = _status(
-            flags & SessionKeyStorage.FLAG_NATIVE_UNLIMITED == 0, slots.nativeBudget, record.nativeInterval(), anchor
+            record & SessionKeyStorage.FLAG_NATIVE_UNLIMITED == 0,
+            nativeLimit,
+            nativeUsed,
+            nativeUsed >= nativeLimit ? 0 : nativeLimit - nativeUsed,
+            NativeSpendLimit.refreshInterval(native),
+            anchor
         );
-        info.gasSpend =
-            _status(flags & SessionKeyStorage.FLAG_GAS_UNLIMITED == 0, slots.gasBudget, record.gasInterval(), anchor);
-        info.requiredPaymaster = slots.requiredPaymaster;
+
+        uint256 gasLimit = GasSpendLimit.limitOf(_keyListSlot(account, generation, record).load());
+        (uint256 gasUsed, uint256 gasRemaining) = GasSpendLimit.status(record, gasLimit, block.timestamp);
+        info.gasSpend = _status(
+            record & SessionKeyStorage.FLAG_GAS_UNLIMITED == 0,
+            gasLimit,
+            gasUsed,
+            gasRemaining,
+            GasSpendLimit.refreshInterval(record),
+            anchor
+        );
+        info.requiredPaymaster = address(uint160(SessionKeyStorage.paymasterSlot(account, sessionId).load()));
     }
 
     /// @inheritdoc ISessionKeyModule
@@ -558,7 +564,7 @@ contract SessionKeyModule is ISessionKeyModule {
         view
         returns (bool isOnList, bool checkSelectors)
     {
-        uint256 entry = _accessEntry(account, sessionKey, target);
+        (, uint256 entry) = _targetEntry(account, sessionKey, target);
         return (AccessList.onList(entry), AccessList.checksSelectors(entry));
     }
 
@@ -568,9 +574,8 @@ contract SessionKeyModule is ISessionKeyModule {
         view
         returns (bool)
     {
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 sessionId = _existingRecord($, $.accountState[account].generation(), sessionKey, account).sessionId();
-        return AccessList.hasSelector($, $.targets[sessionId][target][account].accessEntry, sessionId, target, selector, account);
+        (uint256 record, uint256 entry) = _targetEntry(account, sessionKey, target);
+        return AccessList.hasSelector(account, record.sessionId(), entry, target, selector);
     }
 
     /// @inheritdoc ISessionKeyModule
@@ -579,38 +584,44 @@ contract SessionKeyModule is ISessionKeyModule {
         view
         returns (SpendLimitStatus memory)
     {
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 record = _existingRecord($, $.accountState[account].generation(), sessionKey, account);
-        SessionKeyStorage.TargetSlots storage slots = $.targets[record.sessionId()][token][account];
-        uint256 entry = slots.accessEntry;
+        (uint256 record, uint256 entry) = _targetEntry(account, sessionKey, token);
+        (uint256 limit, uint256 used, uint256 remaining) =
+            Erc20SpendLimit.status(account, record, entry, token, block.timestamp);
         return _status(
-            Erc20SpendLimit.isLimited(entry), slots.erc20Budget, Erc20SpendLimit.refreshInterval(entry), record.refreshAnchor()
+            Erc20SpendLimit.isLimited(entry),
+            limit,
+            used,
+            remaining,
+            Erc20SpendLimit.refreshInterval(entry),
+            record.refreshAnchor()
         );
     }
 
-    function _accessEntry(address account, address sessionKey, address target) private view returns (uint256) {
-        SessionKeyStorage.Layout storage $ = SessionKeyStorage.layout();
-        uint256 record = _existingRecord($, $.accountState[account].generation(), sessionKey, account);
-        return $.targets[record.sessionId()][target][account].accessEntry;
+    function _targetEntry(address account, address sessionKey, address target)
+        private
+        view
+        returns (uint256 record, uint256 entry)
+    {
+        uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
+        (, record) = _existingKey(account, generation, sessionKey);
+        entry = SessionKeyStorage.targetSlot(account, record.sessionId(), target).load();
     }
 
     /// @dev A limit's state now (views may read the clock; validation never does).
-    function _status(bool hasLimit, uint256 budget, uint256 interval, uint256 anchor)
+    function _status(bool hasLimit, uint256 limit, uint256 used, uint256 remaining, uint256 interval, uint256 anchor)
         private
         view
         returns (SpendLimitStatus memory status)
     {
         status.hasLimit = hasLimit;
-        status.limit = SpendBudget.limit(budget);
+        status.limit = limit;
+        status.used = used;
+        status.remaining = remaining;
         status.refreshInterval = uint48(interval);
-        uint256 start;
         if (interval != 0) {
-            uint256 end;
-            (start, end) = TimeRange.period(block.timestamp, anchor, interval);
+            (uint256 start, uint256 end) = TimeRange.period(block.timestamp, anchor, interval);
             status.periodStart = uint48(start);
             status.nextRefresh = uint48(end + 1);
         }
-        status.used = SpendBudget.usedIn(budget, start);
-        status.remaining = status.used >= status.limit ? 0 : status.limit - status.used;
     }
 }

@@ -124,7 +124,7 @@ abstract contract SessionKeyTestBase is LeashTestBase {
         returns (bytes memory)
     {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, entryPoint.getUserOpHash(op));
-        return abi.encodePacked(uint48(statedTime), r, s, v);
+        return abi.encodePacked(uint32(statedTime), r, s, v);
     }
 
     /// @dev Signs with the session key at the current time and sends through the EntryPoint.

@@ -44,13 +44,13 @@ interface ISessionKeyModule is IERC7579Validator {
 
     // ------------------------------------------------------------------ events
 
-    /// @notice A key was added, with its initial permission updates.
+    /// @notice A key was added (its initial permissions are readable through the getters).
     event SessionKeyAdded(address indexed account, address indexed sessionKey, bytes32 indexed tag);
     /// @notice A key was removed.
     event SessionKeyRemoved(address indexed account, address indexed sessionKey, bytes32 indexed tag);
     /// @notice A key's permissions and spend state moved to a new key.
     event SessionKeyRotated(address indexed account, address indexed oldSessionKey, address indexed newSessionKey, bytes32 tag);
-    /// @notice A key's permissions changed. `updates` are the applied {ISessionKeyPermissionUpdates} calls.
+    /// @notice A key's permissions were updated. `updates` are the applied {ISessionKeyPermissionUpdates} calls.
     event SessionKeyPermissionsUpdated(address indexed account, address indexed sessionKey, bytes32 indexed tag, bytes[] updates);
     /// @notice Every key of the account was invalidated (revoke-all or uninstall).
     event AllSessionKeysRevoked(address indexed account, uint256 generation);
@@ -61,7 +61,7 @@ interface ISessionKeyModule is IERC7579Validator {
     error NotInstalled(address account);
     /// @notice The module is already installed on the account (ERC-7579).
     error ModuleAlreadyInitialized(address account);
-    /// @notice The account has used every generation or session id the module can store (2^32 - 1).
+    /// @notice The account has used every generation (2^32 - 1) or session id (2^24 - 1) the module can store.
     error CounterExhausted();
     /// @notice The key already exists on the account.
     error SessionKeyAlreadyExists(address sessionKey);
@@ -69,6 +69,8 @@ interface ISessionKeyModule is IERC7579Validator {
     error SessionKeyNotFound(address sessionKey);
     /// @notice The zero address cannot be a session key.
     error InvalidSessionKey();
+    /// @notice Install data must be empty or `abi.encode(address[] keys, bytes32[] tags, bytes[][] permissionUpdates)`.
+    error MalformedInitData();
     /// @notice Install data must hold as many tags and permission lists as keys.
     error InitDataLengthMismatch(uint256 keys, uint256 tags, uint256 permissions);
     /// @notice The update's selector names no known permission update.
@@ -81,10 +83,10 @@ interface ISessionKeyModule is IERC7579Validator {
     error InvalidTarget(address target);
     /// @notice validFrom is after validUntil.
     error InvalidTimeRange(uint256 validFrom, uint256 validUntil);
-    /// @notice A timestamp (seconds) is beyond what the module stores (2^40 - 1).
+    /// @notice A timestamp (seconds) is beyond what the module stores (2^32 - 1, in 2106).
     error TimestampOutOfRange(uint256 timestamp);
-    /// @notice A limit is beyond what the module stores (2^104 - 1); remove the limit for "no limit".
-    error SpendLimitTooLarge(uint256 spendLimit);
+    /// @notice A limit is beyond what the module stores for its kind (`maximum`); remove the limit for "no limit".
+    error SpendLimitTooLarge(uint256 spendLimit, uint256 maximum);
     /// @notice A refresh interval is beyond what the module stores (2^32 - 1 seconds).
     error RefreshIntervalTooLarge(uint256 refreshInterval);
     /// @notice More function entries on one contract than the module stores (2^24 - 1).

@@ -3,148 +3,200 @@ pragma solidity 0.8.28;
 
 /**
  * @title SessionKeyStorage
- * @notice The module's storage. Every slot it touches during validation is associated with the account (ERC-7562):
- * the account is always the innermost mapping key, so each slot is keccak256(account ‖ x) + n.
- * @dev State is packed so that a session op reads few cold slots: one per account (generation), one per key
- * (KeyRecord), one per called contract (access entry, {AccessList}) and one per budget it spends from ({SpendBudget}).
- * Permissions live under a session id, not the key's address, so rotation moves one slot; and ids are never reused,
- * so a removed-and-re-added key (or every key after revoke-all or uninstall) starts from defaults.
+ * @notice Where the module keeps its state, and the two packed words read on every session op: the account's state
+ * and the key's record.
+ * @dev Every slot is `keccak256(account ‖ id)`, with `id = namespace (24 bits) ‖ kind (8) ‖ payload (224)`: associated
+ * with the account in ERC-7562's sense (keccak(A ‖ x) + n), so validation may touch it, and one keccak per slot
+ * instead of one per mapping level. The namespace (the first three bytes of keccak256("leash.session-key-module.v1"))
+ * keeps ids clear of any compiler-laid-out slot, and each payload packs its fields injectively, so distinct
+ * (kind, payload) pairs can only share a slot through a keccak collision.
+ *
+ * Layout decisions are gas decisions (DESIGN.md): a session ERC-20 transfer reads three cold slots (account state,
+ * key record, the token's entry) and writes two (the token's and the gas budget's remaining amounts, both in slots it
+ * read). Limits that are only needed when a period refreshes live in colder slots.
+ *
+ * Permissions live under a session id, not the key's address, so rotation moves one slot; ids are never reused, so a
+ * removed-and-re-added key (or any key after revoke-all or uninstall) starts from defaults.
  */
 library SessionKeyStorage {
-    /// @custom:storage-location erc7201:leash.storage.SessionKeyModule
-    struct Layout {
-        /// Packed {AccountState}.
-        mapping(address account => uint256) accountState;
-        /// Packed KeyRecord of each key, per generation: bumping the generation invalidates every key in O(1).
-        mapping(uint256 generation => mapping(address sessionKey => mapping(address account => uint256))) keyRecords;
-        /// Enumeration: index → key, per generation (swap-and-pop on removal).
-        mapping(uint256 generation => mapping(uint256 index => mapping(address account => address))) keyList;
-        /// Per-session slots.
-        mapping(uint256 sessionId => mapping(address account => SessionSlots)) sessions;
-        /// Per-session, per-contract slots.
-        mapping(uint256 sessionId => mapping(address target => mapping(address account => TargetSlots))) targets;
-        /// Function entries beyond those stored inline in a contract's access entry.
-        mapping(uint256 sessionId => mapping(address target => mapping(bytes4 selector => mapping(address account => bool))))
-            extraSelectors;
-    }
+    uint256 private constant NAMESPACE = uint256(0xdeacc3) << 232;
 
-    struct SessionSlots {
-        uint256 nativeBudget; // {SpendBudget}
-        uint256 gasBudget; // {SpendBudget}
-        address requiredPaymaster;
-        bytes32 tag;
-    }
+    /// AccountState: generation, next session id, key count, installed.
+    uint256 internal constant KIND_ACCOUNT = 0;
+    /// KeyRecord of a key, payload generation (32) ‖ key (160): bumping the generation invalidates every key in O(1).
+    uint256 internal constant KIND_KEY = 1;
+    /// Key enumeration, payload generation (32) ‖ index (24): the key (160 bits) and its gas limit ({GasSpendLimit}).
+    uint256 internal constant KIND_KEY_LIST = 2;
+    /// Per-session contract entry, payload session id (24) ‖ contract (160): {AccessList} and {Erc20SpendLimit}.
+    uint256 internal constant KIND_TARGET = 3;
+    /// Per-session ERC-20 limit, payload session id ‖ token: read when a period refreshes.
+    uint256 internal constant KIND_TOKEN_LIMIT = 4;
+    /// Per-session function entry beyond the inline ones, payload session id ‖ contract ‖ selector.
+    uint256 internal constant KIND_SELECTOR = 5;
+    /// Per-session native token budget ({NativeSpendLimit}), payload session id.
+    uint256 internal constant KIND_NATIVE = 6;
+    /// Per-session required paymaster, payload session id.
+    uint256 internal constant KIND_PAYMASTER = 7;
+    /// Per-session tag, payload session id.
+    uint256 internal constant KIND_TAG = 8;
 
-    struct TargetSlots {
-        uint256 accessEntry; // {AccessList}
-        uint256 erc20Budget; // {SpendBudget}
-    }
+    uint256 internal constant MASK_24 = 0xffffff;
+    uint256 internal constant MASK_32 = 0xffffffff;
+    uint256 internal constant MASK_160 = (1 << 160) - 1;
 
-    // keccak256(abi.encode(uint256(keccak256("leash.storage.SessionKeyModule")) - 1)) & ~bytes32(uint256(0xff))
-    bytes32 private constant LOCATION = 0x88d81bdee3fdca5d5e584ce1653f63d864bb8b064773a9425439383e922aaf00;
+    // ------------------------------------------------------------------ slots
 
-    function layout() internal pure returns (Layout storage $) {
+    /// @notice The slot `keccak256(account ‖ id)`.
+    function slotOf(address account, uint256 id) internal pure returns (uint256 slot) {
+        // Assembly: hashing from scratch space skips Solidity's memory allocation for abi.encode.
         assembly ("memory-safe") {
-            $.slot := LOCATION
+            mstore(0x00, account)
+            mstore(0x20, id)
+            slot := keccak256(0x00, 0x40)
+        }
+    }
+
+    function _id(uint256 kind, uint256 payload) private pure returns (uint256) {
+        return NAMESPACE | (kind << 224) | payload;
+    }
+
+    function accountSlot(address account) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_ACCOUNT, 0));
+    }
+
+    function keySlot(address account, uint256 generation_, address sessionKey) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_KEY, (generation_ << 160) | uint160(sessionKey)));
+    }
+
+    function keyListSlot(address account, uint256 generation_, uint256 index_) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_KEY_LIST, (generation_ << 24) | index_));
+    }
+
+    function targetSlot(address account, uint256 sessionId_, address target) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_TARGET, (sessionId_ << 160) | uint160(target)));
+    }
+
+    function tokenLimitSlot(address account, uint256 sessionId_, address token) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_TOKEN_LIMIT, (sessionId_ << 160) | uint160(token)));
+    }
+
+    function selectorSlot(address account, uint256 sessionId_, address target, bytes4 selector)
+        internal
+        pure
+        returns (uint256)
+    {
+        return slotOf(account, _id(KIND_SELECTOR, (sessionId_ << 192) | (uint256(uint160(target)) << 32) | uint32(selector)));
+    }
+
+    function nativeSlot(address account, uint256 sessionId_) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_NATIVE, sessionId_));
+    }
+
+    function paymasterSlot(address account, uint256 sessionId_) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_PAYMASTER, sessionId_));
+    }
+
+    function tagSlot(address account, uint256 sessionId_) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_TAG, sessionId_));
+    }
+
+    function load(uint256 slot) internal view returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := sload(slot)
+        }
+    }
+
+    function store(uint256 slot, uint256 value) internal {
+        assembly ("memory-safe") {
+            sstore(slot, value)
         }
     }
 
     // ------------------------------------------------------------------ AccountState
-    // [0,32) generation | [32,64) next session id (ids start at 1) | [64,96) key count | [96] installed
+    // [0,32) generation | [32,56) last session id (ids start at 1) | [56,80) key count | [80] installed
 
-    uint256 internal constant MASK_32 = 0xffffffff;
+    uint256 internal constant MAX_GENERATION = MASK_32;
+    uint256 internal constant MAX_SESSION_ID = MASK_24;
+    uint256 private constant INSTALLED = 1 << 80;
 
     function generation(uint256 state) internal pure returns (uint256) {
         return state & MASK_32;
     }
 
-    function nextSessionId(uint256 state) internal pure returns (uint256) {
-        return (state >> 32) & MASK_32;
+    function lastSessionId(uint256 state) internal pure returns (uint256) {
+        return (state >> 32) & MASK_24;
     }
 
     function keyCount(uint256 state) internal pure returns (uint256) {
-        return (state >> 64) & MASK_32;
+        return (state >> 56) & MASK_24;
     }
 
     function installed(uint256 state) internal pure returns (bool) {
-        return (state >> 96) & 1 == 1;
+        return state & INSTALLED != 0;
     }
 
-    function packAccountState(uint256 generation_, uint256 nextSessionId_, uint256 keyCount_, bool installed_)
+    function packAccountState(uint256 generation_, uint256 lastSessionId_, uint256 keyCount_, bool installed_)
         internal
         pure
         returns (uint256)
     {
-        return generation_ | (nextSessionId_ << 32) | (keyCount_ << 64) | (installed_ ? 1 << 96 : 0);
+        return generation_ | (lastSessionId_ << 32) | (keyCount_ << 56) | (installed_ ? INSTALLED : 0);
     }
 
     // ------------------------------------------------------------------ KeyRecord
-    // [0,32) session id (0: no key) | [32,72) validFrom | [72,112) validUntil (0: open) | [112,120) flags
-    // | [120,152) native refresh interval | [152,184) gas refresh interval | [184,224) refresh anchor | [224,256) index
+    // [0,24) session id (never 0: a zero record is no key) | [24,48) index in the key list | [48,80) validFrom
+    // | [80,112) validUntil (0: open) | [112,114) access list type | [114] native unlimited | [115] gas unlimited
+    // | [116] paymaster required | [117,149) refresh anchor | [149,256) gas budget ({GasSpendLimit})
 
-    uint256 internal constant FLAG_NATIVE_UNLIMITED = 1 << 2;
-    uint256 internal constant FLAG_GAS_UNLIMITED = 1 << 3;
-    uint256 internal constant FLAG_PAYMASTER_REQUIRED = 1 << 4;
-    uint256 internal constant MASK_40 = 0xffffffffff;
+    uint256 internal constant FLAG_NATIVE_UNLIMITED = 1 << 114;
+    uint256 internal constant FLAG_GAS_UNLIMITED = 1 << 115;
+    uint256 internal constant FLAG_PAYMASTER_REQUIRED = 1 << 116;
 
     function sessionId(uint256 record) internal pure returns (uint256) {
-        return record & MASK_32;
+        return record & MASK_24;
+    }
+
+    function index(uint256 record) internal pure returns (uint256) {
+        return (record >> 24) & MASK_24;
     }
 
     function validFrom(uint256 record) internal pure returns (uint256) {
-        return (record >> 32) & MASK_40;
+        return (record >> 48) & MASK_32;
     }
 
     function validUntil(uint256 record) internal pure returns (uint256) {
-        return (record >> 72) & MASK_40;
+        return (record >> 80) & MASK_32;
     }
 
-    function flags(uint256 record) internal pure returns (uint256) {
-        return (record >> 112) & 0xff;
-    }
-
-    /// @dev The low two flag bits are the {AccessListType}.
     function listType(uint256 record) internal pure returns (uint256) {
         return (record >> 112) & 3;
     }
 
-    function nativeInterval(uint256 record) internal pure returns (uint256) {
-        return (record >> 120) & MASK_32;
-    }
-
-    function gasInterval(uint256 record) internal pure returns (uint256) {
-        return (record >> 152) & MASK_32;
-    }
-
     function refreshAnchor(uint256 record) internal pure returns (uint256) {
-        return (record >> 184) & MASK_40;
+        return (record >> 117) & MASK_32;
     }
 
-    function index(uint256 record) internal pure returns (uint256) {
-        return record >> 224;
-    }
-
-    function withTimeRange(uint256 record, uint256 from, uint256 until) internal pure returns (uint256) {
-        return (record & ~(uint256((1 << 80) - 1) << 32)) | (from << 32) | (until << 72);
-    }
-
-    function withFlags(uint256 record, uint256 flags_) internal pure returns (uint256) {
-        return (record & ~(uint256(0xff) << 112)) | (flags_ << 112);
-    }
-
-    function withNativeInterval(uint256 record, uint256 interval) internal pure returns (uint256) {
-        return (record & ~(MASK_32 << 120)) | (interval << 120);
-    }
-
-    function withGasInterval(uint256 record, uint256 interval) internal pure returns (uint256) {
-        return (record & ~(MASK_32 << 152)) | (interval << 152);
-    }
-
-    function withRefreshAnchor(uint256 record, uint256 anchor) internal pure returns (uint256) {
-        return (record & ~(MASK_40 << 184)) | (anchor << 184);
+    function newRecord(uint256 sessionId_, uint256 index_) internal pure returns (uint256) {
+        return sessionId_ | (index_ << 24);
     }
 
     function withIndex(uint256 record, uint256 index_) internal pure returns (uint256) {
-        return (record & ~(MASK_32 << 224)) | (index_ << 224);
+        return (record & ~(MASK_24 << 24)) | (index_ << 24);
+    }
+
+    function withTimeRange(uint256 record, uint256 from, uint256 until) internal pure returns (uint256) {
+        return (record & ~(uint256(type(uint64).max) << 48)) | (from << 48) | (until << 80);
+    }
+
+    function withListType(uint256 record, uint256 listType_) internal pure returns (uint256) {
+        return (record & ~(uint256(3) << 112)) | (listType_ << 112);
+    }
+
+    function withFlag(uint256 record, uint256 flag, bool set) internal pure returns (uint256) {
+        return set ? record | flag : record & ~flag;
+    }
+
+    function withRefreshAnchor(uint256 record, uint256 anchor) internal pure returns (uint256) {
+        return (record & ~(MASK_32 << 117)) | (anchor << 117);
     }
 }

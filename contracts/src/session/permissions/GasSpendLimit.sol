@@ -5,7 +5,7 @@ import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.s
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
 import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
-import {SpendBudget} from "../libraries/SpendBudget.sol";
+import {TimeRange} from "./TimeRange.sol";
 
 /**
  * @title GasSpendLimit
@@ -13,25 +13,153 @@ import {SpendBudget} from "../libraries/SpendBudget.sol";
  * EntryPoint may take: (verificationGasLimit + callGasLimit + preVerificationGas) × maxFeePerGas. When a paymaster
  * pays, it counts nothing.
  * @dev A new key has a limit of zero (only sponsored ops) until the owner sets one or removes it. Charging the maximum
- * rather than the actual cost is what a validation-time check can know; unused gas is not credited back, which keeps
- * a refreshing budget simple and never stuck. The refresh interval lives in the KeyRecord.
+ * rather than the actual cost is what a validation-time check can know; unused gas is not credited back.
+ *
+ * The budget lives in the key's record, read by every op anyway: [149,181) refresh interval | [181,213) start of the
+ * period it belongs to | [213,256) what remains of it, in whole gwei, signed (43 bits: limits up to about 4,398 ETH;
+ * negative after the owner lowered the limit below what was already spent). Costs are rounded up to the gwei, so the
+ * rounding never favours the key. The exact limit, only needed when a period refreshes, is kept beside the key in its
+ * key-list entry (bits [160,256)).
  */
 library GasSpendLimit {
-    /// @notice The most the account can pay for `userOp`; 0 when a paymaster pays.
-    function maxCost(PackedUserOperation calldata userOp) internal pure returns (uint256) {
-        if (userOp.paymasterAndData.length != 0) return 0;
-        uint256 limits = uint256(userOp.accountGasLimits);
-        // Saturating: absurd gas fields then exceed any limit and fail with GasSpendLimitExceeded, not a panic.
-        (bool added, uint256 gas) = Math.tryAdd((limits >> 128) + uint128(limits), userOp.preVerificationGas);
-        (bool multiplied, uint256 cost) = Math.tryMul(gas, uint128(uint256(userOp.gasFees)));
-        return added && multiplied ? cost : type(uint256).max;
+    using SessionKeyStorage for uint256;
+
+    uint256 internal constant GWEI = 1000000000;
+    /// @notice The largest limit the module stores, in wei; remove the limit for "no limit".
+    uint256 internal constant MAX_LIMIT = ((1 << 42) - 1) * GWEI;
+    uint256 private constant BUDGET_SHIFT = 149;
+
+    function refreshInterval(uint256 record) internal pure returns (uint256) {
+        return (record >> 149) & SessionKeyStorage.MASK_32;
     }
 
-    /// @notice Charges `cost` in the period starting at `start` (0: lifetime limit).
-    function charge(SessionKeyStorage.SessionSlots storage slots, uint256 cost, uint256 start) internal {
-        uint256 budget = slots.gasBudget;
-        (uint256 updated, bool ok, uint256 usedBefore) = SpendBudget.charge(budget, cost, start);
-        if (!ok) revert ISessionKeyModule.GasSpendLimitExceeded(SpendBudget.limit(budget), usedBefore, cost);
-        slots.gasBudget = updated;
+    function periodStart(uint256 record) internal pure returns (uint256) {
+        return (record >> 181) & SessionKeyStorage.MASK_32;
+    }
+
+    /// @notice The signed remaining amount, in gwei.
+    function remainingGwei(uint256 record) internal pure returns (int256) {
+        return int256(record) >> 213;
+    }
+
+    /// @notice The exact limit, from the key's key-list entry.
+    function limitOf(uint256 keyListEntry) internal pure returns (uint256) {
+        return keyListEntry >> 160;
+    }
+
+    function _withBudget(uint256 record, uint256 interval, uint256 start, int256 remaining)
+        private
+        pure
+        returns (uint256)
+    {
+        return (record & ((1 << BUDGET_SHIFT) - 1)) | (interval << 149) | (start << 181) | uint256(remaining << 213);
+    }
+
+    /// @notice The most the account can pay for `userOp`; 0 when a paymaster pays.
+    function maxCost(PackedUserOperation calldata userOp) internal pure returns (uint256 cost) {
+        // Assembly: reads the four fields straight from the op's calldata, once per op. Each gas limit is at most
+        // 2^128 and preVerificationGas is checked below 2^128, so the sum cannot overflow; the product is checked.
+        uint256 paymasterAndDataLength;
+        uint256 totalGas;
+        uint256 maxFeePerGas;
+        bool absurd;
+        assembly ("memory-safe") {
+            paymasterAndDataLength := calldataload(add(userOp, calldataload(add(userOp, 0xe0))))
+            let limits := calldataload(add(userOp, 0x80))
+            let preVerificationGas := calldataload(add(userOp, 0xa0))
+            totalGas := add(add(shr(128, limits), and(limits, 0xffffffffffffffffffffffffffffffff)), preVerificationGas)
+            absurd := gt(shr(128, preVerificationGas), 0)
+            maxFeePerGas := and(calldataload(add(userOp, 0xc0)), 0xffffffffffffffffffffffffffffffff)
+        }
+        if (paymasterAndDataLength != 0) return 0;
+        // Saturating: absurd gas fields then exceed any limit and fail with GasSpendLimitExceeded, not a panic.
+        (bool ok, uint256 product) = Math.tryMul(totalGas, maxFeePerGas);
+        return ok && !absurd ? product : type(uint256).max;
+    }
+
+    /**
+     * @notice Charges `cost` (wei, > 0) to the key's budget in the period containing `statedTime`.
+     * @return updated The record with the charge (the caller stores it).
+     * @return narrowed The window narrowed to that period.
+     */
+    function charge(
+        address account,
+        uint256 generation,
+        uint256 record,
+        uint256 cost,
+        uint256 statedTime,
+        uint256 window
+    ) internal view returns (uint256 updated, uint256 narrowed) {
+        int256 remaining = remainingGwei(record);
+        uint256 interval = refreshInterval(record);
+        narrowed = window;
+        if (interval != 0) {
+            uint256 storedStart = periodStart(record);
+            uint256 statedStart;
+            (narrowed, statedStart) = TimeRange.narrowToPeriod(window, statedTime, record.refreshAnchor(), interval);
+            // A later period starts from the whole limit: budgets refresh by themselves and never get stuck.
+            if (statedStart > storedStart) {
+                record = (record & ~(SessionKeyStorage.MASK_32 << 181)) | (statedStart << 181);
+                remaining = int256(_limit(account, generation, record) / GWEI);
+            }
+        }
+        uint256 costGwei;
+        assembly ("memory-safe") {
+            costGwei := add(div(sub(cost, 1), GWEI), 1) // rounded up; cost > 0
+        }
+        if (remaining < 0 || costGwei > uint256(remaining)) {
+            uint256 limit = _limit(account, generation, record);
+            revert ISessionKeyModule.GasSpendLimitExceeded(limit, _usedWei(limit, remaining), cost);
+        }
+        unchecked {
+            updated = (record & ((1 << 213) - 1)) | ((uint256(remaining) - costGwei) << 213);
+        }
+    }
+
+    /**
+     * @notice The record with a new limit, interval or anchor, keeping what was spent in the current period (`now_`):
+     * a lowered limit leaves less (or a debt, when lowered below the spend), a raised one more.
+     * @param record The record before the change (its anchor is the one the current spend was counted with).
+     */
+    function rebase(uint256 record, uint256 oldLimit, uint256 newLimit, uint256 newInterval, uint256 newAnchor, uint256 now_)
+        internal
+        pure
+        returns (uint256)
+    {
+        // Limits are below 2^42 gwei and spend never exceeds a limit at the time: the differences fit 43 signed bits.
+        int256 usedGwei = int256(oldLimit / GWEI) - _remainingNow(record, oldLimit, now_);
+        int256 remaining = int256(newLimit / GWEI) - usedGwei;
+        return _withBudget(record, newInterval, TimeRange.periodStart(now_, newAnchor, newInterval), remaining);
+    }
+
+    /// @notice Used and remaining, in wei, at time `now_`.
+    function status(uint256 record, uint256 limit, uint256 now_)
+        internal
+        pure
+        returns (uint256 used, uint256 remaining)
+    {
+        used = _usedWei(limit, _remainingNow(record, limit, now_));
+        remaining = used >= limit ? 0 : limit - used;
+    }
+
+    /// @dev What remains at `now_` in gwei: the whole limit once the stored period is over.
+    function _remainingNow(uint256 record, uint256 limit, uint256 now_) private pure returns (int256) {
+        uint256 interval = refreshInterval(record);
+        if (interval != 0 && TimeRange.periodStart(now_, record.refreshAnchor(), interval) > periodStart(record)) {
+            return int256(limit / GWEI);
+        }
+        return remainingGwei(record);
+    }
+
+    /// @dev Spend in wei: the whole gwei spent, never above the limit unless the limit was lowered below the spend.
+    function _usedWei(uint256 limit, int256 remaining) private pure returns (uint256) {
+        int256 usedGwei = int256(limit / GWEI) - remaining;
+        if (usedGwei <= 0) return 0;
+        uint256 used = uint256(usedGwei) * GWEI;
+        return remaining >= 0 && used > limit ? limit : used;
+    }
+
+    function _limit(address account, uint256 generation, uint256 record) private view returns (uint256) {
+        return limitOf(SessionKeyStorage.load(SessionKeyStorage.keyListSlot(account, generation, record.index())));
     }
 }

@@ -3,20 +3,77 @@ pragma solidity 0.8.28;
 
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
 import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
-import {SpendBudget} from "../libraries/SpendBudget.sol";
+import {TimeRange} from "./TimeRange.sol";
 
 /**
  * @title NativeSpendLimit
  * @notice The native token permission: the sum of the values of an op's calls counts against the key's limit.
  * @dev A new key has a limit of zero: it can send no value until the owner sets a limit or removes it (an explicit
- * "no limit", flag FLAG_NATIVE_UNLIMITED in the KeyRecord). The refresh interval lives in the KeyRecord.
+ * "no limit", FLAG_NATIVE_UNLIMITED in the key's record). The budget is one slot per session, read only by ops that
+ * send value: [0,32) refresh interval | [32,64) start of the period `used` belongs to | [64,160) limit | [160,256) used.
  */
 library NativeSpendLimit {
-    /// @notice Charges `amount` in the period starting at `start` (0: lifetime limit).
-    function charge(SessionKeyStorage.SessionSlots storage slots, uint256 amount, uint256 start) internal {
-        uint256 budget = slots.nativeBudget;
-        (uint256 updated, bool ok, uint256 usedBefore) = SpendBudget.charge(budget, amount, start);
-        if (!ok) revert ISessionKeyModule.NativeTokenSpendLimitExceeded(SpendBudget.limit(budget), usedBefore, amount);
-        slots.nativeBudget = updated;
+    using SessionKeyStorage for uint256;
+
+    /// @notice The largest limit the module stores, in wei; remove the limit for "no limit".
+    uint256 internal constant MAX_LIMIT = (1 << 96) - 1;
+
+    function refreshInterval(uint256 budget) internal pure returns (uint256) {
+        return budget & SessionKeyStorage.MASK_32;
+    }
+
+    function limit(uint256 budget) internal pure returns (uint256) {
+        return (budget >> 64) & MAX_LIMIT;
+    }
+
+    function _pack(uint256 interval, uint256 start, uint256 limit_, uint256 used) private pure returns (uint256) {
+        return interval | (start << 32) | (limit_ << 64) | (used << 160);
+    }
+
+    /**
+     * @notice Charges `amount` (> 0) to the key's budget in the period containing `statedTime`.
+     * @return narrowed The window narrowed to that period.
+     */
+    function charge(address account, uint256 record, uint256 amount, uint256 statedTime, uint256 window)
+        internal
+        returns (uint256 narrowed)
+    {
+        uint256 slot = SessionKeyStorage.nativeSlot(account, record.sessionId());
+        uint256 budget = SessionKeyStorage.load(slot);
+        uint256 interval = refreshInterval(budget);
+        uint256 start = (budget >> 32) & SessionKeyStorage.MASK_32;
+        uint256 limit_ = limit(budget);
+        uint256 used = budget >> 160;
+        narrowed = window;
+        if (interval != 0) {
+            uint256 statedStart;
+            (narrowed, statedStart) = TimeRange.narrowToPeriod(window, statedTime, record.refreshAnchor(), interval);
+            if (statedStart > start) (start, used) = (statedStart, 0);
+        }
+        // `amount` is the sum of values the signer chose: compare without overflow. `used` may exceed a lowered limit.
+        if (used > limit_ || amount > limit_ - used) {
+            revert ISessionKeyModule.NativeTokenSpendLimitExceeded(limit_, used, amount);
+        }
+        unchecked {
+            SessionKeyStorage.store(slot, _pack(interval, start, limit_, used + amount));
+        }
+    }
+
+    /// @notice A budget with a new limit, interval or anchor, keeping what was spent in the current period (`now_`).
+    /// @param anchor The anchor the stored spend was counted with.
+    function rebase(uint256 budget, uint256 anchor, uint256 newLimit, uint256 newInterval, uint256 newAnchor, uint256 now_)
+        internal
+        pure
+        returns (uint256)
+    {
+        return _pack(newInterval, TimeRange.periodStart(now_, newAnchor, newInterval), newLimit, usedAt(budget, anchor, now_));
+    }
+
+    /// @notice What has been spent in the period containing `now_` (everything, for a lifetime limit).
+    function usedAt(uint256 budget, uint256 anchor, uint256 now_) internal pure returns (uint256) {
+        uint256 interval = refreshInterval(budget);
+        uint256 start = (budget >> 32) & SessionKeyStorage.MASK_32;
+        if (interval != 0 && TimeRange.periodStart(now_, anchor, interval) > start) return 0;
+        return budget >> 160;
     }
 }

@@ -12,13 +12,13 @@ import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
  * window, so a wrong stated time can only make the op invalid, never charge the wrong period.
  *
  * A window is inclusive [from, until], packed in one word (from << 128 | until) to keep validation's stack shallow;
- * `until` is OPEN_END when unbounded.
+ * `until` is OPEN_END when unbounded. Timestamps are stored in 32 bits (until 2106).
  */
 library TimeRange {
     using SessionKeyStorage for uint256;
 
-    uint256 internal constant OPEN_END = type(uint48).max;
-    uint256 internal constant MAX_TIMESTAMP = (1 << 40) - 1;
+    uint256 internal constant OPEN_END = 0xffffffffffff; // type(uint48).max
+    uint256 internal constant MAX_TIMESTAMP = (1 << 32) - 1;
 
     /// @notice The key's own window.
     function ofKey(uint256 record) internal pure returns (uint256 window) {
@@ -32,11 +32,21 @@ library TimeRange {
         pure
         returns (uint256 narrowed, uint256 start)
     {
-        uint256 end;
-        (start, end) = period(statedTime, anchor, interval);
-        uint256 from = window >> 128;
-        uint256 until = uint128(window);
-        narrowed = ((from > start ? from : start) << 128) | (until < end ? until : end);
+        // Assembly: runs once per refreshing limit per op. Callers pass interval > 0 and times below 2^48, so nothing
+        // here overflows or divides by zero; min/max on the window's packed halves.
+        assembly ("memory-safe") {
+            let offset := mod(anchor, interval)
+            let end := sub(offset, 1)
+            if iszero(lt(statedTime, offset)) {
+                start := sub(statedTime, mod(sub(statedTime, offset), interval))
+                end := sub(add(start, interval), 1)
+            }
+            let from := shr(128, window)
+            let until := and(window, 0xffffffffffffffffffffffffffffffff)
+            if lt(from, start) { from := start }
+            if gt(until, end) { until := end }
+            narrowed := or(shl(128, from), until)
+        }
     }
 
     /**
@@ -44,26 +54,40 @@ library TimeRange {
      * for every whole k; the stretch before the first of them after the epoch, [0, anchor % interval), counts as one.
      */
     function period(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start, uint256 end) {
-        uint256 offset = anchor % interval;
-        if (time < offset) return (0, offset - 1);
-        start = time - ((time - offset) % interval);
-        end = start + interval - 1;
+        // Callers pass interval > 0 and times below 2^48, so nothing here can overflow or divide by zero: plain
+        // arithmetic saves the checks on every refreshing limit of every op.
+        assembly ("memory-safe") {
+            let offset := mod(anchor, interval)
+            switch lt(time, offset)
+            case 1 { end := sub(offset, 1) }
+            default {
+                start := sub(time, mod(sub(time, offset), interval))
+                end := sub(add(start, interval), 1)
+            }
+        }
     }
 
-    /// @notice Start of the period containing `time` (see {period}).
+    /// @notice Start of the period containing `time` (see {period}); 0 for a lifetime limit (interval 0).
     function periodStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start) {
-        (start,) = period(time, anchor, interval);
+        if (interval != 0) (start,) = period(time, anchor, interval);
     }
 
     /// @notice ERC-4337 validation data for the window: the EntryPoint runs the op iff validAfter < now <= validUntil.
-    function toValidationData(bool sigFailed, uint256 window) internal pure returns (uint256) {
-        uint256 from = window >> 128;
-        uint256 until = uint128(window);
-        // An empty window, or one ending at time 0, must not reach the EntryPoint as validUntil = 0, which means "no
-        // expiry": give it the window (1, 1], which no block can be in.
-        if (until < from || until == 0) return (sigFailed ? 1 : 0) | (uint256(1) << 160) | (uint256(1) << 208);
-        uint256 validAfter = from == 0 ? 0 : from - 1;
-        uint256 validUntil = until == OPEN_END ? 0 : until;
-        return (sigFailed ? 1 : 0) | (validUntil << 160) | (validAfter << 208);
+    function toValidationData(bool sigFailed, uint256 window) internal pure returns (uint256 validationData) {
+        // Assembly: packs the EntryPoint's word once per op without checked arithmetic (both halves are below 2^48).
+        assembly ("memory-safe") {
+            let from := shr(128, window)
+            let until := and(window, 0xffffffffffffffffffffffffffffffff)
+            switch or(lt(until, from), iszero(until))
+            // An empty window, or one ending at time 0, must not reach the EntryPoint as validUntil = 0, which means
+            // "no expiry": give it the window (1, 1], which no block can be in.
+            case 1 { validationData := or(shl(160, 1), shl(208, 1)) }
+            default {
+                let validAfter := sub(from, gt(from, 0))
+                let validUntil := mul(until, iszero(eq(until, OPEN_END)))
+                validationData := or(shl(160, validUntil), shl(208, validAfter))
+            }
+            validationData := or(validationData, sigFailed)
+        }
     }
 }

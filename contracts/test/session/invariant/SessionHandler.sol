@@ -530,7 +530,7 @@ contract SessionHandler is LeashTestBase {
         uint192 nonceKey = _nonceKey(address(module), uint32(spec.key + 1));
         op = _userOp(address(account), entryPoint.getNonce(address(account), nonceKey) + nonceOffset, _callData(spec));
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(pks[spec.key], entryPoint.getUserOpHash(op));
-        op.signature = abi.encodePacked(uint48(spec.statedTime), r, s, v);
+        op.signature = abi.encodePacked(uint32(spec.statedTime), r, s, v);
     }
 
     // ================================================================== the model's prediction

@@ -125,7 +125,11 @@ contract StuckRefreshingGasLimitTest is UnitBase {
         _update(sessionKey, _one(_gasLimit(C, 0)));
         _sendSession(_op());
         _expectExhausted(C, C);
+        // The lifetime spend may all have been today's, so today stays spent; the next day starts afresh, with no
+        // reset call from anyone.
         _update(sessionKey, _one(_gasLimit(C, DAY)));
+        _expectExhausted(C, C);
+        vm.warp(_periodStart(block.timestamp, 0, DAY) + DAY);
         _sendSession(_op());
         assertEq(target.calls(), 2);
     }

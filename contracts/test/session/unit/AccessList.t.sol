@@ -444,7 +444,7 @@ contract AccessListTest is UnitBase {
     }
 
     function test_listTypeSwitch_doesNotTouchOtherPermissions() public {
-        _addListKey(_updates(_allowTarget(address(target)), _nativeLimit(1 ether, DAY), _timeRange(5, 10 ** 10)));
+        _addListKey(_updates(_allowTarget(address(target)), _nativeLimit(1 ether, DAY), _timeRange(5, 4 * 10 ** 9)));
         bytes memory before = abi.encode(_info(sessionKey));
         _update(sessionKey, _one(_listType(AccessListType.DENYLIST)));
         ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);

@@ -5,40 +5,45 @@ import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModu
 import {UnitBase} from "./UnitBase.sol";
 
 /// @dev Storage counters at their maximum (white-box: set with vm.store at SessionKeyStorage's documented layout):
-/// generation and session ids (2^32 - 1), function entries beyond the inline six (2^24 - 1).
+/// generation (2^32 - 1), session ids (2^24 - 1), function entries kept in their own slots (2^24 - 1).
 contract CounterLimitsTest is UnitBase {
-    bytes32 internal constant LOCATION = 0x88d81bdee3fdca5d5e584ce1653f63d864bb8b064773a9425439383e922aaf00;
+    uint256 internal constant NAMESPACE = uint256(0xdeacc3) << 232;
     uint256 internal constant MAX_U32 = 0xffffffff;
+    uint256 internal constant MAX_U24 = 0xffffff;
+    uint256 internal constant INSTALLED = uint256(1) << 80;
+
+    function _slot(uint256 kind, uint256 payload) internal view returns (bytes32) {
+        return keccak256(abi.encode(address(account), NAMESPACE | (kind << 224) | payload));
+    }
 
     function _accountStateSlot() internal view returns (bytes32) {
-        return keccak256(abi.encode(address(account), LOCATION));
+        return _slot(0, 0);
     }
 
     function _accessEntrySlot(uint256 sessionId, address t) internal view returns (bytes32) {
-        bytes32 inner = keccak256(abi.encode(t, keccak256(abi.encode(sessionId, bytes32(uint256(LOCATION) + 4)))));
-        return keccak256(abi.encode(address(account), inner));
+        return _slot(3, (sessionId << 160) | uint160(t));
     }
 
     function test_accountStateLayout() public {
-        // [0,32) generation | [32,64) last session id | [64,96) key count | [96] installed
+        // [0,32) generation | [32,56) last session id | [56,80) key count | [80] installed
         _addKey(sessionKey, _none());
         uint256 state = uint256(vm.load(address(module), _accountStateSlot()));
-        assertEq(state, (uint256(1) << 32) | (uint256(1) << 64) | (uint256(1) << 96));
+        assertEq(state, (uint256(1) << 32) | (uint256(1) << 56) | INSTALLED);
     }
 
     function test_generationExhausted() public {
-        vm.store(address(module), _accountStateSlot(), bytes32(MAX_U32 | (uint256(1) << 96)));
+        vm.store(address(module), _accountStateSlot(), bytes32(MAX_U32 | INSTALLED));
         vm.prank(address(account));
         vm.expectRevert(abi.encodeWithSelector(ISessionKeyModule.CounterExhausted.selector));
         module.revokeAllSessionKeys();
         // One below the maximum still works.
-        vm.store(address(module), _accountStateSlot(), bytes32((MAX_U32 - 1) | (uint256(1) << 96)));
+        vm.store(address(module), _accountStateSlot(), bytes32((MAX_U32 - 1) | INSTALLED));
         vm.prank(address(account));
         module.revokeAllSessionKeys();
     }
 
     function test_sessionIdsExhausted() public {
-        vm.store(address(module), _accountStateSlot(), bytes32((MAX_U32 << 32) | (uint256(1) << 96)));
+        vm.store(address(module), _accountStateSlot(), bytes32((MAX_U24 << 32) | INSTALLED));
         vm.prank(address(account));
         vm.expectRevert(abi.encodeWithSelector(ISessionKeyModule.CounterExhausted.selector));
         module.addSessionKey(sessionKey, TAG, _none());
@@ -50,8 +55,9 @@ contract CounterLimitsTest is UnitBase {
         bytes32 slot = _accessEntrySlot(1, address(target));
         uint256 entry = uint256(vm.load(address(module), slot));
         assertEq(entry, 3); // on list | check selectors
-        // Six inline selectors and 2^24 - 1 further ones (the count only; the mapping stays empty).
-        entry |= (uint256(6) << 3) | (uint256((1 << 24) - 1) << 40);
+        // Six inline selectors ([32,40) count, [64 + 32i) selector i) and 2^24 - 1 further ones ([8,32) count; their
+        // slots stay empty).
+        entry |= (uint256(6) << 32) | (MAX_U24 << 8);
         for (uint256 i; i < 6; ++i) {
             entry |= uint256(uint32(bytes4(keccak256(abi.encode(i))))) << (64 + 32 * i);
         }

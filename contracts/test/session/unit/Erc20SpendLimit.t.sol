@@ -66,9 +66,9 @@ contract Erc20SpendLimitTest is UnitBase {
     }
 
     function test_maxLimit() public {
-        _addKeyWithGas(sessionKey, _updates(_allowTarget(address(token)), _erc20Limit(address(token), MAX_LIMIT, 0)));
-        assertEq(_runCall(_transferCall(recipient, MAX_LIMIT)), 0);
-        _expectRunRevert(_transferCall(recipient, 1), _exceeded(address(token), MAX_LIMIT, MAX_LIMIT, 1));
+        _addKeyWithGas(sessionKey, _updates(_allowTarget(address(token)), _erc20Limit(address(token), MAX_ERC20_LIMIT, 0)));
+        assertEq(_runCall(_transferCall(recipient, MAX_ERC20_LIMIT)), 0);
+        _expectRunRevert(_transferCall(recipient, 1), _exceeded(address(token), MAX_ERC20_LIMIT, MAX_ERC20_LIMIT, 1));
     }
 
     // ---------------------------------------------------------------- approve
@@ -338,9 +338,12 @@ contract Erc20SpendLimitTest is UnitBase {
         _lifetimeKey();
         _sendSession(_transferCall(recipient, LIMIT));
         _update(sessionKey, _one(_erc20Limit(address(token), LIMIT, DAY)));
-        // The lifetime spend belongs to no period: the current day starts from zero.
+        // The lifetime spend may all have been today's: the current day keeps it (a daily limit is never exceeded in
+        // a day); the next day starts from zero.
         uint256 day = _periodStart(block.timestamp, 0, DAY);
-        _assertStatus(_erc20Status(sessionKey), true, LIMIT, 0, LIMIT, DAY, day, day + DAY);
+        _assertStatus(_erc20Status(sessionKey), true, LIMIT, LIMIT, 0, DAY, day, day + DAY);
+        _expectRunRevert(_transferCall(recipient, 1), _exceeded(address(token), LIMIT, LIMIT, 1));
+        vm.warp(day + DAY);
         _sendSession(_transferCall(recipient, LIMIT));
         assertEq(token.balanceOf(recipient), 2 * LIMIT);
     }

@@ -92,12 +92,12 @@ contract GasSpendLimitTest is UnitBase {
     }
 
     function test_absurdGasValuesSaturateAndAreRefusedByName() public {
-        _keyWithGas(_gasLimit(MAX_LIMIT, 0));
+        _keyWithGas(_gasLimit(MAX_GAS_LIMIT, 0));
         // (2^128 - 1) × 2 gas × (2^128 - 1) wei overflows 256 bits: the cost saturates and exceeds any limit.
         PackedUserOperation memory op = _opWithGas(type(uint128).max, type(uint128).max, 0, 0, type(uint128).max);
         _runExpectRevert(
             op,
-            abi.encodeWithSelector(ISessionKeyModule.GasSpendLimitExceeded.selector, MAX_LIMIT, 0, type(uint256).max)
+            abi.encodeWithSelector(ISessionKeyModule.GasSpendLimitExceeded.selector, MAX_GAS_LIMIT, 0, type(uint256).max)
         );
     }
 

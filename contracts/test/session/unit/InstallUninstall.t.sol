@@ -76,8 +76,6 @@ contract InstallUninstallTest is UnitBase {
         vm.expectEmit(true, true, true, true, address(module));
         emit ISessionKeyModule.SessionKeyAdded(address(fresh), keyA, "app-a");
         vm.expectEmit(true, true, true, true, address(module));
-        emit ISessionKeyModule.SessionKeyPermissionsUpdated(address(fresh), keyA, "app-a", updates[0]);
-        vm.expectEmit(true, true, true, true, address(module));
         emit ISessionKeyModule.SessionKeyAdded(address(fresh), keyB, "app-b");
         _install(fresh, _initData(keys, tags, updates));
 

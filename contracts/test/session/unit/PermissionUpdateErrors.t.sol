@@ -108,13 +108,16 @@ contract PermissionUpdateErrorsTest is UnitBase {
         );
 
         // Limits.
-        bytes memory tooLarge = abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, MAX_LIMIT + 1);
-        _case(_nativeLimit(MAX_LIMIT + 1, 0), tooLarge);
-        _case(_gasLimit(MAX_LIMIT + 1, 0), tooLarge);
-        _case(_erc20Limit(address(token), MAX_LIMIT + 1, 0), tooLarge);
+        bytes4 tooLarge = ISessionKeyModule.SpendLimitTooLarge.selector;
+        _case(_nativeLimit(MAX_NATIVE_LIMIT + 1, 0), abi.encodeWithSelector(tooLarge, MAX_NATIVE_LIMIT + 1, MAX_NATIVE_LIMIT));
+        _case(_gasLimit(MAX_GAS_LIMIT + 1, 0), abi.encodeWithSelector(tooLarge, MAX_GAS_LIMIT + 1, MAX_GAS_LIMIT));
+        _case(
+            _erc20Limit(address(token), MAX_ERC20_LIMIT + 1, 0),
+            abi.encodeWithSelector(tooLarge, MAX_ERC20_LIMIT + 1, MAX_ERC20_LIMIT)
+        );
         _case(
             _nativeLimit(type(uint256).max, 0),
-            abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, type(uint256).max)
+            abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, type(uint256).max, MAX_NATIVE_LIMIT)
         );
 
         // Intervals.
@@ -264,22 +267,22 @@ contract PermissionUpdateErrorsTest is UnitBase {
         bytes[] memory updates = new bytes[](6);
         updates[0] = _timeRange(MAX_TIMESTAMP, MAX_TIMESTAMP);
         updates[1] = _anchor(MAX_TIMESTAMP);
-        updates[2] = _nativeLimit(MAX_LIMIT, MAX_INTERVAL);
-        updates[3] = _gasLimit(MAX_LIMIT, MAX_INTERVAL);
-        updates[4] = _erc20Limit(address(token), MAX_LIMIT, MAX_INTERVAL);
+        updates[2] = _nativeLimit(MAX_NATIVE_LIMIT, MAX_INTERVAL);
+        updates[3] = _gasLimit(MAX_GAS_LIMIT, MAX_INTERVAL);
+        updates[4] = _erc20Limit(address(token), MAX_ERC20_LIMIT, MAX_INTERVAL);
         updates[5] = abi.encodeWithSelector(Updates.setAccessListType.selector, uint256(2));
         _update(sessionKey, updates);
         ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(info.validFrom, MAX_TIMESTAMP);
         assertEq(info.validUntil, MAX_TIMESTAMP);
         assertEq(info.refreshAnchor, MAX_TIMESTAMP);
-        assertEq(info.nativeTokenSpend.limit, MAX_LIMIT);
+        assertEq(info.nativeTokenSpend.limit, MAX_NATIVE_LIMIT);
         assertEq(info.nativeTokenSpend.refreshInterval, MAX_INTERVAL);
-        assertEq(info.gasSpend.limit, MAX_LIMIT);
+        assertEq(info.gasSpend.limit, MAX_GAS_LIMIT);
         assertEq(info.gasSpend.refreshInterval, MAX_INTERVAL);
         assertEq(uint8(info.accessListType), uint8(AccessListType.ALLOW_ALL));
         ISessionKeyModule.SpendLimitStatus memory erc20 = _erc20Status(sessionKey);
-        assertEq(erc20.limit, MAX_LIMIT);
+        assertEq(erc20.limit, MAX_ERC20_LIMIT);
         assertEq(erc20.refreshInterval, MAX_INTERVAL);
         // Open ends: validFrom > 0 with validUntil 0 is fine, and validFrom == validUntil.
         _update(sessionKey, _one(_timeRange(500, 0)));

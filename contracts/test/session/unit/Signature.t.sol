@@ -5,8 +5,8 @@ import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.s
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
 import {UnitBase} from "./UnitBase.sol";
 
-/// @dev Session signatures: `statedTime ‖ r ‖ s ‖ v` (71 bytes) and the estimation form
-/// `statedTime ‖ sessionKey ‖ r ‖ s ‖ v` (91 bytes). A bad signature returns SIG_VALIDATION_FAILED, never reverts.
+/// @dev Session signatures: `statedTime ‖ r ‖ s ‖ v` (69 bytes) and the estimation form
+/// `statedTime ‖ sessionKey ‖ r ‖ s ‖ v` (89 bytes). A bad signature returns SIG_VALIDATION_FAILED, never reverts.
 contract SignatureTest is UnitBase {
     uint256 internal constant SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141;
 
@@ -30,28 +30,28 @@ contract SignatureTest is UnitBase {
         return _vd(false, T0 - 11, T0 + 1000);
     }
 
-    // ---------------------------------------------------------------- 71 bytes
+    // ---------------------------------------------------------------- 69 bytes
 
     function test_validSignature() public {
         PackedUserOperation memory op = _op();
         op.signature = _signSession(op, sessionKeyPk, T0);
-        assertEq(op.signature.length, 71);
+        assertEq(op.signature.length, 69);
         assertEq(_run(op), _window());
         _handleOp(op);
         assertEq(target.calls(), 1);
     }
 
-    function test_statedTimeIsTheFirstSixBytesBigEndian() public {
+    function test_statedTimeIsTheFirstFourBytesBigEndian() public {
         _update(sessionKey, _one(_nativeLimit(1 ether, DAY)));
         PackedUserOperation memory op = _sessionOp(_call(address(target), 1, ""));
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, entryPoint.getUserOpHash(op));
         uint256 stated = T0 + 3 * DAY;
-        op.signature = abi.encodePacked(bytes6(uint48(stated)), r, s, v);
+        op.signature = abi.encodePacked(bytes4(uint32(stated)), r, s, v);
         // The stated day lies after the key's end (T0 + 1000): the window is empty, encoded (1, 1] (never valid).
         assertGt(_periodStart(stated, 0, DAY), T0 + 1000);
         assertEq(_run(op), _vd(false, 1, 1));
-        // Stating a time inside the key's range reads the same six bytes: a window within today.
-        op.signature = abi.encodePacked(bytes6(uint48(T0)), r, s, v);
+        // Stating a time inside the key's range reads the same four bytes: a window within today.
+        op.signature = abi.encodePacked(bytes4(uint32(T0)), r, s, v);
         assertEq(_run(op), _vd(false, T0 - 11, T0 + 1000));
     }
 
@@ -80,7 +80,7 @@ contract SignatureTest is UnitBase {
     function test_malformedLengths_returnSigFailed() public {
         PackedUserOperation memory op = _op();
         bytes memory good = _signSession(op, sessionKeyPk, T0);
-        uint256[8] memory lengths = [uint256(0), 1, 6, 65, 70, 72, 90, 92];
+        uint256[9] memory lengths = [uint256(0), 1, 4, 65, 68, 70, 71, 88, 90];
         for (uint256 i; i < lengths.length; ++i) {
             bytes memory sig = new bytes(lengths[i]);
             for (uint256 j; j < sig.length; ++j) {
@@ -103,22 +103,22 @@ contract SignatureTest is UnitBase {
         // ecrecover itself accepts the malleated form and returns the key...
         assertEq(ecrecover(entryPoint.getUserOpHash(op), flippedV, r, highS), sessionKey);
         // ...the module does not.
-        op.signature = abi.encodePacked(uint48(T0), r, highS, flippedV);
+        op.signature = abi.encodePacked(uint32(T0), r, highS, flippedV);
         assertEq(_run(op), 1);
         _expectFailedOp(0, "AA24 signature error");
         _handleOp(op);
 
-        // The same in the 91-byte form: the checks run, sigFailed is set.
-        op.signature = abi.encodePacked(uint48(T0), sessionKey, r, highS, flippedV);
+        // The same in the 89-byte form: the checks run, sigFailed is set.
+        op.signature = abi.encodePacked(uint32(T0), sessionKey, r, highS, flippedV);
         assertEq(_run(op), _window() | 1);
     }
 
     function test_invalidV_returnsSigFailed() public {
         PackedUserOperation memory op = _op();
         (, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, entryPoint.getUserOpHash(op));
-        op.signature = abi.encodePacked(uint48(T0), r, s, uint8(29));
+        op.signature = abi.encodePacked(uint32(T0), r, s, uint8(29));
         assertEq(_run(op), 1);
-        op.signature = abi.encodePacked(uint48(T0), r, s, uint8(0));
+        op.signature = abi.encodePacked(uint32(T0), r, s, uint8(0));
         assertEq(_run(op), 1);
     }
 
@@ -156,12 +156,12 @@ contract SignatureTest is UnitBase {
         assertEq(module.validateUserOp(op, hash), 1);
     }
 
-    // ---------------------------------------------------------------- 91 bytes (estimation)
+    // ---------------------------------------------------------------- 89 bytes (estimation)
 
     function test_estimationForm_validSignature() public {
         PackedUserOperation memory op = _op();
-        op.signature = _sign91(op, sessionKeyPk, sessionKey, T0);
-        assertEq(op.signature.length, 91);
+        op.signature = _sign89(op, sessionKeyPk, sessionKey, T0);
+        assertEq(op.signature.length, 89);
         assertEq(_run(op), _window());
         _handleOp(op);
         assertEq(target.calls(), 1);
@@ -169,7 +169,7 @@ contract SignatureTest is UnitBase {
 
     function test_estimationForm_dummySignature_runsChecksAndFlagsFailure() public {
         PackedUserOperation memory op = _op();
-        op.signature = abi.encodePacked(uint48(T0), sessionKey, bytes32(uint256(1)), bytes32(uint256(2)), uint8(27));
+        op.signature = abi.encodePacked(uint32(T0), sessionKey, bytes32(uint256(1)), bytes32(uint256(2)), uint8(27));
         assertEq(_run(op), _window() | 1);
         _expectFailedOp(0, "AA24 signature error");
         _handleOp(op);
@@ -181,21 +181,21 @@ contract SignatureTest is UnitBase {
         _addKeyWithGas(other, _one(_allowTarget(address(target))));
         PackedUserOperation memory op = _op();
         // Named key: sessionKey; signed by another key of the account.
-        op.signature = _sign91(op, otherPk, sessionKey, T0);
+        op.signature = _sign89(op, otherPk, sessionKey, T0);
         assertEq(_run(op), _window() | 1);
     }
 
     function test_estimationForm_permissionFailureStillReverts() public {
         PackedUserOperation memory op = _sessionOp(_call(address(target2), 0, hex"01"));
-        op.signature = abi.encodePacked(uint48(T0), sessionKey, bytes32(uint256(1)), bytes32(uint256(2)), uint8(27));
+        op.signature = abi.encodePacked(uint32(T0), sessionKey, bytes32(uint256(1)), bytes32(uint256(2)), uint8(27));
         _runExpectRevert(op, abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(target2)));
     }
 
     function test_estimationForm_unknownOrZeroKey_returnsSigFailed() public {
         PackedUserOperation memory op = _op();
-        op.signature = _sign91(op, sessionKeyPk, makeAddr("notAKey"), T0);
+        op.signature = _sign89(op, sessionKeyPk, makeAddr("notAKey"), T0);
         assertEq(_run(op), 1);
-        op.signature = _sign91(op, sessionKeyPk, address(0), T0);
+        op.signature = _sign89(op, sessionKeyPk, address(0), T0);
         assertEq(_run(op), 1);
     }
 

@@ -51,8 +51,10 @@ contract AcceptAllPaymaster is IPaymaster {
 /// @dev Shared helpers of the session key unit and regression tests.
 abstract contract UnitBase is SessionKeyTestBase {
     bytes32 internal constant TAG = bytes32("test"); // the tag SessionKeyTestBase._addKey uses
-    uint256 internal constant MAX_TIMESTAMP = (1 << 40) - 1;
-    uint256 internal constant MAX_LIMIT = (1 << 104) - 1;
+    uint256 internal constant MAX_TIMESTAMP = (1 << 32) - 1;
+    uint256 internal constant MAX_NATIVE_LIMIT = (1 << 96) - 1;
+    uint256 internal constant MAX_ERC20_LIMIT = (1 << 159) - 1;
+    uint256 internal constant MAX_GAS_LIMIT = ((1 << 42) - 1) * 1e9;
     uint256 internal constant MAX_INTERVAL = (1 << 32) - 1;
 
     bytes4 internal constant TRANSFER_FROM = 0x23b872dd; // transferFrom(address,address,uint256)
@@ -173,14 +175,14 @@ abstract contract UnitBase is SessionKeyTestBase {
         op = _userOp(address(account), nonce, callData);
     }
 
-    /// @dev The 91-byte estimation form: statedTime ‖ sessionKey ‖ ECDSA signature by `pk`.
-    function _sign91(PackedUserOperation memory op, uint256 pk, address key, uint256 statedTime)
+    /// @dev The 89-byte estimation form: statedTime ‖ sessionKey ‖ ECDSA signature by `pk`.
+    function _sign89(PackedUserOperation memory op, uint256 pk, address key, uint256 statedTime)
         internal
         view
         returns (bytes memory)
     {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, entryPoint.getUserOpHash(op));
-        return abi.encodePacked(uint48(statedTime), key, r, s, v);
+        return abi.encodePacked(uint32(statedTime), key, r, s, v);
     }
 
     /// @dev Runs the module's validation as the account does (msg.sender = account), without the EntryPoint.

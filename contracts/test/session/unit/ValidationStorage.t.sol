@@ -6,10 +6,10 @@ import {Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {UnitBase} from "./UnitBase.sol";
 
 /// @dev ERC-7562: validation may only touch account-associated storage, keccak(account ‖ x) + n. White-box: the
-/// expected slots are derived from SessionKeyStorage's documented layout (ERC-7201 location, account innermost), and
-/// every slot the module reads or writes while validating must be one of them.
+/// expected slots are derived from SessionKeyStorage's documented layout (every slot is keccak(account ‖ id), id =
+/// namespace ‖ kind ‖ payload), and every slot the module reads or writes while validating must be one of them.
 contract ValidationStorageTest is UnitBase {
-    bytes32 internal constant LOCATION = 0x88d81bdee3fdca5d5e584ce1653f63d864bb8b064773a9425439383e922aaf00;
+    uint256 internal constant NAMESPACE = uint256(0xdeacc3) << 232;
 
     bytes32[] internal allowed;
 
@@ -17,35 +17,24 @@ contract ValidationStorageTest is UnitBase {
         return bytes4(keccak256(abi.encode("vs", i)));
     }
 
-    /// @dev keccak(account ‖ inner) + n, for n in [0, count).
-    function _allow(bytes32 inner, uint256 count) internal {
-        bytes32 base = keccak256(abi.encode(address(account), inner));
-        for (uint256 n; n < count; ++n) {
-            allowed.push(bytes32(uint256(base) + n));
-        }
-    }
-
-    function _slot(uint256 field) internal pure returns (bytes32) {
-        return bytes32(uint256(LOCATION) + field);
+    /// @dev keccak(account ‖ namespace ‖ kind ‖ payload).
+    function _allow(uint256 kind, uint256 payload) internal {
+        allowed.push(keccak256(abi.encode(address(account), NAMESPACE | (kind << 224) | payload)));
     }
 
     function _allowLayout(address key, uint256 gen, uint256 sessionId, address[] memory targets, bytes4[] memory sels)
         internal
     {
-        // accountState[account]: the inner "x" is the mapping's own slot.
-        _allow(_slot(0), 1);
-        // keyRecords[gen][key][account]
-        _allow(keccak256(abi.encode(key, keccak256(abi.encode(gen, _slot(1))))), 1);
-        // sessions[sessionId][account]: native, gas, paymaster, tag
-        _allow(keccak256(abi.encode(sessionId, _slot(3))), 4);
+        _allow(0, 0); // account state
+        _allow(1, (gen << 160) | uint160(key)); // the key's record
+        _allow(2, gen << 24); // its key-list entry (index 0): the gas limit, read when a period refreshes
+        _allow(6, sessionId); // native budget
+        _allow(7, sessionId); // required paymaster
         for (uint256 i; i < targets.length; ++i) {
-            bytes32 perTarget = keccak256(abi.encode(targets[i], keccak256(abi.encode(sessionId, _slot(4)))));
-            // targets[sessionId][target][account]: access entry, ERC-20 budget
-            _allow(perTarget, 2);
-            bytes32 extraBase = keccak256(abi.encode(targets[i], keccak256(abi.encode(sessionId, _slot(5)))));
+            _allow(3, (sessionId << 160) | uint160(targets[i])); // contract entry (and ERC-20 budget)
+            _allow(4, (sessionId << 160) | uint160(targets[i])); // ERC-20 limit
             for (uint256 j; j < sels.length; ++j) {
-                // extraSelectors[sessionId][target][selector][account]
-                _allow(keccak256(abi.encode(sels[j], extraBase)), 1);
+                _allow(5, (sessionId << 192) | (uint256(uint160(targets[i])) << 32) | uint32(sels[j]));
             }
         }
     }
