@@ -204,7 +204,8 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
       '',
       'One account has at most 4 ops in a bundler\'s mempool (ERC-7562, unstaked sender), hence at most 4 lanes in flight; and Alto puts at most ' +
         'one op of a sender in a bundle (its default `--enforce-unique-senders-per-bundle`), so the ops land one bundle each (see the bundles column): ' +
-        'parallel lanes overlap the ops\' preparation and simulation, not their inclusion.',
+        'parallel lanes overlap the ops\' preparation and simulation, not their inclusion. Both runs are paced by the bundler alike: a ratio below 1 ' +
+        'is the SDK\'s per-op work (reads, gas estimate, signing) slowing the agent; near 1, that work hides behind the bundler\'s pace.',
       '',
     );
   }
