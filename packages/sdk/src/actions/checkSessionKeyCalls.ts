@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem';
-import { estimateFeesPerGas, readContract } from 'viem/actions';
+import { readContract } from 'viem/actions';
 import type { Call } from '../account/execution.js';
 import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
 import {
@@ -15,7 +15,16 @@ import { nowInSeconds } from '../session/toSessionKeyValidator.js';
 import { isSessionKeyModuleInstalled } from './isSessionKeyModuleInstalled.js';
 import { sessionValidatorOf } from './executeWithSessionKey.js';
 
-/** Parameters of {@link checkSessionKeyCalls}. */
+type OpGas = { verificationGasLimit: bigint; callGasLimit: bigint; preVerificationGas: bigint; maxFeePerGas: bigint };
+
+/**
+ * Parameters of {@link checkSessionKeyCalls}.
+ *
+ * @example
+ * ```ts
+ * const check = await sessionClient.checkSessionKeyCalls({ calls, paymaster: { address: paymaster }, maxWaitSeconds: 30 })
+ * ```
+ */
 export type CheckSessionKeyCallsParameters = {
   calls: readonly Call[];
   /** The paymaster the op would use, if any. */
@@ -24,7 +33,16 @@ export type CheckSessionKeyCallsParameters = {
   maxWaitSeconds?: number | undefined;
 };
 
-/** The outcome of {@link checkSessionKeyCalls}. */
+/**
+ * The outcome of {@link checkSessionKeyCalls}.
+ *
+ * @example
+ * ```ts
+ * const check = await sessionClient.checkSessionKeyCalls({ calls })
+ * if (check.ok) console.log(`can be sent in ${check.waitSeconds} s, costing at most ${formatEther(check.gas.maxCost)} ETH`)
+ * else if (check.error instanceof Erc20SpendLimitExceededError) console.log(check.error.remaining)
+ * ```
+ */
 export type CheckSessionKeyCallsReturnType =
   | {
       ok: true;
@@ -33,8 +51,8 @@ export type CheckSessionKeyCallsReturnType =
       /** The op's validity window if sent then (seconds, inclusive; undefined when open). */
       validFrom: number | undefined;
       validUntil: number | undefined;
-      /** The bundler's gas estimate, and the most the op could cost the account in wei (0 with a paymaster). */
-      gas: { verificationGasLimit: bigint; callGasLimit: bigint; preVerificationGas: bigint; maxCost: bigint };
+      /** The op's gas limits and fee as it would be sent, and the most it could cost the account in wei (0 with a paymaster). */
+      gas: { verificationGasLimit: bigint; callGasLimit: bigint; preVerificationGas: bigint; maxFeePerGas: bigint; maxCost: bigint };
     }
   | {
       ok: false;
@@ -45,7 +63,7 @@ export type CheckSessionKeyCallsReturnType =
 /**
  * A dry run: says before sending whether a session op of these calls would pass, and if not, which rule refuses it and
  * by how much. The bundler simulates the op (every permission check of the module runs, with a stub signature that
- * names the key); the gas limit is then checked against the op's real maximum cost.
+ * names the key); the gas limit is then checked against the maximum cost of the op as it would be sent.
  *
  * @example
  * ```ts
@@ -67,18 +85,21 @@ export async function checkSessionKeyCalls(
       throw new SessionKeyNotAuthorizedError({ details: 'The session key module is not installed on the account.' });
     // Also refuses a key that is not (or no longer) the account's.
     const plan = await planSessionOpTiming(client, { sessionKey, calls, paymasterPays: paymaster !== undefined, now: nowInSeconds(), maxWaitSeconds });
-    const estimate = await client
-      .estimateUserOperationGas({
+    // The op as executeWithSessionKey would send it: gas estimated the same way (with what the account's prefund
+    // payment costs in validation), and its fees.
+    const op = (await client
+      .prepareUserOperation({
         calls: calls.map((c) => ({ to: c.to, value: c.value ?? 0n, data: c.data ?? '0x' })),
+        nonce: await client.account.getNonce({ key: 0n }),
         ...(paymaster ? { paymaster: paymaster.address, paymasterData: paymaster.data ?? '0x' } : {}),
       } as never)
       .catch((error: unknown) => {
         throw toSessionKeyError(error);
-      });
+      })) as unknown as OpGas;
     let maxCost = 0n;
     if (!paymaster) {
-      const fees = await estimateFeesPerGas(client.client);
-      maxCost = (estimate.verificationGasLimit + estimate.callGasLimit + estimate.preVerificationGas) * fees.maxFeePerGas;
+      // What the module counts against the gas limit when the account pays: the op's gas limits at its maxFeePerGas.
+      maxCost = (op.verificationGasLimit + op.callGasLimit + op.preVerificationGas) * op.maxFeePerGas;
       const info = await readContract(client.client, { address: module, abi: sessionKeyModuleAbi, functionName: 'getSessionKeyInfo', args: [account, sessionKey] });
       const gas = info.gasSpend;
       if (gas.hasLimit && maxCost > gas.remaining)
@@ -90,9 +111,10 @@ export async function checkSessionKeyCalls(
       validFrom: plan.validFrom,
       validUntil: plan.validUntil,
       gas: {
-        verificationGasLimit: estimate.verificationGasLimit,
-        callGasLimit: estimate.callGasLimit,
-        preVerificationGas: estimate.preVerificationGas,
+        verificationGasLimit: op.verificationGasLimit,
+        callGasLimit: op.callGasLimit,
+        preVerificationGas: op.preVerificationGas,
+        maxFeePerGas: op.maxFeePerGas,
         maxCost,
       },
     };

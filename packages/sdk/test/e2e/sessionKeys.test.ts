@@ -205,11 +205,12 @@ describe('every permission type, and the typed error of each refusal', () => {
       session.executeWithSessionKey({ calls: [transfer(newAddress(), units('30')), transfer(newAddress(), units('30'))] }),
       Erc20SpendLimitExceededError,
     );
-    expect([error.used, error.attempted]).toEqual([units('30'), units('30')]);
+    // The first transfer of the batch counted 30; the second asks 30 more of the 20 left.
+    expect([error.token, error.limit, error.used, error.attempted]).toEqual([token, units('50'), units('30'), units('30')]);
     const approve = { to: token, data: encodeFunctionData({ abi: erc20Abi, functionName: 'approve', args: [newAddress(), units('45')] }) };
     await session.executeWithSessionKey({ calls: [approve] });
     const afterApprove = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), units('6'))] }), Erc20SpendLimitExceededError);
-    expect(afterApprove.used).toBe(units('45'));
+    expect([afterApprove.limit, afterApprove.used, afterApprove.attempted]).toEqual([units('50'), units('45'), units('6')]);
   });
 
   it('ERC-20 function restriction: transferFrom on a limited token is refused, whatever the list says', async () => {
@@ -272,7 +273,7 @@ describe('every permission type, and the typed error of each refusal', () => {
         .encode(),
     });
     const denied = await expectRefusal(session.executeWithSessionKey({ calls: [{ to: other, data: '0x12345678' }] }), CallNotAllowedError);
-    expect(denied.reason).toBe('target-on-denylist');
+    expect([denied.target, denied.selector, denied.reason]).toEqual([other, undefined, 'target-on-denylist']);
   });
 
   it('never the account itself or the module, in any mode', async () => {
@@ -289,7 +290,7 @@ describe('every permission type, and the typed error of each refusal', () => {
       session.executeWithSessionKey({ calls: [{ to: stack.contracts.sessionKeyModule, data: '0xf2fde38b' }] }),
       ForbiddenCallTargetError,
     );
-    expect(module.kind).toBe('module');
+    expect([module.kind, module.rule]).toEqual(['module', 'forbidden-target']);
   });
 
   it('required paymaster: refuses ops it does not pay for; its ops cost the gas budget nothing', async () => {
@@ -311,12 +312,14 @@ describe('every permission type, and the typed error of each refusal', () => {
 
   it('time range: an expired key and a key not valid yet are refused before anything is sent', async () => {
     const { client } = await newOwner();
-    const { session: expired } = await newSession(client, tokenPermissions().setTimeRange({ validFrom: now() - 3600, validUntil: now() - 60 }));
+    const past = { validFrom: now() - 3600, validUntil: now() - 60 };
+    const { session: expired } = await newSession(client, tokenPermissions().setTimeRange(past));
     const e1 = await expectRefusal(expired.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), SessionKeyOutsideTimeRangeError);
-    expect(e1.validUntil).toBeLessThan(now());
-    const { session: later } = await newSession(client, tokenPermissions().setTimeRange({ validFrom: now() + 3600 }));
+    expect([e1.validFrom, e1.validUntil]).toEqual([past.validFrom, past.validUntil]);
+    const validFrom = now() + 3600;
+    const { session: later } = await newSession(client, tokenPermissions().setTimeRange({ validFrom }));
     const e2 = await expectRefusal(later.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)], maxWaitSeconds: 60 }), SessionKeyOutsideTimeRangeError);
-    expect(e2.validFrom).toBeGreaterThan(now());
+    expect([e2.validFrom, e2.validUntil]).toEqual([validFrom, undefined]);
   });
 
   it('passes an op with every permission type configured at once', async () => {
@@ -360,7 +363,7 @@ describe('key lifecycle', () => {
     await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), 1n)] }), SessionKeyNotAuthorizedError);
     const rotated = await sessionClientFor(client.account.address, next);
     const overLimit = await expectRefusal(rotated.executeWithSessionKey({ calls: [transfer(newAddress(), units('21'))] }), Erc20SpendLimitExceededError);
-    expect(overLimit.used).toBe(units('40'));
+    expect([overLimit.limit, overLimit.used, overLimit.attempted]).toEqual([units('60'), units('40'), units('21')]);
     expect((await client.getSessionKeys()).map((k) => k.address)).toEqual([nextKey]);
     expect((await client.getSessionKeyPermissions({ key: nextKey })).tagText).toBe('e2e');
 
@@ -368,7 +371,7 @@ describe('key lifecycle', () => {
     const third = new SessionKeySigner();
     await client.addSessionKey({ key: await third.getAddress(), permissions: tokenPermissions().encode() });
     const taken = await expectRefusal(client.rotateSessionKey({ oldKey: nextKey, newKey: await third.getAddress() }), SessionKeyModuleError);
-    expect(taken.errorName).toBe('SessionKeyAlreadyExists');
+    expect([taken.errorName, taken.args]).toEqual(['SessionKeyAlreadyExists', [await third.getAddress()]]);
 
     // Removal, then re-adding the same key: fresh counters.
     await client.removeSessionKey({ key: nextKey });
@@ -404,7 +407,7 @@ describe('key lifecycle', () => {
     expect([exists.errorName, exists.shortMessage]).toEqual(['SessionKeyAlreadyExists', `${key} is already a session key of this account.`]);
     const stranger = newAddress();
     const missing = await expectRefusal(client.removeSessionKey({ key: stranger }), SessionKeyModuleError);
-    expect(missing.errorName).toBe('SessionKeyNotFound');
+    expect([missing.errorName, missing.args]).toEqual(['SessionKeyNotFound', [stranger]]);
   });
 });
 
@@ -414,15 +417,31 @@ describe('dry run and nonce lanes', () => {
     const { session, key } = await newSession(client, tokenPermissions(units('10'), WEEK));
     const good = await session.checkSessionKeyCalls({ calls: [transfer(newAddress(), units('4'))] });
     expect(good.ok).toBe(true);
-    if (good.ok) expect(good.gas.maxCost).toBeGreaterThan(0n);
+    if (good.ok) {
+      const { verificationGasLimit, callGasLimit, preVerificationGas, maxFeePerGas, maxCost } = good.gas;
+      expect(maxCost).toBe((verificationGasLimit + callGasLimit + preVerificationGas) * maxFeePerGas);
+      expect(maxCost).toBeGreaterThan(0n);
+    }
     const bad = await session.checkSessionKeyCalls({ calls: [transfer(newAddress(), units('11'))] });
     expect(bad.ok).toBe(false);
-    if (!bad.ok) {
-      expect(bad.error).toBeInstanceOf(Erc20SpendLimitExceededError);
-      expect((bad.error as Erc20SpendLimitExceededError).attempted).toBe(units('11'));
-    }
+    expect(!bad.ok && bad.error).toBeInstanceOf(Erc20SpendLimitExceededError);
+    const refusal = !bad.ok ? (bad.error as Erc20SpendLimitExceededError) : undefined;
+    expect([refusal?.token, refusal?.limit, refusal?.used, refusal?.attempted]).toEqual([token, units('10'), 0n, units('11')]);
     // Nothing was spent by the dry runs.
     expect((await client.getSessionKeyPermissions({ key })).spending.erc20[0]!.status.used).toBe(0n);
+
+    // The gas limit: the dry run prices the op as it would be sent (gas limits × maxFeePerGas).
+    const tight = await newSession(
+      client,
+      new SessionKeyPermissionsBuilder()
+        .addContractAddressAccessEntry({ contractAddress: token, isOnList: true, checkSelectors: false })
+        .setGasSpendLimit({ spendLimit: 1_000_000_000n, refreshInterval: DAY }), // 1 gwei: no op fits
+    );
+    const tooCostly = await tight.session.checkSessionKeyCalls({ calls: [transfer(newAddress(), 1n)] });
+    expect(!tooCostly.ok && tooCostly.error).toBeInstanceOf(GasSpendLimitExceededError);
+    const gasRefusal = !tooCostly.ok ? (tooCostly.error as GasSpendLimitExceededError) : undefined;
+    expect([gasRefusal?.limit, gasRefusal?.used]).toEqual([1_000_000_000n, 0n]);
+    expect(gasRefusal?.attempted).toBeGreaterThan(1_000_000_000n);
 
     const stranger = await sessionClientFor(client.account.address, new SessionKeySigner());
     const unknown = await stranger.checkSessionKeyCalls({ calls: [transfer(newAddress(), 1n)] });
@@ -447,7 +466,7 @@ describe('refreshing limits across a real period boundary', () => {
     const waits: number[] = [];
     await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('1'))], onWait: (s) => waits.push(s) });
     const spent = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), units('1'))] }), Erc20SpendLimitExceededError);
-    expect(spent.used).toBe(units('1'));
+    expect([spent.limit, spent.used, spent.attempted]).toEqual([units('1'), units('1'), units('1')]);
     // Wait for the next period; executeWithSessionKey itself waits when too close to a boundary for the bundler.
     const { end } = periodOf(now(), 0, interval);
     await new Promise((r) => setTimeout(r, (end + 1 - now()) * 1000));
