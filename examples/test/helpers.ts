@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
-export const repoRoot = path.resolve(import.meta.dirname, '../..');
+const repoRoot = path.resolve(import.meta.dirname, '../..');
 const examplesDir = path.join(repoRoot, 'examples');
 const tsxCli = path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/cli.mjs');
 
@@ -44,7 +44,7 @@ export function startExample(
   child.stderr!.setEncoding('utf8').on('data', (d: string) => (err += d));
   const descendants = new Set<number>();
   const watch = () => descendantsOf(child.pid!).forEach((pid) => descendants.add(pid));
-  const watcher = setInterval(watch, 200);
+  const watcher = setInterval(watch, 500);
   const exit = new Promise<number | string | null>((resolve) =>
     child.once('close', (code, signal) => {
       clearInterval(watcher);
