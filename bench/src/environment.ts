@@ -96,7 +96,9 @@ export type Environment = {
 
 /** Versions and settings that decide the figures, read from what is installed and checked out (never typed in). */
 export function readEnvironment(): Environment {
-  const status = (dir: string) => run('git', ['status', '--porcelain', '--', dir]).split('\n').filter(Boolean).length;
+  // The bench's own outputs are left out: they change on every run.
+  const outputs = ['bench/results.json', 'bench/RESULTS.md', 'bench/chart.svg'].map((file) => `:(exclude)${file}`);
+  const status = (dir: string) => run('git', ['status', '--porcelain', '--', dir, ...outputs]).split('\n').filter(Boolean).length;
   return {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
