@@ -10,6 +10,7 @@ import type {
   SessionKeySpendLimit,
   SessionKeyTimeRange,
 } from './types.js';
+import { maxErc20SpendLimit, maxGasSpendLimit, maxNativeTokenSpendLimit } from './types.js';
 import {
   checkTimeRange,
   normalizeAddress,
@@ -293,7 +294,7 @@ export class SessionKeyPermissionsBuilder {
    */
   setNativeTokenSpendLimit(parameters: SpendLimitParameters): this {
     const context = 'setNativeTokenSpendLimit';
-    const limit = this.#limit(parameters, context);
+    const limit = this.#limit(parameters, maxNativeTokenSpendLimit, context);
     if (this.#native !== undefined) throw new DuplicatePermissionError({ permission: 'the native token spend limit', context });
     this.#native = limit;
     return this;
@@ -326,7 +327,7 @@ export class SessionKeyPermissionsBuilder {
   addErc20TokenSpendLimit(parameters: Erc20TokenSpendLimitParameters): this {
     const context = 'addErc20TokenSpendLimit';
     const tokenAddress = normalizeTarget(parameters.tokenAddress, { field: 'tokenAddress', context });
-    const limit = this.#limit(parameters, context);
+    const limit = this.#limit(parameters, maxErc20SpendLimit, context);
     this.#setErc20({ tokenAddress, limit }, context);
     return this;
   }
@@ -357,7 +358,7 @@ export class SessionKeyPermissionsBuilder {
    */
   setGasSpendLimit(parameters: SpendLimitParameters): this {
     const context = 'setGasSpendLimit';
-    const limit = this.#limit(parameters, context);
+    const limit = this.#limit(parameters, maxGasSpendLimit, context);
     if (this.#gas !== undefined) throw new DuplicatePermissionError({ permission: 'the gas spend limit', context });
     this.#gas = limit;
     return this;
@@ -537,12 +538,12 @@ export class SessionKeyPermissionsBuilder {
     return contract;
   }
 
-  #limit(parameters: SpendLimitParameters, context: string): SessionKeySpendLimit {
+  #limit(parameters: SpendLimitParameters, max: bigint, context: string): SessionKeySpendLimit {
     if (typeof parameters !== 'object' || parameters === null) {
       throw new SessionKeyPermissionError('Expected { spendLimit, refreshInterval? }.', { context });
     }
     return {
-      spendLimit: normalizeSpendLimit(parameters.spendLimit, { field: 'spendLimit', context }),
+      spendLimit: normalizeSpendLimit(parameters.spendLimit, max, { field: 'spendLimit', context }),
       refreshInterval: normalizeRefreshInterval(parameters.refreshInterval, { field: 'refreshInterval', context }),
     };
   }

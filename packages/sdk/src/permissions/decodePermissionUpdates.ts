@@ -9,6 +9,7 @@ import type {
   SessionKeySpendLimit,
   SessionKeyTimeRange,
 } from './types.js';
+import { maxErc20SpendLimit, maxGasSpendLimit, maxNativeTokenSpendLimit } from './types.js';
 import {
   checkTimeRange,
   normalizeAddress,
@@ -81,8 +82,8 @@ export function decodePermissionUpdates(updates: readonly Hex[]): SessionKeyPerm
       throw new MalformedPermissionUpdateError({ index, update, functionName, cause: cause as Error });
     }
     const context = `update ${index} (${functionName})`;
-    const spendLimit = (value: bigint, interval: number): SessionKeySpendLimit => ({
-      spendLimit: normalizeSpendLimit(value, { field: 'spendLimit', context }),
+    const spendLimit = (value: bigint, interval: number, max: bigint): SessionKeySpendLimit => ({
+      spendLimit: normalizeSpendLimit(value, max, { field: 'spendLimit', context }),
       refreshInterval: normalizeRefreshInterval(interval, { field: 'refreshInterval', context }),
     });
 
@@ -110,14 +111,17 @@ export function decodePermissionUpdates(updates: readonly Hex[]): SessionKeyPerm
         break;
       }
       case 'setNativeTokenSpendLimit':
-        native = spendLimit(decoded.args[0], decoded.args[1]);
+        native = spendLimit(decoded.args[0], decoded.args[1], maxNativeTokenSpendLimit);
         break;
       case 'removeNativeTokenSpendLimit':
         native = 'unlimited';
         break;
       case 'setErc20SpendLimit': {
         const tokenAddress = normalizeTarget(decoded.args[0], { field: 'token', context });
-        erc20.set(tokenAddress.toLowerCase(), { tokenAddress, limit: spendLimit(decoded.args[1], decoded.args[2]) });
+        erc20.set(tokenAddress.toLowerCase(), {
+          tokenAddress,
+          limit: spendLimit(decoded.args[1], decoded.args[2], maxErc20SpendLimit),
+        });
         break;
       }
       case 'removeErc20SpendLimit': {
@@ -126,7 +130,7 @@ export function decodePermissionUpdates(updates: readonly Hex[]): SessionKeyPerm
         break;
       }
       case 'setGasSpendLimit':
-        gas = spendLimit(decoded.args[0], decoded.args[1]);
+        gas = spendLimit(decoded.args[0], decoded.args[1], maxGasSpendLimit);
         break;
       case 'removeGasSpendLimit':
         gas = 'unlimited';

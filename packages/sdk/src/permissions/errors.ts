@@ -200,6 +200,8 @@ export class SpendLimitOutOfRangeError extends SessionKeyPermissionError {
   override name = 'SpendLimitOutOfRangeError';
   readonly field: string;
   readonly value: unknown;
+  /** The largest limit the module stores for this kind of limit. */
+  readonly max: bigint;
 
   constructor({ field, value, max, context }: { field: string; value: unknown; max: bigint; context?: string | undefined }) {
     const notBigint = typeof value !== 'bigint';
@@ -211,12 +213,13 @@ export class SpendLimitOutOfRangeError extends SessionKeyPermissionError {
         context,
         details: notBigint
           ? 'Use parseEther / parseUnits, or a bigint literal such as 100n.'
-          : `Spend limits are from 0 to ${max} (2^104 - 1) base units; remove the limit for "no limit".`,
+          : `This limit is from 0 to ${max} base units; remove the limit for "no limit".`,
         metaMessages: [`${field}: ${formatValue(value)}`],
       },
     );
     this.field = field;
     this.value = value;
+    this.max = max;
   }
 }
 

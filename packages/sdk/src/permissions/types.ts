@@ -57,23 +57,42 @@ export const DAY = 86_400;
 export const WEEK = 604_800;
 
 /**
- * The largest timestamp the module stores: 2^40 - 1 seconds.
+ * The largest timestamp the module stores: 2^32 - 1 seconds (in 2106).
  *
  * @example
  * ```ts
  * builder.setTimeRange({ validUntil: maxSessionKeyTimestamp }) // the latest end the module stores
  * ```
  */
-export const maxSessionKeyTimestamp = 2 ** 40 - 1;
+export const maxSessionKeyTimestamp = 2 ** 32 - 1;
 /**
- * The largest spend limit the module stores: 2^104 - 1 base units.
+ * The largest native token spend limit the module stores: 2^96 - 1 wei. Remove the limit for "no limit".
  *
  * @example
  * ```ts
- * builder.setGasSpendLimit({ spendLimit: maxSessionKeySpendLimit }) // the largest limit; removeGasSpendLimit() means none
+ * builder.setNativeTokenSpendLimit({ spendLimit: maxNativeTokenSpendLimit })
  * ```
  */
-export const maxSessionKeySpendLimit = 2n ** 104n - 1n;
+export const maxNativeTokenSpendLimit = 2n ** 96n - 1n;
+/**
+ * The largest ERC-20 spend limit the module stores: 2^159 - 1 base units. Remove the limit for "no limit".
+ *
+ * @example
+ * ```ts
+ * builder.addErc20TokenSpendLimit({ tokenAddress, spendLimit: maxErc20SpendLimit })
+ * ```
+ */
+export const maxErc20SpendLimit = 2n ** 159n - 1n;
+/**
+ * The largest gas spend limit the module stores: (2^42 - 1) gwei, about 4,398 ETH. The module keeps gas budgets in
+ * whole gwei and rounds each op's cost up to the gwei. Remove the limit for "no limit".
+ *
+ * @example
+ * ```ts
+ * builder.setGasSpendLimit({ spendLimit: maxGasSpendLimit })
+ * ```
+ */
+export const maxGasSpendLimit = (2n ** 42n - 1n) * 10n ** 9n;
 /**
  * The longest refresh interval the module stores: 2^32 - 1 seconds.
  *

@@ -14,7 +14,6 @@ import {
 import {
   type SessionKeyAccessListType,
   maxSessionKeyRefreshInterval,
-  maxSessionKeySpendLimit,
   maxSessionKeyTimestamp,
   millisecondsTimestampThreshold,
 } from './types.js';
@@ -69,10 +68,6 @@ export function normalizeTimestamp(value: unknown, where: Where, heuristics: boo
   if (seconds > BigInt(maxSessionKeyTimestamp)) {
     throw new TimestampOutOfRangeError({ ...where, value, max: maxSessionKeyTimestamp });
   }
-  if (heuristics && seconds > threshold) {
-    // Only a Date can get here (a far-future one): refuse it like a number of that size would be refused.
-    throw new TimestampOutOfRangeError({ ...where, value, max: millisecondsTimestampThreshold });
-  }
   return Number(seconds);
 }
 
@@ -81,10 +76,10 @@ export function checkTimeRange(validFrom: number, validUntil: number, context?: 
   if (validUntil !== 0 && validFrom > validUntil) throw new InvalidTimeRangeError({ validFrom, validUntil, context });
 }
 
-/** A spend limit: a bigint from 0 to 2^104 - 1. */
-export function normalizeSpendLimit(value: unknown, where: Where): bigint {
-  if (typeof value !== 'bigint' || value < 0n || value > maxSessionKeySpendLimit) {
-    throw new SpendLimitOutOfRangeError({ ...where, value, max: maxSessionKeySpendLimit });
+/** A spend limit: a bigint from 0 to `max`, the module's maximum for that kind of limit. */
+export function normalizeSpendLimit(value: unknown, max: bigint, where: Where): bigint {
+  if (typeof value !== 'bigint' || value < 0n || value > max) {
+    throw new SpendLimitOutOfRangeError({ ...where, value, max });
   }
   return value;
 }

@@ -24,8 +24,8 @@ const stubEcdsa: Hex =
   '0xfffffffffffffffffffffffffffffff0000000000000000000000000000000007aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1c';
 
 /**
- * Encodes a session op signature: `uint48 statedTime ‖ signature` (71 bytes), or with `sessionKey` the estimation form
- * `uint48 statedTime ‖ sessionKey ‖ signature` (91 bytes).
+ * Encodes a session op signature: `uint32 statedTime ‖ signature` (69 bytes), or with `sessionKey` the estimation form
+ * `uint32 statedTime ‖ sessionKey ‖ signature` (89 bytes). Times are 32-bit, like every time the module stores.
  *
  * @example
  * ```ts
@@ -34,10 +34,10 @@ const stubEcdsa: Hex =
  */
 export function encodeSessionSignature(parameters: SessionSignature): Hex {
   const { statedTime, sessionKey, signature } = parameters;
-  if (!Number.isInteger(statedTime) || statedTime < 0 || statedTime >= 2 ** 48)
-    throw new LeashError(`Stated time ${statedTime} is not a uint48 number of seconds.`);
+  if (!Number.isInteger(statedTime) || statedTime < 0 || statedTime >= 2 ** 32)
+    throw new LeashError(`Stated time ${statedTime} is not a uint32 number of seconds.`);
   if (size(signature) !== 65) throw new LeashError('A session signature must be a 65-byte ECDSA signature.');
-  const time = numberToHex(statedTime, { size: 6 });
+  const time = numberToHex(statedTime, { size: 4 });
   return sessionKey ? concat([time, sessionKey, signature]) : concat([time, signature]);
 }
 
@@ -64,11 +64,11 @@ export function encodeSessionStubSignature(parameters: { statedTime: number; ses
  */
 export function decodeSessionSignature(signature: Hex): SessionSignature {
   const length = size(signature);
-  if (length !== 71 && length !== 91)
-    throw new LeashError(`A session signature is 71 or 91 bytes long, not ${length}.`);
-  const statedTime = hexToNumber(slice(signature, 0, 6));
-  if (length === 71) return { statedTime, signature: slice(signature, 6) };
-  const sessionKey = slice(signature, 6, 26);
+  if (length !== 69 && length !== 89)
+    throw new LeashError(`A session signature is 69 or 89 bytes long, not ${length}.`);
+  const statedTime = hexToNumber(slice(signature, 0, 4));
+  if (length === 69) return { statedTime, signature: slice(signature, 4) };
+  const sessionKey = slice(signature, 4, 24);
   if (!isAddress(sessionKey, { strict: false })) throw new LeashError('Malformed session key in signature.');
-  return { statedTime, sessionKey, signature: slice(signature, 26) };
+  return { statedTime, sessionKey, signature: slice(signature, 24) };
 }

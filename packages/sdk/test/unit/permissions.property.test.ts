@@ -11,7 +11,10 @@ import {
   type SessionKeySpendLimit,
   decodePermissionUpdates,
   maxSessionKeyRefreshInterval,
-  maxSessionKeySpendLimit,
+  maxErc20SpendLimit,
+  maxGasSpendLimit,
+  maxNativeTokenSpendLimit,
+  maxSessionKeyTimestamp,
   millisecondsTimestampThreshold,
 } from '@leash/sdk';
 
@@ -41,15 +44,15 @@ const selectorArb: fc.Arbitrary<Hex> = fc.oneof(
   fc.constantFrom<Hex>('0xa9059cbb', '0x095ea7b3', '0x00000000', '0xffffffff'),
   fc.uint8Array({ minLength: 4, maxLength: 4 }).map((bytes) => bytesToHex(bytes)),
 );
-const timestampArb = fc.integer({ min: 0, max: millisecondsTimestampThreshold });
-const spendLimitArb: fc.Arbitrary<SessionKeySpendLimit> = fc.record(
+const timestampArb = fc.integer({ min: 0, max: maxSessionKeyTimestamp });
+const spendLimitArb = (max: bigint): fc.Arbitrary<SessionKeySpendLimit> => fc.record(
   {
-    spendLimit: fc.oneof(fc.constantFrom(0n, 1n, maxSessionKeySpendLimit), fc.bigInt({ min: 0n, max: maxSessionKeySpendLimit })),
+    spendLimit: fc.oneof(fc.constantFrom(0n, 1n, max), fc.bigInt({ min: 0n, max })),
     refreshInterval: fc.oneof(fc.constantFrom(0, 60, 86_400, 604_800, maxSessionKeyRefreshInterval), fc.integer({ min: 0, max: maxSessionKeyRefreshInterval })),
   },
   { noNullPrototype: true },
 );
-const limitArb = fc.oneof(fc.constant('unlimited' as const), spendLimitArb);
+const limitArb = (max: bigint) => fc.oneof(fc.constant('unlimited' as const), spendLimitArb(max));
 
 const contractArb: fc.Arbitrary<SessionKeyContractAccess> = fc
   .record({
@@ -77,13 +80,13 @@ const permissionsArb: fc.Arbitrary<SessionKeyPermissions> = fc
           ...(validFrom ? { validFrom } : {}),
           ...(validUntil ? { validUntil } : {}),
         })),
-      nativeTokenSpendLimit: limitArb,
-      erc20SpendLimits: fc.uniqueArray(fc.record({ tokenAddress: addressArb, limit: limitArb }, { noNullPrototype: true }), {
+      nativeTokenSpendLimit: limitArb(maxNativeTokenSpendLimit),
+      erc20SpendLimits: fc.uniqueArray(fc.record({ tokenAddress: addressArb, limit: limitArb(maxErc20SpendLimit) }, { noNullPrototype: true }), {
         selector: (t) => t.tokenAddress.toLowerCase(),
         minLength: 1,
         maxLength: 6,
       }),
-      gasSpendLimit: limitArb,
+      gasSpendLimit: limitArb(maxGasSpendLimit),
       requiredPaymaster: fc.option(addressArb, { nil: null }),
       refreshAnchor: timestampArb,
     },
@@ -209,7 +212,7 @@ describe('permissions: property tests of input validation', () => {
   it('refuses every spend limit and refresh interval out of range', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.bigInt({ max: -1n }), fc.bigInt({ min: maxSessionKeySpendLimit + 1n })),
+        fc.oneof(fc.bigInt({ max: -1n }), fc.bigInt({ min: maxGasSpendLimit + 1n })),
         fc.oneof(
           fc.integer({ max: -1 }),
           fc.bigInt({ min: BigInt(maxSessionKeyRefreshInterval) + 1n, max: BigInt(Number.MAX_SAFE_INTEGER) }).map(Number),

@@ -35,7 +35,9 @@ import {
   describePermissions,
   formatRefreshInterval,
   maxSessionKeyRefreshInterval,
-  maxSessionKeySpendLimit,
+  maxNativeTokenSpendLimit,
+  maxErc20SpendLimit,
+  maxGasSpendLimit,
   maxSessionKeyTimestamp,
   sessionKeyPermissionUpdatesAbi as abi,
 } from '@leash/sdk';
@@ -77,8 +79,10 @@ describe('SessionKeyPermissionsBuilder: encoding', () => {
   it('exports the access list types and time constants', () => {
     expect(SessionKeyAccessListType).toEqual({ ALLOWLIST: 0, DENYLIST: 1, ALLOW_ALL: 2 });
     expect([MINUTE, HOUR, DAY, WEEK]).toEqual([60, 3600, 86_400, 604_800]);
-    expect(maxSessionKeyTimestamp).toBe(2 ** 40 - 1);
-    expect(maxSessionKeySpendLimit).toBe(2n ** 104n - 1n);
+    expect(maxSessionKeyTimestamp).toBe(2 ** 32 - 1);
+    expect(maxNativeTokenSpendLimit).toBe(2n ** 96n - 1n);
+    expect(maxErc20SpendLimit).toBe(2n ** 159n - 1n);
+    expect(maxGasSpendLimit).toBe((2n ** 42n - 1n) * 10n ** 9n);
     expect(maxSessionKeyRefreshInterval).toBe(2 ** 32 - 1);
   });
 
@@ -220,9 +224,9 @@ describe('SessionKeyPermissionsBuilder: encoding', () => {
 
   it('accepts the extreme values the module stores', () => {
     const b = new SessionKeyPermissionsBuilder()
-      .setNativeTokenSpendLimit({ spendLimit: maxSessionKeySpendLimit, refreshInterval: maxSessionKeyRefreshInterval })
+      .setNativeTokenSpendLimit({ spendLimit: maxNativeTokenSpendLimit, refreshInterval: maxSessionKeyRefreshInterval })
       .setGasSpendLimit({ spendLimit: 0n, refreshInterval: 0 })
-      .setTimeRange({ validFrom: 1, validUntil: 100_000_000_000 });
+      .setTimeRange({ validFrom: 1, validUntil: maxSessionKeyTimestamp });
     expect(decodePermissionUpdates(b.encode())).toEqual(b.toPermissions());
   });
 
@@ -335,17 +339,19 @@ describe('SessionKeyPermissionsBuilder: input errors', () => {
     expect([e.field, e.value, e.suggested]).toEqual(['validFrom', 100_000_000_001n, 100_000_000]);
     e = catchError(() => b().setRefreshAnchor({ anchor: 1_736_121_600_000 }), TimestampInMillisecondsError);
     expect([e.field, e.suggested]).toEqual(['anchor', 1_736_121_600]);
-    // Just at the threshold: seconds.
-    expect(() => b().setTimeRange({ validUntil: 100_000_000_000 })).not.toThrow();
+    // Just at the threshold: taken for seconds, and beyond what the module stores (2^32 - 1, in 2106).
+    catchError(() => b().setTimeRange({ validUntil: 100_000_000_000 }), TimestampOutOfRangeError);
+    expect(() => b().setTimeRange({ validUntil: 2 ** 32 - 1 })).not.toThrow();
   });
 
-  it('TimestampOutOfRangeError: negative, fractional, not a number, beyond 2^40 - 1, invalid Date', () => {
+  it('TimestampOutOfRangeError: negative, fractional, not a number, beyond 2^32 - 1, invalid Date', () => {
     for (const [value, field] of [
       [-1, 'validFrom'],
       [1.5, 'validFrom'],
       [Number.NaN, 'validFrom'],
       ['1750000000', 'validFrom'],
       [10n ** 15n, 'validUntil'],
+      [2 ** 32, 'validUntil'],
       [new Date('nope'), 'validUntil'],
       [new Date('9999-01-01T00:00:00Z'), 'validUntil'], // 2.5e11 s: beyond what the builder takes for seconds
     ] as const) {
@@ -358,13 +364,24 @@ describe('SessionKeyPermissionsBuilder: input errors', () => {
     expect(e.shortMessage).toBe('anchor -5 is not a timestamp the module accepts.');
   });
 
-  it('SpendLimitOutOfRangeError: negative, above 2^104 - 1, not a bigint', () => {
+  it('SpendLimitOutOfRangeError: negative, above the maximum of its kind, not a bigint', () => {
     let e = catchError(() => b().setNativeTokenSpendLimit({ spendLimit: -1n }), SpendLimitOutOfRangeError);
     expect(e.shortMessage).toBe('spendLimit -1 is out of range.');
     expect([e.field, e.value, e.context]).toEqual(['spendLimit', -1n, 'setNativeTokenSpendLimit']);
-    e = catchError(() => b().setGasSpendLimit({ spendLimit: 2n ** 104n }), SpendLimitOutOfRangeError);
-    expect(e.value).toBe(2n ** 104n);
+    e = catchError(() => b().setGasSpendLimit({ spendLimit: maxGasSpendLimit + 1n }), SpendLimitOutOfRangeError);
+    expect([e.value, e.max]).toEqual([maxGasSpendLimit + 1n, maxGasSpendLimit]);
     expect(e.details).toContain('remove the limit for "no limit"');
+    e = catchError(() => b().setNativeTokenSpendLimit({ spendLimit: maxNativeTokenSpendLimit + 1n }), SpendLimitOutOfRangeError);
+    expect(e.max).toBe(maxNativeTokenSpendLimit);
+    e = catchError(() => b().addErc20TokenSpendLimit({ tokenAddress: usdc, spendLimit: maxErc20SpendLimit + 1n }), SpendLimitOutOfRangeError);
+    expect(e.max).toBe(maxErc20SpendLimit);
+    // Each maximum itself is accepted.
+    expect(() =>
+      b()
+        .setGasSpendLimit({ spendLimit: maxGasSpendLimit })
+        .setNativeTokenSpendLimit({ spendLimit: maxNativeTokenSpendLimit })
+        .addErc20TokenSpendLimit({ tokenAddress: usdc, spendLimit: maxErc20SpendLimit }),
+    ).not.toThrow();
     e = catchError(() => b().addErc20TokenSpendLimit({ tokenAddress: usdc, spendLimit: 100 as unknown as bigint }), SpendLimitOutOfRangeError);
     expect(e.shortMessage).toBe('spendLimit must be a bigint amount in base units, not number 100.');
   });
@@ -496,18 +513,18 @@ describe('decodePermissionUpdates', () => {
     e = catchError(() => decodePermissionUpdates([encode('setGasSpendLimit', [1n, 0]), encode('setTimeRange', [5, 4])]), InvalidTimeRangeError);
     expect(e.context).toBe('update 1 (setTimeRange)');
     expect(e.message).toContain('In: update 1 (setTimeRange)');
-    e = catchError(() => decodePermissionUpdates([encode('setRefreshAnchor', [2 ** 40])]), TimestampOutOfRangeError);
-    expect((e as TimestampOutOfRangeError).value).toBe(2 ** 40);
-    e = catchError(() => decodePermissionUpdates([encode('setNativeTokenSpendLimit', [2n ** 104n, 0])]), SpendLimitOutOfRangeError);
-    expect((e as SpendLimitOutOfRangeError).value).toBe(2n ** 104n);
+    e = catchError(() => decodePermissionUpdates([encode('setRefreshAnchor', [2 ** 32])]), TimestampOutOfRangeError);
+    expect((e as TimestampOutOfRangeError).value).toBe(2 ** 32);
+    e = catchError(() => decodePermissionUpdates([encode('setNativeTokenSpendLimit', [2n ** 96n, 0])]), SpendLimitOutOfRangeError);
+    expect((e as SpendLimitOutOfRangeError).value).toBe(2n ** 96n);
     e = catchError(() => decodePermissionUpdates([encode('setErc20SpendLimit', [usdc, 1n, 2 ** 32])]), RefreshIntervalOutOfRangeError);
     expect((e as RefreshIntervalOutOfRangeError).value).toBe(2 ** 32);
     e = catchError(() => decodePermissionUpdates([encode('removeErc20SpendLimit', [zeroAddress])]), InvalidAddressError);
     expect((e as InvalidAddressError).reason).toBe('zero');
   });
 
-  it('takes values the module accepts that the builder would take for milliseconds', () => {
-    expect(decodePermissionUpdates([encode('setTimeRange', [0, 2 ** 40 - 1])])).toEqual({ timeRange: { validUntil: 2 ** 40 - 1 } });
+  it('takes the largest timestamp the module stores', () => {
+    expect(decodePermissionUpdates([encode('setTimeRange', [0, 2 ** 32 - 1])])).toEqual({ timeRange: { validUntil: 2 ** 32 - 1 } });
   });
 
   it('lets the last of repeated updates win, as on-chain, and sorts the result', () => {
