@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
@@ -331,4 +333,100 @@ describe('the web session manager with a browser wallet', () => {
       await context.close();
     }
   }, 120_000);
+});
+
+describe('leash ui', () => {
+  const leashBin = path.resolve(import.meta.dirname, '../../../packages/cli/bin/leash.mjs');
+
+  /** Runs the built CLI; resolves with its first JSON document on stdout, or rejects when it exits first. */
+  function startLeashUi(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: Promise<Record<string, unknown>>; exit: Promise<number | null>; stderr: () => string } {
+    const child = spawn(process.execPath, [leashBin, 'ui', ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const output = new Promise<Record<string, unknown>>((resolve, reject) => {
+      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        try {
+          resolve(JSON.parse(stdout));
+        } catch {
+          // not complete yet
+        }
+      });
+      void exit.then((code) => reject(new Error(`leash ui exited (${code}) before printing its URL: ${stderr}`)));
+    });
+    return { child, output, exit, stderr: () => stderr };
+  }
+
+  const stateDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'leash-ui-'));
+
+  it('serves the running local stack from the CLI state file, with the development keys, until Ctrl-C', async () => {
+    const home = stateDir();
+    // The stack file as `leash up` writes it, naming a live process (this one) and this test's stack.
+    const { rpcUrl, bundlerUrl, chainId, safeMode, contracts, pids } = stack;
+    fs.writeFileSync(path.join(home, 'stack.json'), JSON.stringify({ pid: process.pid, rpcUrl, bundlerUrl, chainId, safeMode, contracts, pids, startedAt: new Date().toISOString() }));
+    const ui = startLeashUi(['--json'], { LEASH_HOME: home });
+    try {
+      const output = await ui.output;
+      expect(output).toMatchObject({ rpcUrl, bundlerUrl, chainId, local: true });
+      const config = await (await fetch(new URL('/config.json', output.url as string))).json();
+      expect(config).toEqual({
+        chainId,
+        chainName: 'Leash local',
+        rpcUrl,
+        bundlerUrl,
+        contracts: {
+          entryPoint: contracts.entryPoint,
+          accountFactory: contracts.accountFactory,
+          accountImplementation: contracts.accountImplementation,
+          sessionKeyModule: contracts.sessionKeyModule,
+          devToken: contracts.devToken,
+        },
+        // No `leash account create` in this state directory: the stack's development owner, as `npm start`'s demo.
+        devOwnerKey: stack.keys.devOwner,
+        devFaucetKey: stack.keys.faucet,
+      });
+      expect((await fetch(output.url as string)).status).toBe(200);
+
+      ui.child.kill('SIGINT');
+      expect(await ui.exit).toBe(0);
+      await expect(fetch(output.url as string)).rejects.toThrow();
+    } finally {
+      ui.child.kill('SIGKILL');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('serves any chain and bundler given by flags, with no key for the page: the owner connects a browser wallet', async () => {
+    const home = stateDir();
+    const ui = startLeashUi(['--json', '--rpc-url', stack.rpcUrl, '--bundler-url', stack.bundlerUrl], { LEASH_HOME: home });
+    try {
+      const output = await ui.output;
+      expect(output).toMatchObject({ local: false });
+      const config = await (await fetch(new URL('/config.json', output.url as string))).json();
+      expect(config).toMatchObject({ rpcUrl: stack.rpcUrl, bundlerUrl: stack.bundlerUrl, chainId: stack.chainId });
+      expect(config.contracts.sessionKeyModule).toBe(stack.contracts.sessionKeyModule);
+      expect(config).not.toHaveProperty('devOwnerKey');
+      expect(config).not.toHaveProperty('devFaucetKey');
+      ui.child.kill('SIGTERM');
+      expect(await ui.exit).toBe(0);
+    } finally {
+      ui.child.kill('SIGKILL');
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('says how to start a stack when none runs and no flags are given', async () => {
+    const home = stateDir();
+    const ui = startLeashUi([], { LEASH_HOME: home });
+    try {
+      await expect(ui.output).rejects.toThrow();
+      expect(await ui.exit).toBe(1);
+      expect(ui.stderr()).toContain('No local stack is running');
+      expect(ui.stderr()).toContain('leash up');
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

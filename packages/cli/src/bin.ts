@@ -5,6 +5,7 @@ import { registerAccount } from './commands/account.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerExec } from './commands/exec.js';
 import { registerKey } from './commands/key/index.js';
+import { registerUi } from './commands/ui.js';
 import { registerUp } from './commands/up.js';
 import { CliError, exitCodes } from './errors.js';
 import { paint, printJson, setJsonMode } from './output.js';
@@ -25,6 +26,7 @@ registerAccount(program);
 registerKey(program);
 registerExec(program);
 registerDeploy(program);
+registerUi(program);
 
 try {
   await program.parseAsync();

@@ -4,6 +4,7 @@ import { heading, paint, printRows, withProgress } from '../output.js';
 import { runDemo } from '../demo.js';
 import { CliError } from '../errors.js';
 import { readStackFile, removeStackFile, stackFilePath, writeStackFile } from '../state.js';
+import { printSessionManager, serveLocalStackSessionManager } from './ui.js';
 
 type UpOptions = {
   anvilPort?: string;
@@ -11,6 +12,7 @@ type UpOptions = {
   safeMode: boolean;
   demo?: boolean;
   exit?: boolean;
+  ui: boolean;
   json?: boolean;
   verbose?: boolean;
 };
@@ -25,6 +27,7 @@ export function registerUp(program: Command): void {
     .option('--no-safe-mode', 'run Alto without the ERC-7562 rule checks')
     .option('--demo', 'run the demo once the stack is up')
     .option('--exit', 'stop the stack and exit when done instead of keeping it running')
+    .option('--no-ui', 'do not serve the web session manager next to the stack')
     .option('--json', 'print the stack description as JSON')
     .option('--verbose', "print anvil's and Alto's output")
     .action(async (options: UpOptions) => {
@@ -43,19 +46,25 @@ export function registerUp(program: Command): void {
           onLog: options.verbose ? (line) => console.error(paint('dim', line)) : undefined,
         }),
       );
+      let sessionManager: Awaited<ReturnType<typeof serveLocalStackSessionManager>> | undefined;
       try {
         // Other leash commands find the stack through this file; it goes away with the stack.
         writeStackFile(describeStack(stack));
-        if (options.json) console.log(JSON.stringify(describeStack(stack), null, 2));
+        // The web session manager runs as long as the stack (not with --exit).
+        if (options.ui && !options.exit)
+          sessionManager = await withProgress('Starting the web session manager', () => serveLocalStackSessionManager(stack));
+        if (options.json) console.log(JSON.stringify({ ...describeStack(stack), sessionManagerUrl: sessionManager?.url }, null, 2));
         else printStack(stack);
         if (options.demo) await runDemo(stack);
         if (options.exit) return;
+        if (sessionManager && !options.json) printSessionManager(sessionManager, { devOwner: true });
         console.log(`\n${paint('green', 'The local stack is running.')} Press Ctrl-C to stop it.`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
       } finally {
+        await sessionManager?.stop();
         removeStackFile();
         await stack.stop();
         if (!options.json) console.log(paint('dim', 'Local stack stopped.'));
