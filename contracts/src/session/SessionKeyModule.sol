@@ -273,7 +273,7 @@ contract SessionKeyModule is ISessionKeyModule {
         uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
         (uint256 keySlot, uint256 record) = _existingKey(account, generation, sessionKey);
         keySlot.store(_applyUpdates(account, generation, record, updates));
-        emit SessionKeyPermissionsUpdated(account, sessionKey, _tag(account, record), updates);
+        emit SessionKeyPermissionsUpdated(account, sessionKey, _tag(account, record), _packed(updates));
     }
 
     /// @inheritdoc ISessionKeyModule
@@ -296,9 +296,7 @@ contract SessionKeyModule is ISessionKeyModule {
         // A new key starts with an empty allowlist and zero native and gas limits: it can do nothing.
         keySlot.store(_applyUpdates(account, generation, SessionKeyStorage.newRecord(sessionId, index), updates));
 
-        // The initial permissions are in storage for anyone to read; repeating them in an event would cost the owner
-        // about 8 gas per byte of updates.
-        emit SessionKeyAdded(account, sessionKey, tag);
+        emit SessionKeyAdded(account, sessionKey, tag, _packed(updates));
     }
 
     function _revokeAll(address account, bool stayInstalled) private {
@@ -394,6 +392,25 @@ contract SessionKeyModule is ISessionKeyModule {
             }
         }
         return record;
+    }
+
+    /// @dev The updates concatenated, for the events: about half the bytes of their ABI encoding as bytes[] (8 gas per
+    /// logged byte). Every update has been checked to be exactly `4 + 32 × arguments` long, so a reader splits them by
+    /// their selectors. Called after {_applyUpdates}, which accessed (so bounds-checked) every element.
+    function _packed(bytes[] calldata updates) private pure returns (bytes memory packed) {
+        // Assembly: one pass, copying each update after the previous one, and the length written last.
+        assembly ("memory-safe") {
+            packed := mload(0x40)
+            let cursor := add(packed, 0x20)
+            for { let i := 0 } lt(i, updates.length) { i := add(i, 1) } {
+                let element := add(updates.offset, calldataload(add(updates.offset, shl(5, i))))
+                let length := calldataload(element)
+                calldatacopy(cursor, add(element, 0x20), length)
+                cursor := add(cursor, length)
+            }
+            mstore(packed, sub(cursor, add(packed, 0x20)))
+            mstore(0x40, and(add(cursor, 31), not(31)))
+        }
     }
 
     function _keyListSlot(address account, uint256 generation, uint256 record) private pure returns (uint256) {

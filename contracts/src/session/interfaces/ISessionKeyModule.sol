@@ -44,14 +44,17 @@ interface ISessionKeyModule is IERC7579Validator {
 
     // ------------------------------------------------------------------ events
 
-    /// @notice A key was added (its initial permissions are readable through the getters).
-    event SessionKeyAdded(address indexed account, address indexed sessionKey, bytes32 indexed tag);
+    /// @notice A key was added, with its initial permission updates (concatenated, as in
+    /// {SessionKeyPermissionsUpdated}).
+    event SessionKeyAdded(address indexed account, address indexed sessionKey, bytes32 indexed tag, bytes updates);
     /// @notice A key was removed.
     event SessionKeyRemoved(address indexed account, address indexed sessionKey, bytes32 indexed tag);
     /// @notice A key's permissions and spend state moved to a new key.
     event SessionKeyRotated(address indexed account, address indexed oldSessionKey, address indexed newSessionKey, bytes32 tag);
-    /// @notice A key's permissions were updated. `updates` are the applied {ISessionKeyPermissionUpdates} calls.
-    event SessionKeyPermissionsUpdated(address indexed account, address indexed sessionKey, bytes32 indexed tag, bytes[] updates);
+    /// @notice A key's permissions were updated. `updates` are the applied
+    /// {ISessionKeyPermissionUpdates} calls, concatenated: each is `selector ‖ 32 × arguments` bytes, so its length
+    /// follows from its selector.
+    event SessionKeyPermissionsUpdated(address indexed account, address indexed sessionKey, bytes32 indexed tag, bytes updates);
     /// @notice Every key of the account was invalidated (revoke-all or uninstall).
     event AllSessionKeysRevoked(address indexed account, uint256 generation);
 

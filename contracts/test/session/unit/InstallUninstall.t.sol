@@ -74,9 +74,11 @@ contract InstallUninstallTest is UnitBase {
         updates[1] = new bytes[](0);
 
         vm.expectEmit(true, true, true, true, address(module));
-        emit ISessionKeyModule.SessionKeyAdded(address(fresh), keyA, "app-a");
+        emit ISessionKeyModule.SessionKeyAdded(
+            address(fresh), keyA, "app-a", bytes.concat(updates[0][0], updates[0][1], updates[0][2])
+        );
         vm.expectEmit(true, true, true, true, address(module));
-        emit ISessionKeyModule.SessionKeyAdded(address(fresh), keyB, "app-b");
+        emit ISessionKeyModule.SessionKeyAdded(address(fresh), keyB, "app-b", "");
         _install(fresh, _initData(keys, tags, updates));
 
         address[] memory listed = module.sessionKeysOf(address(fresh));
