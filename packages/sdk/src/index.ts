@@ -142,6 +142,7 @@ export {
   millisecondsTimestampThreshold,
   SessionKeyPermissionsBuilder,
   decodePermissionUpdates,
+  splitPermissionUpdates,
   describePermissions,
   formatRefreshInterval,
   SessionKeyPermissionError,

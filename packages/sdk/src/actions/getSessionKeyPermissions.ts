@@ -12,7 +12,7 @@ import { getLogs, readContract } from 'viem/actions';
 import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
 import { LeashError } from '../errors/LeashError.js';
 import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
-import { decodePermissionUpdates } from '../permissions/decodePermissionUpdates.js';
+import { decodePermissionUpdates, splitPermissionUpdates } from '../permissions/decodePermissionUpdates.js';
 import type {
   SessionKeyAccessListType,
   SessionKeyContractAccess,
@@ -135,10 +135,10 @@ async function updatesOfSession(client: LeashAccountClient, account: Address, ke
     const args = event.args as Record<string, unknown>;
     switch (event.eventName) {
       case 'SessionKeyAdded':
-        sessions.set(id(args.sessionKey as Address), []);
+        sessions.set(id(args.sessionKey as Address), splitPermissionUpdates(args.updates as Hex));
         break;
       case 'SessionKeyPermissionsUpdated':
-        sessions.get(id(args.sessionKey as Address))?.push(...(args.updates as Hex[]));
+        sessions.get(id(args.sessionKey as Address))?.push(...splitPermissionUpdates(args.updates as Hex));
         break;
       case 'SessionKeyRotated': {
         const updates = sessions.get(id(args.oldSessionKey as Address)) ?? [];

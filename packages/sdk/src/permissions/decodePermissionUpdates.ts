@@ -28,11 +28,45 @@ const functionNameOf = (selector: Hex): string | undefined => {
   return functionNames.get(selector);
 };
 
+let argumentCounts: Map<Hex, number> | undefined;
+
+/**
+ * Splits the updates of a `SessionKeyAdded` or `SessionKeyPermissionsUpdated` event back into a list. The module logs
+ * them concatenated, to save gas: each is `selector ‖ 32 bytes per argument`, so its length follows from its selector.
+ * Throws {@link UnknownPermissionUpdateError} for an unknown selector and {@link MalformedPermissionUpdateError} when
+ * the bytes end inside an update.
+ *
+ * @example
+ * ```ts
+ * const permissions = decodePermissionUpdates(splitPermissionUpdates(event.args.updates))
+ * ```
+ */
+export function splitPermissionUpdates(packed: Hex): Hex[] {
+  argumentCounts ??= new Map(
+    sessionKeyPermissionUpdatesAbi
+      .filter((item) => item.type === 'function')
+      .map((item) => [toFunctionSelector(item), item.inputs.length] as const),
+  );
+  const updates: Hex[] = [];
+  const total = size(packed);
+  for (let offset = 0; offset < total; ) {
+    const rest = slice(packed, offset);
+    const selector = (total - offset >= 4 ? slice(packed, offset, offset + 4) : '0x00000000').toLowerCase() as Hex;
+    const count = argumentCounts.get(selector);
+    if (count === undefined) throw new UnknownPermissionUpdateError({ index: updates.length, update: rest, selector });
+    const end = offset + 4 + 32 * count;
+    if (end > total) throw new MalformedPermissionUpdateError({ index: updates.length, update: rest, functionName: functionNameOf(selector)! });
+    updates.push(slice(packed, offset, end));
+    offset = end;
+  }
+  return updates;
+}
+
 const compare = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
 
 /**
- * Decodes encoded permission updates (as the builder encodes them, or as read from a `SessionKeyPermissionsUpdated`
- * event) into plain {@link SessionKeyPermissions}. Each update is checked the way the module checks it: unknown
+ * Decodes encoded permission updates (as the builder encodes them, or as read from the module's events through
+ * {@link splitPermissionUpdates}) into plain {@link SessionKeyPermissions}. Each update is checked the way the module checks it: unknown
  * selectors ({@link UnknownPermissionUpdateError}), non-canonical encodings ({@link MalformedPermissionUpdateError})
  * and out-of-range values (the builder's typed errors) throw. When a list sets the same permission more than once,
  * the last one wins, as on-chain.
@@ -43,7 +77,7 @@ const compare = (a: string, b: string) => (a.toLowerCase() < b.toLowerCase() ? -
  *
  * @example
  * ```ts
- * const permissions = decodePermissionUpdates(event.args.updates)
+ * const permissions = decodePermissionUpdates(builder.encode())
  * console.log(describePermissions(permissions).join('\n'))
  * ```
  */

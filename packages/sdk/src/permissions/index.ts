@@ -26,7 +26,7 @@ export {
   type SpendLimitParameters,
   type Erc20TokenSpendLimitParameters,
 } from './SessionKeyPermissionsBuilder.js';
-export { decodePermissionUpdates } from './decodePermissionUpdates.js';
+export { decodePermissionUpdates, splitPermissionUpdates } from './decodePermissionUpdates.js';
 export { describePermissions, formatRefreshInterval, type DescribePermissionsOptions } from './describePermissions.js';
 export {
   SessionKeyPermissionError,

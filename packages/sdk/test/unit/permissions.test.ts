@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Address,
   type Hex,
+  concat,
   decodeFunctionData,
   encodeFunctionData,
   getAddress,
@@ -33,6 +34,7 @@ import {
   WEEK,
   decodePermissionUpdates,
   describePermissions,
+  splitPermissionUpdates,
   formatRefreshInterval,
   maxSessionKeyRefreshInterval,
   maxNativeTokenSpendLimit,
@@ -558,6 +560,27 @@ describe('decodePermissionUpdates', () => {
   it('returns checksummed addresses and lowercase selectors', () => {
     const p = decodePermissionUpdates([encode('updateAccessListFunctionEntry', [usdc.toLowerCase(), '0xABCDEF01', true])]);
     expect(p.contracts).toEqual([{ contractAddress: getAddress(usdc), functions: [{ selector: '0xabcdef01', isOnList: true }] }]);
+  });
+});
+
+describe('splitPermissionUpdates', () => {
+  it('splits the concatenated updates of a module event back into the list', () => {
+    const updates = issueExample()
+      .addContractFunctionAccessEntry({ contractAddress: usdc, methodSelector: 'approve(address,uint256)', isOnList: false })
+      .setRefreshAnchor({ anchor: 3600 })
+      .encode();
+    expect(splitPermissionUpdates(concat(updates))).toEqual(updates);
+    expect(decodePermissionUpdates(splitPermissionUpdates(concat(updates)))).toEqual(decodePermissionUpdates(updates));
+    expect(splitPermissionUpdates('0x')).toEqual([]);
+  });
+
+  it('names the update it cannot split: an unknown selector, or bytes that end inside an update', () => {
+    const [noGasLimit] = new SessionKeyPermissionsBuilder().removeGasSpendLimit().encode();
+    const [timeRange] = new SessionKeyPermissionsBuilder().setTimeRange({ validUntil: t0 }).encode();
+    const unknown = catchError(() => splitPermissionUpdates(concat([noGasLimit!, '0xdeadbeef'])), UnknownPermissionUpdateError);
+    expect([unknown.index, unknown.selector, unknown.update]).toEqual([1, '0xdeadbeef', '0xdeadbeef']);
+    const cut = catchError(() => splitPermissionUpdates(concat([noGasLimit!, timeRange!.slice(0, -2) as Hex])), MalformedPermissionUpdateError);
+    expect([cut.index, cut.functionName]).toEqual([1, 'setTimeRange']);
   });
 });
 
