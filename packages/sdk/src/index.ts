@@ -25,6 +25,7 @@ export {
   type CreateLeashAccountClientParameters,
   type LeashAccountClient,
 } from './clients/createLeashAccountClient.js';
+export { estimateUserOperationFees, type UserOperationFees } from './clients/estimateUserOperationFees.js';
 
 // Session key actions (viem style: functions taking (client, parameters), plus a decorator for client.extend)
 export { sessionKeyActions, type SessionKeyActions } from './decorators/sessionKeyActions.js';

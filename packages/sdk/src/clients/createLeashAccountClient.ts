@@ -16,6 +16,7 @@ import { readContract } from 'viem/actions';
 import { entryPointAddress } from '../constants.js';
 import type { LeashAddresses } from '../deploy/addresses.js';
 import { LeashError } from '../errors/LeashError.js';
+import { estimateUserOperationFees } from './estimateUserOperationFees.js';
 import { type SessionKeySignerLike, toSessionKeyValidator } from '../session/toSessionKeyValidator.js';
 import {
   type LeashSmartAccount,
@@ -124,6 +125,7 @@ export async function createLeashAccountClient(
     client: publicClient,
     transport: bundlerTransport,
     pollingInterval,
+    userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, publicClient) },
   }) as unknown as LeashAccountClient;
 }
 

@@ -153,6 +153,23 @@ describe('owner user operations through Alto in safe mode', () => {
   });
 });
 
+describe('fees', () => {
+  it("stay put from op to op: the bundler's recommendation, not a node suggestion doubled each time", async () => {
+    // viem's default doubles the node's suggested tip; Alto pays an op's tip in its bundle, and anvil then suggests
+    // that tip for the next op: without the bundler's recommendation, fees doubled with every op.
+    const client = await newAccountClient();
+    const fees: bigint[] = [];
+    for (let i = 0; i < 4; i++) {
+      const op = await client.prepareUserOperation({ calls: [{ to: client.account.address, value: 0n }] });
+      fees.push(op.maxPriorityFeePerGas);
+      const hash = await client.sendUserOperation({ calls: [{ to: '0x000000000000000000000000000000000000dEaD', value: 1n }] });
+      await client.waitForUserOperationReceipt({ hash });
+    }
+    const suggested = BigInt(await publicClient.request({ method: 'eth_maxPriorityFeePerGas' }));
+    for (const fee of fees) expect(fee).toBeLessThanOrEqual(suggested);
+  });
+});
+
 describe('ERC-7562 enforcement (negative test)', () => {
   let timestampValidator: Address;
 
