@@ -73,6 +73,7 @@ export {
 export { periodOf } from './session/periods.js';
 export { planSessionOpTiming, windowMargins, type TimingPlan } from './session/planTiming.js';
 export { acquireNonceLane } from './session/lanes.js';
+export { acquireSenderSlot, maxPendingOpsPerSender } from './session/senderSlots.js';
 
 // Typed errors of session ops
 export {

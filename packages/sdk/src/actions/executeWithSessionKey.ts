@@ -3,6 +3,7 @@ import type { Call } from '../account/execution.js';
 import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
 import { LeashError } from '../errors/LeashError.js';
 import { acquireNonceLane } from '../session/lanes.js';
+import { acquireSenderSlot } from '../session/senderSlots.js';
 import { planSessionOpTiming } from '../session/planTiming.js';
 import { type SessionKeyValidator, nowInSeconds } from '../session/toSessionKeyValidator.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
@@ -60,7 +61,8 @@ export function sessionValidatorOf(client: LeashAccountClient): SessionKeyValida
  * Executes calls with the client's session key: signs a user op with it and sends it through the bundler, where the
  * session key module checks it against the key's permissions.
  *
- * - Concurrent calls from one process get separate nonce lanes, so several ops of one key can be pending at once.
+ * - Concurrent calls from one process get separate nonce lanes, so several ops of one key can be pending at once; at
+ *   most four per account (the ERC-7562 limit bundlers apply), the rest wait their turn.
  * - Each refreshing limit the op spends from limits its validity to the current period; near a period's end the op
  *   waits for the next period (bundlers refuse ops that are about to expire).
  * - A refused op throws a typed error naming the rule and its numbers (e.g. {@link Erc20SpendLimitExceededError}).
@@ -95,12 +97,18 @@ export async function executeWithSessionKey(
     await sleep(plan.waitSeconds);
   }
 
-  const { lane, release } = acquireNonceLane(client.account.address, sessionKey, parameters.lane);
+  // Bundlers hold at most 4 pending ops per account: further ops wait here for a slot instead of being refused.
+  const releaseSlot = await acquireSenderSlot(client.account.address);
   try {
-    const nonce = await client.account.getNonce({ key: lane });
-    const result = await sendCallsAndWait(client, calls, { nonce, paymaster });
-    return { ...result, lane };
+    const { lane, release } = acquireNonceLane(client.account.address, sessionKey, parameters.lane);
+    try {
+      const nonce = await client.account.getNonce({ key: lane });
+      const result = await sendCallsAndWait(client, calls, { nonce, paymaster });
+      return { ...result, lane };
+    } finally {
+      release();
+    }
   } finally {
-    release();
+    releaseSlot();
   }
 }

@@ -448,12 +448,14 @@ describe('dry run and nonce lanes', () => {
     expect(!unknown.ok && unknown.error).toBeInstanceOf(SessionKeyNotAuthorizedError);
   });
 
-  it('concurrent ops of one key use separate nonce lanes and all land', async () => {
+  it('concurrent ops of one key use separate nonce lanes and all land, more than the bundler holds per account', async () => {
     const { client } = await newOwner();
     const { session } = await newSession(client, tokenPermissions(units('100'), WEEK));
-    const recipients = [newAddress(), newAddress(), newAddress()];
+    // Six at once: bundlers hold at most four ops of an account (ERC-7562); the other two wait for a free slot.
+    const recipients = Array.from({ length: 6 }, newAddress);
     const results = await Promise.all(recipients.map((to) => session.executeWithSessionKey({ calls: [transfer(to, units('1'))] })));
-    expect(results.map((r) => r.lane).sort()).toEqual([0n, 1n, 2n]);
+    // Never more than four pending, so never a lane above 3; freed lanes are reused.
+    expect(results.every(({ lane }) => lane < 4n)).toBe(true);
     for (const to of recipients) expect(await balanceOf(to)).toBe(units('1'));
   });
 });
