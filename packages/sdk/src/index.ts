@@ -153,6 +153,7 @@ export {
   TimestampInMillisecondsError,
   TimestampOutOfRangeError,
   SpendLimitOutOfRangeError,
+  RefreshIntervalInMillisecondsError,
   RefreshIntervalOutOfRangeError,
   DuplicatePermissionError,
   InvalidSelectorError,

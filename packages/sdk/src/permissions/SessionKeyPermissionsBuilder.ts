@@ -544,7 +544,7 @@ export class SessionKeyPermissionsBuilder {
     }
     return {
       spendLimit: normalizeSpendLimit(parameters.spendLimit, max, { field: 'spendLimit', context }),
-      refreshInterval: normalizeRefreshInterval(parameters.refreshInterval, { field: 'refreshInterval', context }),
+      refreshInterval: normalizeRefreshInterval(parameters.refreshInterval, { field: 'refreshInterval', context }, true),
     };
   }
 

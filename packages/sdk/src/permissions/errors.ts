@@ -164,7 +164,36 @@ export class TimestampInMillisecondsError extends SessionKeyPermissionError {
 }
 
 /**
- * A timestamp is negative, not a whole number of seconds, or beyond what the module stores (2^40 - 1).
+ * A refresh interval is a common period in milliseconds (for example `24 * 60 * 60 * 1000`) where seconds are expected.
+ *
+ * @example
+ * ```ts
+ * builder.setGasSpendLimit({ spendLimit, refreshInterval: 86_400_000 }) // throws RefreshIntervalInMillisecondsError
+ * builder.setGasSpendLimit({ spendLimit, refreshInterval: DAY }) // fine: 86,400 seconds
+ * ```
+ */
+export class RefreshIntervalInMillisecondsError extends SessionKeyPermissionError {
+  override name = 'RefreshIntervalInMillisecondsError';
+  readonly field: string;
+  readonly value: number | bigint;
+  /** The value divided by 1000: what was probably meant. */
+  readonly suggested: number;
+
+  constructor({ field, value, context }: { field: string; value: number | bigint; context?: string | undefined }) {
+    const suggested = Number(BigInt(value) / 1000n);
+    super(`${field} ${value} looks like milliseconds; refresh intervals are in seconds.`, {
+      context,
+      details: `Divide by 1000: ${suggested} seconds. Use the MINUTE, HOUR, DAY and WEEK constants.`,
+      metaMessages: [`${field}: ${value}`, `In seconds: ${suggested}`],
+    });
+    this.field = field;
+    this.value = value;
+    this.suggested = suggested;
+  }
+}
+
+/**
+ * A timestamp is negative, not a whole number of seconds, or beyond what the module stores (2^32 - 1, in 2106).
  *
  * @example
  * ```ts

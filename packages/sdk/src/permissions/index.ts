@@ -35,6 +35,7 @@ export {
   TimestampInMillisecondsError,
   TimestampOutOfRangeError,
   SpendLimitOutOfRangeError,
+  RefreshIntervalInMillisecondsError,
   RefreshIntervalOutOfRangeError,
   DuplicatePermissionError,
   InvalidSelectorError,

@@ -6,6 +6,7 @@ import {
   InvalidAddressError,
   InvalidSelectorError,
   InvalidTimeRangeError,
+  RefreshIntervalInMillisecondsError,
   RefreshIntervalOutOfRangeError,
   SpendLimitOutOfRangeError,
   TimestampInMillisecondsError,
@@ -84,14 +85,24 @@ export function normalizeSpendLimit(value: unknown, max: bigint, where: Where): 
   return value;
 }
 
-/** A refresh interval: whole seconds from 0 to 2^32 - 1; undefined is 0 (a lifetime total). */
-export function normalizeRefreshInterval(value: unknown, where: Where): number {
+/** Periods people write in milliseconds by mistake (`24 * 60 * 60 * 1000`): a minute to a year, as whole seconds. */
+const commonPeriods = new Set([60, 3_600, 86_400, 604_800, 30 * 86_400, 365 * 86_400]);
+
+/**
+ * A refresh interval: whole seconds from 0 to 2^32 - 1; undefined is 0 (a lifetime total). `heuristics` (the builder)
+ * also refuses a common period written in milliseconds, such as 86,400,000 for a day (which would be 1,000 days).
+ */
+export function normalizeRefreshInterval(value: unknown, where: Where, heuristics = false): number {
   if (value === undefined) return 0;
   const ok =
     (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= maxSessionKeyRefreshInterval) ||
     (typeof value === 'bigint' && value >= 0n && value <= BigInt(maxSessionKeyRefreshInterval));
   if (!ok) throw new RefreshIntervalOutOfRangeError({ ...where, value, max: maxSessionKeyRefreshInterval });
-  return Number(value);
+  const seconds = Number(value);
+  if (heuristics && seconds % 1000 === 0 && commonPeriods.has(seconds / 1000)) {
+    throw new RefreshIntervalInMillisecondsError({ ...where, value: value as number | bigint });
+  }
+  return seconds;
 }
 
 const selectorPattern = /^0x[0-9a-fA-F]{8}$/;

@@ -22,6 +22,7 @@ import {
   LeashError,
   MalformedPermissionUpdateError,
   MINUTE,
+  RefreshIntervalInMillisecondsError,
   RefreshIntervalOutOfRangeError,
   SessionKeyAccessListType,
   SessionKeyPermissionError,
@@ -386,6 +387,22 @@ describe('SessionKeyPermissionsBuilder: input errors', () => {
     ).not.toThrow();
     e = catchError(() => b().addErc20TokenSpendLimit({ tokenAddress: usdc, spendLimit: 100 as unknown as bigint }), SpendLimitOutOfRangeError);
     expect(e.shortMessage).toBe('spendLimit must be a bigint amount in base units, not number 100.');
+  });
+
+  it('RefreshIntervalInMillisecondsError: a minute, hour, day, week or month written in milliseconds', () => {
+    for (const seconds of [MINUTE, HOUR, DAY, WEEK, 30 * DAY]) {
+      const e = catchError(
+        () => b().setGasSpendLimit({ spendLimit: 1n, refreshInterval: seconds * 1000 }),
+        RefreshIntervalInMillisecondsError,
+      );
+      expect([e.value, e.suggested, e.context]).toEqual([seconds * 1000, seconds, 'setGasSpendLimit']);
+    }
+    const e = catchError(() => b().addErc20TokenSpendLimit({ tokenAddress: usdc, spendLimit: 1n, refreshInterval: 86_400_000n }), RefreshIntervalInMillisecondsError);
+    expect(e.shortMessage).toBe('refreshInterval 86400000 looks like milliseconds; refresh intervals are in seconds.');
+    // Other multiples of 1000 are taken as seconds; decoding on-chain updates applies no such guess.
+    expect(() => b().setNativeTokenSpendLimit({ spendLimit: 1n, refreshInterval: 2_000 })).not.toThrow();
+    const update = encodeFunctionData({ abi, functionName: 'setGasSpendLimit', args: [1n, 86_400_000] });
+    expect(decodePermissionUpdates([update]).gasSpendLimit).toEqual({ spendLimit: 1n, refreshInterval: 86_400_000 });
   });
 
   it('RefreshIntervalOutOfRangeError: negative, fractional, above 2^32 - 1', () => {
