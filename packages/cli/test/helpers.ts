@@ -65,9 +65,9 @@ export async function leash(args: string[], env: NodeJS.ProcessEnv = {}): Promis
 /** A `leash up` child process and the stack file it wrote. */
 export type LeashUp = { run: LeashRun; stack: { pid: number; rpcUrl: string; bundlerUrl: string; chainId: number; contracts: Record<string, `0x${string}`> } };
 
-/** Starts `leash up --json` with `LEASH_HOME=home` and waits until its stack runs. */
+/** Starts `leash up --json --no-ui` (the web session manager is not needed here) with `LEASH_HOME=home` and waits until its stack runs. */
 export async function startLeashUp(home: string): Promise<LeashUp> {
-  const run = runLeash(['up', '--json'], { LEASH_HOME: home });
+  const run = runLeash(['up', '--json', '--no-ui'], { LEASH_HOME: home });
   await waitFor(() => run.stdout().includes('is running') || run.child.exitCode !== null, 60_000, 'leash up');
   if (run.child.exitCode !== null) throw new Error(`leash up exited: ${run.stderr()}`);
   const stack = JSON.parse(fs.readFileSync(path.join(home, 'stack.json'), 'utf8'));
