@@ -11,10 +11,10 @@ import {TimeRange} from "../../../src/session/permissions/TimeRange.sol";
 import {SessionFuzzBase, Reference} from "./SessionFuzzHelpers.sol";
 
 /// @dev Fuzz tests of refreshing limits: the period arithmetic against a reference, charges at the exact first and
-/// last second of a period, accumulation within a period, reset in the next one, and the conservative rule for
-/// "earlier" periods after the interval or anchor changed.
+/// last second of a period, accumulation within a period, reset in the next one, and what an interval or anchor change
+/// does to an ERC-20 budget (LimitChangeFuzz.t.sol covers every kind of limit). Times are 32-bit.
 contract PeriodBoundaryFuzzTest is SessionFuzzBase {
-    uint256 internal constant MAX_TS = (1 << 40) - 1;
+    uint256 internal constant MAX_TS = Reference.MAX_TIMESTAMP; // 2^32 - 1
 
     function setUp() public override {
         super.setUp();
@@ -44,7 +44,9 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         return _trySend(_signedOp(_transferCall(recipient, amount), statedTime));
     }
 
-    function _assertStatus(uint256 limit, uint256 used, uint256 start, uint256 interval, string memory when)
+    /// @dev The token's status now, for a period [start, end] of `interval` (end + 1 = start + interval except for
+    /// the stretch before the first period after the epoch).
+    function _assertStatus(uint256 limit, uint256 used, uint256 start, uint256 end, uint256 interval, string memory when)
         internal
         view
     {
@@ -52,10 +54,25 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         assertTrue(s.hasLimit, string.concat(when, ": hasLimit"));
         assertEq(s.limit, limit, string.concat(when, ": limit"));
         assertEq(s.used, used, string.concat(when, ": used"));
-        assertEq(s.remaining, limit - used, string.concat(when, ": remaining"));
+        assertEq(s.remaining, used >= limit ? 0 : limit - used, string.concat(when, ": remaining"));
         assertEq(s.refreshInterval, interval, string.concat(when, ": interval"));
         assertEq(s.periodStart, start, string.concat(when, ": periodStart"));
-        assertEq(s.nextRefresh, start + interval, string.concat(when, ": nextRefresh"));
+        assertEq(s.nextRefresh, end + 1, string.concat(when, ": nextRefresh"));
+    }
+
+    function _assertStatus(uint256 limit, uint256 used, uint256 start, uint256 interval, string memory when)
+        internal
+        view
+    {
+        _assertStatus(limit, used, start, start + interval - 1, interval, when);
+    }
+
+    /// @dev An anchor, anywhere in 32-bit time, whose periods of `interval` include one starting at `start`.
+    function _anchorFor(uint256 start, uint256 interval, uint256 seed) internal pure returns (uint256) {
+        uint256 before = start / interval; // whole periods between the epoch and start
+        uint256 afterwards = (MAX_TS - start) / interval;
+        uint256 k = bound(seed, 0, before + afterwards);
+        return k <= before ? start - k * interval : start + (k - before) * interval;
     }
 
     // ------------------------------------------------------------------ arithmetic
@@ -89,24 +106,30 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
 
     // ------------------------------------------------------------------ charges at boundaries, through the EntryPoint
 
+    /// A whole period [start, end] and the first second of the next one, all in 32-bit time (any interval up to
+    /// 2^32 - 2; the limit is set at or before the period's first second).
     function testFuzz_periodBoundaries_accumulateWithinAndResetAfter(
         uint256 anchor,
         uint256 interval,
-        uint256 now_,
+        uint256 start,
         uint256 limit,
         uint256 a,
         uint256 b,
         uint256 over,
         uint8 seed
     ) public {
-        interval = _interval(seed, interval);
-        anchor = bound(anchor, 0, MAX_TS);
-        now_ = bound(now_, 1 << 33, MAX_TS - (1 << 33));
+        interval = _min(_interval(seed, interval), MAX_TS - 1);
+        start = bound(start, 1, MAX_TS - interval); // end + 1 = start + interval <= 2^32 - 1
+        uint256 end = start + interval - 1;
+        anchor = _anchorFor(start, interval, anchor);
+        (uint256 s_, uint256 e_) = Reference.period(start, anchor, interval);
+        assertEq(s_, start, "a period starts at start");
+        assertEq(e_, end, "and ends at end");
         limit = bound(limit, 2, 1e30);
         token.mint(address(account), 2 * limit);
         a = bound(a, 1, limit - 1);
         b = bound(b, 0, limit - a);
-        (uint256 start, uint256 end) = Reference.period(now_, anchor, interval);
+        vm.warp(bound(uint256(keccak256(abi.encode(seed, start))), 1, start)); // set at or before the period's start
         _setLimit(limit, interval, anchor);
 
         // First second of the period.
@@ -152,26 +175,37 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
     ) public {
         interval = _interval(seed, interval);
         anchor = bound(anchor, 0, MAX_TS);
-        now_ = bound(now_, 1 << 36, MAX_TS - (1 << 36));
+        now_ = bound(now_, 1, MAX_TS);
         k = bound(k, -3, 3);
-        vm.assume(k != 0);
-        uint256 start = Reference.periodStart(now_, anchor, interval);
-        uint256 stated = uint256(int256(start) + k * int256(interval)) + bound(offset, 0, interval - 1);
-        _setLimit(100, interval, anchor);
+        if (k == 0) k = 1;
+        (uint256 start, uint256 end) = Reference.period(now_, anchor, interval);
+        // Another period k periods away, if 32-bit time has it; otherwise any time after or before now's period.
+        int256 candidate = int256(start) + k * int256(interval) + int256(bound(offset, 0, interval - 1));
+        uint256 stated;
+        if (candidate >= 0 && candidate <= int256(MAX_TS) && Reference.periodStart(uint256(candidate), anchor, interval) != start) {
+            stated = uint256(candidate);
+        } else if (end < MAX_TS) {
+            stated = bound(offset, end + 1, MAX_TS);
+        } else {
+            vm.assume(start != 0); // [0, 2^32 - 1] is one period: no other stated time exists
+            stated = bound(offset, 0, start - 1);
+        }
+        assertTrue(Reference.periodStart(stated, anchor, interval) != start, "another period");
         vm.warp(now_);
+        _setLimit(100, interval, anchor);
         assertFalse(_send(1, stated), "ran in another period");
-        _assertStatus(100, 0, start, interval, "nothing charged");
+        _assertStatus(100, 0, start, end, interval, "nothing charged");
         assertEq(token.balanceOf(recipient), 0, "nothing moved");
     }
 
-    /// A lifetime limit (interval 0) never refreshes, however far the clock moves.
-    function testFuzz_lifetimeLimitNeverRefreshes(uint256 limit, uint256 a, uint256 jump, uint48 statedTime) public {
+    /// A lifetime limit (interval 0) never refreshes, however far the clock moves (within 32-bit time).
+    function testFuzz_lifetimeLimitNeverRefreshes(uint256 limit, uint256 a, uint256 jump, uint32 statedTime) public {
         limit = bound(limit, 1, 1e30);
         a = bound(a, 1, limit);
         token.mint(address(account), limit);
         _setLimit(limit, 0, 0);
         assertTrue(_trySend(_signedOp(_transferCall(recipient, a), statedTime)), "lifetime spend, any stated time");
-        vm.warp(block.timestamp + bound(jump, 1, 100 * 365 days));
+        vm.warp(block.timestamp + bound(jump, 1, MAX_TS - block.timestamp));
         ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
         assertEq(s.used, a, "used");
         assertEq(s.remaining, limit - a, "remaining");
@@ -187,9 +221,12 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         }
     }
 
-    /// After the owner changes the interval or the anchor, a charge in a period that starts before the stored one keeps
-    /// the stored spend (conservative); one in a later period starts from zero.
-    function testFuzz_intervalOrAnchorChange_keepsOrResetsSpend(
+    /// After the owner changes an ERC-20 limit's interval (and perhaps the anchor, in the same update), what was spent
+    /// in the current period is kept in the new current period: switching weekly to daily keeps this week's spend in
+    /// today. An anchor change alone does not move an ERC-20 budget (token budgets are not enumerable): it keeps its
+    /// stored period until it refreshes, so the spend is kept iff the new anchor's period containing now does not start
+    /// after the stored period. The next period of the new interval starts from the whole limit.
+    function testFuzz_intervalOrAnchorChange_keepsCurrentPeriodSpend(
         uint256 anchor1,
         uint256 interval1,
         uint256 anchor2,
@@ -203,17 +240,20 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         interval2 = _interval(seed / 3, interval2);
         anchor1 = bound(anchor1, 0, MAX_TS);
         anchor2 = seed % 2 == 0 ? anchor1 : bound(anchor2, 0, MAX_TS);
-        now_ = bound(now_, 1 << 33, MAX_TS - (1 << 33));
+        now_ = bound(now_, 1, MAX_TS);
         a = bound(a, 1, limit);
         vm.warp(now_);
         _setLimit(limit, interval1, anchor1);
         assertTrue(_send(a, now_), "first spend");
         uint256 stored = Reference.periodStart(now_, anchor1, interval1);
 
+        // setRefreshAnchor(anchor2) leaves the budget (stored period, spend) as it is; setErc20SpendLimit then keeps
+        // its spend now, read with the anchor in force.
         _setLimit(limit, interval2, anchor2);
-        uint256 start2 = Reference.periodStart(now_, anchor2, interval2);
-        uint256 expectedUsed = start2 > stored ? 0 : a;
-        _assertStatus(limit, expectedUsed, start2, interval2, "after the change");
+        uint256 expectedUsed = Reference.usedAt(a, stored, interval1, anchor2, now_);
+        if (anchor2 == anchor1) assertEq(expectedUsed, a, "the same anchor always keeps the current period's spend");
+        (uint256 start2, uint256 end2) = Reference.period(now_, anchor2, interval2);
+        _assertStatus(limit, expectedUsed, start2, end2, interval2, "after the change");
 
         _expectValidateRevert(
             _signedOp(_transferCall(recipient, limit - expectedUsed + 1), now_),
@@ -227,7 +267,12 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         );
         if (expectedUsed < limit) {
             assertTrue(_send(limit - expectedUsed, now_), "the rest of the budget");
-            _assertStatus(limit, limit, start2, interval2, "spent");
+            _assertStatus(limit, limit, start2, end2, interval2, "spent");
+        }
+        assertFalse(_send(1, now_), "nothing beyond the limit in the period");
+        if (end2 < MAX_TS) {
+            vm.warp(end2 + 1);
+            assertTrue(_send(limit, end2 + 1), "the next period of the new interval has the whole limit");
         }
     }
 }
@@ -268,7 +313,8 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
         assertEq(_validAfter(validationData), 0, "window starts at the epoch");
     }
 
-    /// In the first stretch the budget is charged, and it refreshes exactly at `anchor % interval`.
+    /// In the first stretch the budget is charged, and it refreshes exactly at `anchor % interval`. (A stretch of one
+    /// second, [0, 0], has no time a block can be in: PeriodEndingAtZero.t.sol.)
     function testFuzz_firstStretch_chargesThenRefreshesAtTheFirstPeriod(
         uint256 anchor,
         uint256 interval,
@@ -276,9 +322,10 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
         uint256 limit
     ) public {
         interval = bound(interval, 3, type(uint32).max);
-        anchor = bound(anchor, 0, (1 << 40) - 1);
-        uint256 offset = anchor % interval;
-        vm.assume(offset >= 2); // a period [0, 0] is the known bug (KnownBugs.t.sol)
+        // An anchor (any in 32-bit time) whose stretch [0, offset) holds at least two seconds, the second one a block's.
+        uint256 offset = bound(uint256(keccak256(abi.encode(anchor))), 2, interval - 1);
+        anchor = offset + bound(anchor, 0, (Reference.MAX_TIMESTAMP - offset) / interval) * interval;
+        assertEq(anchor % interval, offset, "offset");
         now_ = bound(now_, 1, offset - 1);
         limit = bound(limit, 1, 1e30);
         token.mint(address(account), 2 * limit);

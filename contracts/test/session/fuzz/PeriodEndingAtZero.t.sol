@@ -15,7 +15,7 @@ import {SessionFuzzBase, Reference} from "./SessionFuzzHelpers.sol";
  * 0 that period is [0, 0] when the interval is 1 s, or when `anchor % interval == 1` (the stretch [0, anchor % interval)
  * before the first period). With the default validFrom of 0 the window is [0, 0], and TimeRange.toValidationData encodes
  * until = 0 as validUntil = 0, which the EntryPoint reads as "no expiry" (and validAfter = 0). The op is charged to the
- * period starting at 0 (SpendBudget keeps the stored, later period's spend for an "earlier" period, so the charge
+ * period starting at 0 (a budget keeps charging its stored, later period for an "earlier" one, so the charge
  * competes only with whatever an old period left), but it executes now: in every new period the key can spend up to
  * its limit once more on top of the limit.
  */

@@ -64,9 +64,14 @@ contract CallRecorder {
 
 /// @dev Reference implementations, written the obvious way, that the fuzz tests compare the module against.
 library Reference {
-    uint256 internal constant MAX_TIMESTAMP = (1 << 40) - 1;
-    uint256 internal constant MAX_LIMIT = (1 << 104) - 1;
+    /// Timestamps (validFrom, validUntil, the refresh anchor, an op's stated time) are 32-bit.
+    uint256 internal constant MAX_TIMESTAMP = (1 << 32) - 1;
     uint256 internal constant MAX_INTERVAL = (1 << 32) - 1;
+    /// The largest limit of each kind (SpendLimitTooLarge(limit, maximum) above).
+    uint256 internal constant MAX_NATIVE_LIMIT = (1 << 96) - 1;
+    uint256 internal constant MAX_ERC20_LIMIT = (1 << 159) - 1;
+    uint256 internal constant GWEI = 1e9;
+    uint256 internal constant MAX_GAS_LIMIT = ((1 << 42) - 1) * GWEI;
 
     /// @notice The period containing `time`, inclusive, for periods [anchor + k·interval, anchor + (k+1)·interval), k
     /// any whole number; a period that would start before the epoch starts at 0 (TimeRange.period's NatSpec).
@@ -83,6 +88,37 @@ library Reference {
 
     function periodStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start) {
         (start,) = period(time, anchor, interval);
+    }
+
+    /// @notice The start of the budget period containing `time`: 0 for a lifetime limit (interval 0).
+    function budgetStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256) {
+        return interval == 0 ? 0 : periodStart(time, anchor, interval);
+    }
+
+    /// @notice What a budget that recorded `used` in the period starting at `stored` has spent in the period containing
+    /// `time`: nothing once a later period has begun; everything, for a lifetime limit.
+    function usedAt(uint256 used, uint256 stored, uint256 interval, uint256 anchor, uint256 time)
+        internal
+        pure
+        returns (uint256)
+    {
+        return interval != 0 && periodStart(time, anchor, interval) > stored ? 0 : used;
+    }
+
+    /// @notice Gas budgets are kept in whole gwei: a limit allows floor(limit / 1 gwei) of them...
+    function gasCapGwei(uint256 limitWei) internal pure returns (uint256) {
+        return limitWei / GWEI;
+    }
+
+    /// @notice ...and an op's maximum cost is charged rounded up to whole gwei, so rounding never favours the key.
+    function gasChargeGwei(uint256 costWei) internal pure returns (uint256) {
+        return costWei / GWEI + (costWei % GWEI == 0 ? 0 : 1);
+    }
+
+    /// @notice A gas spend as the views report it (`used`, in wei, is whole gwei).
+    function gasStatus(uint256 limitWei, uint256 usedGwei) internal pure returns (uint256 used, uint256 remaining) {
+        used = usedGwei * GWEI;
+        remaining = used >= limitWei ? 0 : limitWei - used;
     }
 
     /// @notice ERC-4337 validation data for sigFailed = false and an inclusive window [from, until] (until = type(uint48).max
@@ -132,11 +168,13 @@ abstract contract SessionFuzzBase is SessionKeyTestBase {
         out[updates.length] = extra;
     }
 
+    /// @dev A session op stating `statedTime`, which the 4-byte field must hold (no test may rely on truncation).
     function _signedOp(bytes memory callData, uint256 statedTime)
         internal
         view
         returns (PackedUserOperation memory op)
     {
+        require(statedTime <= type(uint32).max, "stated time beyond uint32");
         op = _sessionOp(callData);
         op.signature = _signSession(op, sessionKeyPk, statedTime);
     }
@@ -166,6 +204,10 @@ abstract contract SessionFuzzBase is SessionKeyTestBase {
         vm.prank(address(account));
         vm.expectRevert(err);
         module.validateUserOp(op, hash);
+    }
+
+    function _min(uint256 x, uint256 y) internal pure returns (uint256) {
+        return x < y ? x : y;
     }
 
     function _validAfter(uint256 validationData) internal pure returns (uint256) {

@@ -7,12 +7,16 @@ import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModu
 import {
     ISessionKeyPermissionUpdates as Updates
 } from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
-import {SessionFuzzBase, CallRecorder} from "./SessionFuzzHelpers.sol";
+import {SessionFuzzBase, CallRecorder, Reference} from "./SessionFuzzHelpers.sol";
 
 /// @dev Fuzz tests of ERC-20, native and gas limits: random limits and sequences of amounts; the spend never exceeds
-/// the limit; an excess reverts with the exact (limit, used, attempted); approve counts in full; batches sum.
+/// the limit; an excess reverts with the exact (limit, used, attempted); approve counts in full; batches sum; gas
+/// budgets are whole gwei and rounding never favours the key; each kind's maximum limit.
 contract SpendLimitFuzzTest is SessionFuzzBase {
-    uint256 internal constant MAX_LIMIT = (1 << 104) - 1;
+    uint256 internal constant MAX_ERC20_LIMIT = Reference.MAX_ERC20_LIMIT; // 2^159 - 1
+    uint256 internal constant MAX_NATIVE_LIMIT = Reference.MAX_NATIVE_LIMIT; // 2^96 - 1
+    uint256 internal constant MAX_GAS_LIMIT = Reference.MAX_GAS_LIMIT; // (2^42 - 1) gwei
+    uint256 internal constant GWEI = Reference.GWEI;
     address internal spender = makeAddr("spender");
 
     function setUp() public override {
@@ -42,7 +46,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
     /// A sequence of transfers and approves (validated directly): each is accepted iff it fits, an excess reverts with
     /// the exact numbers, and the view's used/remaining follow.
     function testFuzz_erc20Sequence_neverExceedsLimit(uint256 limit, uint256 interval, uint256 seed) public {
-        limit = seed % 7 == 0 ? MAX_LIMIT : bound(limit, 0, 1e30);
+        limit = seed % 7 == 0 ? MAX_ERC20_LIMIT : bound(limit, 0, 1e30);
         interval = seed % 2 == 0 ? 0 : bound(interval, 1, type(uint32).max);
         _update(sessionKey, _one(_erc20Limit(address(token), limit, interval)));
         uint256 used;
@@ -152,7 +156,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
         uint256[3] memory v1,
         uint256[3] memory v2
     ) public {
-        limit = bound(limit, 0, MAX_LIMIT);
+        limit = bound(limit, 0, MAX_NATIVE_LIMIT);
         interval = bound(interval, 0, type(uint32).max);
         _update(sessionKey, _one(_nativeLimit(limit, interval)));
         uint256 used;
@@ -200,8 +204,30 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
 
     // ------------------------------------------------------------------ gas
 
-    /// An op paid by the account counts (verificationGasLimit + callGasLimit + preVerificationGas) × maxFeePerGas; one
-    /// with a paymaster counts nothing.
+    /// @dev An op whose maximum cost is exactly `cost` wei (1 gas at `cost` wei per gas), paid by the account.
+    function _opCosting(uint256 cost, uint256 arg) internal view returns (PackedUserOperation memory op) {
+        op = _sessionOp(_callF1(arg));
+        op.accountGasLimits = _packGas(0, 0);
+        op.preVerificationGas = 1;
+        op.gasFees = _packGas(0, cost);
+        op.signature = _signSession(op, sessionKeyPk, block.timestamp);
+    }
+
+    function _gasExceeded(uint256 limit, uint256 usedGwei, uint256 cost) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(ISessionKeyModule.GasSpendLimitExceeded.selector, limit, usedGwei * GWEI, cost);
+    }
+
+    function _assertGasStatus(uint256 limit, uint256 usedGwei, string memory when) internal view {
+        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+        (uint256 used, uint256 remaining) = Reference.gasStatus(limit, usedGwei);
+        assertEq(info.gasSpend.limit, limit, string.concat(when, ": gas limit"));
+        assertEq(info.gasSpend.used, used, string.concat(when, ": gas used (whole gwei)"));
+        assertEq(info.gasSpend.remaining, remaining, string.concat(when, ": gas remaining"));
+    }
+
+    /// An op paid by the account counts (verificationGasLimit + callGasLimit + preVerificationGas) × maxFeePerGas,
+    /// rounded up to whole gwei, against floor(limit / 1 gwei); one with a paymaster counts nothing. A refused op names
+    /// the limit, what was used (whole gwei) and its exact cost.
     function testFuzz_gasLimit_chargesMaximumCost(
         uint256 limit,
         uint64 vgl,
@@ -210,21 +236,22 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
         uint64 maxFee,
         uint64 priority,
         bool sponsored,
-        uint256 usedBefore
+        uint256 costBefore
     ) public {
-        limit = bound(limit, 0, MAX_LIMIT);
-        usedBefore = bound(usedBefore, 0, limit);
-        bytes[] memory updates = new bytes[](1);
-        updates[0] = _gasLimit(limit, 0);
-        _update(sessionKey, updates);
-        if (usedBefore != 0) {
-            // Reach usedBefore with an op of cost usedBefore (1 gas unit × usedBefore wei).
-            PackedUserOperation memory first = _sessionOp(_callF1(0));
-            first.accountGasLimits = _packGas(0, 0);
-            first.preVerificationGas = 1;
-            first.gasFees = _packGas(0, usedBefore);
-            first.signature = _signSession(first, sessionKeyPk, block.timestamp);
-            _validateOp(first);
+        limit = bound(limit, 0, MAX_GAS_LIMIT);
+        costBefore = bound(costBefore, 0, limit);
+        _update(sessionKey, _one(_gasLimit(limit, 0)));
+        uint256 capGwei = Reference.gasCapGwei(limit);
+        uint256 usedGwei;
+        if (costBefore != 0) {
+            // A first op of cost costBefore: it fits iff its whole gwei do (a limit of 1 wei allows nothing).
+            PackedUserOperation memory first = _opCosting(costBefore, 0);
+            if (Reference.gasChargeGwei(costBefore) > capGwei) {
+                _expectValidateRevert(first, _gasExceeded(limit, 0, costBefore));
+            } else {
+                _validateOp(first);
+                usedGwei = Reference.gasChargeGwei(costBefore);
+            }
         }
 
         PackedUserOperation memory op = _sessionOp(_callF1(1));
@@ -234,30 +261,90 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
         if (sponsored) op.paymasterAndData = abi.encodePacked(makeAddr("paymaster"), uint128(1e6), uint128(1e6));
         op.signature = _signSession(op, sessionKeyPk, block.timestamp);
         uint256 cost = sponsored ? 0 : (uint256(vgl) + cgl + pvg) * maxFee;
-        if (cost > limit - usedBefore) {
-            _expectValidateRevert(
-                op, abi.encodeWithSelector(ISessionKeyModule.GasSpendLimitExceeded.selector, limit, usedBefore, cost)
-            );
+        uint256 costGwei = Reference.gasChargeGwei(cost); // 0 for a free op, which is not charged
+        if (costGwei > capGwei - usedGwei) {
+            _expectValidateRevert(op, _gasExceeded(limit, usedGwei, cost));
         } else {
             _validateOp(op);
+            usedGwei += costGwei;
         }
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
-        assertEq(info.gasSpend.used, cost > limit - usedBefore ? usedBefore : usedBefore + cost, "gas used");
+        _assertGasStatus(limit, usedGwei, "after");
+    }
+
+    /// @dev A cost for step `i`: what still fits exactly, one wei more, one wei, a few gwei and a fraction, anything
+    /// up to the limit.
+    function _cost(uint256 seed, uint256 i, uint256 fitsWei, uint256 limit) internal pure returns (uint256) {
+        uint256 r = uint256(keccak256(abi.encode(seed, i, "cost")));
+        uint256 mode = r % 7;
+        if (mode == 0) return fitsWei;
+        if (mode == 1) return fitsWei + 1;
+        if (mode == 2) return 1;
+        if (mode == 3) return ((r >> 8) % 5) * GWEI + 1 + (r >> 16) % (GWEI - 1);
+        if (mode == 4) return ((r >> 8) % 5 + 1) * GWEI;
+        if (mode == 5) return limit;
+        return (r >> 8) % (limit + 1);
+    }
+
+    /// Gas budgets are whole gwei and each op's maximum cost is charged rounded up, so rounding never favours the
+    /// key: within a period the exact costs of the accepted ops never add up to more than the limit, whatever the limit
+    /// (a limit below 1 gwei allows nothing) and the costs (1 wei uses a whole gwei). Each op is accepted iff its whole
+    /// gwei fit; the views show the whole gwei used; the next period has floor(limit / 1 gwei) gwei again.
+    function testFuzz_gasGweiRounding_neverFavoursTheKey(uint256 limit, bool refreshing, uint256 seed) public {
+        uint256 mode = seed % 4;
+        if (mode == 0) limit = bound(limit, 0, 3 * GWEI); // a few gwei, often with a fraction
+        else if (mode == 1) limit = bound(limit, 1, 1000) * GWEI + (seed >> 8) % 3 - 1; // a whole number of gwei, ±1 wei
+        else if (mode == 2) limit = bound(limit, 0, 1e6 * GWEI);
+        else limit = bound(limit, 0, MAX_GAS_LIMIT);
+        uint256 interval = refreshing ? DAY : 0;
+        _update(sessionKey, _one(_gasLimit(limit, interval)));
+        uint256 capGwei = Reference.gasCapGwei(limit);
+        uint256 usedGwei;
+        uint256 spentWei; // exact costs of the accepted ops
+        for (uint256 i; i < 14; ++i) {
+            uint256 cost = _cost(seed, i, (capGwei - usedGwei) * GWEI, limit);
+            PackedUserOperation memory op = _opCosting(cost, i);
+            uint256 costGwei = Reference.gasChargeGwei(cost);
+            if (costGwei > capGwei - usedGwei) {
+                _expectValidateRevert(op, _gasExceeded(limit, usedGwei, cost));
+            } else {
+                _validateOp(op);
+                usedGwei += costGwei;
+                spentWei += cost;
+            }
+            assertLe(spentWei, limit, "accepted costs within the limit");
+            assertLe(spentWei, usedGwei * GWEI, "charged at least the exact cost");
+            assertLt(usedGwei * GWEI, spentWei + GWEI * (i + 1), "less than a gwei of rounding per op");
+            _assertGasStatus(limit, usedGwei, "in the period");
+        }
+        if (!refreshing) return;
+        (, uint256 end) = Reference.period(block.timestamp, 0, DAY);
+        vm.warp(end + 1);
+        _assertGasStatus(limit, 0, "next period");
+        if (capGwei != 0) _validateOp(_opCosting(capGwei * GWEI, 100));
+        _expectValidateRevert(_opCosting(1, 101), _gasExceeded(limit, capGwei, 1));
+        _assertGasStatus(limit, capGwei, "next period spent");
     }
 
     // ------------------------------------------------------------------ ranges
 
-    /// Limits up to 2^104 - 1 are stored exactly; one more is refused with SpendLimitTooLarge and changes nothing.
-    function testFuzz_limitRange(uint256 limit, uint8 which) public {
+    /// Each kind stores limits up to its own maximum exactly (ERC-20 2^159 - 1, native 2^96 - 1, gas (2^42 - 1) gwei);
+    /// one more is refused with SpendLimitTooLarge(limit, maximum) and changes nothing.
+    function testFuzz_limitRange(uint256 limit, uint8 which, uint8 mode) public {
         which = which % 3;
+        uint256 max = which == 0 ? MAX_ERC20_LIMIT : which == 1 ? MAX_NATIVE_LIMIT : MAX_GAS_LIMIT;
+        mode = mode % 4;
+        if (mode == 0) limit = max - bound(limit, 0, 1000); // at the maximum or just below
+        else if (mode == 1) limit = max + 1 + bound(limit, 0, 1000); // just above
+        else if (mode == 2) limit = bound(limit, 0, max);
+        // mode 3: any word
         bytes memory update = which == 0
             ? _erc20Limit(address(token), limit, 0)
             : which == 1 ? _nativeLimit(limit, 0) : _gasLimit(limit, 0);
         bytes32 before = keccak256(
             abi.encode(module.getSessionKeyInfo(address(account), sessionKey), _erc20Status(sessionKey, address(token)))
         );
-        if (limit > MAX_LIMIT) {
-            vm.expectRevert(abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, limit));
+        if (limit > max) {
+            vm.expectRevert(abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, limit, max));
             _update(sessionKey, _one(update));
             bytes32 afterHash = keccak256(
                 abi.encode(

@@ -11,7 +11,7 @@ import {SessionFuzzBase, CallRecorder, Reference} from "./SessionFuzzHelpers.sol
 /// @dev Fuzz tests of the key time range: storage of setTimeRange, the validation data window, and execution through
 /// the EntryPoint at times inside and outside the window.
 contract TimeRangeFuzzTest is SessionFuzzBase {
-    uint256 internal constant MAX_TS = (1 << 40) - 1;
+    uint256 internal constant MAX_TS = Reference.MAX_TIMESTAMP; // 2^32 - 1
     uint256 internal constant OPEN = type(uint48).max;
 
     function setUp() public override {
@@ -56,8 +56,8 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         }
     }
 
-    function testFuzz_setTimeRange_rejectsTimestampsBeyond40Bits(uint48 from, uint48 until, bool fromIsLarge) public {
-        // One side beyond 2^40 - 1 (still a clean uint48): TimestampOutOfRange names the first offending word.
+    function testFuzz_setTimeRange_rejectsTimestampsBeyond32Bits(uint48 from, uint48 until, bool fromIsLarge) public {
+        // One side beyond 2^32 - 1 (still a clean uint48): TimestampOutOfRange names the first offending word.
         if (fromIsLarge) from = uint48(bound(from, MAX_TS + 1, type(uint48).max));
         else until = uint48(bound(until, MAX_TS + 1, type(uint48).max));
         uint256 offending = from > MAX_TS ? from : until;
@@ -71,8 +71,9 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
 
     // ------------------------------------------------------------------ validation data
 
-    /// Without refreshing limits the window is exactly the key's range, whatever the stated time.
-    function testFuzz_validationData_isTheKeyRange(uint8 mode, uint256 a, uint256 b, uint48 statedTime) public {
+    /// Without refreshing limits the window is exactly the key's range, whatever the stated time (any uint32: the
+    /// signature's 4-byte field holds nothing else).
+    function testFuzz_validationData_isTheKeyRange(uint8 mode, uint256 a, uint256 b, uint32 statedTime) public {
         (uint256 from, uint256 until) = _range(mode, a, b);
         vm.assume(until == 0 || from <= until);
         _update(sessionKey, _one(_timeRange(from, until)));
@@ -82,20 +83,22 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         assertEq(validationData & 1, 0, "sig flag");
     }
 
-    /// With a refreshing limit the window is the key's range intersected with the stated time's period.
+    /// With a refreshing limit the window is the key's range intersected with the stated time's period; the charge
+    /// goes to that period, or to the stored (current) one when the stated period is earlier.
     function testFuzz_validationData_isRangeIntersectedWithPeriod(
         uint8 mode,
         uint256 a,
         uint256 b,
         uint256 anchor,
         uint256 interval,
-        uint256 statedTime
+        uint256 statedTime,
+        uint256 later
     ) public {
         (uint256 from, uint256 until) = _range(mode, a, b);
         vm.assume(until == 0 || from <= until);
         anchor = bound(anchor, 0, MAX_TS);
         interval = bound(interval, 1, type(uint32).max);
-        statedTime = bound(statedTime, 0, type(uint48).max);
+        statedTime = bound(statedTime, 0, type(uint32).max);
         bytes[] memory updates = new bytes[](3);
         updates[0] = _timeRange(from, until);
         updates[1] = abi.encodeCall(Updates.setRefreshAnchor, (uint48(anchor)));
@@ -103,23 +106,31 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         _update(sessionKey, updates);
 
         (uint256 start, uint256 end) = Reference.period(statedTime, anchor, interval);
-        // Known bug (KnownBugs.t.sol): a period ending at 0 ([0, 0]) encodes validUntil = 0, read as "valid forever"
-        // (or, with validFrom 1, as valid at time 1).
-        vm.assume(end != 0);
+        // A period ending at 0 ([0, 0], e.g. 1-second periods and stated time 0) must give a window no block is in,
+        // not validUntil = 0 ("valid forever"): PeriodEndingAtZero.t.sol.
         uint256 validationData = _validateOp(
             _signedOp(_executeSingle(address(target), 1 wei, abi.encodeCall(CallRecorder.f1, (1))), statedTime)
         );
         _assertWindow(validationData, from > start ? from : start, _min(until == 0 ? OPEN : until, end), start, end);
 
-        // The charge went to that period: the view (for now's period) shows it iff now's period is not later.
+        // The limit was set now, so its budget belongs to now's period. A later stated period starts afresh; an
+        // earlier one is charged to the stored budget (never to a period the op cannot run in to escape the spend).
+        uint256 stored = Reference.periodStart(block.timestamp, anchor, interval);
+        _assertNativeCharge(start > stored ? start : stored, anchor, interval, later);
+    }
+
+    /// @dev The view, now or later (32-bit time), shows the 1 wei charged to period `stored` iff no later period began.
+    function _assertNativeCharge(uint256 stored, uint256 anchor, uint256 interval, uint256 later) internal {
+        vm.warp(_min(block.timestamp + bound(later, 0, 3 * interval), MAX_TS));
+        (uint256 nowStart, uint256 nowEnd) = Reference.period(block.timestamp, anchor, interval);
         ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
         assertEq(info.nativeTokenSpend.refreshInterval, interval, "interval");
         assertEq(info.nativeTokenSpend.limit, 1 ether, "limit");
-        assertEq(
-            info.nativeTokenSpend.used,
-            Reference.periodStart(block.timestamp, anchor, interval) > start ? 0 : 1,
-            "charged to the stated period"
-        );
+        uint256 used = Reference.usedAt(1, stored, interval, anchor, block.timestamp);
+        assertEq(info.nativeTokenSpend.used, used, "charged to the stated (or stored) period");
+        assertEq(info.nativeTokenSpend.remaining, 1 ether - used, "remaining");
+        assertEq(info.nativeTokenSpend.periodStart, nowStart, "periodStart");
+        assertEq(info.nativeTokenSpend.nextRefresh, nowEnd + 1, "nextRefresh");
     }
 
     function _setRangeAnchorAndNativeLimit(uint256 from, uint256 until, uint256 anchor, uint256 interval) internal {
@@ -130,18 +141,18 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         _update(sessionKey, updates);
     }
 
-    function _min(uint256 x, uint256 y) internal pure returns (uint256) {
-        return x < y ? x : y;
-    }
-
-    /// @dev The validation data encodes exactly the window [wFrom, wUntil] (wUntil = OPEN: no end).
+    /// @dev The validation data encodes exactly the window [wFrom, wUntil] (wUntil = OPEN: no end); an empty window,
+    /// or one ending at 0, as a window no block is in (never validUntil = 0, which means "no expiry").
     function _assertWindow(uint256 validationData, uint256 wFrom, uint256 wUntil, uint256 start, uint256 end)
         internal
         pure
     {
         assertEq(validationData & 1, 0, "sig flag");
-        if (wFrom <= wUntil) {
+        if (wFrom <= wUntil && wUntil != 0) {
             assertEq(validationData, _expectedValidationData(wFrom, wUntil == OPEN ? 0 : wUntil), "window");
+        } else {
+            assertTrue(_validUntil(validationData) != 0, "an empty window must not read as no expiry");
+            assertGe(_validAfter(validationData), _validUntil(validationData), "an empty window");
         }
         // Whatever the encoding, the EntryPoint's reading of it must be exactly [wFrom, wUntil].
         uint256[6] memory probes = [wFrom == 0 ? 0 : wFrom - 1, wFrom, wUntil, wUntil + 1, start, end];
@@ -174,7 +185,8 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
 
         bool inside = t >= from && (until == 0 || t <= until);
         uint256 callsBefore = target.callCount();
-        bool accepted = _trySend(_signedOp(_callF1(t), t));
+        // The stated time only matters to refreshing limits (none here); it is the clock, as far as 32 bits go.
+        bool accepted = _trySend(_signedOp(_callF1(t), _min(t, MAX_TS)));
         assertEq(accepted, inside, "accepted iff inside the range");
         assertEq(target.callCount(), callsBefore + (inside ? 1 : 0), "executed iff inside the range");
         if (inside) assertEq(target.callAt(callsBefore).arg, t, "the op's call");

@@ -14,8 +14,10 @@ import {SessionFuzzBase, CallRecorder, Reference} from "./SessionFuzzHelpers.sol
 /// interface predicts the outcome: either the update is applied exactly (every view then matches a model of the
 /// key's state) or the call reverts with the predicted custom error and every view is unchanged.
 contract UpdateEncodingFuzzTest is SessionFuzzBase {
-    uint256 internal constant MAX_TS = (1 << 40) - 1;
-    uint256 internal constant MAX_LIMIT = (1 << 104) - 1;
+    uint256 internal constant MAX_TS = Reference.MAX_TIMESTAMP; // 2^32 - 1
+    uint256 internal constant MAX_NATIVE_LIMIT = Reference.MAX_NATIVE_LIMIT;
+    uint256 internal constant MAX_ERC20_LIMIT = Reference.MAX_ERC20_LIMIT;
+    uint256 internal constant MAX_GAS_LIMIT = Reference.MAX_GAS_LIMIT;
     uint256 internal constant MAX_U32 = (1 << 32) - 1;
     uint256 internal constant MAX_U48 = (1 << 48) - 1;
     uint256 internal constant GAS_COST = (500_000 + 500_000 + 50_000) * 2 gwei; // the op builder's maximum cost
@@ -26,8 +28,9 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         bool limited;
         uint256 limit;
         uint256 interval;
-        uint256 used;
+        uint256 used; // in whole gwei for gas, which is kept in whole gwei
         uint256 stored; // start of the period `used` belongs to
+        bool inGwei;
     }
 
     struct TargetModel {
@@ -58,8 +61,9 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
 
     function setUp() public override {
         super.setUp();
-        // Far from the epoch: every interval the module stores (< 2^32 s) then has whole periods before now.
-        vm.warp(1 << 36);
+        // Late in 32-bit time (2072): most intervals the module stores have whole periods before now, the longest
+        // ones only the stretch before their first period.
+        vm.warp(3 << 30);
         uint256 now_ = block.timestamp;
 
         bytes[] memory updates = new bytes[](10);
@@ -75,18 +79,14 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         updates[9] = abi.encodeCall(Updates.updateAccessListFunctionEntry, (address(target), F3, false));
         _addKey(sessionKey, updates);
 
+        // The model of a new key (empty allowlist, native and gas limits of 0), then the same updates, in order.
         key.tag = bytes32("test");
-        key.validFrom = now_ - 1 hours;
-        key.validUntil = now_ + 365 days;
-        key.anchor = 12_345;
-        key.native = Budget(true, 1 ether, WEEK, 0, 0);
-        key.gas = Budget(true, 1 ether, 0, 0, 0);
-        TargetModel storage t = targets[address(target)];
-        (t.onList, t.checkSelectors) = (true, true);
-        t.selectors[F1] = true;
-        t.selectors[F2] = true;
-        targets[address(token)].onList = true;
-        targets[address(token)].erc20 = Budget(true, 500, DAY, 0, 0);
+        key.native.limited = true;
+        key.gas.limited = true;
+        key.gas.inGwei = true;
+        for (uint256 i; i < updates.length; ++i) {
+            _applyToModel(updates[i]);
+        }
 
         // Spend something in every budget, so that kept and reset spend show in the views.
         Execution[] memory calls = new Execution[](2);
@@ -95,7 +95,7 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         _validateOp(_signedOp(_executeBatch(calls), now_));
         _charge(targets[address(token)].erc20, 100, now_);
         _charge(key.native, 0.1 ether, now_);
-        _charge(key.gas, GAS_COST, now_);
+        _charge(key.gas, Reference.gasChargeGwei(GAS_COST), now_);
 
         _update(sessionKey, _one(abi.encodeCall(Updates.setRequiredPaymaster, (paymaster))));
         key.paymaster = paymaster;
@@ -112,14 +112,22 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         _assertMatchesModel("after set-up");
     }
 
-    function _charge(Budget storage b, uint256 amount, uint256 statedTime) internal {
-        uint256 start = 0;
-        if (b.interval != 0) start = Reference.periodStart(statedTime, key.anchor, b.interval);
+    /// @dev Charges `units` (gas: whole gwei) in the period of `statedTime` (the caller checked that it fits).
+    function _charge(Budget storage b, uint256 units, uint256 statedTime) internal {
+        uint256 start = Reference.budgetStart(statedTime, key.anchor, b.interval);
         if (start > b.stored) {
             b.used = 0;
             b.stored = start;
         }
-        b.used += amount;
+        b.used += units;
+    }
+
+    /// @dev A new limit or interval now: the budget keeps its spend now (0 once its period is over), in the period of
+    /// the new interval that contains now.
+    function _rebase(Budget storage b, uint256 limit, uint256 interval, uint256 newAnchor) internal {
+        b.used = Reference.usedAt(b.used, b.stored, b.interval, key.anchor, block.timestamp);
+        b.stored = Reference.budgetStart(block.timestamp, newAnchor, interval);
+        (b.limit, b.interval) = (limit, interval);
     }
 
     // ------------------------------------------------------------------ comparing the views with the model
@@ -128,14 +136,13 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         st.hasLimit = b.limited;
         st.limit = b.limit;
         st.refreshInterval = uint48(b.interval);
-        uint256 start;
         if (b.interval != 0) {
-            uint256 end;
-            (start, end) = Reference.period(block.timestamp, key.anchor, b.interval);
+            (uint256 start, uint256 end) = Reference.period(block.timestamp, key.anchor, b.interval);
             st.periodStart = uint48(start);
             st.nextRefresh = uint48(end + 1);
         }
-        st.used = start > b.stored ? 0 : b.used;
+        st.used = Reference.usedAt(b.used, b.stored, b.interval, key.anchor, block.timestamp);
+        if (b.inGwei) st.used *= Reference.GWEI;
         st.remaining = st.used >= st.limit ? 0 : st.limit - st.used;
     }
 
@@ -250,8 +257,8 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         return "";
     }
 
-    function _limitError(uint256 w) internal pure returns (bytes memory) {
-        return w > MAX_LIMIT ? abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, w) : bytes("");
+    function _limitError(uint256 w, uint256 max) internal pure returns (bytes memory) {
+        return w > max ? abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, w, max) : bytes("");
     }
 
     function _intervalError(uint256 w, uint256 i) internal pure returns (bytes memory) {
@@ -289,11 +296,14 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
                 : bytes("");
             return _first(_timestampError(w0, i), _timestampError(w1, i), order);
         }
-        if (sel == Updates.setNativeTokenSpendLimit.selector || sel == Updates.setGasSpendLimit.selector) {
-            return _first(_limitError(w0), _intervalError(w1, i), "");
+        if (sel == Updates.setNativeTokenSpendLimit.selector) {
+            return _first(_limitError(w0, MAX_NATIVE_LIMIT), _intervalError(w1, i), "");
+        }
+        if (sel == Updates.setGasSpendLimit.selector) {
+            return _first(_limitError(w0, MAX_GAS_LIMIT), _intervalError(w1, i), "");
         }
         if (sel == Updates.setErc20SpendLimit.selector) {
-            return _first(_targetError(w0, i), _limitError(w1), _intervalError(w2, i));
+            return _first(_targetError(w0, i), _limitError(w1, MAX_ERC20_LIMIT), _intervalError(w2, i));
         }
         if (sel == Updates.removeErc20SpendLimit.selector) return _targetError(w0, i);
         if (sel == Updates.setRequiredPaymaster.selector) return w0 > type(uint160).max ? _malformed(i) : bytes("");
@@ -315,22 +325,28 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         } else if (sel == Updates.setTimeRange.selector) {
             (key.validFrom, key.validUntil) = (w0, w1);
         } else if (sel == Updates.setNativeTokenSpendLimit.selector) {
-            (key.native.limited, key.native.limit, key.native.interval) = (true, w0, w1);
+            _rebase(key.native, w0, w1, key.anchor);
+            key.native.limited = true;
         } else if (sel == Updates.removeNativeTokenSpendLimit.selector) {
-            key.native.limited = false; // the interval stays in the key's record
+            key.native.limited = false; // the budget (limit, interval, spend) is kept
         } else if (sel == Updates.setErc20SpendLimit.selector) {
             Budget storage b = targets[address(uint160(w0))].erc20;
-            (b.limited, b.limit, b.interval) = (true, w1, w2);
+            _rebase(b, w1, w2, key.anchor);
+            b.limited = true;
         } else if (sel == Updates.removeErc20SpendLimit.selector) {
-            Budget storage b = targets[address(uint160(w0))].erc20;
-            (b.limited, b.interval) = (false, 0);
+            targets[address(uint160(w0))].erc20.limited = false; // the budget is kept; setting a limit continues it
         } else if (sel == Updates.setGasSpendLimit.selector) {
-            (key.gas.limited, key.gas.limit, key.gas.interval) = (true, w0, w1);
+            _rebase(key.gas, w0, w1, key.anchor);
+            key.gas.limited = true;
         } else if (sel == Updates.removeGasSpendLimit.selector) {
             key.gas.limited = false;
         } else if (sel == Updates.setRequiredPaymaster.selector) {
             key.paymaster = address(uint160(w0));
         } else if (sel == Updates.setRefreshAnchor.selector) {
+            // The native and gas budgets move to the new periods with their spend now; ERC-20 budgets keep their
+            // stored period until they next refresh.
+            _rebase(key.native, key.native.limit, key.native.interval, w0);
+            _rebase(key.gas, key.gas.limit, key.gas.interval, w0);
             key.anchor = w0;
         }
     }
@@ -352,14 +368,16 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         Updates.setRefreshAnchor.selector
     ];
 
-    // Argument types: 1 target address, 2 bool, 3 bytes4, 4 timestamp, 5 limit, 6 interval, 7 list type, 8 any address.
+    // Argument types: 1 target address, 2 bool, 3 bytes4, 4 timestamp, 5 native limit, 6 interval, 7 list type, 8 any
+    // address, 9 ERC-20 limit, 10 gas limit.
     function _argTypes(uint256 kind) internal pure returns (uint8[3] memory t) {
         if (kind == 0) t = [7, 0, 0];
         else if (kind == 1) t = [1, 2, 2];
         else if (kind == 2) t = [1, 3, 2];
         else if (kind == 3) t = [4, 4, 0];
-        else if (kind == 4 || kind == 8) t = [5, 6, 0];
-        else if (kind == 6) t = [1, 5, 6];
+        else if (kind == 4) t = [5, 6, 0];
+        else if (kind == 8) t = [10, 6, 0];
+        else if (kind == 6) t = [1, 9, 6];
         else if (kind == 7) t = [1, 0, 0];
         else if (kind == 10) t = [8, 0, 0];
         else if (kind == 11) t = [4, 0, 0];
@@ -412,9 +430,10 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
             ];
             return ts[_pick(r, 8)] | (dirty << 48);
         }
-        if (t == 5) {
-            uint256[5] memory limits = [0, (r >> 40) % 1e24, MAX_LIMIT, MAX_LIMIT + 1, r >> (r % 256)];
-            return limits[_pick(r, 5)];
+        if (t == 5 || t == 9 || t == 10) {
+            uint256 max = t == 5 ? MAX_NATIVE_LIMIT : t == 9 ? MAX_ERC20_LIMIT : MAX_GAS_LIMIT;
+            uint256[6] memory limits = [0, (r >> 40) % 1e24, max, max + 1, r >> (r % 256), (r >> 40) % max];
+            return limits[_pick(r, 6)];
         }
         if (t == 6) {
             uint256[7] memory intervals = [0, 1, DAY, MAX_U32, MAX_U32 + 1, MAX_U48, (r >> 40) % MAX_U32];
@@ -575,7 +594,7 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         _expectRefusedAt(u, pos, _malformed(pos % 3));
     }
 
-    /// uint48 words: above 2^48 - 1 malformed; timestamps above 2^40 - 1 and intervals above 2^32 - 1 out of range.
+    /// uint48 words: above 2^48 - 1 malformed; timestamps and intervals above 2^32 - 1 out of range.
     function testFuzz_uint48Words(uint256 w, uint8 which, uint8 pos) public {
         which = which % 7;
         bool isTimestamp = which <= 2;

@@ -19,16 +19,22 @@ import {CallRecorder, Reference, IModuleInitialized} from "../fuzz/SessionFuzzHe
  * @dev Drives random sequences of session ops (through the real EntryPoint), owner updates, rotations, removals,
  * re-adds, revoke-all, uninstall/reinstall and time jumps against one account, and keeps:
  * - a model of every key's permissions and budgets (written from the interface NatSpec and DESIGN.md), which
- *   predicts whether each bundle validates, what it moves, and what every view returns;
- * - ghosts of what actually happened: the spend moved per (session, budget, epoch, period), the calls the recorder
- *   targets received, and which key status each validated op had.
+ *   predicts whether each bundle validates, what it moves, and what every view returns. Budgets: a change of limit,
+ *   interval or anchor keeps the spend of the current period (a lowered limit keeps its debt); the anchor moves the
+ *   native and gas budgets, an ERC-20 budget keeps its stored period until it refreshes; gas is kept in whole gwei,
+ *   each op charged its maximum cost rounded up (ops carry maxFeePerGas with fractions of a gwei);
+ * - ghosts of what actually happened: the spend moved per (session, budget, epoch, period), including the spend a
+ *   change of limit, interval or anchor carried into the new epoch, the calls the recorder targets received, and
+ *   which key status each validated op had.
  * Discrepancies are counted in ghost_* counters that the invariants require to stay 0.
  */
 contract SessionHandler is LeashTestBase {
     uint256 internal constant NKEYS = 4;
     uint256 internal constant NTARGETS = 4; // 0 recorder A, 1 recorder B, 2 token, 3 ETH recipient (EOA)
     uint256 internal constant OPEN = type(uint48).max;
-    uint256 internal constant MAX_COST = (500_000 + 500_000 + 50_000) * 2 gwei; // every op's gas limits × maxFee
+    uint256 internal constant OP_GAS = 500_000 + 500_000 + 50_000; // every op's verification + call + preVerification gas
+    uint256 internal constant MAX_COST = OP_GAS * 2 gwei; // an op's maximum cost at the usual maxFeePerGas
+    uint256 internal constant GWEI = 1 gwei;
     uint256 internal constant ERC20 = 0;
     uint256 internal constant NATIVE = 1;
     uint256 internal constant GAS = 2;
@@ -49,7 +55,7 @@ contract SessionHandler is LeashTestBase {
         bool limited;
         uint256 limit;
         uint256 interval;
-        uint256 used;
+        uint256 used; // charge units: wei or token units, whole gwei for GAS
         uint256 stored; // start of the period `used` belongs to
         uint256 epoch; // bumped when the interval, anchor or limit changes (ghost bookkeeping only)
     }
@@ -61,6 +67,7 @@ contract SessionHandler is LeashTestBase {
     }
 
     struct Session {
+        uint256 id;
         bytes32 tag;
         uint256 validFrom;
         uint256 validUntil;
@@ -101,6 +108,7 @@ contract SessionHandler is LeashTestBase {
         Call[] calls;
         bool batch;
         uint256 statedTime;
+        uint256 maxFee; // maxFeePerGas: the op's maximum cost is OP_GAS × maxFee
     }
 
     ISessionKeyModule public module;
@@ -131,10 +139,12 @@ contract SessionHandler is LeashTestBase {
     uint256 public ghost_expectedRecorderCalls; // calls the recorders should have received
     string public ghost_lastFailure;
 
-    /// Spend moved per (session, budget kind, epoch, period start), with the limit in force at its last op.
+    /// Spend moved per (session, budget kind, epoch, period start), with the limit in force at its last op and the
+    /// spend carried into it from the previous epoch's current period (a change keeps the current period's spend).
     bytes32[] internal spendKeys;
     mapping(bytes32 => uint256) public spendMoved;
     mapping(bytes32 => uint256) public spendLimit;
+    mapping(bytes32 => uint256) public spendCarried;
 
     // statistics (for the summary)
     uint256[8] public validatedByStatus;
@@ -145,6 +155,11 @@ contract SessionHandler is LeashTestBase {
     uint256 public bundlesAccepted;
     uint256 public bundlesRefused;
     uint256 public periodChargesChecked;
+    uint256 public carriedSpends; // changes that carried a spend into the new epoch
+    uint256 public carriedDebts; // ... more than the new limit (a limit lowered below the spend)
+    uint256 public roundedGasCharges; // accepted ops whose maximum cost was not a whole number of gwei
+    uint256 internal lastChargedKey; // 1 + the key of the last accepted op that charged a limited budget (0: none)
+    uint256 internal lastChargedKind;
     mapping(bytes32 => uint256) public actionCount;
     mapping(bytes32 => bool) internal spendKnown;
 
@@ -203,6 +218,7 @@ contract SessionHandler is LeashTestBase {
         specs[0].calls = new Call[](1);
         specs[0].calls[0] = Call(2, amountSeed % 5 == 0 ? 8 : 7, 0, _erc20Amount(k, amountSeed));
         specs[0].statedTime = _statedTime(k, timeSeed);
+        specs[0].maxFee = _maxFee(timeSeed >> 128);
         _sendBundle(specs);
     }
 
@@ -215,6 +231,7 @@ contract SessionHandler is LeashTestBase {
         uint256 t = valueSeed % 3 == 0 ? (valueSeed >> 8) % 2 : 3;
         specs[0].calls[0] = Call(t, t == 3 ? 3 : (valueSeed >> 16) % 7, _nativeAmount(k, valueSeed), 0);
         specs[0].statedTime = _statedTime(k, timeSeed);
+        specs[0].maxFee = _maxFee(timeSeed >> 128);
         _sendBundle(specs);
     }
 
@@ -282,7 +299,59 @@ contract SessionHandler is LeashTestBase {
 
     function updateKey(uint256 keySeed, uint256 updateSeed) external counted("updateKey") {
         uint256 k = _pickKey(keySeed, true);
-        bytes[] memory updates = _partialUpdates(updateSeed);
+        _updateKey(k, _partialUpdates(updateSeed));
+    }
+
+    /// Changes one budget of a key around what it has spent in the current period: a limit below the spend (a debt),
+    /// just above it (only the difference is given back), anything, with the same or another interval; or moves the
+    /// refresh anchor. A change keeps the current period's spend (see {_setBudget}, {_setAnchor}). Half the time an op
+    /// of the key spends from that budget first.
+    function changeLimit(uint256 keySeed, uint256 seed) external counted("changeLimit") {
+        // Mostly the budget an accepted op charged last (it has a spend to keep), otherwise any.
+        bool last = keySeed % 4 != 0 && lastChargedKey != 0;
+        uint256 k = last ? lastChargedKey - 1 : _pickKey(keySeed >> 2, true);
+        uint256 kind = last && seed % 3 != 0 ? lastChargedKind : seed % 3;
+        if ((seed >> 64) % 2 == 0) _spendFrom(k, kind, seed >> 72);
+        uint256 mode = (seed >> 8) % 4;
+        if (mode == 3) return _updateKey(k, _one(_anchorUpdate(seed >> 16)));
+        uint256 spent;
+        uint256 interval = _intervalFrom(seed >> 16);
+        uint256 sid = sessionOf[k];
+        if (sid != 0) {
+            spent = expectedStatus(k, kind).used;
+            if ((seed >> 24) % 2 == 0) interval = sessions[sid].budgets[kind].interval;
+        }
+        uint256 r = seed >> 32;
+        uint256 limit;
+        if (mode == 0) limit = spent / 2; // below the spend, when there is one
+        else if (mode == 1) limit = spent + r % (kind == GAS ? 3 * MAX_COST : kind == NATIVE ? 0.05 ether : 500e18);
+        else limit = r % (kind == GAS ? 30 * MAX_COST : kind == NATIVE ? 0.2 ether : 2000e18);
+        bytes memory u;
+        if (kind == ERC20) u = abi.encodeCall(Updates.setErc20SpendLimit, (address(token), limit, uint48(interval)));
+        else if (kind == NATIVE) u = abi.encodeCall(Updates.setNativeTokenSpendLimit, (limit, uint48(interval)));
+        else u = abi.encodeCall(Updates.setGasSpendLimit, (limit, uint48(interval)));
+        _updateKey(k, _one(u));
+    }
+
+    /// @dev An op of key `k` spending from budget `kind`: a token transfer, ETH to the EOA, or a recorder call (gas).
+    function _spendFrom(uint256 k, uint256 kind, uint256 r) internal {
+        OpSpec[] memory specs = new OpSpec[](1);
+        specs[0].key = k;
+        specs[0].calls = new Call[](1);
+        if (kind == ERC20) specs[0].calls[0] = Call(2, 7, 0, _erc20Amount(k, r));
+        else if (kind == NATIVE) specs[0].calls[0] = Call(3, 3, _nativeAmount(k, r), 0);
+        else specs[0].calls[0] = Call(r % 2, (r >> 8) % 3, 0, r >> 16);
+        specs[0].statedTime = block.timestamp;
+        specs[0].maxFee = _maxFee(r >> 128);
+        _sendBundle(specs);
+    }
+
+    function _one(bytes memory u) internal pure returns (bytes[] memory updates) {
+        updates = new bytes[](1);
+        updates[0] = u;
+    }
+
+    function _updateKey(uint256 k, bytes[] memory updates) internal {
         bool valid = true;
         for (uint256 i; i < updates.length; ++i) {
             valid = valid && _isValid(updates[i]);
@@ -398,6 +467,16 @@ contract SessionHandler is LeashTestBase {
             spec.calls[i] = _randomCall(k, uint256(keccak256(abi.encode(seed, i))));
         }
         spec.statedTime = _statedTime(k, timeSeed);
+        spec.maxFee = _maxFee(uint256(keccak256(abi.encode(seed, timeSeed))));
+    }
+
+    /// @dev maxFeePerGas: mostly 2 gwei, often with a fraction of a gwei (the maximum cost is then charged rounded up
+    /// to whole gwei), sometimes just above 1 gwei (maxPriorityFeePerGas).
+    function _maxFee(uint256 r) internal pure returns (uint256) {
+        uint256 mode = r % 4;
+        if (mode <= 1) return 2 gwei;
+        if (mode == 2) return 2 gwei + 1 + (r >> 8) % (1 gwei - 1);
+        return 1 gwei + 1 + (r >> 8) % 3 gwei;
     }
 
     function _randomCall(uint256 k, uint256 r) internal view returns (Call memory c) {
@@ -420,9 +499,8 @@ contract SessionHandler is LeashTestBase {
         if (sid == 0) return 1e18;
         Session storage s = sessions[sid];
         Budget storage b = s.budgets[kind];
-        uint256 start;
-        if (b.interval != 0) start = Reference.periodStart(block.timestamp, s.anchor, b.interval);
-        uint256 used = start > b.stored ? 0 : b.used;
+        uint256 used = Reference.usedAt(b.used, b.stored, b.interval, s.anchor, block.timestamp);
+        if (kind == GAS) used *= GWEI;
         return used >= b.limit ? 0 : b.limit - used;
     }
 
@@ -529,6 +607,8 @@ contract SessionHandler is LeashTestBase {
     function _buildOp(OpSpec memory spec, uint256 nonceOffset) internal view returns (PackedUserOperation memory op) {
         uint192 nonceKey = _nonceKey(address(module), uint32(spec.key + 1));
         op = _userOp(address(account), entryPoint.getNonce(address(account), nonceKey) + nonceOffset, _callData(spec));
+        op.gasFees = _packGas(1 gwei, spec.maxFee);
+        require(spec.statedTime <= type(uint32).max, "stated time beyond uint32");
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(pks[spec.key], entryPoint.getUserOpHash(op));
         op.signature = abi.encodePacked(uint32(spec.statedTime), r, s, v);
     }
@@ -550,6 +630,7 @@ contract SessionHandler is LeashTestBase {
     }
 
     /// @dev Charges `amount` to budget `kind` in the period of `statedTime`, narrowing the window; false if refused.
+    /// Gas is charged in whole gwei, rounded up, against floor(limit / 1 gwei).
     function _charge(Prediction memory p, uint256 kind, uint256 anchor, uint256 amount, uint256 statedTime)
         internal
         pure
@@ -564,8 +645,11 @@ contract SessionHandler is LeashTestBase {
             if (end < p.until) p.until = end;
         }
         uint256 usedBefore = start > b.stored ? 0 : b.used;
-        if (usedBefore > b.limit || amount > b.limit - usedBefore) return false;
-        b.used = usedBefore + amount;
+        uint256 cap = kind == GAS ? Reference.gasCapGwei(b.limit) : b.limit;
+        uint256 units = kind == GAS ? Reference.gasChargeGwei(amount) : amount;
+        // A lowered limit may leave a debt (usedBefore > cap): then nothing, not even a zero token amount, is charged.
+        if (usedBefore > cap || units > cap - usedBefore) return false;
+        b.used = usedBefore + units;
         if (start > b.stored) b.stored = start;
         p.charged[kind] = true;
         return true;
@@ -609,7 +693,7 @@ contract SessionHandler is LeashTestBase {
         }
         p.reason = 7;
         if (p.budgets[GAS].limited) {
-            if (!_charge(p, GAS, s.anchor, MAX_COST, spec.statedTime)) return p;
+            if (!_charge(p, GAS, s.anchor, OP_GAS * spec.maxFee, spec.statedTime)) return p;
         }
         p.ok = p.from <= block.timestamp && block.timestamp <= p.until;
         p.reason = p.ok ? 0 : 8;
@@ -713,6 +797,10 @@ contract SessionHandler is LeashTestBase {
                 ghost_expectedRecorderCalls += p.recorderCalls;
             }
             _chargeGhosts(specs[j].key, p, success[j], gasCost[j]);
+            if (p.charged[GAS] && (OP_GAS * specs[j].maxFee) % GWEI != 0) ++roundedGasCharges;
+            for (uint256 kind; kind < 3; ++kind) {
+                if (p.charged[kind]) (lastChargedKey, lastChargedKind) = (specs[j].key + 1, kind);
+            }
             // Commit the model's budgets.
             Session storage s = sessions[sessionOf[specs[j].key]];
             for (uint256 kind; kind < 3; ++kind) {
@@ -760,31 +848,57 @@ contract SessionHandler is LeashTestBase {
         }
     }
 
-    /// @dev Adds what an op moved to the ghost spend of every limited budget of its key, and checks the limit.
+    /// @dev The ghost record of budget `kind`'s spend in the period containing now, in its current epoch.
+    function _ghostId(Session storage s, uint256 kind) internal view returns (bytes32 id) {
+        Budget storage b = s.budgets[kind];
+        id = keccak256(abi.encode(s.id, kind, b.epoch, Reference.budgetStart(block.timestamp, s.anchor, b.interval)));
+    }
+
+    function _knowGhost(bytes32 id) internal {
+        if (!spendKnown[id]) {
+            spendKnown[id] = true;
+            spendKeys.push(id);
+        }
+    }
+
+    /// @dev Adds what an op moved to the ghost spend of every limited budget of its key, and checks the limit: the spend
+    /// moved in a period, with what a change carried into it, never exceeds the limit, unless nothing at all moved
+    /// since the change (a limit lowered below the spend).
     function _chargeGhosts(uint256 k, Prediction memory p, bool executed, uint256 gasCost) internal {
-        uint256 sid = sessionOf[k];
-        Session storage s = sessions[sid];
+        Session storage s = sessions[sessionOf[k]];
         uint256[3] memory moved;
         if (executed) moved = [p.transferred + p.approved, p.values, 0];
         moved[GAS] = gasCost;
         for (uint256 kind; kind < 3; ++kind) {
             Budget storage b = s.budgets[kind];
             if (!b.limited) continue;
-            uint256 start;
-            if (b.interval != 0) start = Reference.periodStart(block.timestamp, s.anchor, b.interval);
-            bytes32 id = keccak256(abi.encode(sid, kind, b.epoch, start));
-            if (!spendKnown[id]) {
-                spendKnown[id] = true;
-                spendKeys.push(id);
-            }
+            bytes32 id = _ghostId(s, kind);
+            _knowGhost(id);
             spendMoved[id] += moved[kind];
             spendLimit[id] = b.limit;
             ++periodChargesChecked;
-            if (spendMoved[id] > b.limit) {
+            if (spendMoved[id] > b.limit && spendMoved[id] > spendCarried[id]) {
                 ++ghost_spendOverLimit;
                 _fail("spend over the limit in a period", k);
             }
         }
+    }
+
+    /// @dev Before a change of budget `kind`: what moved in its current period so far (with what was carried into it).
+    function _ghostNow(Session storage s, uint256 kind) internal view returns (uint256) {
+        return spendMoved[_ghostId(s, kind)];
+    }
+
+    /// @dev After the change (new epoch): when the module keeps the old spend in the current period, so does the ghost.
+    function _carryGhost(Session storage s, uint256 kind, uint256 movedBefore) internal {
+        Budget storage b = s.budgets[kind];
+        ++b.epoch;
+        if (movedBefore == 0 || Reference.usedAt(b.used, b.stored, b.interval, s.anchor, block.timestamp) == 0) return;
+        bytes32 id = _ghostId(s, kind);
+        _knowGhost(id);
+        (spendMoved[id], spendCarried[id], spendLimit[id]) = (movedBefore, movedBefore, b.limit);
+        ++carriedSpends;
+        if (movedBefore > b.limit) ++carriedDebts;
     }
 
     function _userOpEvents(Vm.Log[] memory logs, uint256 n)
@@ -820,6 +934,7 @@ contract SessionHandler is LeashTestBase {
     function _newSession(uint256 k, bytes32 tag, bytes[] memory updates) internal {
         uint256 sid = ++lastSessionId;
         Session storage s = sessions[sid];
+        s.id = sid;
         s.tag = tag;
         // Defaults: empty allowlist, native and gas limits of 0, no ERC-20 limit.
         s.budgets[NATIVE].limited = true;
@@ -866,37 +981,55 @@ contract SessionHandler is LeashTestBase {
         } else if (sel == Updates.setTimeRange.selector) {
             (s.validFrom, s.validUntil) = (_word(u, 0), _word(u, 1));
         } else if (sel == Updates.setNativeTokenSpendLimit.selector) {
-            _setBudget(s.budgets[NATIVE], _word(u, 0), _word(u, 1));
+            _setBudget(s, NATIVE, _word(u, 0), _word(u, 1));
         } else if (sel == Updates.removeNativeTokenSpendLimit.selector) {
-            _removeBudget(s.budgets[NATIVE], false);
+            s.budgets[NATIVE].limited = false;
         } else if (sel == Updates.setErc20SpendLimit.selector) {
-            _setBudget(s.budgets[ERC20], _word(u, 1), _word(u, 2));
+            _setBudget(s, ERC20, _word(u, 1), _word(u, 2));
         } else if (sel == Updates.removeErc20SpendLimit.selector) {
-            _removeBudget(s.budgets[ERC20], true);
+            s.budgets[ERC20].limited = false;
         } else if (sel == Updates.setGasSpendLimit.selector) {
-            _setBudget(s.budgets[GAS], _word(u, 0), _word(u, 1));
+            _setBudget(s, GAS, _word(u, 0), _word(u, 1));
         } else if (sel == Updates.removeGasSpendLimit.selector) {
-            _removeBudget(s.budgets[GAS], false);
+            s.budgets[GAS].limited = false;
         } else if (sel == Updates.setRefreshAnchor.selector) {
-            s.anchor = _word(u, 0);
-            for (uint256 kind; kind < 3; ++kind) {
-                ++s.budgets[kind].epoch;
-            }
+            _setAnchor(s, _word(u, 0));
         } else {
             revert("update not modelled");
         }
     }
 
-    function _setBudget(Budget storage b, uint256 limit, uint256 interval) internal {
-        // The spend so far is kept (same period); only the limit and interval change.
-        (b.limited, b.limit, b.interval) = (true, limit, interval);
-        ++b.epoch;
+    /// @dev The budget now: its spend in the current period (0 once its stored period is over), in the period of
+    /// `interval` and `anchor` containing now.
+    function _rebase(Session storage s, uint256 kind, uint256 interval, uint256 anchor) internal {
+        Budget storage b = s.budgets[kind];
+        b.used = Reference.usedAt(b.used, b.stored, b.interval, s.anchor, block.timestamp);
+        b.stored = Reference.budgetStart(block.timestamp, anchor, interval);
+        b.interval = interval;
     }
 
-    function _removeBudget(Budget storage b, bool clearsInterval) internal {
-        b.limited = false;
-        if (clearsInterval) b.interval = 0; // an ERC-20 limit's interval lives with its flag; native/gas keep theirs
-        ++b.epoch;
+    /// @dev A new limit or interval keeps the current period's spend: lowered below it, a debt that only a raise
+    /// exceeding it pays back.
+    function _setBudget(Session storage s, uint256 kind, uint256 limit, uint256 interval) internal {
+        uint256 movedBefore = _ghostNow(s, kind);
+        _rebase(s, kind, interval, s.anchor);
+        (s.budgets[kind].limited, s.budgets[kind].limit) = (true, limit);
+        _carryGhost(s, kind, movedBefore);
+    }
+
+    /// @dev A new anchor moves the native and gas budgets to the new periods with their current spend; an ERC-20 budget
+    /// keeps its stored period (and spend) until a charge in a later period refreshes it.
+    function _setAnchor(Session storage s, uint256 anchor) internal {
+        uint256[3] memory movedBefore;
+        for (uint256 kind; kind < 3; ++kind) {
+            movedBefore[kind] = _ghostNow(s, kind);
+        }
+        _rebase(s, NATIVE, s.budgets[NATIVE].interval, anchor);
+        _rebase(s, GAS, s.budgets[GAS].interval, anchor);
+        s.anchor = anchor;
+        for (uint256 kind; kind < 3; ++kind) {
+            _carryGhost(s, kind, movedBefore[kind]);
+        }
     }
 
     function _intervalFrom(uint256 r) internal pure returns (uint256) {
@@ -1041,9 +1174,12 @@ contract SessionHandler is LeashTestBase {
         return spendKeys.length;
     }
 
-    function spendRecord(uint256 i) external view returns (uint256 moved, uint256 limit) {
+    /// @return moved What moved in the period, with what a change carried into it.
+    /// @return limit The limit in force.
+    /// @return carried What a change carried into it.
+    function spendRecord(uint256 i) external view returns (uint256 moved, uint256 limit, uint256 carried) {
         bytes32 id = spendKeys[i];
-        return (spendMoved[id], spendLimit[id]);
+        return (spendMoved[id], spendLimit[id], spendCarried[id]);
     }
 
     function activeKeys() external view returns (address[] memory list) {
@@ -1076,14 +1212,13 @@ contract SessionHandler is LeashTestBase {
         st.hasLimit = b.limited;
         st.limit = b.limit;
         st.refreshInterval = uint48(b.interval);
-        uint256 start;
         if (b.interval != 0) {
-            uint256 end;
-            (start, end) = Reference.period(block.timestamp, s.anchor, b.interval);
+            (uint256 start, uint256 end) = Reference.period(block.timestamp, s.anchor, b.interval);
             st.periodStart = uint48(start);
             st.nextRefresh = uint48(end + 1);
         }
-        st.used = start > b.stored ? 0 : b.used;
+        st.used = Reference.usedAt(b.used, b.stored, b.interval, s.anchor, block.timestamp);
+        if (kind == GAS) st.used *= GWEI; // whole gwei
         st.remaining = st.used >= st.limit ? 0 : st.limit - st.used;
     }
 
@@ -1131,6 +1266,8 @@ contract SessionHandler is LeashTestBase {
         console.log(" (erc20 limit, native limit, gas limit, window):");
         console.log(refusedByReason[5], refusedByReason[6], refusedByReason[7], refusedByReason[8]);
         console.log("period charges checked / spend records:", periodChargesChecked, spendKeys.length);
+        console.log("spends carried over a change / of them debts:", carriedSpends, carriedDebts);
+        console.log("accepted ops with gas charged rounded up to whole gwei:", roundedGasCharges);
         console.log("recorder calls:", ghost_expectedRecorderCalls, "time:", block.timestamp);
     }
 }
