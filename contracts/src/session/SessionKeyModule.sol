@@ -337,6 +337,15 @@ contract SessionKeyModule is ISessionKeyModule {
         private
         returns (uint256)
     {
+        // Periods are stored in 32 bits: past 2106 they could not be (the module needs a successor by then).
+        if (block.timestamp > TimeRange.MAX_TIMESTAMP) revert TimestampOutOfRange(block.timestamp);
+        // The refresh anchor first: every limit set in the same call then starts its periods from it, whatever the
+        // order of the updates.
+        for (uint256 i; i < updates.length; ++i) {
+            if (ExecutionParser.selectorOf(updates[i]) == Updates.setRefreshAnchor.selector) {
+                record = _setRefreshAnchor(account, generation, record, _timestampArg(updates[i], 0, 1, i));
+            }
+        }
         for (uint256 i; i < updates.length; ++i) {
             bytes calldata update = updates[i];
             bytes4 selector = ExecutionParser.selectorOf(update);
@@ -377,17 +386,7 @@ contract SessionKeyModule is ISessionKeyModule {
                 address paymaster = _addressArg(update, 0, 1, i);
                 SessionKeyStorage.paymasterSlot(account, record.sessionId()).store(uint160(paymaster));
                 record = record.withFlag(SessionKeyStorage.FLAG_PAYMASTER_REQUIRED, paymaster != address(0));
-            } else if (selector == Updates.setRefreshAnchor.selector) {
-                uint256 anchor = _timestampArg(update, 0, 1, i);
-                // The gas and native budgets keep what was spent in the current period, counted in the new periods.
-                // Token budgets (not enumerable here) move to the new periods when they next refresh.
-                uint256 keyListEntry = _keyListSlot(account, generation, record).load();
-                uint256 gasLimit = GasSpendLimit.limitOf(keyListEntry);
-                uint256 gasInterval = GasSpendLimit.refreshInterval(record);
-                _rebaseNative(account, record, type(uint256).max, type(uint256).max, anchor);
-                record = GasSpendLimit.rebase(record, gasLimit, gasLimit, gasInterval, anchor, block.timestamp);
-                record = record.withRefreshAnchor(anchor);
-            } else {
+            } else if (selector != Updates.setRefreshAnchor.selector) {
                 revert UnknownPermissionUpdate(i, selector);
             }
         }
@@ -411,6 +410,20 @@ contract SessionKeyModule is ISessionKeyModule {
             mstore(packed, sub(cursor, add(packed, 0x20)))
             mstore(0x40, and(add(cursor, 31), not(31)))
         }
+    }
+
+    /// @dev The gas and native budgets keep what was spent in the current period, counted in the new periods. Token
+    /// budgets (not enumerable here) keep their period until it ends by its own clock, then follow the new anchor.
+    function _setRefreshAnchor(address account, uint256 generation, uint256 record, uint256 anchor)
+        private
+        returns (uint256)
+    {
+        uint256 gasLimit = GasSpendLimit.limitOf(_keyListSlot(account, generation, record).load());
+        _rebaseNative(account, record, type(uint256).max, type(uint256).max, anchor);
+        record = GasSpendLimit.rebase(
+            record, gasLimit, gasLimit, GasSpendLimit.refreshInterval(record), anchor, block.timestamp
+        );
+        return record.withRefreshAnchor(anchor);
     }
 
     function _keyListSlot(address account, uint256 generation, uint256 record) private pure returns (uint256) {
@@ -439,7 +452,7 @@ contract SessionKeyModule is ISessionKeyModule {
         if (limit == type(uint256).max) limit = NativeSpendLimit.limit(budget);
         if (interval == type(uint256).max) interval = NativeSpendLimit.refreshInterval(budget);
         uint256 rebased =
-            NativeSpendLimit.rebase(budget, record.refreshAnchor(), limit, interval, anchor, block.timestamp);
+            NativeSpendLimit.rebase(budget, limit, interval, anchor, block.timestamp);
         if (rebased != budget) slot.store(rebased);
     }
 
@@ -552,13 +565,14 @@ contract SessionKeyModule is ISessionKeyModule {
 
         uint256 native = SessionKeyStorage.nativeSlot(account, sessionId).load();
         uint256 nativeLimit = NativeSpendLimit.limit(native);
-        uint256 nativeUsed = NativeSpendLimit.usedAt(native, anchor, block.timestamp);
+        uint256 nativeUsed = NativeSpendLimit.usedAt(native, block.timestamp);
         info.nativeTokenSpend = _status(
             record & SessionKeyStorage.FLAG_NATIVE_UNLIMITED == 0,
             nativeLimit,
             nativeUsed,
             nativeUsed >= nativeLimit ? 0 : nativeLimit - nativeUsed,
             NativeSpendLimit.refreshInterval(native),
+            NativeSpendLimit.periodStart(native),
             anchor
         );
 
@@ -570,6 +584,7 @@ contract SessionKeyModule is ISessionKeyModule {
             gasUsed,
             gasRemaining,
             GasSpendLimit.refreshInterval(record),
+            GasSpendLimit.periodStart(record),
             anchor
         );
         info.requiredPaymaster = address(uint160(SessionKeyStorage.paymasterSlot(account, sessionId).load()));
@@ -610,6 +625,7 @@ contract SessionKeyModule is ISessionKeyModule {
             used,
             remaining,
             Erc20SpendLimit.refreshInterval(entry),
+            Erc20SpendLimit.periodStart(entry),
             record.refreshAnchor()
         );
     }
@@ -624,20 +640,31 @@ contract SessionKeyModule is ISessionKeyModule {
         entry = SessionKeyStorage.targetSlot(account, record.sessionId(), target).load();
     }
 
-    /// @dev A limit's state now (views may read the clock; validation never does).
-    function _status(bool hasLimit, uint256 limit, uint256 used, uint256 remaining, uint256 interval, uint256 anchor)
-        private
-        view
-        returns (SpendLimitStatus memory status)
-    {
+    /// @dev A limit's state now (views may read the clock; validation never does). The current period is the stored one
+    /// until it ends by its own clock; then the period of now, starting no earlier than the stored one's end (see
+    /// {TimeRange-narrowToBudgetPeriod}).
+    function _status(
+        bool hasLimit,
+        uint256 limit,
+        uint256 used,
+        uint256 remaining,
+        uint256 interval,
+        uint256 storedStart,
+        uint256 anchor
+    ) private view returns (SpendLimitStatus memory status) {
         status.hasLimit = hasLimit;
         status.limit = limit;
         status.used = used;
         status.remaining = remaining;
         status.refreshInterval = uint48(interval);
-        if (interval != 0) {
+        if (interval == 0) return status;
+        uint256 storedEnd = storedStart + interval;
+        if (block.timestamp < storedEnd) {
+            status.periodStart = uint48(storedStart);
+            status.nextRefresh = uint48(storedEnd);
+        } else {
             (uint256 start, uint256 end) = TimeRange.period(block.timestamp, anchor, interval);
-            status.periodStart = uint48(start);
+            status.periodStart = uint48(start > storedEnd ? start : storedEnd);
             status.nextRefresh = uint48(end + 1);
         }
     }

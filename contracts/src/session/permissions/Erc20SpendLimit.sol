@@ -28,6 +28,11 @@ library Erc20SpendLimit {
         return entry & LIMITED != 0;
     }
 
+    /// @notice Start of the period the budget belongs to (0 for a token never limited).
+    function periodStart(uint256 entry) internal pure returns (uint256) {
+        return entry & AccessList.BUDGET_LAYOUT == 0 ? 0 : (entry >> 64) & SessionKeyStorage.MASK_32;
+    }
+
     function refreshInterval(uint256 entry) internal pure returns (uint256) {
         return entry & AccessList.BUDGET_LAYOUT == 0 ? 0 : (entry >> 32) & SessionKeyStorage.MASK_32;
     }
@@ -59,12 +64,14 @@ library Erc20SpendLimit {
         uint256 interval = (entry >> 32) & SessionKeyStorage.MASK_32;
         narrowed = window;
         if (interval != 0) {
-            uint256 storedStart = (entry >> 64) & SessionKeyStorage.MASK_32;
-            uint256 statedStart;
-            (narrowed, statedStart) = TimeRange.narrowToPeriod(window, statedTime, record.refreshAnchor(), interval);
-            // A later period starts from the whole limit: budgets refresh by themselves and never get stuck.
-            if (statedStart > storedStart) {
-                entry = (entry & ~(SessionKeyStorage.MASK_32 << 64)) | (statedStart << 64);
+            uint256 start;
+            bool refreshed;
+            (narrowed, start, refreshed) = TimeRange.narrowToBudgetPeriod(
+                window, statedTime, (entry >> 64) & SessionKeyStorage.MASK_32, record.refreshAnchor(), interval
+            );
+            // A new period starts from the whole limit: budgets refresh by themselves and never get stuck.
+            if (refreshed) {
+                entry = (entry & ~(SessionKeyStorage.MASK_32 << 64)) | (start << 64);
                 remaining = int256(_limit(account, record, token));
             }
         }
@@ -93,7 +100,7 @@ library Erc20SpendLimit {
         uint256 limitSlot = SessionKeyStorage.tokenLimitSlot(account, record.sessionId(), token);
         uint256 used;
         if (entry & AccessList.BUDGET_LAYOUT != 0) {
-            (used,) = _usedAndRemaining(entry, SessionKeyStorage.load(limitSlot), record.refreshAnchor(), now_);
+            (used,) = _usedAndRemaining(entry, SessionKeyStorage.load(limitSlot), now_);
         } else {
             entry = AccessList.toBudgetLayout(account, record.sessionId(), entry, token);
         }
@@ -117,18 +124,18 @@ library Erc20SpendLimit {
     {
         if (entry & AccessList.BUDGET_LAYOUT == 0) return (0, 0, 0);
         limit_ = _limit(account, record, token);
-        (used, remaining) = _usedAndRemaining(entry, limit_, record.refreshAnchor(), now_);
+        (used, remaining) = _usedAndRemaining(entry, limit_, now_);
     }
 
-    /// @dev Used and remaining at `now_`: the whole limit once the stored period is over.
-    function _usedAndRemaining(uint256 entry, uint256 limit_, uint256 anchor, uint256 now_)
+    /// @dev Used and remaining at `now_`: the whole limit once the stored period is over by its own clock.
+    function _usedAndRemaining(uint256 entry, uint256 limit_, uint256 now_)
         private
         pure
         returns (uint256 used, uint256 remaining)
     {
         uint256 interval = (entry >> 32) & SessionKeyStorage.MASK_32;
         uint256 start = (entry >> 64) & SessionKeyStorage.MASK_32;
-        if (interval != 0 && TimeRange.periodStart(now_, anchor, interval) > start) return (0, limit_);
+        if (interval != 0 && now_ >= start + interval) return (0, limit_);
         used = _used(limit_, _remaining(entry));
         remaining = used >= limit_ ? 0 : limit_ - used;
     }

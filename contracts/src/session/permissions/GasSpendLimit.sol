@@ -94,12 +94,13 @@ library GasSpendLimit {
         uint256 interval = refreshInterval(record);
         narrowed = window;
         if (interval != 0) {
-            uint256 storedStart = periodStart(record);
-            uint256 statedStart;
-            (narrowed, statedStart) = TimeRange.narrowToPeriod(window, statedTime, record.refreshAnchor(), interval);
-            // A later period starts from the whole limit: budgets refresh by themselves and never get stuck.
-            if (statedStart > storedStart) {
-                record = (record & ~(SessionKeyStorage.MASK_32 << 181)) | (statedStart << 181);
+            uint256 start;
+            bool refreshed;
+            (narrowed, start, refreshed) =
+                TimeRange.narrowToBudgetPeriod(window, statedTime, periodStart(record), record.refreshAnchor(), interval);
+            // A new period starts from the whole limit: budgets refresh by themselves and never get stuck.
+            if (refreshed) {
+                record = (record & ~(SessionKeyStorage.MASK_32 << 181)) | (start << 181);
                 remaining = int256(_limit(account, generation, record) / GWEI);
             }
         }
@@ -132,20 +133,22 @@ library GasSpendLimit {
         return _withBudget(record, newInterval, TimeRange.periodStart(now_, newAnchor, newInterval), remaining);
     }
 
-    /// @notice Used and remaining, in wei, at time `now_`.
+    /// @notice Used and remaining, in wei, at time `now_`. `remaining` is what an op can still be charged: whole gwei,
+    /// so with a limit that is not a whole number of gwei, used + remaining falls short of it by the fraction.
     function status(uint256 record, uint256 limit, uint256 now_)
         internal
         pure
         returns (uint256 used, uint256 remaining)
     {
-        used = _usedWei(limit, _remainingNow(record, limit, now_));
-        remaining = used >= limit ? 0 : limit - used;
+        int256 remainingGwei_ = _remainingNow(record, limit, now_);
+        used = _usedWei(limit, remainingGwei_);
+        remaining = remainingGwei_ <= 0 ? 0 : uint256(remainingGwei_) * GWEI;
     }
 
-    /// @dev What remains at `now_` in gwei: the whole limit once the stored period is over.
+    /// @dev What remains at `now_` in gwei: the whole limit once the stored period is over by its own clock.
     function _remainingNow(uint256 record, uint256 limit, uint256 now_) private pure returns (int256) {
         uint256 interval = refreshInterval(record);
-        if (interval != 0 && TimeRange.periodStart(now_, record.refreshAnchor(), interval) > periodStart(record)) {
+        if (interval != 0 && now_ >= periodStart(record) + interval) {
             return int256(limit / GWEI);
         }
         return remainingGwei(record);

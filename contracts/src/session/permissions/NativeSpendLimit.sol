@@ -46,9 +46,10 @@ library NativeSpendLimit {
         uint256 used = budget >> 160;
         narrowed = window;
         if (interval != 0) {
-            uint256 statedStart;
-            (narrowed, statedStart) = TimeRange.narrowToPeriod(window, statedTime, record.refreshAnchor(), interval);
-            if (statedStart > start) (start, used) = (statedStart, 0);
+            bool refreshed;
+            (narrowed, start, refreshed) =
+                TimeRange.narrowToBudgetPeriod(window, statedTime, start, record.refreshAnchor(), interval);
+            if (refreshed) used = 0;
         }
         // `amount` is the sum of values the signer chose: compare without overflow. `used` may exceed a lowered limit.
         if (used > limit_ || amount > limit_ - used) {
@@ -60,20 +61,23 @@ library NativeSpendLimit {
     }
 
     /// @notice A budget with a new limit, interval or anchor, keeping what was spent in the current period (`now_`).
-    /// @param anchor The anchor the stored spend was counted with.
-    function rebase(uint256 budget, uint256 anchor, uint256 newLimit, uint256 newInterval, uint256 newAnchor, uint256 now_)
+    function rebase(uint256 budget, uint256 newLimit, uint256 newInterval, uint256 newAnchor, uint256 now_)
         internal
         pure
         returns (uint256)
     {
-        return _pack(newInterval, TimeRange.periodStart(now_, newAnchor, newInterval), newLimit, usedAt(budget, anchor, now_));
+        return _pack(newInterval, TimeRange.periodStart(now_, newAnchor, newInterval), newLimit, usedAt(budget, now_));
     }
 
-    /// @notice What has been spent in the period containing `now_` (everything, for a lifetime limit).
-    function usedAt(uint256 budget, uint256 anchor, uint256 now_) internal pure returns (uint256) {
+    /// @notice What has been spent in the current period at `now_` (everything, for a lifetime limit): nothing once the
+    /// stored period is over by its own clock.
+    function usedAt(uint256 budget, uint256 now_) internal pure returns (uint256) {
         uint256 interval = refreshInterval(budget);
-        uint256 start = (budget >> 32) & SessionKeyStorage.MASK_32;
-        if (interval != 0 && TimeRange.periodStart(now_, anchor, interval) > start) return 0;
+        if (interval != 0 && now_ >= periodStart(budget) + interval) return 0;
         return budget >> 160;
+    }
+
+    function periodStart(uint256 budget) internal pure returns (uint256) {
+        return (budget >> 32) & SessionKeyStorage.MASK_32;
     }
 }

@@ -26,26 +26,47 @@ library TimeRange {
         return (record.validFrom() << 128) | (until == 0 ? OPEN_END : until);
     }
 
-    /// @notice The window narrowed to the period of `interval` that contains `statedTime`; returns the period start.
-    function narrowToPeriod(uint256 window, uint256 statedTime, uint256 anchor, uint256 interval)
-        internal
-        pure
-        returns (uint256 narrowed, uint256 start)
-    {
-        // Assembly: runs once per refreshing limit per op. Callers pass interval > 0 and times below 2^48, so nothing
+    /**
+     * @notice The period a budget charges an op stating `statedTime` to, and the window narrowed to it.
+     * @dev While `statedTime` is before the end of the budget's stored period, [storedStart, storedStart + interval), the
+     * op charges that period and must run inside it. Once it has ended, the op opens the period of `statedTime` (from
+     * `anchor`, every `interval` seconds) and must run inside that period and after the stored one: after an anchor
+     * change the new periods may overlap the stored one, and a fresh budget must never open early.
+     * @return narrowed The window narrowed accordingly.
+     * @return start The start of the period charged.
+     * @return refreshed Whether a new period opens (the budget starts again from its whole limit).
+     */
+    function narrowToBudgetPeriod(
+        uint256 window,
+        uint256 statedTime,
+        uint256 storedStart,
+        uint256 anchor,
+        uint256 interval
+    ) internal pure returns (uint256 narrowed, uint256 start, bool refreshed) {
+        // Assembly: runs once per refreshing limit per op. Callers pass interval > 0 and times below 2^33, so nothing
         // here overflows or divides by zero; min/max on the window's packed halves.
         assembly ("memory-safe") {
-            let offset := mod(anchor, interval)
-            let end := sub(offset, 1)
-            if iszero(lt(statedTime, offset)) {
-                start := sub(statedTime, mod(sub(statedTime, offset), interval))
-                end := sub(add(start, interval), 1)
+            let storedEnd := add(storedStart, interval) // exclusive
+            let from := storedStart
+            let end := sub(storedEnd, 1)
+            start := storedStart
+            if iszero(lt(statedTime, storedEnd)) {
+                refreshed := 1
+                let offset := mod(anchor, interval)
+                start := 0
+                end := sub(offset, 1)
+                if iszero(lt(statedTime, offset)) {
+                    start := sub(statedTime, mod(sub(statedTime, offset), interval))
+                    end := sub(add(start, interval), 1)
+                }
+                from := start
+                if lt(from, storedEnd) { from := storedEnd }
             }
-            let from := shr(128, window)
-            let until := and(window, 0xffffffffffffffffffffffffffffffff)
-            if lt(from, start) { from := start }
-            if gt(until, end) { until := end }
-            narrowed := or(shl(128, from), until)
+            let windowFrom := shr(128, window)
+            let windowUntil := and(window, 0xffffffffffffffffffffffffffffffff)
+            if lt(windowFrom, from) { windowFrom := from }
+            if gt(windowUntil, end) { windowUntil := end }
+            narrowed := or(shl(128, windowFrom), windowUntil)
         }
     }
 

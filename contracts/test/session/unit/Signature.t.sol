@@ -45,14 +45,15 @@ contract SignatureTest is UnitBase {
         _update(sessionKey, _one(_nativeLimit(1 ether, DAY)));
         PackedUserOperation memory op = _sessionOp(_call(address(target), 1, ""));
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, entryPoint.getUserOpHash(op));
-        uint256 stated = T0 + 3 * DAY;
-        op.signature = abi.encodePacked(bytes4(uint32(stated)), r, s, v);
-        // The stated day lies after the key's end (T0 + 1000): the window is empty, encoded (1, 1] (never valid).
-        assertGt(_periodStart(stated, 0, DAY), T0 + 1000);
-        assertEq(_run(op), _vd(false, 1, 1));
-        // Stating a time inside the key's range reads the same four bytes: a window within today.
+        // Stating a time inside the key's range: a window within today.
         op.signature = abi.encodePacked(bytes4(uint32(T0)), r, s, v);
         assertEq(_run(op), _vd(false, T0 - 11, T0 + 1000));
+        // The same four bytes, read as a day three days on, past the key's end (T0 + 1000): the window is empty,
+        // encoded (1, 1] (never valid).
+        uint256 stated = T0 + 3 * DAY;
+        op.signature = abi.encodePacked(bytes4(uint32(stated)), r, s, v);
+        assertGt(_periodStart(stated, 0, DAY), T0 + 1000);
+        assertEq(_run(op), _vd(false, 1, 1));
     }
 
     function test_unknownSigner_returnsSigFailed() public {

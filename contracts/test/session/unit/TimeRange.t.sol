@@ -158,9 +158,9 @@ contract TimeRangeTest is UnitBase {
         uint256 expected = _vd(false, start - 1, start + DAY - 1);
         assertEq(_runAt(_valueCall(), start), expected);
         assertEq(_runAt(_valueCall(), start + DAY - 1), expected);
-        // One second earlier is the previous period.
-        assertEq(_runAt(_valueCall(), start - 1), _vd(false, start - DAY - 1, start - 1));
-        // The period boundary belongs to the later period.
+        // A time before the period the budget is in charges that period all the same: the op runs only inside it.
+        assertEq(_runAt(_valueCall(), start - 1), expected);
+        // The period boundary belongs to the later period, which the op then opens.
         assertEq(_runAt(_valueCall(), start + DAY), _vd(false, start + DAY - 1, start + 2 * DAY - 1));
     }
 
@@ -200,11 +200,36 @@ contract TimeRangeTest is UnitBase {
         assertEq(_runAt(_valueCall(), T0), _vd(false, start - 1, start + DAY - 1));
     }
 
-    function test_refreshingLimit_statedTimeBeforeFirstPeriod_chargesTheStretchBeforeIt() public {
-        // Periods of 10 s anchored at 5: a stated time of 3 lies before the first period after the epoch, [5, 15); the
-        // stretch [0, 5) counts as one period, so the window is [0, 4]: long past, the EntryPoint refuses the op.
+    function test_refreshingLimit_statedTimeLongPast_chargesTheCurrentPeriod() public {
+        // Periods of 10 s anchored at 5. The budget was set in the period of now; a stated time of 3 (long past, even
+        // before the first period after the epoch) charges that current period and can run only inside it.
         _addKeyWithGas(sessionKey, _updates(_allowTarget(address(target)), _nativeLimit(1 ether, 10), _anchor(5)));
-        assertEq(_run(_signedOp(_valueCall(), sessionKeyPk, 3)), _vd(false, 0, 4));
+        uint256 start = _periodStart(block.timestamp, 5, 10);
+        assertEq(_run(_signedOp(_valueCall(), sessionKeyPk, 3)), _vd(false, start - 1, start + 9));
+        assertEq(_info(sessionKey).nativeTokenSpend.used, 1);
+    }
+
+    function test_refreshingLimit_aMovedAnchorNeverOpensAPeriodEarly() public {
+        // Daily limits anchored at midnight, all spent at 13:00; the owner moves the anchor to noon. The token budget
+        // keeps its day: the new noon-to-noon period opens only when that day is over, never twice a budget in a day.
+        uint256 midnight = _periodStart(T0, 0, DAY);
+        vm.warp(midnight + 13 hours);
+        _addKeyWithGas(
+            sessionKey,
+            _updates(_allowTarget(address(token)), _erc20Limit(address(token), 100e6, DAY), _nativeLimit(1 ether, DAY))
+        );
+        bytes memory spendAll = _executeSingle(address(token), 1 ether, abi.encodeCall(token.transfer, (recipient, 100e6)));
+        _sendSession(spendAll);
+        _update(sessionKey, _one(_anchor(midnight + 12 hours)));
+        // Stating a time in the new period that started at noon changes nothing: the stored day is not over.
+        vm.warp(midnight + 13 hours + 5 minutes);
+        _expectRunRevert(
+            _transferCall(recipient, 1),
+            abi.encodeWithSelector(ISessionKeyModule.Erc20SpendLimitExceeded.selector, address(token), 100e6, 100e6, 1)
+        );
+        // At midnight the stored day ends: the op opens the new period [noon, noon), from midnight on.
+        bytes memory one = _executeSingle(address(token), 0, abi.encodeCall(token.transfer, (recipient, 1e6)));
+        assertEq(_runAt(one, midnight + DAY), _vd(false, midnight + DAY - 1, midnight + DAY + 12 hours - 1));
     }
 
     function test_twoRefreshingLimits_windowIsTheirIntersection() public {
@@ -245,13 +270,12 @@ contract TimeRangeTest is UnitBase {
         _expectFailedOp(0, "AA22 expired or not due");
         _handleOp(op);
 
-        op = _signedOp(_valueCall(), sessionKeyPk, T0 - DAY);
-        _expectFailedOp(0, "AA22 expired or not due");
-        _handleOp(op);
-
-        // Any time inside the current period works.
+        // Any time inside the current period works, and so does a time before it: it charges the current period.
         op = _signedOp(_valueCall(), sessionKeyPk, _periodStart(T0, 0, DAY));
         _handleOp(op);
-        assertEq(target.received(), 1);
+        op = _signedOp(_valueCall(), sessionKeyPk, T0 - DAY);
+        _handleOp(op);
+        assertEq(target.received(), 2);
+        assertEq(_info(sessionKey).nativeTokenSpend.used, 2);
     }
 }
