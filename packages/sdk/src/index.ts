@@ -70,7 +70,7 @@ export {
   decodeSessionSignature,
   type SessionSignature,
 } from './session/signature.js';
-export { periodOf } from './session/periods.js';
+export { periodOf, budgetPeriodAt } from './session/periods.js';
 export { planSessionOpTiming, windowMargins, type TimingPlan } from './session/planTiming.js';
 export { acquireNonceLane } from './session/lanes.js';
 export { acquireSenderSlot, maxPendingOpsPerSender } from './session/senderSlots.js';

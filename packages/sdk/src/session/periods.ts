@@ -13,3 +13,25 @@ export function periodOf(time: number, anchor: number, interval: number): { star
   const start = time - ((time - offset) % interval);
   return { start, end: start + interval - 1 };
 }
+
+/**
+ * The validity window a refreshing budget gives an op sent at `time`, from the budget's state as the module reports it
+ * (`periodStart` and `nextRefresh` of its SpendLimitStatus, read at or before `time`). The module charges the period
+ * the budget is in until it ends (`nextRefresh`), whatever the grid; after that, the period of `time` on the grid of
+ * `anchor`, from no earlier than `nextRefresh`.
+ *
+ * @example
+ * ```ts
+ * const { gasSpend } = await readContract(client, { address: module, abi: sessionKeyModuleAbi, functionName: 'getSessionKeyInfo', args: [account, key] })
+ * budgetPeriodAt(nowInSeconds(), gasSpend, anchor) // { start, end }: the op's window, as far as this budget goes
+ * ```
+ */
+export function budgetPeriodAt(
+  time: number,
+  budget: { periodStart: number; nextRefresh: number; refreshInterval: number },
+  anchor: number,
+): { start: number; end: number } {
+  if (time < budget.nextRefresh) return { start: budget.periodStart, end: budget.nextRefresh - 1 };
+  const { start, end } = periodOf(time, anchor, budget.refreshInterval);
+  return { start: Math.max(start, budget.nextRefresh), end };
+}

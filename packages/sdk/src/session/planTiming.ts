@@ -4,7 +4,7 @@ import type { Call } from '../account/execution.js';
 import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
 import { SessionKeyNotAuthorizedError, SessionKeyOutsideTimeRangeError } from '../errors/sessionKeyErrors.js';
 import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
-import { periodOf } from './periods.js';
+import { budgetPeriodAt } from './periods.js';
 
 /**
  * How close to the edges of its validity window an op may be sent. Bundlers in safe mode (Alto) refuse ops whose
@@ -34,11 +34,11 @@ export type TimingPlan = {
   validUntil: number | undefined;
 };
 
-type Interval = { interval: number; what: string };
+type Budget = { periodStart: number; nextRefresh: number; refreshInterval: number; what: string };
 
 /**
- * Plans when to send a session op: every refreshing limit it spends from narrows its validity window to the current
- * period, so near a period's end it must wait for the next period (and a few seconds into it). Reads the key's limits;
+ * Plans when to send a session op: every refreshing limit it spends from narrows its validity window to the period it
+ * charges ({@link budgetPeriodAt}), so near a period's end it must wait for the next period (and a few seconds into it). Reads the key's limits;
  * throws {@link SessionKeyOutsideTimeRangeError} when the key's own range makes the op impossible within `maxWaitSeconds`.
  *
  * @example
@@ -69,11 +69,14 @@ export async function planSessionOpTiming(
     args: [account, sessionKey],
   });
   const anchor = Number(info.refreshAnchor);
-  const intervals: Interval[] = [];
-  if (!paymasterPays && info.gasSpend.hasLimit && info.gasSpend.refreshInterval)
-    intervals.push({ interval: info.gasSpend.refreshInterval, what: 'gas limit' });
-  if (calls.some((c) => (c.value ?? 0n) > 0n) && info.nativeTokenSpend.hasLimit && info.nativeTokenSpend.refreshInterval)
-    intervals.push({ interval: info.nativeTokenSpend.refreshInterval, what: 'native token limit' });
+  const budgets: Budget[] = [];
+  const add = (status: { hasLimit: boolean; refreshInterval: number; periodStart: number; nextRefresh: number }, what: string) => {
+    if (!status.hasLimit || !status.refreshInterval) return;
+    const { refreshInterval, periodStart, nextRefresh } = status;
+    budgets.push({ refreshInterval: Number(refreshInterval), periodStart: Number(periodStart), nextRefresh: Number(nextRefresh), what });
+  };
+  if (!paymasterPays) add(info.gasSpend, 'gas limit');
+  if (calls.some((c) => (c.value ?? 0n) > 0n)) add(info.nativeTokenSpend, 'native token limit');
   for (const target of new Set(calls.map((c) => c.to.toLowerCase() as Address))) {
     const limit = await readContract(client.client, {
       address: module,
@@ -81,16 +84,16 @@ export async function planSessionOpTiming(
       functionName: 'getErc20SpendLimit',
       args: [account, sessionKey, target],
     });
-    if (limit.hasLimit && limit.refreshInterval) intervals.push({ interval: limit.refreshInterval, what: `ERC-20 limit of ${target}` });
+    add(limit, `ERC-20 limit of ${target}`);
   }
   const keyFrom = info.validFrom || undefined;
   const keyUntil = info.validUntil || undefined;
   const outside = (details: string) =>
     new SessionKeyOutsideTimeRangeError({ validFrom: keyFrom, validUntil: keyUntil, details });
 
-  for (const { interval, what } of intervals) {
-    if (interval <= windowMargins.afterStart + windowMargins.beforeEnd)
-      throw outside(`The ${what} refreshes every ${interval} s: too short for a bundler to accept an op in one period.`);
+  for (const { refreshInterval, what } of budgets) {
+    if (refreshInterval <= windowMargins.afterStart + windowMargins.beforeEnd)
+      throw outside(`The ${what} refreshes every ${refreshInterval} s: too short for a bundler to accept an op in one period.`);
   }
 
   let sendAt = now;
@@ -98,8 +101,8 @@ export async function planSessionOpTiming(
   for (let pass = 0; pass < 8; pass++) {
     let from = keyFrom ?? 0;
     let until = keyUntil ?? Number.POSITIVE_INFINITY;
-    for (const { interval } of intervals) {
-      const { start, end } = periodOf(sendAt, anchor, interval);
+    for (const budget of budgets) {
+      const { start, end } = budgetPeriodAt(sendAt, budget, anchor);
       from = Math.max(from, start);
       until = Math.min(until, end);
     }

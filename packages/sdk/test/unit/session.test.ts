@@ -19,6 +19,7 @@ import {
   encodeSessionSignature,
   encodeSessionStubSignature,
   periodOf,
+  budgetPeriodAt,
   sessionKeyModuleAbi,
   toSessionKeyError,
   toSessionKeyValidator,
@@ -83,6 +84,17 @@ describe('periods', () => {
     expect(periodOf(100, 30, 50)).toEqual({ start: 80, end: 129 });
     expect(periodOf(10, 30, 50)).toEqual({ start: 0, end: 29 });
     expect(periodOf(30, 30, 50)).toEqual({ start: 30, end: 79 });
+  });
+
+  it("give an op the budget's stored period until it ends, then the grid's, never opening early", () => {
+    const day = 86_400;
+    // A daily budget whose stored period is [1000·day, 1001·day): an op inside it, or stating any earlier time, gets it.
+    const budget = { periodStart: 1000 * day, nextRefresh: 1001 * day, refreshInterval: day };
+    expect(budgetPeriodAt(1000 * day + 5, budget, 0)).toEqual({ start: 1000 * day, end: 1001 * day - 1 });
+    // After it: the day of the op, on the grid.
+    expect(budgetPeriodAt(1003 * day + 5, budget, 0)).toEqual({ start: 1003 * day, end: 1004 * day - 1 });
+    // The anchor moved to noon meanwhile: the noon-to-noon period that began inside the stored day opens at its end.
+    expect(budgetPeriodAt(1001 * day + 5, budget, day / 2)).toEqual({ start: 1001 * day, end: 1001 * day + day / 2 - 1 });
   });
 
   it('always contain the time and have the interval as length (property)', () => {
