@@ -1,6 +1,16 @@
 import { type Address, type Hex, encodeFunctionData, formatEther, formatUnits, http, parseEther, parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
-import { createLeashAccountClient, devTokenAbi, devTokenParameters, type LeashAccountClient } from '@leash/sdk';
+import {
+  DAY,
+  Erc20SpendLimitExceededError,
+  SessionKeyPermissionsBuilder,
+  SessionKeySigner,
+  createLeashAccountClient,
+  devTokenAbi,
+  devTokenParameters,
+  type LeashAccountClient,
+  sessionKeyActions,
+} from '@leash/sdk';
 import type { LocalStack } from '@leash/sdk/local';
 import { heading, paint, printRows, withProgress } from './output.js';
 
@@ -9,7 +19,8 @@ const bob: Address = '0x0000000000000000000000000000000000000B0b';
 
 /**
  * The `npm start` demo: a new account, deployed by its first user operation, sends a native transfer, then a batch
- * of a native and an ERC-20 transfer, all through the bundler.
+ * of a native and an ERC-20 transfer, all through the bundler. Then the owner grants a session key a daily dUSD
+ * allowance, and the key pays without the owner, until the module refuses a payment over the allowance.
  */
 export async function runDemo(stack: LocalStack): Promise<void> {
   const owner = privateKeyToAccount(stack.keys.devOwner);
@@ -40,6 +51,8 @@ export async function runDemo(stack: LocalStack): Promise<void> {
     { to: token, data: encodeFunctionData({ abi: devTokenAbi, functionName: 'transfer', args: [alice, units('25')] }) },
   ]);
 
+  await sessionKeyDemo(stack, client, token);
+
   const [aliceEth, bobEth, aliceTokens] = await Promise.all([
     client.client.getBalance({ address: alice }),
     client.client.getBalance({ address: bob }),
@@ -68,5 +81,64 @@ async function sendAndReport(
     ['Transaction', receipt.receipt.transactionHash],
     ['Gas used (tx)', receipt.receipt.gasUsed.toLocaleString('en-US')],
     ['Gas paid by the account', `${receipt.actualGasUsed.toLocaleString('en-US')} ${paint('dim', `(${formatEther(receipt.actualGasCost)} ETH)`)}`],
+  ]);
+}
+
+/** Parts 3 to 5: a session key with a daily dUSD allowance pays Alice with no owner signature, and is refused beyond it. */
+async function sessionKeyDemo(stack: LocalStack, ownerClient: LeashAccountClient, token: Address): Promise<void> {
+  const units = (amount: string) => parseUnits(amount, devTokenParameters.decimals);
+  const dUsd = (amount: bigint) => `${formatUnits(amount, devTokenParameters.decimals)} dUSD`;
+  const owner = ownerClient.extend(sessionKeyActions());
+  const signer = new SessionKeySigner(); // in memory: an app's key, which never sees the owner's
+  const key = await signer.getAddress();
+  const permissions = new SessionKeyPermissionsBuilder()
+    .addContractAddressAccessEntry({ contractAddress: token, isOnList: true, checkSelectors: true })
+    .addContractFunctionAccessEntry({ contractAddress: token, methodSelector: 'transfer(address,uint256)', isOnList: true })
+    .addErc20TokenSpendLimit({ tokenAddress: token, spendLimit: units('50'), refreshInterval: DAY })
+    .setGasSpendLimit({ spendLimit: parseEther('0.01'), refreshInterval: DAY });
+
+  heading('3. The owner installs the session key module with a key for a tipping app');
+  printRows([
+    ['Session key', key],
+    ['May call', 'dUSD transfer(address,uint256), nothing else'],
+    ['Allowance', '50 dUSD per day, 0.01 ETH of gas per day'],
+  ]);
+  const installed = await withProgress('Sending the owner\'s user operation through the bundler', () =>
+    owner.installSessionKeyModule({ keys: [key], tags: ['tipping-app'], permissions: [permissions.encode()] }),
+  );
+  printRows([['User op hash', installed.userOpHash], ['Gas used (tx)', installed.receipt.receipt.gasUsed.toLocaleString('en-US')]]);
+
+  const session = (
+    await createLeashAccountClient({
+      chain: stack.chain,
+      transport: http(stack.rpcUrl),
+      bundlerTransport: http(stack.bundlerUrl),
+      signer,
+      accountAddress: ownerClient.account.address,
+    })
+  ).extend(sessionKeyActions());
+  const tip = (amount: string) => [
+    { to: token, data: encodeFunctionData({ abi: devTokenAbi, functionName: 'transfer', args: [alice, units(amount)] }) },
+  ];
+
+  heading('4. The session key tips Alice 10 dUSD: no owner signature, checked on-chain by the module');
+  const paid = await withProgress('Sending the session key\'s user operation', () => session.executeWithSessionKey({ calls: tip('10') }));
+  printRows([['User op hash', paid.userOpHash], ['Gas used (tx)', paid.receipt.receipt.gasUsed.toLocaleString('en-US')]]);
+
+  heading('5. The session key tries to tip 45 dUSD: over what is left today');
+  try {
+    await session.executeWithSessionKey({ calls: tip('45') });
+    throw new Error('The module accepted a payment over the allowance.');
+  } catch (error) {
+    if (!(error instanceof Erc20SpendLimitExceededError)) throw error;
+    printRows([
+      ['Refused by', `${error.rule} (${error.shortMessage})`],
+      ['Numbers', `limit ${dUsd(error.limit)}, used ${dUsd(error.used)}, attempted ${dUsd(error.attempted)}`],
+    ]);
+  }
+  const state = await owner.getSessionKeyPermissions({ key });
+  const budget = state.spending.erc20[0]!.status;
+  printRows([
+    ['Left today', `${dUsd(budget.remaining)} of ${dUsd(budget.limit)}, again in full at ${new Date(budget.nextRefresh! * 1000).toISOString()}`],
   ]);
 }

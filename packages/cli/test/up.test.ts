@@ -27,9 +27,12 @@ describe('leash up', () => {
     expect(out).toMatch(/RPC URL\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(out).toMatch(/Bundler URL\s+http:\/\/127\.0\.0\.1:\d+ \(Alto, safe mode on\)/);
     expect(out).toMatch(/EntryPoint v0\.8\s+0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108/);
-    expect(out.match(/User op hash\s+0x[0-9a-f]{64}/g)).toHaveLength(2);
-    expect(out.match(/Gas used \(tx\)\s+[\d,]+/g)).toHaveLength(2);
-    expect(out).toMatch(/Alice\s+0\.01 ETH, 25 dUSD/);
+    // Two owner ops, the owner's install of the session key module, and the session key's payment.
+    expect(out.match(/User op hash\s+0x[0-9a-f]{64}/g)).toHaveLength(4);
+    expect(out.match(/Gas used \(tx\)\s+[\d,]+/g)).toHaveLength(4);
+    expect(out).toMatch(/Numbers\s+limit 50 dUSD, used 10 dUSD, attempted 45 dUSD/);
+    expect(out).toMatch(/Left today\s+40 dUSD of 50 dUSD/);
+    expect(out).toMatch(/Alice\s+0\.01 ETH, 35 dUSD/);
     expect(out).toContain('Local stack stopped.');
     expect(fs.existsSync(path.join(home, 'stack.json'))).toBe(false);
 
