@@ -11,8 +11,9 @@ import {TimeRange} from "../../../src/session/permissions/TimeRange.sol";
 import {SessionFuzzBase, Reference} from "./SessionFuzzHelpers.sol";
 
 /// @dev Fuzz tests of refreshing limits: the period arithmetic against a reference, charges at the exact first and
-/// last second of a period, accumulation within a period, reset in the next one, and what an interval or anchor change
-/// does to an ERC-20 budget (LimitChangeFuzz.t.sol covers every kind of limit). Times are 32-bit.
+/// last second of a period, accumulation within a period, reset in the next one, stated times outside the current
+/// period, and what an interval or anchor change does to an ERC-20 budget (LimitChangeFuzz.t.sol covers every kind of
+/// limit, RefreshRuleFuzz.t.sol the refresh rule). Times are 32-bit.
 contract PeriodBoundaryFuzzTest is SessionFuzzBase {
     uint256 internal constant MAX_TS = Reference.MAX_TIMESTAMP; // 2^32 - 1
 
@@ -129,7 +130,10 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         token.mint(address(account), 2 * limit);
         a = bound(a, 1, limit - 1);
         b = bound(b, 0, limit - a);
-        vm.warp(bound(uint256(keccak256(abi.encode(seed, start))), 1, start)); // set at or before the period's start
+        // Set at or before the period's start, in a whole period (a budget set in the stretch before the first period,
+        // [0, anchor % interval), keeps it for a whole interval by its own clock: PeriodBeforeFirstAnchorTest).
+        uint256 offset = anchor % interval;
+        vm.warp(bound(uint256(keccak256(abi.encode(seed, start))), offset == 0 ? 1 : offset, start));
         _setLimit(limit, interval, anchor);
 
         // First second of the period.
@@ -164,8 +168,9 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         assertEq(token.balanceOf(recipient), a + b + limit, "moved in total");
     }
 
-    /// An op stating a time in another period than now never runs, and charges nothing.
-    function testFuzz_statedTimeInAnotherPeriodNeverRuns(
+    /// An op stating a time after the current period never runs now, and charges nothing; one stating a time before it
+    /// (a time before the period the budget is in) charges the current period and runs now, only inside it.
+    function testFuzz_statedTimeInAnotherPeriod_laterNeverRunsEarlierChargesTheCurrentOne(
         uint256 anchor,
         uint256 interval,
         uint256 now_,
@@ -193,9 +198,32 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         assertTrue(Reference.periodStart(stated, anchor, interval) != start, "another period");
         vm.warp(now_);
         _setLimit(100, interval, anchor);
-        assertFalse(_send(1, stated), "ran in another period");
-        _assertStatus(100, 0, start, end, interval, "nothing charged");
-        assertEq(token.balanceOf(recipient), 0, "nothing moved");
+        _assertChargedToTheCurrentPeriodOrNever(start, interval, anchor, stated);
+    }
+
+    /// @dev The budget is in the period of now, [start, start + interval) by its own clock (which reaches past the
+    /// grid's period only in the stretch before the first period: then a later stated time may still be in it).
+    function _assertChargedToTheCurrentPeriodOrNever(uint256 start, uint256 interval, uint256 anchor, uint256 stated)
+        internal
+    {
+        uint256 storedEnd = start + interval;
+        (, uint256 from, uint256 until, bool refreshed) = Reference.budgetPeriod(start, interval, anchor, stated);
+        if (refreshed) {
+            assertGe(from, storedEnd, "a fresh period never opens early");
+            assertFalse(_send(1, stated), "ran in a later period");
+            _assertStatus(100, 0, start, storedEnd - 1, interval, "nothing charged");
+            assertEq(token.balanceOf(recipient), 0, "nothing moved");
+        } else {
+            assertEq(from, start, "the window is the current period");
+            assertEq(until, storedEnd - 1, "the window is the current period");
+            assertTrue(_send(1, stated), "charged to the current period, runs now");
+            _assertStatus(100, 1, start, storedEnd - 1, interval, "charged to the current period");
+            // It cannot escape the current period's spend: the rest of the budget, and not a unit more.
+            assertFalse(_send(100, stated), "over the limit");
+            assertTrue(_send(99, stated), "the rest");
+            _assertStatus(100, 100, start, storedEnd - 1, interval, "spent");
+            assertEq(token.balanceOf(recipient), 100, "moved");
+        }
     }
 
     /// A lifetime limit (interval 0) never refreshes, however far the clock moves (within 32-bit time).
@@ -223,9 +251,9 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
 
     /// After the owner changes an ERC-20 limit's interval (and perhaps the anchor, in the same update), what was spent
     /// in the current period is kept in the new current period: switching weekly to daily keeps this week's spend in
-    /// today. An anchor change alone does not move an ERC-20 budget (token budgets are not enumerable): it keeps its
-    /// stored period until it refreshes, so the spend is kept iff the new anchor's period containing now does not start
-    /// after the stored period. The next period of the new interval starts from the whole limit.
+    /// today. The anchor applies first, so the new period is the one of now on the new anchor's grid; the spend is kept
+    /// whatever the anchor, since the stored period has not ended by its own clock. The next period of the new interval
+    /// starts from the whole limit.
     function testFuzz_intervalOrAnchorChange_keepsCurrentPeriodSpend(
         uint256 anchor1,
         uint256 interval1,
@@ -248,11 +276,12 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         uint256 stored = Reference.periodStart(now_, anchor1, interval1);
 
         // setRefreshAnchor(anchor2) leaves the budget (stored period, spend) as it is; setErc20SpendLimit then keeps
-        // its spend now, read with the anchor in force.
+        // its spend now (its stored period has not ended by its own clock), in the period of now on the new grid.
         _setLimit(limit, interval2, anchor2);
-        uint256 expectedUsed = Reference.usedAt(a, stored, interval1, anchor2, now_);
-        if (anchor2 == anchor1) assertEq(expectedUsed, a, "the same anchor always keeps the current period's spend");
-        (uint256 start2, uint256 end2) = Reference.period(now_, anchor2, interval2);
+        uint256 expectedUsed = Reference.usedAt(a, stored, interval1, now_);
+        assertEq(expectedUsed, a, "any anchor keeps the current period's spend");
+        uint256 start2 = Reference.periodStart(now_, anchor2, interval2);
+        uint256 end2 = start2 + interval2 - 1; // by its own clock
         _assertStatus(limit, expectedUsed, start2, end2, interval2, "after the change");
 
         _expectValidateRevert(
@@ -279,7 +308,10 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
 
 /// @dev The stretch before the first period after the epoch, [0, anchor % interval), counts as one period (it was a
 /// checked-arithmetic panic before: views reverted and no op could spend until `anchor % interval`). Reachable with
-/// intervals longer than the time since the epoch, which the module accepts (up to 2^32 - 1 s).
+/// intervals longer than the time since the epoch, which the module accepts (up to 2^32 - 1 s). A budget set in the
+/// stretch is stored in the period starting at 0, and a stored period lasts a whole interval by its own clock,
+/// [0, interval): it runs past the first period's start and refreshes at `interval` (then into the period of the op's
+/// stated time, from `interval` on), not at `anchor % interval`.
 contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
     uint256 internal constant INTERVAL = type(uint32).max; // ~136 years
 
@@ -298,10 +330,12 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
         _setUp(INTERVAL, anchor, 100e6);
         ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
         assertEq(s.used, 0, "used");
+        assertEq(s.remaining, 100e6, "remaining");
         assertEq(s.periodStart, 0, "periodStart");
-        assertEq(s.nextRefresh, anchor, "nextRefresh");
+        assertEq(s.nextRefresh, INTERVAL, "nextRefresh: the stored period's own end");
         ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
-        assertEq(info.nativeTokenSpend.nextRefresh, anchor, "native nextRefresh");
+        assertEq(info.nativeTokenSpend.periodStart, 0, "native periodStart");
+        assertEq(info.nativeTokenSpend.nextRefresh, INTERVAL, "native nextRefresh");
     }
 
     function test_longInterval_opsSpendBeforeTheAnchor() public {
@@ -309,13 +343,15 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
         _setUp(INTERVAL, anchor, 100e6);
         uint256 validationData = _validateOp(_signedOp(_transferCall(recipient, 1e6), block.timestamp));
         assertTrue(Reference.executesAt(validationData, block.timestamp), "op valid now");
-        assertEq(_validUntil(validationData), anchor - 1, "window ends before the anchor");
+        assertEq(_validUntil(validationData), INTERVAL - 1, "window: the stored period, [0, interval)");
         assertEq(_validAfter(validationData), 0, "window starts at the epoch");
+        assertEq(_erc20Status(sessionKey, address(token)).used, 1e6, "charged");
     }
 
-    /// In the first stretch the budget is charged, and it refreshes exactly at `anchor % interval`. (A stretch of one
-    /// second, [0, 0], has no time a block can be in: PeriodEndingAtZero.t.sol.)
-    function testFuzz_firstStretch_chargesThenRefreshesAtTheFirstPeriod(
+    /// In the first stretch the budget is charged; it keeps that spend for a whole interval by its own clock (past the
+    /// first period's start), then the next op opens the period of its stated time, from `interval` on. (A stretch of
+    /// one second, [0, 0], has no time a block can be in: PeriodEndingAtZero.t.sol.)
+    function testFuzz_firstStretch_chargesThenRefreshesAfterAWholeInterval(
         uint256 anchor,
         uint256 interval,
         uint256 now_,
@@ -336,15 +372,34 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
         ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
         assertEq(s.used, limit, "used");
         assertEq(s.periodStart, 0, "periodStart");
-        assertEq(s.nextRefresh, offset, "nextRefresh");
+        assertEq(s.nextRefresh, interval, "nextRefresh");
         assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), now_)), "over the limit");
 
-        vm.warp(offset - 1);
-        assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), offset - 1)), "still the first stretch");
+        // The first period on the grid starts at `offset`, but the stored period lasts until `interval`: stating a
+        // time in [offset, interval) still charges it.
         vm.warp(offset);
-        assertEq(_erc20Status(sessionKey, address(token)).used, 0, "refreshed");
-        assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), offset - 1)), "the first stretch is over");
-        assertTrue(_trySend(_signedOp(_transferCall(recipient, limit), offset)), "the first whole period");
-        assertEq(token.balanceOf(recipient), 2 * limit, "moved");
+        s = _erc20Status(sessionKey, address(token));
+        assertEq(s.used, limit, "still the stored period at the first period's start");
+        _expectValidateRevert(
+            _signedOp(_transferCall(recipient, 1), offset),
+            abi.encodeWithSelector(ISessionKeyModule.Erc20SpendLimitExceeded.selector, address(token), limit, limit, 1)
+        );
+        vm.warp(interval - 1);
+        assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), interval - 1)), "still the stored period");
+
+        // At `interval` the stored period is over: the period of the stated time on the grid, [offset, offset +
+        // interval), opens from `interval` on, with the whole limit.
+        vm.warp(interval);
+        s = _erc20Status(sessionKey, address(token));
+        assertEq(s.used, 0, "refreshed");
+        assertEq(s.periodStart, interval, "the fresh period shows from the stored one's end");
+        assertEq(s.nextRefresh, offset + interval, "and ends with the grid's period");
+        assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), interval - 1)), "the stored period is over");
+        PackedUserOperation memory op = _signedOp(_transferCall(recipient, limit), interval);
+        assertEq(
+            _validateOp(op), _expectedValidationData(interval, offset + interval - 1), "window: never before `interval`"
+        );
+        assertEq(_erc20Status(sessionKey, address(token)).used, limit, "the whole limit, in the fresh period");
+        assertEq(_erc20Status(sessionKey, address(token)).periodStart, offset, "stored: the grid's period");
     }
 }

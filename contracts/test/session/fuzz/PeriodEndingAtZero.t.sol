@@ -10,14 +10,17 @@ import {SessionFuzzBase, Reference} from "./SessionFuzzHelpers.sol";
 /**
  * @dev Regression tests for a bug the fuzz suite found (fixed in TimeRange.toValidationData).
  *
- * The bug: a refreshing limit's period that ends at time 0 turns the op's window into "valid forever".
- * TimeRange.narrowToPeriod narrows the key's window [validFrom, open] to the stated time's period; for a stated time of
- * 0 that period is [0, 0] when the interval is 1 s, or when `anchor % interval == 1` (the stretch [0, anchor % interval)
- * before the first period). With the default validFrom of 0 the window is [0, 0], and TimeRange.toValidationData encodes
- * until = 0 as validUntil = 0, which the EntryPoint reads as "no expiry" (and validAfter = 0). The op is charged to the
- * period starting at 0 (a budget keeps charging its stored, later period for an "earlier" one, so the charge
- * competes only with whatever an old period left), but it executes now: in every new period the key can spend up to
- * its limit once more on top of the limit.
+ * The bug: a refreshing limit's period that ends at time 0 turned the op's window into "valid forever".
+ * The module narrowed the key's window [validFrom, open] to the stated time's period; for a stated time of 0 that period
+ * was [0, 0] when the interval is 1 s, or when `anchor % interval == 1` (the stretch [0, anchor % interval) before the
+ * first period). With the default validFrom of 0 the window was [0, 0], and TimeRange.toValidationData encoded until = 0
+ * as validUntil = 0, which the EntryPoint reads as "no expiry" (and validAfter = 0). The op was charged to the stored,
+ * later period but executed at any time: in every new period the key could spend up to its limit once more on top of
+ * the limit.
+ *
+ * Now a stated time before the budget's stored period charges that period and the window is that period: the op runs
+ * now (the key's limit is set now), only until the period ends, never "forever". toValidationData still encodes a
+ * window ending at 0 as one no block is in (TimeRangeFuzz.t.sol).
  */
 contract PeriodEndingAtZeroTest is SessionFuzzBase {
     uint256 internal constant LIMIT = 100e6;
@@ -37,11 +40,22 @@ contract PeriodEndingAtZeroTest is SessionFuzzBase {
         try entryPoint.handleOps(ops, beneficiary) {} catch {}
     }
 
-    /// 1-second periods: the op stating time 0 gets the window [0, 0], encoded as valid forever.
+    /// @dev The op stating time 0 is charged to the stored period [now's period start, + interval) and runs only
+    /// inside it: validUntil is that period's last second, never 0 ("no expiry").
+    function _assertChargesTheStoredPeriodOnly(uint256 interval, uint256 anchor, uint256 amount) internal {
+        uint256 start = Reference.periodStart(block.timestamp, anchor, interval);
+        uint256 validationData = _validateOp(_signedOp(_transferCall(recipient, amount), 0));
+        assertEq(validationData, _expectedValidationData(start, start + interval - 1), "window: the stored period");
+        assertTrue(_validUntil(validationData) != 0, "never valid forever");
+        assertTrue(Reference.executesAt(validationData, block.timestamp), "runs now, in the stored period");
+        assertFalse(Reference.executesAt(validationData, start + interval), "and never after it");
+        assertEq(_erc20Status(sessionKey, address(token)).used, amount, "charged to the stored period");
+    }
+
+    /// 1-second periods: the op stating time 0 was given the window [0, 0], encoded as valid forever.
     function test_regression_oneSecondPeriodAtTimeZeroIsValidForever() public {
         _keyWithErc20Limit(1, 0);
-        uint256 validationData = _validateOp(_signedOp(_transferCall(recipient, LIMIT), 0));
-        assertFalse(Reference.executesAt(validationData, block.timestamp), "period [0,0] op executes now");
+        _assertChargesTheStoredPeriodOnly(1, 0, LIMIT);
     }
 
     function test_regression_oneSecondPeriodAtTimeZeroDoublesTheSpend() public {
@@ -51,12 +65,12 @@ contract PeriodEndingAtZeroTest is SessionFuzzBase {
         assertLe(token.balanceOf(recipient), LIMIT, "spent more than the limit in one period");
     }
 
-    /// A daily limit whose periods start at 00:00:01 UTC (anchor % 1 day == 1): the op stating time 0 gets the
+    /// A daily limit whose periods start at 00:00:01 UTC (anchor % 1 day == 1): the op stating time 0 was given the
     /// stretch [0, 0] as its period, and again the window "valid forever".
     function test_regression_dailyLimitAnchoredAtOneSecondPastMidnightIsValidForever() public {
-        _keyWithErc20Limit(DAY, (block.timestamp / DAY) * DAY + 1);
-        uint256 validationData = _validateOp(_signedOp(_transferCall(recipient, 1), 0));
-        assertFalse(Reference.executesAt(validationData, block.timestamp), "op stating time 0 executes now");
+        uint256 anchor = (block.timestamp / DAY) * DAY + 1;
+        _keyWithErc20Limit(DAY, anchor);
+        _assertChargesTheStoredPeriodOnly(DAY, anchor, 1);
     }
 
     function test_regression_dailyLimitAnchoredAtOneSecondPastMidnightDoublesTheSpend() public {

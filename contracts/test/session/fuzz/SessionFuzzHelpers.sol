@@ -90,19 +90,49 @@ library Reference {
         (start,) = period(time, anchor, interval);
     }
 
-    /// @notice The start of the budget period containing `time`: 0 for a lifetime limit (interval 0).
+    /// @notice The start of the period containing `time` on the anchor's grid, 0 for a lifetime limit (interval 0): the
+    /// period a limit set (or moved to a new anchor) at `time` is stored in.
     function budgetStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256) {
         return interval == 0 ? 0 : periodStart(time, anchor, interval);
     }
 
-    /// @notice What a budget that recorded `used` in the period starting at `stored` has spent in the period containing
-    /// `time`: nothing once a later period has begun; everything, for a lifetime limit.
-    function usedAt(uint256 used, uint256 stored, uint256 interval, uint256 anchor, uint256 time)
+    /// @notice What a budget that recorded `used` in its stored period [stored, stored + interval) has spent at `time`:
+    /// nothing once that period is over by its own clock (whatever the anchor says since); everything, for a lifetime
+    /// limit.
+    function usedAt(uint256 used, uint256 stored, uint256 interval, uint256 time) internal pure returns (uint256) {
+        return interval != 0 && time >= stored + interval ? 0 : used;
+    }
+
+    /// @notice The period a refreshing budget (interval > 0) with stored period start `stored` charges an op stating
+    /// `statedTime` to, and the window the op is narrowed to, [from, end]:
+    /// - before the stored period ends (statedTime < stored + interval, a time before `stored` included): the stored
+    ///   period, [stored, stored + interval - 1];
+    /// - after it: the period of statedTime on the anchor's grid, [G, E], which the budget opens afresh (`refreshed`),
+    ///   never before the stored one ended: from = max(G, stored + interval).
+    function budgetPeriod(uint256 stored, uint256 interval, uint256 anchor, uint256 statedTime)
         internal
         pure
-        returns (uint256)
+        returns (uint256 start, uint256 from, uint256 end, bool refreshed)
     {
-        return interval != 0 && periodStart(time, anchor, interval) > stored ? 0 : used;
+        uint256 storedEnd = stored + interval; // exclusive
+        if (statedTime < storedEnd) return (stored, stored, storedEnd - 1, false);
+        (start, end) = period(statedTime, anchor, interval);
+        from = start > storedEnd ? start : storedEnd;
+        refreshed = true;
+    }
+
+    /// @notice A refreshing budget's period as the views show it at `now_`: the stored one while it lasts, then the
+    /// period of now on the anchor's grid, starting no earlier than the stored one's end. (0, 0) for a lifetime limit.
+    function viewPeriod(uint256 stored, uint256 interval, uint256 anchor, uint256 now_)
+        internal
+        pure
+        returns (uint256 periodStart_, uint256 nextRefresh)
+    {
+        if (interval == 0) return (0, 0);
+        uint256 storedEnd = stored + interval;
+        if (now_ < storedEnd) return (stored, storedEnd);
+        (uint256 start, uint256 end) = period(now_, anchor, interval);
+        return (start > storedEnd ? start : storedEnd, end + 1);
     }
 
     /// @notice Gas budgets are kept in whole gwei: a limit allows floor(limit / 1 gwei) of them...
@@ -115,10 +145,12 @@ library Reference {
         return costWei / GWEI + (costWei % GWEI == 0 ? 0 : 1);
     }
 
-    /// @notice A gas spend as the views report it (`used`, in wei, is whole gwei).
+    /// @notice A gas spend as the views report it: `used` the whole gwei spent, `remaining` what an op can still be
+    /// charged (whole gwei: with a limit that is not a whole number of gwei, used + remaining falls short of it).
     function gasStatus(uint256 limitWei, uint256 usedGwei) internal pure returns (uint256 used, uint256 remaining) {
+        uint256 cap = gasCapGwei(limitWei);
         used = usedGwei * GWEI;
-        remaining = used >= limitWei ? 0 : limitWei - used;
+        remaining = usedGwei >= cap ? 0 : (cap - usedGwei) * GWEI;
     }
 
     /// @notice ERC-4337 validation data for sigFailed = false and an inclusive window [from, until] (until = type(uint48).max

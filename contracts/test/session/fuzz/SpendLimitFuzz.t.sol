@@ -227,7 +227,8 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
 
     /// An op paid by the account counts (verificationGasLimit + callGasLimit + preVerificationGas) × maxFeePerGas,
     /// rounded up to whole gwei, against floor(limit / 1 gwei); one with a paymaster counts nothing. A refused op names
-    /// the limit, what was used (whole gwei) and its exact cost.
+    /// the limit, what was used (whole gwei) and its exact cost. The view's remaining is what an op can still be charged
+    /// (whole gwei).
     function testFuzz_gasLimit_chargesMaximumCost(
         uint256 limit,
         uint64 vgl,
@@ -360,7 +361,8 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
             which == 0 ? _erc20Status(sessionKey, address(token)) : which == 1 ? info.nativeTokenSpend : info.gasSpend;
         assertTrue(s.hasLimit, "hasLimit");
         assertEq(s.limit, limit, "limit");
-        assertEq(s.remaining, limit, "remaining");
+        // Gas: what an op can be charged, whole gwei.
+        assertEq(s.remaining, which == 2 ? Reference.gasCapGwei(limit) * GWEI : limit, "remaining");
         assertEq(s.used, 0, "used");
     }
 }

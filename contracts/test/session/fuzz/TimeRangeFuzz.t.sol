@@ -83,8 +83,10 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         assertEq(validationData & 1, 0, "sig flag");
     }
 
-    /// With a refreshing limit the window is the key's range intersected with the stated time's period; the charge
-    /// goes to that period, or to the stored (current) one when the stated period is earlier.
+    /// With a refreshing limit the window is the key's range intersected with the budget's period for the stated time
+    /// (Reference.budgetPeriod): the stored (current) period for a stated time before its end, a time before it
+    /// included; otherwise the stated time's period, opened no earlier than the stored one's end. The charge goes to
+    /// that period.
     function testFuzz_validationData_isRangeIntersectedWithPeriod(
         uint8 mode,
         uint256 a,
@@ -105,32 +107,32 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         updates[2] = _nativeLimit(1 ether, interval);
         _update(sessionKey, updates);
 
-        (uint256 start, uint256 end) = Reference.period(statedTime, anchor, interval);
-        // A period ending at 0 ([0, 0], e.g. 1-second periods and stated time 0) must give a window no block is in,
-        // not validUntil = 0 ("valid forever"): PeriodEndingAtZero.t.sol.
+        // The limit was set now, so its budget is stored in now's period (the anchor applies first).
+        uint256 stored = Reference.periodStart(block.timestamp, anchor, interval);
+        (uint256 charged, uint256 pFrom, uint256 end,) = Reference.budgetPeriod(stored, interval, anchor, statedTime);
+        // A period ending at 0 ([0, 0], e.g. 1-second periods) must give a window no block is in, not validUntil = 0
+        // ("valid forever"): PeriodEndingAtZero.t.sol.
         uint256 validationData = _validateOp(
             _signedOp(_executeSingle(address(target), 1 wei, abi.encodeCall(CallRecorder.f1, (1))), statedTime)
         );
-        _assertWindow(validationData, from > start ? from : start, _min(until == 0 ? OPEN : until, end), start, end);
-
-        // The limit was set now, so its budget belongs to now's period. A later stated period starts afresh; an
-        // earlier one is charged to the stored budget (never to a period the op cannot run in to escape the spend).
-        uint256 stored = Reference.periodStart(block.timestamp, anchor, interval);
-        _assertNativeCharge(start > stored ? start : stored, anchor, interval, later);
+        _assertWindow(validationData, from > pFrom ? from : pFrom, _min(until == 0 ? OPEN : until, end), pFrom, end);
+        if (statedTime < stored) assertEq(charged, stored, "a time before the stored period charges it");
+        _assertNativeCharge(charged, anchor, interval, later);
     }
 
-    /// @dev The view, now or later (32-bit time), shows the 1 wei charged to period `stored` iff no later period began.
+    /// @dev The view, now or later (32-bit time), shows the 1 wei charged to period `stored` while that period lasts
+    /// by its own clock, then the period of now, from the stored one's end on.
     function _assertNativeCharge(uint256 stored, uint256 anchor, uint256 interval, uint256 later) internal {
         vm.warp(_min(block.timestamp + bound(later, 0, 3 * interval), MAX_TS));
-        (uint256 nowStart, uint256 nowEnd) = Reference.period(block.timestamp, anchor, interval);
+        (uint256 periodStart, uint256 nextRefresh) = Reference.viewPeriod(stored, interval, anchor, block.timestamp);
         ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
         assertEq(info.nativeTokenSpend.refreshInterval, interval, "interval");
         assertEq(info.nativeTokenSpend.limit, 1 ether, "limit");
-        uint256 used = Reference.usedAt(1, stored, interval, anchor, block.timestamp);
-        assertEq(info.nativeTokenSpend.used, used, "charged to the stated (or stored) period");
+        uint256 used = Reference.usedAt(1, stored, interval, block.timestamp);
+        assertEq(info.nativeTokenSpend.used, used, "charged to the budget's period");
         assertEq(info.nativeTokenSpend.remaining, 1 ether - used, "remaining");
-        assertEq(info.nativeTokenSpend.periodStart, nowStart, "periodStart");
-        assertEq(info.nativeTokenSpend.nextRefresh, nowEnd + 1, "nextRefresh");
+        assertEq(info.nativeTokenSpend.periodStart, periodStart, "periodStart");
+        assertEq(info.nativeTokenSpend.nextRefresh, nextRefresh, "nextRefresh");
     }
 
     function _setRangeAnchorAndNativeLimit(uint256 from, uint256 until, uint256 anchor, uint256 interval) internal {
@@ -192,8 +194,10 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         if (inside) assertEq(target.callAt(callsBefore).arg, t, "the op's call");
     }
 
-    /// With a refreshing limit the op executes iff block.timestamp is in the stated time's period and the key's range.
-    function testFuzz_handleOps_refreshingLimitExecutesOnlyInStatedPeriod(
+    /// With a refreshing limit set now, the op executes now iff its stated time is before the end of the current period
+    /// (a time before the period charges it; a later time opens a later period, which never runs now) and now is in the
+    /// key's range.
+    function testFuzz_handleOps_refreshingLimitExecutesOnlyInTheChargedPeriod(
         uint256 anchor,
         uint256 interval,
         uint256 now_,
@@ -214,14 +218,13 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         _setRangeAnchorAndNativeLimit(from, until, anchor, interval);
 
         uint256 nowStart = Reference.periodStart(now_, anchor, interval);
-        bool expected = Reference.periodStart(statedTime, anchor, interval) == nowStart && now_ >= from
-            && (until == 0 || now_ <= until);
+        bool expected = statedTime < nowStart + interval && now_ >= from && (until == 0 || now_ <= until);
 
         uint256 callsBefore = target.callCount();
         bool accepted = _trySend(
             _signedOp(_executeSingle(address(target), 3 wei, abi.encodeCall(CallRecorder.f1, (7))), statedTime)
         );
-        assertEq(accepted, expected, "accepted iff stated period is now's period and now is in range");
+        assertEq(accepted, expected, "accepted iff the stated time is before the current period's end, now in range");
         assertEq(target.callCount(), callsBefore + (expected ? 1 : 0), "executed");
         ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
         assertEq(info.nativeTokenSpend.used, expected ? 3 : 0, "charged iff executed");

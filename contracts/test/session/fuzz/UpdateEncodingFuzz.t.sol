@@ -12,7 +12,8 @@ import {SessionFuzzBase, CallRecorder, Reference} from "./SessionFuzzHelpers.sol
 /// @dev Fuzz tests of the permission update encodings. Random selectors, lengths and words (clean, out of range, or
 /// with dirty high bits) are fed to updateKeyPermissions / addSessionKey. A reference decoder written from the
 /// interface predicts the outcome: either the update is applied exactly (every view then matches a model of the
-/// key's state) or the call reverts with the predicted custom error and every view is unchanged.
+/// key's state) or the call reverts with the predicted custom error and every view is unchanged. Within one call the
+/// setRefreshAnchor updates apply first (so they are checked first), then the others in order.
 contract UpdateEncodingFuzzTest is SessionFuzzBase {
     uint256 internal constant MAX_TS = Reference.MAX_TIMESTAMP; // 2^32 - 1
     uint256 internal constant MAX_NATIVE_LIMIT = Reference.MAX_NATIVE_LIMIT;
@@ -84,9 +85,7 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         key.native.limited = true;
         key.gas.limited = true;
         key.gas.inGwei = true;
-        for (uint256 i; i < updates.length; ++i) {
-            _applyToModel(updates[i]);
-        }
+        _applyAllToModel(updates); // the anchor (listed after the limits) first
 
         // Spend something in every budget, so that kept and reset spend show in the views.
         Execution[] memory calls = new Execution[](2);
@@ -112,20 +111,19 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         _assertMatchesModel("after set-up");
     }
 
-    /// @dev Charges `units` (gas: whole gwei) in the period of `statedTime` (the caller checked that it fits).
+    /// @dev Charges `units` (gas: whole gwei) to the budget's period for `statedTime` (the caller checked that it fits).
     function _charge(Budget storage b, uint256 units, uint256 statedTime) internal {
-        uint256 start = Reference.budgetStart(statedTime, key.anchor, b.interval);
-        if (start > b.stored) {
-            b.used = 0;
-            b.stored = start;
+        if (b.interval != 0) {
+            (uint256 start,,, bool refreshed) = Reference.budgetPeriod(b.stored, b.interval, key.anchor, statedTime);
+            if (refreshed) (b.used, b.stored) = (0, start);
         }
         b.used += units;
     }
 
-    /// @dev A new limit or interval now: the budget keeps its spend now (0 once its period is over), in the period of
-    /// the new interval that contains now.
+    /// @dev A new limit, interval or anchor now: the budget keeps its spend now (0 once its stored period is over by its
+    /// own clock), in the period of now on the grid of the new interval and anchor.
     function _rebase(Budget storage b, uint256 limit, uint256 interval, uint256 newAnchor) internal {
-        b.used = Reference.usedAt(b.used, b.stored, b.interval, key.anchor, block.timestamp);
+        b.used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
         b.stored = Reference.budgetStart(block.timestamp, newAnchor, interval);
         (b.limit, b.interval) = (limit, interval);
     }
@@ -136,14 +134,11 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         st.hasLimit = b.limited;
         st.limit = b.limit;
         st.refreshInterval = uint48(b.interval);
-        if (b.interval != 0) {
-            (uint256 start, uint256 end) = Reference.period(block.timestamp, key.anchor, b.interval);
-            st.periodStart = uint48(start);
-            st.nextRefresh = uint48(end + 1);
-        }
-        st.used = Reference.usedAt(b.used, b.stored, b.interval, key.anchor, block.timestamp);
-        if (b.inGwei) st.used *= Reference.GWEI;
-        st.remaining = st.used >= st.limit ? 0 : st.limit - st.used;
+        (uint256 start, uint256 next) = Reference.viewPeriod(b.stored, b.interval, key.anchor, block.timestamp);
+        (st.periodStart, st.nextRefresh) = (uint48(start), uint48(next));
+        st.used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
+        if (b.inGwei) (st.used, st.remaining) = Reference.gasStatus(st.limit, st.used);
+        else st.remaining = st.used >= st.limit ? 0 : st.limit - st.used;
     }
 
     function _assertStatusEq(
@@ -311,6 +306,33 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         return ""; // removeNativeTokenSpendLimit, removeGasSpendLimit: the length was all there was to check
     }
 
+    function _isAnchor(bytes memory u) internal pure returns (bool) {
+        return _selectorOf(u) == Updates.setRefreshAnchor.selector;
+    }
+
+    /// @dev Applies a valid list of updates to the model: the setRefreshAnchor updates first, in order, then the others
+    /// in order (limits set in the same call start their periods from the call's final anchor).
+    function _applyAllToModel(bytes[] memory updates) internal {
+        for (uint256 i; i < updates.length; ++i) {
+            if (_isAnchor(updates[i])) _applyToModel(updates[i]);
+        }
+        for (uint256 i; i < updates.length; ++i) {
+            if (!_isAnchor(updates[i])) _applyToModel(updates[i]);
+        }
+    }
+
+    /// @dev The revert data of a list of updates: the first bad setRefreshAnchor update's (they are applied first),
+    /// else the first bad other update's; empty when all apply.
+    function _expectedListError(bytes[] memory updates) internal view returns (bytes memory err) {
+        for (uint256 pass; pass < 2; ++pass) {
+            for (uint256 i; i < updates.length; ++i) {
+                if (_isAnchor(updates[i]) != (pass == 0)) continue;
+                err = _expectedError(updates[i], i);
+                if (err.length != 0) return err;
+            }
+        }
+    }
+
     /// @dev Applies a valid update to the model, as the interface describes it.
     function _applyToModel(bytes memory u) internal {
         bytes4 sel = _selectorOf(u);
@@ -343,8 +365,8 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         } else if (sel == Updates.setRequiredPaymaster.selector) {
             key.paymaster = address(uint160(w0));
         } else if (sel == Updates.setRefreshAnchor.selector) {
-            // The native and gas budgets move to the new periods with their spend now; ERC-20 budgets keep their
-            // stored period until they next refresh.
+            // The native and gas budgets move to the period of now on the new grid with their spend now; ERC-20
+            // budgets keep their stored period until it ends by its own clock.
             _rebase(key.native, key.native.limit, key.native.interval, w0);
             _rebase(key.gas, key.gas.limit, key.gas.interval, w0);
             key.anchor = w0;
@@ -505,23 +527,42 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         _assertMatchesModel(err.length == 0 ? "applied" : "refused");
     }
 
-    /// A list of random updates: all applied in order, or refused with the first bad one's error and index, and
-    /// nothing changed (not even by the good updates before it).
+    /// A list of random updates: all applied (anchors first, then the rest in order), or refused with the first bad
+    /// one's error and index (a bad anchor's first), and nothing changed (not even by the good updates before it).
     function testFuzz_updateList_allOrNothing(uint256[3] memory seeds, uint256[3] memory raw) public {
         bytes[] memory updates = new bytes[](3);
-        bytes memory err;
         for (uint256 i; i < 3; ++i) {
             updates[i] = _genUpdate(seeds[i], raw);
             _watch(updates[i]);
-            if (err.length == 0) err = _expectedError(updates[i], i);
         }
+        bytes memory err = _expectedListError(updates);
         _updateExpecting(updates, err);
-        if (err.length == 0) {
-            for (uint256 i; i < 3; ++i) {
-                _applyToModel(updates[i]);
-            }
-        }
+        if (err.length == 0) _applyAllToModel(updates);
         _assertMatchesModel(err.length == 0 ? "applied" : "refused");
+    }
+
+    /// Past 2^32 - 1 (2106) every update call reverts TimestampOutOfRange(block.timestamp) before reading an update
+    /// (stored periods could not hold the time), even an empty list, and changes nothing; at 2^32 - 1 updates apply.
+    function testFuzz_updatesPast32BitTime_revertTimestampOutOfRange(uint256 t, uint256 seed, uint256[3] memory raw)
+        public
+    {
+        bytes memory u = _genUpdate(seed, raw);
+        _watch(u);
+        t = bound(t, MAX_TS + 1, MAX_U48);
+        vm.warp(t);
+        bytes memory err = abi.encodeWithSelector(ISessionKeyModule.TimestampOutOfRange.selector, t);
+        _updateExpecting(_one(u), err);
+        _updateExpecting(new bytes[](0), err);
+        vm.prank(address(account));
+        vm.expectRevert(err);
+        module.addSessionKey(makeAddr("newKey"), bytes32("new"), _one(u));
+        _assertMatchesModel("refused past 2^32 - 1");
+
+        vm.warp(MAX_TS);
+        err = _expectedError(u, 0);
+        _updateExpecting(_one(u), err);
+        if (err.length == 0) _applyToModel(u);
+        _assertMatchesModel(err.length == 0 ? "applied at 2^32 - 1" : "refused at 2^32 - 1");
     }
 
     /// addSessionKey with a bad update adds no key; with good ones the new key holds exactly what they say.

@@ -19,13 +19,20 @@ import {CallRecorder, Reference, IModuleInitialized} from "../fuzz/SessionFuzzHe
  * @dev Drives random sequences of session ops (through the real EntryPoint), owner updates, rotations, removals,
  * re-adds, revoke-all, uninstall/reinstall and time jumps against one account, and keeps:
  * - a model of every key's permissions and budgets (written from the interface NatSpec and DESIGN.md), which
- *   predicts whether each bundle validates, what it moves, and what every view returns. Budgets: a change of limit,
- *   interval or anchor keeps the spend of the current period (a lowered limit keeps its debt); the anchor moves the
- *   native and gas budgets, an ERC-20 budget keeps its stored period until it refreshes; gas is kept in whole gwei,
- *   each op charged its maximum cost rounded up (ops carry maxFeePerGas with fractions of a gwei);
- * - ghosts of what actually happened: the spend moved per (session, budget, epoch, period), including the spend a
- *   change of limit, interval or anchor carried into the new epoch, the calls the recorder targets received, and
- *   which key status each validated op had.
+ *   predicts whether each bundle validates, what it moves, and what every view returns. Budgets: a refreshing budget
+ *   charges its stored period [start, start + interval) until that period ends by its own clock (an op stating a time
+ *   before it charges it too, and runs only inside it); after that an op opens the period of its stated time on the
+ *   anchor's grid, from the whole limit, never before the stored period's end (Reference.budgetPeriod). A change of
+ *   limit, interval or anchor keeps the spend of the current period (a lowered limit keeps its debt) in the period of
+ *   now on the new grid; the anchor moves the native and gas budgets so, an ERC-20 budget keeps its stored period;
+ *   within one call the anchor applies first. Gas is kept in whole gwei, each op charged its maximum cost rounded up
+ *   (ops carry maxFeePerGas with fractions of a gwei);
+ * - ghosts of what actually happened: a ledger per (session, budget) of its periods as the module runs them (each
+ *   period's end by its own clock, read from the module's view when an op opens it), the spend moved in each, including
+ *   the spend a change of limit, interval or anchor carried into it; the calls the recorder targets received; and
+ *   which key status each validated op had. While a ledger period runs, the module must stay in it (no fresh period
+ *   opens before the previous one ended): an ERC-20 budget's ledger is not touched by an anchor change, so for token
+ *   budgets this holds across anchor changes; native and gas budgets move to the new grid with their spend.
  * Discrepancies are counted in ghost_* counters that the invariants require to stay 0.
  */
 contract SessionHandler is LeashTestBase {
@@ -57,7 +64,12 @@ contract SessionHandler is LeashTestBase {
         uint256 interval;
         uint256 used; // charge units: wei or token units, whole gwei for GAS
         uint256 stored; // start of the period `used` belongs to
-        uint256 epoch; // bumped when the interval, anchor or limit changes (ghost bookkeeping only)
+    }
+
+    /// Ghost: the budget's period as the module runs it, and the record of the spend moved in it.
+    struct Ledger {
+        bytes32 id; // the spend record (0: none yet)
+        uint256 end; // exclusive, by the period's own clock (type(uint256).max for a lifetime limit)
     }
 
     struct Entry {
@@ -75,6 +87,7 @@ contract SessionHandler is LeashTestBase {
         uint256 anchor;
         Budget[3] budgets; // ERC20 (the token), NATIVE, GAS
         Entry[4] entries;
+        Ledger[3] ledgers; // ghosts, per budget
     }
 
     /// target: 0..3 as above; 4 the account, 5 the module, 6 the EntryPoint, 7 address(0).
@@ -94,6 +107,8 @@ contract SessionHandler is LeashTestBase {
         uint256 until;
         Budget[3] budgets;
         bool[3] charged;
+        bool[3] refreshed; // the charge opened a new period
+        bool[3] beforeStored; // the stated time was before the budget's stored period
         uint256 transferred;
         uint256 approved;
         uint256 lastApprove;
@@ -134,14 +149,16 @@ contract SessionHandler is LeashTestBase {
     uint256 public ghost_executionMismatch; // execution outcome or moved amounts differ from the model
     uint256 public ghost_managementMismatch; // a management call succeeded/failed against the model
     uint256 public ghost_spendOverLimit; // spend moved in a period beyond the limit in force
+    uint256 public ghost_periodOpenedEarly; // a budget left its period before that period ended by its own clock
     uint256 public ghost_disallowedCallExecuted; // a recorder received a call its key's access list refuses
     uint256 public ghost_invalidKeyValidated; // an op of a removed/revoked/rotated/expired/... key validated
     uint256 public ghost_expectedRecorderCalls; // calls the recorders should have received
     string public ghost_lastFailure;
 
-    /// Spend moved per (session, budget kind, epoch, period start), with the limit in force at its last op and the
-    /// spend carried into it from the previous epoch's current period (a change keeps the current period's spend).
+    /// Spend moved per ledger period (session, budget kind, sequence number), with the limit in force at its last op
+    /// and the spend carried into it from the period before a change (a change keeps the current period's spend).
     bytes32[] internal spendKeys;
+    uint256 internal ledgerSeq;
     mapping(bytes32 => uint256) public spendMoved;
     mapping(bytes32 => uint256) public spendLimit;
     mapping(bytes32 => uint256) public spendCarried;
@@ -158,10 +175,13 @@ contract SessionHandler is LeashTestBase {
     uint256 public carriedSpends; // changes that carried a spend into the new epoch
     uint256 public carriedDebts; // ... more than the new limit (a limit lowered below the spend)
     uint256 public roundedGasCharges; // accepted ops whose maximum cost was not a whole number of gwei
+    uint256 public freshPeriods; // ledger periods opened by an op (a refreshing budget starting again)
+    uint256 public freshPeriodsOffGrid; // ... whose grid period began before the previous period ended (anchor moved)
+    uint256 public chargesBeforeStoredPeriod; // accepted charges stating a time before the budget's stored period
+    uint256 public anchorKeptTokenPeriods; // anchor changes while a token budget's period ran (kept, not moved)
     uint256 internal lastChargedKey; // 1 + the key of the last accepted op that charged a limited budget (0: none)
     uint256 internal lastChargedKind;
     mapping(bytes32 => uint256) public actionCount;
-    mapping(bytes32 => bool) internal spendKnown;
 
     constructor(
         IEntryPointV08 entryPoint_,
@@ -333,6 +353,22 @@ contract SessionHandler is LeashTestBase {
         _updateKey(k, _one(u));
     }
 
+    /// Moves the clock to the end of a budget's stored period by its own clock (or a second or two after it), half the
+    /// time after moving the refresh anchor, and spends from the budget: the op opens a fresh period on the grid of the
+    /// anchor in force, never before the stored period ended (a token budget keeps its period across the anchor change).
+    function refreshSpend(uint256 keySeed, uint256 seed) external counted("refreshSpend") {
+        bool last = keySeed % 4 != 0 && lastChargedKey != 0;
+        uint256 k = last ? lastChargedKey - 1 : _pickKey(keySeed >> 2, true);
+        uint256 kind = last && seed % 3 != 0 ? lastChargedKind : seed % 3;
+        uint256 sid = sessionOf[k];
+        if (!installed || sid == 0) return;
+        if ((seed >> 8) % 2 == 0) _updateKey(k, _one(_anchorUpdate(seed >> 16)));
+        Budget storage b = sessions[sid].budgets[kind];
+        uint256 end = b.stored + b.interval;
+        if (b.interval != 0 && end > block.timestamp) vm.warp(end + (seed >> 64) % 3);
+        _spendFrom(k, kind, seed >> 72);
+    }
+
     /// @dev An op of key `k` spending from budget `kind`: a token transfer, ETH to the EOA, or a recorder call (gas).
     function _spendFrom(uint256 k, uint256 kind, uint256 r) internal {
         OpSpec[] memory specs = new OpSpec[](1);
@@ -360,9 +396,7 @@ contract SessionHandler is LeashTestBase {
         vm.prank(address(account));
         try module.updateKeyPermissions(keys[k], updates) {
             if (!expectOk) return _managementMismatch("updateKey succeeded");
-            for (uint256 i; i < updates.length; ++i) {
-                _applyToModel(sessions[sessionOf[k]], updates[i]);
-            }
+            _applyAll(sessions[sessionOf[k]], updates);
         } catch {
             if (expectOk) _managementMismatch("updateKey failed");
         }
@@ -422,7 +456,8 @@ contract SessionHandler is LeashTestBase {
         }
     }
 
-    /// Moves the clock forward: a little, a lot, or exactly onto (or just before) a period or key-range boundary.
+    /// Moves the clock forward: a little, a lot, or exactly onto (or just before) a period or key-range boundary: the
+    /// end of a budget's period on the grid or by the stored period's own clock (they differ after an anchor change).
     function warp(uint256 seed) external counted("warp") {
         uint256 now_ = block.timestamp;
         uint256 mode = seed % 6;
@@ -443,7 +478,7 @@ contract SessionHandler is LeashTestBase {
                     Budget storage b = s.budgets[(seed >> 16) % 3];
                     if (b.interval != 0) {
                         (, uint256 end) = Reference.period(now_, s.anchor, b.interval);
-                        boundary = end + 1;
+                        boundary = (seed >> 20) % 2 == 0 ? end + 1 : b.stored + b.interval;
                     }
                 }
                 if (mode == 4 && boundary != 0) boundary -= 1; // the last second of the period
@@ -499,8 +534,11 @@ contract SessionHandler is LeashTestBase {
         if (sid == 0) return 1e18;
         Session storage s = sessions[sid];
         Budget storage b = s.budgets[kind];
-        uint256 used = Reference.usedAt(b.used, b.stored, b.interval, s.anchor, block.timestamp);
-        if (kind == GAS) used *= GWEI;
+        uint256 used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
+        if (kind == GAS) {
+            (, uint256 remaining) = Reference.gasStatus(b.limit, used);
+            return remaining;
+        }
         return used >= b.limit ? 0 : b.limit - used;
     }
 
@@ -524,23 +562,31 @@ contract SessionHandler is LeashTestBase {
         return (r >> 8) % 0.02 ether;
     }
 
-    /// @dev Mostly now; sometimes an earlier or later time, or the last second of the previous period / the first of
-    /// the next one of a refreshing budget.
+    /// @dev Mostly now; sometimes an earlier or later time, the last second of the previous period / the first of the
+    /// next one of a refreshing budget on the grid, a time before its stored period, or the last second of the stored
+    /// period / the first after it by its own clock.
     function _statedTime(uint256 k, uint256 r) internal view returns (uint256) {
         uint256 now_ = block.timestamp;
-        uint256 mode = r % 12;
+        uint256 mode = r % 14;
         if (mode == 0) return now_ - 1 - (r >> 8) % 2 days;
         if (mode == 1) return now_ + 1 + (r >> 8) % 2 days;
-        if (mode == 2 || mode == 3) {
+        if (mode >= 2 && mode <= 5) {
             uint256 sid = sessionOf[k];
             if (sid == 0) return now_;
             Session storage s = sessions[sid];
             Budget storage b = s.budgets[(r >> 8) % 3];
             if (b.interval == 0) return now_;
             (uint256 start, uint256 end) = Reference.period(now_, s.anchor, b.interval);
-            return mode == 2 ? start - 1 : end + 1;
+            if (mode == 2) return start - 1;
+            if (mode == 3) return end + 1;
+            if (mode == 4) return b.stored == 0 ? 0 : b.stored - 1 - (r >> 16) % _min(b.stored, 3 days);
+            return b.stored + b.interval - (r >> 16) % 2;
         }
         return now_;
+    }
+
+    function _min(uint256 x, uint256 y) internal pure returns (uint256) {
+        return x < y ? x : y;
     }
 
     function _selector(uint256 i) internal pure returns (bytes4) {
@@ -617,7 +663,7 @@ contract SessionHandler is LeashTestBase {
 
     function _copy(Budget[3] memory b) internal pure returns (Budget[3] memory c) {
         for (uint256 i; i < 3; ++i) {
-            c[i] = Budget(b[i].limited, b[i].limit, b[i].interval, b[i].used, b[i].stored, b[i].epoch);
+            c[i] = Budget(b[i].limited, b[i].limit, b[i].interval, b[i].used, b[i].stored);
         }
     }
 
@@ -629,28 +675,30 @@ contract SessionHandler is LeashTestBase {
         return s.listType == uint256(AccessListType.ALLOWLIST) ? listed : !listed;
     }
 
-    /// @dev Charges `amount` to budget `kind` in the period of `statedTime`, narrowing the window; false if refused.
-    /// Gas is charged in whole gwei, rounded up, against floor(limit / 1 gwei).
+    /// @dev Charges `amount` to budget `kind` in its period for `statedTime` (Reference.budgetPeriod), narrowing the
+    /// window to that period; false if refused. Gas is charged in whole gwei, rounded up, against floor(limit / 1 gwei).
     function _charge(Prediction memory p, uint256 kind, uint256 anchor, uint256 amount, uint256 statedTime)
         internal
         pure
         returns (bool)
     {
         Budget memory b = p.budgets[kind];
-        uint256 start;
+        uint256 start = b.stored;
+        uint256 usedBefore = b.used;
         if (b.interval != 0) {
-            uint256 end;
-            (start, end) = Reference.period(statedTime, anchor, b.interval);
-            if (start > p.from) p.from = start;
+            (uint256 charged, uint256 from, uint256 end, bool refreshed) =
+                Reference.budgetPeriod(b.stored, b.interval, anchor, statedTime);
+            if (from > p.from) p.from = from;
             if (end < p.until) p.until = end;
+            if (refreshed) (usedBefore, p.refreshed[kind]) = (0, true);
+            if (statedTime < b.stored) p.beforeStored[kind] = true;
+            start = charged;
         }
-        uint256 usedBefore = start > b.stored ? 0 : b.used;
         uint256 cap = kind == GAS ? Reference.gasCapGwei(b.limit) : b.limit;
         uint256 units = kind == GAS ? Reference.gasChargeGwei(amount) : amount;
         // A lowered limit may leave a debt (usedBefore > cap): then nothing, not even a zero token amount, is charged.
         if (usedBefore > cap || units > cap - usedBefore) return false;
-        b.used = usedBefore + units;
-        if (start > b.stored) b.stored = start;
+        (b.used, b.stored) = (usedBefore + units, start);
         p.charged[kind] = true;
         return true;
     }
@@ -800,6 +848,7 @@ contract SessionHandler is LeashTestBase {
             if (p.charged[GAS] && (OP_GAS * specs[j].maxFee) % GWEI != 0) ++roundedGasCharges;
             for (uint256 kind; kind < 3; ++kind) {
                 if (p.charged[kind]) (lastChargedKey, lastChargedKind) = (specs[j].key + 1, kind);
+                if (p.charged[kind] && p.beforeStored[kind]) ++chargesBeforeStoredPeriod;
             }
             // Commit the model's budgets.
             Session storage s = sessions[sessionOf[specs[j].key]];
@@ -848,22 +897,29 @@ contract SessionHandler is LeashTestBase {
         }
     }
 
-    /// @dev The ghost record of budget `kind`'s spend in the period containing now, in its current epoch.
-    function _ghostId(Session storage s, uint256 kind) internal view returns (bytes32 id) {
-        Budget storage b = s.budgets[kind];
-        id = keccak256(abi.encode(s.id, kind, b.epoch, Reference.budgetStart(block.timestamp, s.anchor, b.interval)));
+    /// @dev The module's view of budget `kind` of key `k` now.
+    function _moduleStatus(uint256 k, uint256 kind) internal view returns (ISessionKeyModule.SpendLimitStatus memory) {
+        if (kind == ERC20) return module.getErc20SpendLimit(address(account), keys[k], address(token));
+        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), keys[k]);
+        return kind == NATIVE ? info.nativeTokenSpend : info.gasSpend;
     }
 
-    function _knowGhost(bytes32 id) internal {
-        if (!spendKnown[id]) {
-            spendKnown[id] = true;
-            spendKeys.push(id);
-        }
+    /// @dev Starts a new spend record for budget `kind`'s ledger, ending (exclusive) at `end`, with `carried` moved in
+    /// it already (what a change kept of the previous period's spend).
+    function _newLedgerPeriod(Session storage s, uint256 kind, uint256 end, uint256 carried) internal {
+        Ledger storage l = s.ledgers[kind];
+        l.id = keccak256(abi.encode(s.id, kind, ++ledgerSeq));
+        l.end = end;
+        spendKeys.push(l.id);
+        (spendMoved[l.id], spendCarried[l.id], spendLimit[l.id]) = (carried, carried, s.budgets[kind].limit);
     }
 
-    /// @dev Adds what an op moved to the ghost spend of every limited budget of its key, and checks the limit: the spend
-    /// moved in a period, with what a change carried into it, never exceeds the limit, unless nothing at all moved
-    /// since the change (a limit lowered below the spend).
+    /// @dev Adds what an op moved to the ledger of every limited budget of its key, and checks:
+    /// - while the ledger's period runs (now before its end by its own clock), the module is still in that period: its
+    ///   view shows the same end (a fresh period never opens before the previous one ended);
+    /// - once it has ended, a charge opens the next ledger period (never earlier), ending where the module's view says;
+    /// - the spend moved in a ledger period, with what a change carried into it, never exceeds the limit, unless nothing
+    ///   at all moved since the change (a limit lowered below the spend).
     function _chargeGhosts(uint256 k, Prediction memory p, bool executed, uint256 gasCost) internal {
         Session storage s = sessions[sessionOf[k]];
         uint256[3] memory moved;
@@ -872,33 +928,41 @@ contract SessionHandler is LeashTestBase {
         for (uint256 kind; kind < 3; ++kind) {
             Budget storage b = s.budgets[kind];
             if (!b.limited) continue;
-            bytes32 id = _ghostId(s, kind);
-            _knowGhost(id);
-            spendMoved[id] += moved[kind];
-            spendLimit[id] = b.limit;
+            Ledger storage l = s.ledgers[kind];
+            ISessionKeyModule.SpendLimitStatus memory st = _moduleStatus(k, kind);
+            uint256 end = st.refreshInterval == 0 ? type(uint256).max : st.nextRefresh;
+            if (l.id != 0 && block.timestamp < l.end) {
+                if (end != l.end) {
+                    ++ghost_periodOpenedEarly;
+                    _fail("a budget left its period before it ended", k);
+                }
+            } else if (p.charged[kind] || l.id == 0) {
+                // The period has ended (or the budget has no ledger yet): the charge opened the next one.
+                if (l.id != 0) ++freshPeriods;
+                if (l.id != 0 && st.periodStart < l.end) ++freshPeriodsOffGrid;
+                _newLedgerPeriod(s, kind, end, 0);
+            }
+            spendMoved[l.id] += moved[kind];
+            spendLimit[l.id] = b.limit;
             ++periodChargesChecked;
-            if (spendMoved[id] > b.limit && spendMoved[id] > spendCarried[id]) {
+            if (spendMoved[l.id] > b.limit && spendMoved[l.id] > spendCarried[l.id]) {
                 ++ghost_spendOverLimit;
                 _fail("spend over the limit in a period", k);
             }
         }
     }
 
-    /// @dev Before a change of budget `kind`: what moved in its current period so far (with what was carried into it).
-    function _ghostNow(Session storage s, uint256 kind) internal view returns (uint256) {
-        return spendMoved[_ghostId(s, kind)];
-    }
-
-    /// @dev After the change (new epoch): when the module keeps the old spend in the current period, so does the ghost.
-    function _carryGhost(Session storage s, uint256 kind, uint256 movedBefore) internal {
+    /// @dev After a change of budget `kind` (limit, interval, or the anchor for native and gas): the module keeps the
+    /// spend of the current period, in the period of now on the new grid; so does the ledger, in a new record.
+    function _carryGhost(Session storage s, uint256 kind) internal {
+        Ledger storage l = s.ledgers[kind];
         Budget storage b = s.budgets[kind];
-        ++b.epoch;
-        if (movedBefore == 0 || Reference.usedAt(b.used, b.stored, b.interval, s.anchor, block.timestamp) == 0) return;
-        bytes32 id = _ghostId(s, kind);
-        _knowGhost(id);
-        (spendMoved[id], spendCarried[id], spendLimit[id]) = (movedBefore, movedBefore, b.limit);
+        uint256 carried = l.id != 0 && block.timestamp < l.end ? spendMoved[l.id] : 0;
+        uint256 end = b.interval == 0 ? type(uint256).max : b.stored + b.interval;
+        _newLedgerPeriod(s, kind, end, carried);
+        if (carried == 0) return;
         ++carriedSpends;
-        if (movedBefore > b.limit) ++carriedDebts;
+        if (carried > b.limit) ++carriedDebts;
     }
 
     function _userOpEvents(Vm.Log[] memory logs, uint256 n)
@@ -939,9 +1003,7 @@ contract SessionHandler is LeashTestBase {
         // Defaults: empty allowlist, native and gas limits of 0, no ERC-20 limit.
         s.budgets[NATIVE].limited = true;
         s.budgets[GAS].limited = true;
-        for (uint256 i; i < updates.length; ++i) {
-            _applyToModel(s, updates[i]);
-        }
+        _applyAll(s, updates);
         sessionOf[k] = sid;
     }
 
@@ -999,11 +1061,11 @@ contract SessionHandler is LeashTestBase {
         }
     }
 
-    /// @dev The budget now: its spend in the current period (0 once its stored period is over), in the period of
-    /// `interval` and `anchor` containing now.
+    /// @dev The budget now: its spend in the current period (0 once its stored period is over by its own clock), in the
+    /// period of `interval` and `anchor` containing now.
     function _rebase(Session storage s, uint256 kind, uint256 interval, uint256 anchor) internal {
         Budget storage b = s.budgets[kind];
-        b.used = Reference.usedAt(b.used, b.stored, b.interval, s.anchor, block.timestamp);
+        b.used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
         b.stored = Reference.budgetStart(block.timestamp, anchor, interval);
         b.interval = interval;
     }
@@ -1011,24 +1073,32 @@ contract SessionHandler is LeashTestBase {
     /// @dev A new limit or interval keeps the current period's spend: lowered below it, a debt that only a raise
     /// exceeding it pays back.
     function _setBudget(Session storage s, uint256 kind, uint256 limit, uint256 interval) internal {
-        uint256 movedBefore = _ghostNow(s, kind);
         _rebase(s, kind, interval, s.anchor);
         (s.budgets[kind].limited, s.budgets[kind].limit) = (true, limit);
-        _carryGhost(s, kind, movedBefore);
+        _carryGhost(s, kind);
     }
 
-    /// @dev A new anchor moves the native and gas budgets to the new periods with their current spend; an ERC-20 budget
-    /// keeps its stored period (and spend) until a charge in a later period refreshes it.
+    /// @dev A new anchor moves the native and gas budgets to the period of now on the new grid with their current
+    /// spend; an ERC-20 budget keeps its stored period (and spend, and its ledger period) until that period ends by its
+    /// own clock.
     function _setAnchor(Session storage s, uint256 anchor) internal {
-        uint256[3] memory movedBefore;
-        for (uint256 kind; kind < 3; ++kind) {
-            movedBefore[kind] = _ghostNow(s, kind);
-        }
+        Ledger storage l = s.ledgers[ERC20];
+        if (s.budgets[ERC20].interval != 0 && l.id != 0 && block.timestamp < l.end) ++anchorKeptTokenPeriods;
         _rebase(s, NATIVE, s.budgets[NATIVE].interval, anchor);
         _rebase(s, GAS, s.budgets[GAS].interval, anchor);
         s.anchor = anchor;
-        for (uint256 kind; kind < 3; ++kind) {
-            _carryGhost(s, kind, movedBefore[kind]);
+        _carryGhost(s, NATIVE);
+        _carryGhost(s, GAS);
+    }
+
+    /// @dev Applies a list of updates as one call does: the setRefreshAnchor updates first, in order, then the others
+    /// in order (limits set in the same call start their periods from the call's final anchor).
+    function _applyAll(Session storage s, bytes[] memory updates) internal {
+        for (uint256 i; i < updates.length; ++i) {
+            if (bytes4(updates[i]) == Updates.setRefreshAnchor.selector) _applyToModel(s, updates[i]);
+        }
+        for (uint256 i; i < updates.length; ++i) {
+            if (bytes4(updates[i]) != Updates.setRefreshAnchor.selector) _applyToModel(s, updates[i]);
         }
     }
 
@@ -1212,14 +1282,12 @@ contract SessionHandler is LeashTestBase {
         st.hasLimit = b.limited;
         st.limit = b.limit;
         st.refreshInterval = uint48(b.interval);
-        if (b.interval != 0) {
-            (uint256 start, uint256 end) = Reference.period(block.timestamp, s.anchor, b.interval);
-            st.periodStart = uint48(start);
-            st.nextRefresh = uint48(end + 1);
-        }
-        st.used = Reference.usedAt(b.used, b.stored, b.interval, s.anchor, block.timestamp);
-        if (kind == GAS) st.used *= GWEI; // whole gwei
-        st.remaining = st.used >= st.limit ? 0 : st.limit - st.used;
+        (uint256 start, uint256 next) = Reference.viewPeriod(b.stored, b.interval, s.anchor, block.timestamp);
+        (st.periodStart, st.nextRefresh) = (uint48(start), uint48(next));
+        st.used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
+        // Gas: used the whole gwei spent, remaining what an op can still be charged (whole gwei).
+        if (kind == GAS) (st.used, st.remaining) = Reference.gasStatus(b.limit, st.used);
+        else st.remaining = st.used >= st.limit ? 0 : st.limit - st.used;
     }
 
     function expectedInfo(uint256 k) external view returns (ISessionKeyModule.SessionKeyInfo memory info) {
@@ -1268,6 +1336,9 @@ contract SessionHandler is LeashTestBase {
         console.log("period charges checked / spend records:", periodChargesChecked, spendKeys.length);
         console.log("spends carried over a change / of them debts:", carriedSpends, carriedDebts);
         console.log("accepted ops with gas charged rounded up to whole gwei:", roundedGasCharges);
+        console.log("fresh periods opened / of them after an anchor moved the grid:", freshPeriods, freshPeriodsOffGrid);
+        console.log("charges stating a time before the stored period:", chargesBeforeStoredPeriod);
+        console.log("anchor changes that kept a running token period:", anchorKeptTokenPeriods);
         console.log("recorder calls:", ghost_expectedRecorderCalls, "time:", block.timestamp);
     }
 }

@@ -27,7 +27,7 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
 
         // Duplicates weight the choice: mostly session ops, regular owner changes and time jumps, rare revoke-all and
         // uninstall (each wipes every key; addKey reinstalls the module when it is uninstalled).
-        bytes4[13] memory actions = [
+        bytes4[14] memory actions = [
             SessionHandler.opSingle.selector,
             SessionHandler.opTransfer.selector,
             SessionHandler.opNative.selector,
@@ -36,14 +36,15 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             SessionHandler.addKey.selector,
             SessionHandler.updateKey.selector,
             SessionHandler.changeLimit.selector,
+            SessionHandler.refreshSpend.selector,
             SessionHandler.removeKey.selector,
             SessionHandler.rotateKey.selector,
             SessionHandler.warp.selector,
             SessionHandler.revokeAll.selector,
             SessionHandler.toggleInstall.selector
         ];
-        uint8[13] memory weights = [6, 6, 6, 6, 6, 8, 5, 3, 2, 3, 6, 1, 1];
-        bytes4[] memory selectors = new bytes4[](59);
+        uint8[14] memory weights = [6, 6, 6, 6, 6, 8, 5, 3, 3, 2, 3, 6, 1, 1];
+        bytes4[] memory selectors = new bytes4[](62);
         uint256 n;
         for (uint256 i; i < actions.length; ++i) {
             for (uint256 w; w < weights[i]; ++w) {
@@ -56,9 +57,9 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
 
     // ------------------------------------------------------------------ the invariants of the issue
 
-    /// The spend moved in any period (per key session, budget and limit configuration), counting what was spent in
-    /// that period before a change of limit, interval or anchor, never exceeds the limit. The one exception: a limit
-    /// lowered below what was already spent, while nothing more moves.
+    /// The spend moved in any period of a budget (as the module runs it: [start, start + interval) by its own clock),
+    /// counting what was spent in that period before a change of limit, interval or anchor, never exceeds the limit.
+    /// The one exception: a limit lowered below what was already spent, while nothing more moves.
     function invariant_spendPerPeriodNeverExceedsLimit() public view {
         assertEq(handler.ghost_spendOverLimit(), 0, handler.ghost_lastFailure());
         uint256 n = handler.spendRecords();
@@ -66,6 +67,13 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             (uint256 moved, uint256 limit, uint256 carried) = handler.spendRecord(i);
             if (moved > carried) assertLe(moved, limit, "spend in a period over its limit");
         }
+    }
+
+    /// A budget never leaves its period before that period has ended by its own clock, [start, start + interval): no
+    /// fresh period (the whole limit again) opens early, and no two of its periods overlap. Token budgets keep their
+    /// period across anchor changes; native and gas budgets move to the new grid with their spend (SessionHandler).
+    function invariant_periodsNeverOverlap() public view {
+        assertEq(handler.ghost_periodOpenedEarly(), 0, handler.ghost_lastFailure());
     }
 
     /// No call outside the key's access list ever executed (the recorders got exactly the calls the model allowed).
@@ -197,9 +205,11 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             else if (action == 10 && r % 3 == 0) handler.toggleInstall();
             else if (action == 11) handler.warp(a);
             else if (action == 12) handler.changeLimit(a, b);
+            else if (action == 13) handler.refreshSpend(a, b);
             else handler.opSingle(a, b, c);
             invariant_validationMatchesModel();
             invariant_spendPerPeriodNeverExceedsLimit();
+            invariant_periodsNeverOverlap();
             invariant_noCallOutsideAccessListExecuted();
             invariant_inactiveKeysNeverValidate();
             invariant_keySetMatchesModel();
@@ -211,6 +221,9 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
         assertGt(handler.periodChargesChecked(), 20, "period charges");
         assertGt(handler.carriedSpends(), 0, "spends carried over a change of limit, interval or anchor");
         assertGt(handler.roundedGasCharges(), 0, "gas charges rounded up to whole gwei");
+        assertGt(handler.freshPeriods(), 0, "fresh periods opened by ops");
+        assertGt(handler.chargesBeforeStoredPeriod(), 0, "charges stating a time before the stored period");
+        assertGt(handler.anchorKeptTokenPeriods(), 0, "anchor changes that kept a running token period");
         for (uint256 status = 1; status < 8; ++status) {
             if (status == 1) continue; // every pool key gets added early
             assertGt(handler.refusedByStatus(status), 0, string.concat("refused ops with status ", vm.toString(status)));
