@@ -343,7 +343,7 @@ contract SessionKeyModule is ISessionKeyModule {
         // order of the updates.
         for (uint256 i; i < updates.length; ++i) {
             if (ExecutionParser.selectorOf(updates[i]) == Updates.setRefreshAnchor.selector) {
-                record = _setRefreshAnchor(account, generation, record, _timestampArg(updates[i], 0, 1, i));
+                record = _setRefreshAnchor(record, _timestampArg(updates[i], 0, 1, i));
             }
         }
         for (uint256 i; i < updates.length; ++i) {
@@ -365,7 +365,7 @@ contract SessionKeyModule is ISessionKeyModule {
                 record = record.withTimeRange(from, until);
             } else if (selector == Updates.setNativeTokenSpendLimit.selector) {
                 uint256 limit = _limitArg(update, 0, 2, i, NativeSpendLimit.MAX_LIMIT);
-                _rebaseNative(account, record, limit, _intervalArg(update, 1, 2, i), record.refreshAnchor());
+                _rebaseNative(account, record, limit, _intervalArg(update, 1, 2, i));
                 record = record.withFlag(SessionKeyStorage.FLAG_NATIVE_UNLIMITED, false);
             } else if (selector == Updates.removeNativeTokenSpendLimit.selector) {
                 _noArgs(update, i);
@@ -377,7 +377,7 @@ contract SessionKeyModule is ISessionKeyModule {
                 slot.store(Erc20SpendLimit.remove(slot.load()));
             } else if (selector == Updates.setGasSpendLimit.selector) {
                 uint256 limit = _limitArg(update, 0, 2, i, GasSpendLimit.MAX_LIMIT);
-                record = _rebaseGas(account, generation, record, limit, _intervalArg(update, 1, 2, i), record.refreshAnchor());
+                record = _rebaseGas(account, generation, record, limit, _intervalArg(update, 1, 2, i));
                 record = record.withFlag(SessionKeyStorage.FLAG_GAS_UNLIMITED, false);
             } else if (selector == Updates.removeGasSpendLimit.selector) {
                 _noArgs(update, i);
@@ -412,17 +412,9 @@ contract SessionKeyModule is ISessionKeyModule {
         }
     }
 
-    /// @dev The gas and native budgets keep what was spent in the current period, counted in the new periods. Token
-    /// budgets (not enumerable here) keep their period until it ends by its own clock, then follow the new anchor.
-    function _setRefreshAnchor(address account, uint256 generation, uint256 record, uint256 anchor)
-        private
-        returns (uint256)
-    {
-        uint256 gasLimit = GasSpendLimit.limitOf(_keyListSlot(account, generation, record).load());
-        _rebaseNative(account, record, type(uint256).max, type(uint256).max, anchor);
-        record = GasSpendLimit.rebase(
-            record, gasLimit, gasLimit, GasSpendLimit.refreshInterval(record), anchor, block.timestamp
-        );
+    /// @dev Every budget keeps the period it is in until that period ends by its own clock, then follows the new
+    /// anchor ({TimeRange-narrowToBudgetPeriod}): moving the anchor never opens a period early.
+    function _setRefreshAnchor(uint256 record, uint256 anchor) private pure returns (uint256) {
         return record.withRefreshAnchor(anchor);
     }
 
@@ -431,29 +423,22 @@ contract SessionKeyModule is ISessionKeyModule {
     }
 
     /// @dev The gas limit, interval or anchor changed: the limit goes to the key-list entry, the budget to the record.
-    function _rebaseGas(
-        address account,
-        uint256 generation,
-        uint256 record,
-        uint256 limit,
-        uint256 interval,
-        uint256 anchor
-    ) private returns (uint256) {
+    /// @dev A new gas limit or interval: the limit goes to the key-list entry, the budget to the record.
+    function _rebaseGas(address account, uint256 generation, uint256 record, uint256 limit, uint256 interval)
+        private
+        returns (uint256)
+    {
         uint256 listSlot = _keyListSlot(account, generation, record);
         uint256 entry = listSlot.load();
         listSlot.store((entry & SessionKeyStorage.MASK_160) | (limit << 160));
-        return GasSpendLimit.rebase(record, GasSpendLimit.limitOf(entry), limit, interval, anchor, block.timestamp);
+        return GasSpendLimit.rebase(record, GasSpendLimit.limitOf(entry), limit, interval, block.timestamp);
     }
 
-    /// @dev The native limit, interval or anchor changed; type(uint256).max keeps the stored limit or interval.
-    function _rebaseNative(address account, uint256 record, uint256 limit, uint256 interval, uint256 anchor) private {
+    /// @dev A new native limit or interval.
+    function _rebaseNative(address account, uint256 record, uint256 limit, uint256 interval) private {
         uint256 slot = SessionKeyStorage.nativeSlot(account, record.sessionId());
         uint256 budget = slot.load();
-        if (limit == type(uint256).max) limit = NativeSpendLimit.limit(budget);
-        if (interval == type(uint256).max) interval = NativeSpendLimit.refreshInterval(budget);
-        uint256 rebased =
-            NativeSpendLimit.rebase(budget, limit, interval, anchor, block.timestamp);
-        if (rebased != budget) slot.store(rebased);
+        slot.store(NativeSpendLimit.rebase(budget, limit, interval, record.refreshAnchor(), block.timestamp));
     }
 
     function _updateFunctionEntry(address account, uint256 sessionId, bytes calldata update, uint256 i) private {

@@ -86,7 +86,8 @@ library Erc20SpendLimit {
 
     /**
      * @notice Sets a token's limit (switching its entry to the budget layout), keeping what was spent in the current
-     * period (`now_`) when the token was limited before. Returns the new entry; the limit's own slot is written here.
+     * period (`now_`) when the token was limited before, and that period if the interval is unchanged
+     * ({TimeRange-startAfterChange}). Returns the new entry; the limit's own slot is written here.
      */
     function set(
         address account,
@@ -105,7 +106,8 @@ library Erc20SpendLimit {
             entry = AccessList.toBudgetLayout(account, record.sessionId(), entry, token);
         }
         SessionKeyStorage.store(limitSlot, newLimit);
-        uint256 start = TimeRange.periodStart(now_, record.refreshAnchor(), newInterval);
+        uint256 start =
+            TimeRange.startAfterChange(periodStart(entry), refreshInterval(entry), newInterval, record.refreshAnchor(), now_);
         // Both below 2^159: the difference fits the signed field.
         int256 remaining = int256(newLimit) - int256(used);
         return (entry & 0xffffffff) | LIMITED | (newInterval << 32) | (start << 64) | (uint256(remaining << 96));

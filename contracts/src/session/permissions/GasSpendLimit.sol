@@ -118,11 +118,11 @@ library GasSpendLimit {
     }
 
     /**
-     * @notice The record with a new limit, interval or anchor, keeping what was spent in the current period (`now_`):
-     * a lowered limit leaves less (or a debt, when lowered below the spend), a raised one more.
-     * @param record The record before the change (its anchor is the one the current spend was counted with).
+     * @notice The record with a new limit or interval, keeping what was spent in the current period (`now_`): a lowered
+     * limit leaves less (or a debt, when lowered below the spend), a raised one more. The period is the one that was
+     * running if the interval is unchanged ({TimeRange-startAfterChange}).
      */
-    function rebase(uint256 record, uint256 oldLimit, uint256 newLimit, uint256 newInterval, uint256 newAnchor, uint256 now_)
+    function rebase(uint256 record, uint256 oldLimit, uint256 newLimit, uint256 newInterval, uint256 now_)
         internal
         pure
         returns (uint256)
@@ -130,7 +130,10 @@ library GasSpendLimit {
         // Limits are below 2^42 gwei and spend never exceeds a limit at the time: the differences fit 43 signed bits.
         int256 usedGwei = int256(oldLimit / GWEI) - _remainingNow(record, oldLimit, now_);
         int256 remaining = int256(newLimit / GWEI) - usedGwei;
-        return _withBudget(record, newInterval, TimeRange.periodStart(now_, newAnchor, newInterval), remaining);
+        uint256 start = TimeRange.startAfterChange(
+            periodStart(record), refreshInterval(record), newInterval, record.refreshAnchor(), now_
+        );
+        return _withBudget(record, newInterval, start, remaining);
     }
 
     /// @notice Used and remaining, in wei, at time `now_`. `remaining` is what an op can still be charged: whole gwei,

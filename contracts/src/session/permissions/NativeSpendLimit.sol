@@ -60,13 +60,16 @@ library NativeSpendLimit {
         }
     }
 
-    /// @notice A budget with a new limit, interval or anchor, keeping what was spent in the current period (`now_`).
-    function rebase(uint256 budget, uint256 newLimit, uint256 newInterval, uint256 newAnchor, uint256 now_)
+    /// @notice A budget with a new limit or interval, keeping what was spent in the current period (`now_`), and that
+    /// period if the interval is unchanged ({TimeRange-startAfterChange}).
+    function rebase(uint256 budget, uint256 newLimit, uint256 newInterval, uint256 anchor, uint256 now_)
         internal
         pure
         returns (uint256)
     {
-        return _pack(newInterval, TimeRange.periodStart(now_, newAnchor, newInterval), newLimit, usedAt(budget, now_));
+        uint256 start =
+            TimeRange.startAfterChange(periodStart(budget), refreshInterval(budget), newInterval, anchor, now_);
+        return _pack(newInterval, start, newLimit, usedAt(budget, now_));
     }
 
     /// @notice What has been spent in the current period at `now_` (everything, for a lifetime limit): nothing once the

@@ -88,6 +88,20 @@ library TimeRange {
         }
     }
 
+    /**
+     * @notice Where a budget's period starts after its limit or interval changes at `now_`: with the interval unchanged
+     * and its period still running, that period goes on (so re-sending a limit never opens a period early); otherwise
+     * the period of `now_` on the grid of `anchor`. 0 for a lifetime limit.
+     */
+    function startAfterChange(uint256 storedStart, uint256 oldInterval, uint256 newInterval, uint256 anchor, uint256 now_)
+        internal
+        pure
+        returns (uint256)
+    {
+        if (newInterval != 0 && newInterval == oldInterval && now_ < storedStart + oldInterval) return storedStart;
+        return periodStart(now_, anchor, newInterval);
+    }
+
     /// @notice Start of the period containing `time` (see {period}); 0 for a lifetime limit (interval 0).
     function periodStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start) {
         if (interval != 0) (start,) = period(time, anchor, interval);

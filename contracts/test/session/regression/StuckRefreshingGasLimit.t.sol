@@ -70,32 +70,40 @@ contract StuckRefreshingGasLimitTest is UnitBase {
     function test_refreshingGasLimit_afterAnchorChange() public {
         _sendSession(_op()); // stored period: today (epoch anchor)
         uint256 day = _periodStart(block.timestamp, 0, DAY);
-        // Move the anchor so that the current period started before the stored one.
-        uint256 anchor = day - 6 hours;
-        _update(sessionKey, _one(_anchor(anchor)));
-        uint256 shifted = _periodStart(block.timestamp, anchor, DAY);
-        assertEq(shifted, day - 6 hours);
-        // The stored spend's period started later than the shifted current one: it still counts (conservative).
+        // Move the anchor back 6 hours: the shifted periods are [day - 6 h + k days, …).
+        _update(sessionKey, _one(_anchor(day - 6 hours)));
+        // The stored day goes on, with its spend, whatever the new anchor...
         assertEq(_info(sessionKey).gasSpend.used, C);
         _expectExhausted(C, C);
-        // The next shifted period refreshes.
-        vm.warp(shifted + DAY);
+        // ...even once a shifted period has begun inside it (at day + 18 h): no budget opens early.
+        vm.warp(day + 18 hours + 1);
+        assertEq(_info(sessionKey).gasSpend.used, C);
+        _expectExhausted(C, C);
+        // At the stored day's end it refreshes, by itself, into the shifted period [day + 18 h, day + 42 h).
+        vm.warp(day + DAY);
         assertEq(_info(sessionKey).gasSpend.used, 0);
         _sendSession(_op());
         _expectExhausted(C, C);
-        vm.warp(shifted + 2 * DAY);
+        // Then it follows the shifted periods.
+        vm.warp(day + 42 hours);
         _sendSession(_op());
         assertEq(target.calls(), 3);
     }
 
     function test_refreshingGasLimit_anchorInTheFuture() public {
-        _update(sessionKey, _one(_anchor(block.timestamp + 100 days + 5)));
+        uint256 day = _periodStart(block.timestamp, 0, DAY);
+        uint256 anchor = block.timestamp + 100 days + 5;
+        _update(sessionKey, _one(_anchor(anchor)));
         _sendSession(_op());
         _expectExhausted(C, C);
-        uint256 start = _periodStart(block.timestamp, block.timestamp + 100 days + 5, DAY);
+        // The day the budget was in ends; the next op opens the period of the future anchor's grid it falls in.
+        vm.warp(day + DAY);
+        _sendSession(_op());
+        _expectExhausted(C, C);
+        uint256 start = _periodStart(block.timestamp, anchor, DAY);
         vm.warp(start + DAY);
         _sendSession(_op());
-        assertEq(target.calls(), 2);
+        assertEq(target.calls(), 3);
     }
 
     function test_refreshingGasLimit_limitLoweredBelowSpend() public {

@@ -193,11 +193,13 @@ contract TimeRangeTest is UnitBase {
         _addKeyWithGas(sessionKey, _updates(_allowTarget(address(target)), _nativeLimit(1 ether, DAY), _anchor(anchor)));
         assertEq(_info(sessionKey).refreshAnchor, anchor);
         assertEq(_runAt(_valueCall(), T0), _vd(false, anchor - 1, anchor + DAY - 1));
-        // An anchor in the future works too: periods extend backwards from it.
+        // An anchor in the future works too: periods extend backwards from it. The budget keeps the period it is in
+        // until that ends, then the op of a later day opens that day's shifted period.
         _update(sessionKey, _one(_anchor(T0 + 5 hours)));
-        uint256 start = T0 + 5 hours - DAY;
-        assertEq(_periodStart(T0, T0 + 5 hours, DAY), start);
-        assertEq(_runAt(_valueCall(), T0), _vd(false, start - 1, start + DAY - 1));
+        assertEq(_runAt(_valueCall(), T0), _vd(false, anchor - 1, anchor + DAY - 1));
+        uint256 start = T0 + 5 hours + DAY;
+        assertEq(_periodStart(T0 + 2 * DAY, T0 + 5 hours, DAY), start);
+        assertEq(_runAt(_valueCall(), T0 + 2 * DAY), _vd(false, start - 1, start + DAY - 1));
     }
 
     function test_refreshingLimit_statedTimeLongPast_chargesTheCurrentPeriod() public {
