@@ -14,9 +14,11 @@ import {SessionFuzzBase, CallRecorder, Reference} from "./SessionFuzzHelpers.sol
  * - a refreshing budget charges its stored period [start, start + interval) until that period ends by its own clock (a
  *   stated time before it included); after that an op opens the period of its stated time on the anchor's grid, from
  *   the whole limit, never before the stored period's end (Reference.budgetPeriod); the op's window is that period;
- * - a change of limit or interval keeps the spend of the current period (0 once it is over by its own clock), in the
- *   period of now on the grid of the new interval and anchor; an anchor change does so for native and gas budgets, an
- *   ERC-20 budget keeps its stored period; within one update call the anchor applies first.
+ * - a change of limit or interval keeps the spend of the current period (0 once it is over by its own clock); with the
+ *   same interval the running stored period goes on, otherwise (or once the stored period is over) the budget is in
+ *   the period of now on the grid of the new interval and the key's anchor (Reference.startAfterChange);
+ * - an anchor change moves no budget, of any kind: each keeps its stored period (and spend) until that period ends by
+ *   its own clock, then follows the new grid (Reference.budgetPeriod); within one update call the anchor applies first.
  * The key has no other limit and an open time range, so an op's window is exactly its budget's period.
  */
 abstract contract BudgetModelFuzzBase is SessionFuzzBase {
@@ -61,20 +63,17 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
         return Reference.usedAt(m.used, m.stored, m.interval, block.timestamp);
     }
 
-    /// @dev setXxxSpendLimit(limit, interval) now.
+    /// @dev setXxxSpendLimit(limit, interval) now: the spend now, in the running stored period if the interval is the
+    /// same, else in the period of now on the grid of the new interval and the key's anchor.
     function _modelSet(Model memory m, uint256 limit, uint256 interval) internal view {
         m.used = _usedNow(m);
-        m.stored = Reference.budgetStart(block.timestamp, m.anchor, interval);
+        m.stored = Reference.startAfterChange(m.stored, m.interval, interval, m.anchor, block.timestamp);
         (m.limit, m.interval) = (limit, interval);
     }
 
-    /// @dev setRefreshAnchor(anchor) now: native and gas budgets move to the new periods with their spend now; an
-    /// ERC-20 budget stays as it is.
-    function _modelAnchor(Model memory m, uint256 anchor) internal view {
-        if (m.kind != ERC20) {
-            m.used = _usedNow(m);
-            m.stored = Reference.budgetStart(block.timestamp, anchor, m.interval);
-        }
+    /// @dev setRefreshAnchor(anchor) now: every budget stays as it is (stored period and spend); only the grid its next
+    /// period opens on changes.
+    function _modelAnchor(Model memory m, uint256 anchor) internal pure {
         m.anchor = anchor;
     }
 

@@ -8,15 +8,17 @@ import {BudgetModelFuzzBase} from "./BudgetModelBase.sol";
 /**
  * @dev Fuzz tests of changing a limit (amount, interval) or the refresh anchor while a budget has been spent, for each
  * kind of limit (ERC-20, native, gas), against the model of BudgetModelFuzzBase:
- * - a change keeps what was spent in the current period at the time of the change: the new budget's period is the
- *   period of now on the grid of the new interval and anchor, and its spend is the old budget's spend now (0 once its
- *   stored period is over by its own clock, [start, start + interval));
+ * - a change keeps what was spent in the current period at the time of the change: its spend is the old budget's spend
+ *   now (0 once its stored period is over by its own clock, [start, start + interval)); with the same interval the
+ *   running stored period goes on (a limit re-sent never opens a period early), otherwise the new budget's period is
+ *   the period of now on the grid of the new interval and the key's anchor;
  * - a limit lowered below the spend leaves a debt: nothing can be spent, the view shows remaining 0 and the real spend,
  *   and raising the limit again gives back only the difference;
- * - setting the anchor moves the native and gas budgets the same way; an ERC-20 budget keeps its stored period until
- *   that period ends by its own clock; the next charge then opens the period of its stated time on the new grid, from
- *   the whole limit, never before the stored period ended;
- * - within one update call the anchor applies first, whatever the order of the updates;
+ * - setting the anchor moves no budget, of any kind: each keeps its stored period until that period ends by its own
+ *   clock; the next charge then opens the period of its stated time on the new grid, from the whole limit, never
+ *   before the stored period ended;
+ * - within one update call the anchor applies first, whatever the order of the updates (a new interval then starts
+ *   on the new anchor's grid; the same interval still keeps the running period);
  * - every accepted charge's validity window is its budget's period (Reference.budgetPeriod).
  * Gas budgets are whole gwei (SpendLimitFuzz.t.sol has the rounding).
  */
@@ -50,8 +52,13 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
         vm.warp(_later(second[1] >> 128, m.interval));
         uint256 order = second[2] % 4;
         anchor = order == 0 ? m.anchor : bound(second[3], 0, MAX_TS);
-        interval = _interval(second[3] >> 40);
+        // A third of the time the same interval (the running period must go on), otherwise any.
+        interval = (second[3] >> 200) % 3 == 0 ? m.interval : _interval(second[3] >> 40);
         limit = _limit(m.kind, second[4]);
+        // The anchor alone, or a limit with the same interval, while the stored period runs: it must go on.
+        bool keepsPeriod =
+            (order == 1 || interval == m.interval) && m.interval != 0 && block.timestamp < m.stored + m.interval;
+        ISessionKeyModule.SpendLimitStatus memory before = _status(m.kind);
         if (order == 0) {
             _update(sessionKey, _one(_limitUpdate(m.kind, limit, interval)));
             _modelSet(m, limit, interval);
@@ -70,6 +77,7 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
             _modelAnchor(m, anchor);
             _modelSet(m, limit, interval);
         }
+        if (keepsPeriod) _assertPeriodGoesOn(m.kind, before);
         _assertMatches(m, "changed");
 
         // Spending after the change: what fits, and one unit more (refused with the exact numbers).
@@ -82,6 +90,14 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
         _assertMatches(m, "later");
         _spend(m, bound(second[2] >> 8, 0, _fits(m) + 1));
         _assertMatches(m, "spent later");
+    }
+
+    /// @dev Read from the module only: the budget is still in the period it was in before the change, with its spend.
+    function _assertPeriodGoesOn(uint256 kind, ISessionKeyModule.SpendLimitStatus memory before) internal view {
+        ISessionKeyModule.SpendLimitStatus memory s = _status(kind);
+        assertEq(s.periodStart, before.periodStart, "the running period goes on");
+        assertEq(s.nextRefresh, before.nextRefresh, "until its own end");
+        assertEq(s.used, before.used, "with its spend");
     }
 
     /// A limit lowered below the spend leaves a debt: no spend at all (not even a zero ERC-20 amount), remaining 0,

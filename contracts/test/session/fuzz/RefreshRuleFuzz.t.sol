@@ -8,10 +8,11 @@ import {BudgetModelFuzzBase} from "./BudgetModelBase.sol";
 /**
  * @dev Fuzz tests of the refresh rule, for each kind of budget (ERC-20, native, gas): a budget refreshes only when its
  * stored period [start, start + interval) has ended by its own clock.
- * - Anchor changes at any time: a ledger of the budget's periods, built only from what the module returns (each op's
- *   window, the views), shows that no two periods overlap (a fresh period never opens before the previous one ended)
- *   and that the total charged to any one period never exceeds the limit. An ERC-20 budget keeps its period across an
- *   anchor change; native and gas budgets move, with their spend, to the period of now on the new grid.
+ * - Anchor changes and limits re-sent with the same interval, at any time: a ledger of the budget's periods, built
+ *   only from what the module returns (each op's window, the views), shows that no two periods overlap (a fresh period
+ *   never opens before the previous one ended, by that period's own clock) and that the total charged to any one
+ *   period never exceeds the limit. The strict form, for every kind of budget: neither change moves a running period
+ *   (its start, its end, its spend); once it has ended, the next period opens no earlier than its end.
  * - A stated time before the stored period charges the stored period, and the op's window stays inside it.
  * Every step is also compared with the model of BudgetModelFuzzBase.
  */
@@ -40,13 +41,14 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         return (validAfter == 0 ? 0 : validAfter + 1, _validUntil(validationData));
     }
 
-    // ------------------------------------------------------------------ (1) anchor changes never overlap periods
+    // ------------------------------------------------------------------ (1) no change overlaps periods
 
-    /// A refreshing budget through random anchor changes, time jumps and spends (stating now, a time before the stored
-    /// period, its last second, the first second after it, or any nearby time): every op that runs is charged to one
-    /// period of the ledger; while a period runs no other opens, a fresh one opens no earlier than the previous one's
-    /// end, and no period is charged more than the limit.
-    function testFuzz_anchorChanges_periodsNeverOverlapNorExceedTheLimit(uint8 kind, uint256 seed) public {
+    /// A refreshing budget through random anchor changes, limits re-sent with the same interval (alone or with an
+    /// anchor), time jumps and spends (stating now, a time before the stored period, its last second, the first second
+    /// after it, or any nearby time): every op that runs is charged to one period of the ledger; while a period runs no
+    /// other opens, a fresh one opens no earlier than the previous one's end, and no period is charged more than the
+    /// limit in force.
+    function testFuzz_anchorAndLimitChanges_periodsNeverOverlapNorExceedTheLimit(uint8 kind, uint256 seed) public {
         Model memory m;
         m.kind = kind % 3;
         uint256 r = uint256(keccak256(abi.encode(seed, "set")));
@@ -65,9 +67,10 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         Ledger memory l = Ledger(s.periodStart, s.nextRefresh, 0);
         for (uint256 i; i < 24; ++i) {
             uint256 ri = uint256(keccak256(abi.encode(seed, i)));
-            uint256 action = ri % 8;
+            uint256 action = ri % 9;
             if (action <= 1) _warp(m, l, ri >> 8);
             else if (action == 2) _moveAnchor(m, l, ri >> 8);
+            else if (action == 3) _resendLimit(m, l, ri >> 8);
             else _spendAndRecord(m, l, ri >> 8);
             _assertMatches(m, string.concat("step ", vm.toString(i)));
         }
@@ -83,32 +86,63 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         vm.warp(_min(to, MAX_TS));
     }
 
-    /// @dev A new anchor, near now or anywhere. A token budget keeps its period (and the views say so); native and gas
-    /// budgets move, with their spend, to the period of now on the new grid, which the ledger follows.
+    /// @dev A new anchor, near now or anywhere: near now it often puts a grid period boundary inside the running period.
+    function _newAnchor(Model memory m, uint256 r) internal view returns (uint256) {
+        return r % 3 == 0 ? bound(r >> 8, 0, MAX_TS) : _min(block.timestamp + (r >> 8) % (2 * m.interval), MAX_TS);
+    }
+
+    /// @dev A new anchor. No budget moves: the ledger's period goes on, with its spend, until its own end (the views say
+    /// so); the next period opens on the new grid, no earlier than that end (checked by {_record}).
     function _moveAnchor(Model memory m, Ledger memory l, uint256 r) internal {
-        uint256 anchor =
-            r % 3 == 0 ? bound(r >> 8, 0, MAX_TS) : _min(block.timestamp + (r >> 8) % (2 * m.interval), MAX_TS);
+        uint256 anchor = _newAnchor(m, r);
         ISessionKeyModule.SpendLimitStatus memory before = _status(m.kind);
         _update(sessionKey, _one(_anchorUpdate(anchor)));
         _modelAnchor(m, anchor);
         ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
-        if (m.kind == ERC20) {
-            // (Once its period is over, the views show the period of now on the new grid: nothing to compare.)
-            if (block.timestamp >= l.end) return;
-            assertEq(s.used, before.used, "a token budget keeps its spend");
-            assertEq(s.periodStart, before.periodStart, "and its period");
-            assertEq(s.nextRefresh, before.nextRefresh, "and its period's end");
-        } else if (block.timestamp < l.end) {
-            // The spend moves with the budget, into the period of now on the new grid (which may end before the
-            // stored one would have: the rule for native and gas budgets).
-            assertEq(s.used, before.used, "the spend moves with the budget");
-            l.end = s.nextRefresh;
+        assertEq(s.used, before.used, "an anchor change keeps the spend");
+        // (Once the ledger's period is over, the views show the period of now on the new grid: nothing to compare.)
+        if (block.timestamp < l.end) _assertStillInLedgerPeriod(m, l, before, "anchor");
+    }
+
+    /// @dev The limit again, with the same interval and a new amount (more or less than what was charged), half the
+    /// time with a new anchor in the same call. While the ledger's period runs it goes on, with its spend (the charges
+    /// to it after this count against the new limit). Once it has ended, the budget is in the period of now on the
+    /// grid, empty: the ledger opens it now, which is no earlier than the previous period's end.
+    function _resendLimit(Model memory m, Ledger memory l, uint256 r) internal {
+        uint256 limit = _smallLimit(m.kind, r);
+        ISessionKeyModule.SpendLimitStatus memory before = _status(m.kind);
+        if ((r >> 64) % 2 == 0) {
+            _update(sessionKey, _one(_limitUpdate(m.kind, limit, m.interval)));
         } else {
-            // The stored period was over: the budget moves, empty, to the period of now on the new grid, chargeable
-            // from now on.
+            uint256 anchor = _newAnchor(m, r >> 72);
+            bytes[] memory updates = new bytes[](2);
+            (updates[0], updates[1]) = (_limitUpdate(m.kind, limit, m.interval), _anchorUpdate(anchor));
+            _update(sessionKey, updates);
+            _modelAnchor(m, anchor);
+        }
+        _modelSet(m, limit, m.interval);
+        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        if (block.timestamp < l.end) {
+            assertEq(s.used, before.used, "a limit re-sent keeps the spend");
+            _assertStillInLedgerPeriod(m, l, before, "limit re-sent");
+        } else {
+            // The new period's grid start may lie before the ledger's end, but nothing can be charged to it before now.
             assertEq(s.used, 0, "nothing spent in the period of now");
             (l.from, l.end, l.charged) = (block.timestamp, s.nextRefresh, 0);
         }
+    }
+
+    /// @dev Read from the module: the budget is still in the ledger's running period, as it was before the change.
+    function _assertStillInLedgerPeriod(
+        Model memory m,
+        Ledger memory l,
+        ISessionKeyModule.SpendLimitStatus memory before,
+        string memory what
+    ) internal view {
+        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        assertEq(s.periodStart, before.periodStart, string.concat(what, ": the running period goes on"));
+        assertEq(s.nextRefresh, before.nextRefresh, string.concat(what, ": until its own end"));
+        assertEq(s.nextRefresh, l.end, string.concat(what, ": the ledger's period"));
     }
 
     /// @dev An op spending from the budget (around what an op stating now can be charged), stating now or a time
@@ -177,9 +211,8 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         _assertMatches(m, "nothing more");
     }
 
-    /// @dev A refreshing budget set now with an anchor, perhaps spent once, perhaps moved to a new anchor afterwards (a
-    /// token budget keeps its period; the others move to the period of now on the new grid); then a key range around
-    /// now.
+    /// @dev A refreshing budget set now with an anchor, perhaps spent once, perhaps given a new anchor afterwards (which
+    /// moves no budget: the stored period goes on); then a key range around now.
     function _setUpSpentBudget(Model memory m, uint256 r) internal returns (uint256 keyFrom, uint256 keyUntil) {
         uint256 interval = _refreshingInterval(r);
         vm.warp(bound(r >> 40, 3 * interval, MAX_TS - 3 * interval));

@@ -90,10 +90,25 @@ library Reference {
         (start,) = period(time, anchor, interval);
     }
 
-    /// @notice The start of the period containing `time` on the anchor's grid, 0 for a lifetime limit (interval 0): the
-    /// period a limit set (or moved to a new anchor) at `time` is stored in.
+    /// @notice The start of the period containing `time` on the anchor's grid, 0 for a lifetime limit (interval 0).
     function budgetStart(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256) {
         return interval == 0 ? 0 : periodStart(time, anchor, interval);
+    }
+
+    /// @notice The period a budget is stored in after its limit or interval changes at `now_` (setXxxSpendLimit):
+    /// - the interval is the same (refreshing) one and the stored period [stored, stored + interval) is still running by
+    ///   its own clock: that period goes on (re-sending a limit never opens a period early, whatever the anchor);
+    /// - otherwise (a new interval, a lifetime limit, or the stored period is over): the period of now on the grid of
+    ///   the key's anchor (budgetStart).
+    /// A change of the anchor alone moves no budget: each keeps its stored period until it ends (budgetPeriod).
+    function startAfterChange(uint256 stored, uint256 oldInterval, uint256 newInterval, uint256 anchor, uint256 now_)
+        internal
+        pure
+        returns (uint256)
+    {
+        bool running = oldInterval != 0 && now_ < stored + oldInterval;
+        if (running && newInterval == oldInterval) return stored;
+        return budgetStart(now_, anchor, newInterval);
     }
 
     /// @notice What a budget that recorded `used` in its stored period [stored, stored + interval) has spent at `time`:

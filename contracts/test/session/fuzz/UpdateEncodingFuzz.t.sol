@@ -120,11 +120,12 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         b.used += units;
     }
 
-    /// @dev A new limit, interval or anchor now: the budget keeps its spend now (0 once its stored period is over by its
-    /// own clock), in the period of now on the grid of the new interval and anchor.
-    function _rebase(Budget storage b, uint256 limit, uint256 interval, uint256 newAnchor) internal {
+    /// @dev A new limit or interval now: the budget keeps its spend now (0 once its stored period is over by its own
+    /// clock), in its running stored period if the interval is the same, else in the period of now on the grid of the
+    /// new interval and the key's anchor (Reference.startAfterChange).
+    function _rebase(Budget storage b, uint256 limit, uint256 interval) internal {
         b.used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
-        b.stored = Reference.budgetStart(block.timestamp, newAnchor, interval);
+        b.stored = Reference.startAfterChange(b.stored, b.interval, interval, key.anchor, block.timestamp);
         (b.limit, b.interval) = (limit, interval);
     }
 
@@ -311,7 +312,7 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
     }
 
     /// @dev Applies a valid list of updates to the model: the setRefreshAnchor updates first, in order, then the others
-    /// in order (limits set in the same call start their periods from the call's final anchor).
+    /// in order (a limit set in the same call with a new interval starts its period on the call's final anchor's grid).
     function _applyAllToModel(bytes[] memory updates) internal {
         for (uint256 i; i < updates.length; ++i) {
             if (_isAnchor(updates[i])) _applyToModel(updates[i]);
@@ -347,28 +348,25 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         } else if (sel == Updates.setTimeRange.selector) {
             (key.validFrom, key.validUntil) = (w0, w1);
         } else if (sel == Updates.setNativeTokenSpendLimit.selector) {
-            _rebase(key.native, w0, w1, key.anchor);
+            _rebase(key.native, w0, w1);
             key.native.limited = true;
         } else if (sel == Updates.removeNativeTokenSpendLimit.selector) {
             key.native.limited = false; // the budget (limit, interval, spend) is kept
         } else if (sel == Updates.setErc20SpendLimit.selector) {
             Budget storage b = targets[address(uint160(w0))].erc20;
-            _rebase(b, w1, w2, key.anchor);
+            _rebase(b, w1, w2);
             b.limited = true;
         } else if (sel == Updates.removeErc20SpendLimit.selector) {
             targets[address(uint160(w0))].erc20.limited = false; // the budget is kept; setting a limit continues it
         } else if (sel == Updates.setGasSpendLimit.selector) {
-            _rebase(key.gas, w0, w1, key.anchor);
+            _rebase(key.gas, w0, w1);
             key.gas.limited = true;
         } else if (sel == Updates.removeGasSpendLimit.selector) {
             key.gas.limited = false;
         } else if (sel == Updates.setRequiredPaymaster.selector) {
             key.paymaster = address(uint160(w0));
         } else if (sel == Updates.setRefreshAnchor.selector) {
-            // The native and gas budgets move to the period of now on the new grid with their spend now; ERC-20
-            // budgets keep their stored period until it ends by its own clock.
-            _rebase(key.native, key.native.limit, key.native.interval, w0);
-            _rebase(key.gas, key.gas.limit, key.gas.interval, w0);
+            // No budget moves: each keeps its stored period (and spend) until it ends by its own clock.
             key.anchor = w0;
         }
     }
@@ -458,8 +456,9 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
             return limits[_pick(r, 6)];
         }
         if (t == 6) {
-            uint256[7] memory intervals = [0, 1, DAY, MAX_U32, MAX_U32 + 1, MAX_U48, (r >> 40) % MAX_U32];
-            return intervals[_pick(r, 7)] | (dirty << 48);
+            // DAY and WEEK: the set-up's token and native intervals (a limit re-sent keeps its running period).
+            uint256[8] memory intervals = [0, 1, DAY, WEEK, MAX_U32, MAX_U32 + 1, MAX_U48, (r >> 40) % MAX_U32];
+            return intervals[_pick(r, 8)] | (dirty << 48);
         }
         if (t == 7) return _pick(r, 4) | (dirty << 8); // 3 is out of range
         return r;

@@ -23,16 +23,17 @@ import {CallRecorder, Reference, IModuleInitialized} from "../fuzz/SessionFuzzHe
  *   charges its stored period [start, start + interval) until that period ends by its own clock (an op stating a time
  *   before it charges it too, and runs only inside it); after that an op opens the period of its stated time on the
  *   anchor's grid, from the whole limit, never before the stored period's end (Reference.budgetPeriod). A change of
- *   limit, interval or anchor keeps the spend of the current period (a lowered limit keeps its debt) in the period of
- *   now on the new grid; the anchor moves the native and gas budgets so, an ERC-20 budget keeps its stored period;
- *   within one call the anchor applies first. Gas is kept in whole gwei, each op charged its maximum cost rounded up
- *   (ops carry maxFeePerGas with fractions of a gwei);
+ *   limit or interval keeps the spend of the current period (a lowered limit keeps its debt): with the same interval
+ *   in the running stored period, otherwise in the period of now on the grid (Reference.startAfterChange). An anchor
+ *   change moves no budget of any kind; within one call the anchor applies first. Gas is kept in whole gwei, each op
+ *   charged its maximum cost rounded up (ops carry maxFeePerGas with fractions of a gwei);
  * - ghosts of what actually happened: a ledger per (session, budget) of its periods as the module runs them (each
  *   period's end by its own clock, read from the module's view when an op opens it), the spend moved in each, including
- *   the spend a change of limit, interval or anchor carried into it; the calls the recorder targets received; and
- *   which key status each validated op had. While a ledger period runs, the module must stay in it (no fresh period
- *   opens before the previous one ended): an ERC-20 budget's ledger is not touched by an anchor change, so for token
- *   budgets this holds across anchor changes; native and gas budgets move to the new grid with their spend.
+ *   the spend a change of limit or interval carried into it; the calls the recorder targets received; and which key
+ *   status each validated op had. While a ledger period runs, the module must stay in it, for every kind of budget
+ *   (no fresh period opens before the previous one ended): no anchor change touches a ledger, and a limit re-sent with
+ *   the same interval continues the running ledger period (checked after every op and every update). Only a change
+ *   of interval starts a new period at the grid period of now, carrying the spend.
  * Discrepancies are counted in ghost_* counters that the invariants require to stay 0.
  */
 contract SessionHandler is LeashTestBase {
@@ -178,7 +179,8 @@ contract SessionHandler is LeashTestBase {
     uint256 public freshPeriods; // ledger periods opened by an op (a refreshing budget starting again)
     uint256 public freshPeriodsOffGrid; // ... whose grid period began before the previous period ended (anchor moved)
     uint256 public chargesBeforeStoredPeriod; // accepted charges stating a time before the budget's stored period
-    uint256 public anchorKeptTokenPeriods; // anchor changes while a token budget's period ran (kept, not moved)
+    uint256 public anchorKeptPeriods; // running budget periods (any kind) an anchor change kept (did not move)
+    uint256 public limitKeptPeriods; // running budget periods a limit re-sent with the same interval kept
     uint256 internal lastChargedKey; // 1 + the key of the last accepted op that charged a limited budget (0: none)
     uint256 internal lastChargedKind;
     mapping(bytes32 => uint256) public actionCount;
@@ -323,9 +325,10 @@ contract SessionHandler is LeashTestBase {
     }
 
     /// Changes one budget of a key around what it has spent in the current period: a limit below the spend (a debt),
-    /// just above it (only the difference is given back), anything, with the same or another interval; or moves the
-    /// refresh anchor. A change keeps the current period's spend (see {_setBudget}, {_setAnchor}). Half the time an op
-    /// of the key spends from that budget first.
+    /// just above it (only the difference is given back), anything, with the same or another interval, a quarter of
+    /// the time with a new refresh anchor in the same call; or moves the refresh anchor alone. A change keeps the
+    /// current period's spend, and with the same interval the period itself (see {_setBudget}, {_setAnchor}). Half the
+    /// time an op of the key spends from that budget first.
     function changeLimit(uint256 keySeed, uint256 seed) external counted("changeLimit") {
         // Mostly the budget an accepted op charged last (it has a spend to keep), otherwise any.
         bool last = keySeed % 4 != 0 && lastChargedKey != 0;
@@ -350,12 +353,16 @@ contract SessionHandler is LeashTestBase {
         if (kind == ERC20) u = abi.encodeCall(Updates.setErc20SpendLimit, (address(token), limit, uint48(interval)));
         else if (kind == NATIVE) u = abi.encodeCall(Updates.setNativeTokenSpendLimit, (limit, uint48(interval)));
         else u = abi.encodeCall(Updates.setGasSpendLimit, (limit, uint48(interval)));
-        _updateKey(k, _one(u));
+        if ((seed >> 28) % 4 != 0) return _updateKey(k, _one(u));
+        // The anchor is listed after the limit, but applies first.
+        bytes[] memory updates = new bytes[](2);
+        (updates[0], updates[1]) = (u, _anchorUpdate(seed >> 128));
+        _updateKey(k, updates);
     }
 
     /// Moves the clock to the end of a budget's stored period by its own clock (or a second or two after it), half the
     /// time after moving the refresh anchor, and spends from the budget: the op opens a fresh period on the grid of the
-    /// anchor in force, never before the stored period ended (a token budget keeps its period across the anchor change).
+    /// anchor in force, never before the stored period ended (no budget moves with the anchor).
     function refreshSpend(uint256 keySeed, uint256 seed) external counted("refreshSpend") {
         bool last = keySeed % 4 != 0 && lastChargedKey != 0;
         uint256 k = last ? lastChargedKey - 1 : _pickKey(keySeed >> 2, true);
@@ -397,6 +404,7 @@ contract SessionHandler is LeashTestBase {
         try module.updateKeyPermissions(keys[k], updates) {
             if (!expectOk) return _managementMismatch("updateKey succeeded");
             _applyAll(sessions[sessionOf[k]], updates);
+            _checkLedgerPeriods(k);
         } catch {
             if (expectOk) _managementMismatch("updateKey failed");
         }
@@ -952,17 +960,41 @@ contract SessionHandler is LeashTestBase {
         }
     }
 
-    /// @dev After a change of budget `kind` (limit, interval, or the anchor for native and gas): the module keeps the
-    /// spend of the current period, in the period of now on the new grid; so does the ledger, in a new record.
-    function _carryGhost(Session storage s, uint256 kind) internal {
+    /// @dev After a change of budget `kind`'s limit or interval: the module keeps the spend of the current period;
+    /// so does the ledger, in a new record (its spend counts against the new limit from now on). With the same interval
+    /// the record continues the running ledger period, which must not end any earlier (`sameInterval`); otherwise (or
+    /// once the ledger period has ended) it is the budget's new period, the period of now on the grid.
+    function _carryGhost(Session storage s, uint256 kind, bool sameInterval) internal {
         Ledger storage l = s.ledgers[kind];
         Budget storage b = s.budgets[kind];
-        uint256 carried = l.id != 0 && block.timestamp < l.end ? spendMoved[l.id] : 0;
+        bool running = l.id != 0 && block.timestamp < l.end;
+        uint256 carried = running ? spendMoved[l.id] : 0;
         uint256 end = b.interval == 0 ? type(uint256).max : b.stored + b.interval;
+        if (running && sameInterval && b.interval != 0) {
+            ++limitKeptPeriods;
+            end = l.end; // {_checkLedgerPeriods} then checks the module kept it
+        }
         _newLedgerPeriod(s, kind, end, carried);
         if (carried == 0) return;
         ++carriedSpends;
         if (carried > b.limit) ++carriedDebts;
+    }
+
+    /// @dev After an update of key `k`: every limited budget whose ledger period is running is still in it in the
+    /// module (its view ends where the ledger's period does): no anchor change, and no limit re-sent with the same
+    /// interval, ever moves a running period.
+    function _checkLedgerPeriods(uint256 k) internal {
+        Session storage s = sessions[sessionOf[k]];
+        for (uint256 kind; kind < 3; ++kind) {
+            Ledger storage l = s.ledgers[kind];
+            if (!s.budgets[kind].limited || l.id == 0 || block.timestamp >= l.end) continue;
+            ISessionKeyModule.SpendLimitStatus memory st = _moduleStatus(k, kind);
+            uint256 end = st.refreshInterval == 0 ? type(uint256).max : st.nextRefresh;
+            if (end != l.end) {
+                ++ghost_periodOpenedEarly;
+                _fail("an update moved a running period", k);
+            }
+        }
     }
 
     function _userOpEvents(Vm.Log[] memory logs, uint256 n)
@@ -1061,38 +1093,31 @@ contract SessionHandler is LeashTestBase {
         }
     }
 
-    /// @dev The budget now: its spend in the current period (0 once its stored period is over by its own clock), in the
-    /// period of `interval` and `anchor` containing now.
-    function _rebase(Session storage s, uint256 kind, uint256 interval, uint256 anchor) internal {
-        Budget storage b = s.budgets[kind];
-        b.used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
-        b.stored = Reference.budgetStart(block.timestamp, anchor, interval);
-        b.interval = interval;
-    }
-
-    /// @dev A new limit or interval keeps the current period's spend: lowered below it, a debt that only a raise
-    /// exceeding it pays back.
+    /// @dev A new limit or interval keeps the current period's spend (0 once its stored period is over by its own
+    /// clock; lowered below it, a debt that only a raise exceeding it pays back): in the running stored period with the
+    /// same interval, else in the period of now on the grid of the new interval and the key's anchor.
     function _setBudget(Session storage s, uint256 kind, uint256 limit, uint256 interval) internal {
-        _rebase(s, kind, interval, s.anchor);
-        (s.budgets[kind].limited, s.budgets[kind].limit) = (true, limit);
-        _carryGhost(s, kind);
+        Budget storage b = s.budgets[kind];
+        bool sameInterval = interval == b.interval;
+        b.used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
+        b.stored = Reference.startAfterChange(b.stored, b.interval, interval, s.anchor, block.timestamp);
+        (b.limited, b.limit, b.interval) = (true, limit, interval);
+        _carryGhost(s, kind, sameInterval);
     }
 
-    /// @dev A new anchor moves the native and gas budgets to the period of now on the new grid with their current
-    /// spend; an ERC-20 budget keeps its stored period (and spend, and its ledger period) until that period ends by its
-    /// own clock.
+    /// @dev A new anchor moves no budget: each keeps its stored period (and spend, and its ledger period) until that
+    /// period ends by its own clock; the next one opens on the new grid.
     function _setAnchor(Session storage s, uint256 anchor) internal {
-        Ledger storage l = s.ledgers[ERC20];
-        if (s.budgets[ERC20].interval != 0 && l.id != 0 && block.timestamp < l.end) ++anchorKeptTokenPeriods;
-        _rebase(s, NATIVE, s.budgets[NATIVE].interval, anchor);
-        _rebase(s, GAS, s.budgets[GAS].interval, anchor);
+        for (uint256 kind; kind < 3; ++kind) {
+            Ledger storage l = s.ledgers[kind];
+            Budget storage b = s.budgets[kind];
+            if (b.limited && b.interval != 0 && l.id != 0 && block.timestamp < l.end) ++anchorKeptPeriods;
+        }
         s.anchor = anchor;
-        _carryGhost(s, NATIVE);
-        _carryGhost(s, GAS);
     }
 
     /// @dev Applies a list of updates as one call does: the setRefreshAnchor updates first, in order, then the others
-    /// in order (limits set in the same call start their periods from the call's final anchor).
+    /// in order (a limit set in the same call with a new interval starts its period on the call's final anchor's grid).
     function _applyAll(Session storage s, bytes[] memory updates) internal {
         for (uint256 i; i < updates.length; ++i) {
             if (bytes4(updates[i]) == Updates.setRefreshAnchor.selector) _applyToModel(s, updates[i]);
@@ -1338,7 +1363,7 @@ contract SessionHandler is LeashTestBase {
         console.log("accepted ops with gas charged rounded up to whole gwei:", roundedGasCharges);
         console.log("fresh periods opened / of them after an anchor moved the grid:", freshPeriods, freshPeriodsOffGrid);
         console.log("charges stating a time before the stored period:", chargesBeforeStoredPeriod);
-        console.log("anchor changes that kept a running token period:", anchorKeptTokenPeriods);
+        console.log("running periods kept by an anchor change / a limit re-sent:", anchorKeptPeriods, limitKeptPeriods);
         console.log("recorder calls:", ghost_expectedRecorderCalls, "time:", block.timestamp);
     }
 }

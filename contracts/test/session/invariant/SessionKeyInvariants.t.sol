@@ -70,8 +70,9 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
     }
 
     /// A budget never leaves its period before that period has ended by its own clock, [start, start + interval): no
-    /// fresh period (the whole limit again) opens early, and no two of its periods overlap. Token budgets keep their
-    /// period across anchor changes; native and gas budgets move to the new grid with their spend (SessionHandler).
+    /// fresh period (the whole limit again) opens early, and no two of its periods overlap. Strict, for every kind of
+    /// budget (ERC-20, native, gas): neither an anchor change nor a limit re-sent with the same interval moves a running
+    /// period; only a change of interval starts a new one (at the grid period of now, carrying the spend).
     function invariant_periodsNeverOverlap() public view {
         assertEq(handler.ghost_periodOpenedEarly(), 0, handler.ghost_lastFailure());
     }
@@ -223,7 +224,8 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
         assertGt(handler.roundedGasCharges(), 0, "gas charges rounded up to whole gwei");
         assertGt(handler.freshPeriods(), 0, "fresh periods opened by ops");
         assertGt(handler.chargesBeforeStoredPeriod(), 0, "charges stating a time before the stored period");
-        assertGt(handler.anchorKeptTokenPeriods(), 0, "anchor changes that kept a running token period");
+        assertGt(handler.anchorKeptPeriods(), 0, "running periods an anchor change kept");
+        assertGt(handler.limitKeptPeriods(), 0, "running periods a limit re-sent with the same interval kept");
         for (uint256 status = 1; status < 8; ++status) {
             if (status == 1) continue; // every pool key gets added early
             assertGt(handler.refusedByStatus(status), 0, string.concat("refused ops with status ", vm.toString(status)));
