@@ -217,7 +217,7 @@ export class TimestampOutOfRangeError extends SessionKeyPermissionError {
 }
 
 /**
- * A spend limit is not a bigint, is negative, or is beyond what the module stores (2^104 - 1). For "no limit", remove
+ * A spend limit is not a bigint, is negative, or is beyond what the module stores for its kind (`max`). For "no limit", remove
  * the limit instead.
  *
  * @example
