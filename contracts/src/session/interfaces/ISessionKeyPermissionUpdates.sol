@@ -17,9 +17,10 @@ enum AccessListType {
  * @notice The permission updates a session key's owner can make. Each update is encoded as a call to one of these
  * functions (`abi.encodeCall`) and passed in a `bytes[]` to `addSessionKey` or `updateKeyPermissions`; nothing
  * implements this interface. An update changes only what it names.
- * @dev Timestamps are seconds, inclusive, 0 meaning "open". Amounts are in the token's base units (wei for the native
- * token and gas). A refresh interval of 0 makes a limit a lifetime total; otherwise the limit applies per period of
- * that many seconds, periods starting at the key's refresh anchor (default: the Unix epoch).
+ * @dev Timestamps are seconds up to 2^32 - 1, inclusive, 0 meaning "open". Amounts are in the token's base units (wei
+ * for the native token and gas). A refresh interval of 0 makes a limit a lifetime total; otherwise the limit applies
+ * per period of that many seconds, periods starting at the key's refresh anchor (default: the Unix epoch). A budget
+ * keeps the period it is in until that period ends, whatever the anchor or limit changes meanwhile.
  */
 interface ISessionKeyPermissionUpdates {
     /// @notice Sets how the access list is read. Entries are kept: see {AccessListType}.
