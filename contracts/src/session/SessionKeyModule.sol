@@ -192,7 +192,14 @@ contract SessionKeyModule is ISessionKeyModule {
 
     /// @dev Session keys never call the account (address(0) runs as the account too), the module or an EntryPoint.
     function _requireCallable(address account, address target) private view {
-        bool forbidden;
+        if (!_isForbiddenTarget(account, target)) return;
+        if (target == account || target == address(0)) revert CallToAccountNotAllowed(target);
+        if (target == address(this)) revert CallToModuleNotAllowed();
+        revert CallToEntryPointNotAllowed();
+    }
+
+    /// @dev The account, address(0), this module or an EntryPoint: never a call target nor an entry's contract.
+    function _isForbiddenTarget(address account, address target) private view returns (bool forbidden) {
         // Assembly: one branch for seven comparisons, on every call of every op.
         assembly ("memory-safe") {
             forbidden := or(
@@ -203,15 +210,6 @@ contract SessionKeyModule is ISessionKeyModule {
                 )
             )
         }
-        if (!forbidden) return;
-        if (target == account || target == address(0)) revert CallToAccountNotAllowed(target);
-        if (target == address(this)) revert CallToModuleNotAllowed();
-        revert CallToEntryPointNotAllowed();
-    }
-
-    function _isEntryPoint(address target) private pure returns (bool) {
-        return target == ENTRYPOINT_V08 || target == ENTRYPOINT_V07 || target == ENTRYPOINT_V09
-            || target == ENTRYPOINT_V06;
     }
 
     // ================================================================== management
@@ -340,10 +338,11 @@ contract SessionKeyModule is ISessionKeyModule {
         // Periods are stored in 32 bits: past 2106 they could not be (the module needs a successor by then).
         if (block.timestamp > TimeRange.MAX_TIMESTAMP) revert TimestampOutOfRange(block.timestamp);
         // The refresh anchor first: every limit set in the same call then starts its periods from it, whatever the
-        // order of the updates.
+        // order of the updates. It moves no budget: each keeps the period it is in until that period ends by its own
+        // clock, then follows the new anchor ({TimeRange-narrowToBudgetPeriod}), so no period ever opens early.
         for (uint256 i; i < updates.length; ++i) {
             if (ExecutionParser.selectorOf(updates[i]) == Updates.setRefreshAnchor.selector) {
-                record = _setRefreshAnchor(record, _timestampArg(updates[i], 0, 1, i));
+                record = record.withRefreshAnchor(_timestampArg(updates[i], 0, 1, i));
             }
         }
         for (uint256 i; i < updates.length; ++i) {
@@ -412,17 +411,10 @@ contract SessionKeyModule is ISessionKeyModule {
         }
     }
 
-    /// @dev Every budget keeps the period it is in until that period ends by its own clock, then follows the new
-    /// anchor ({TimeRange-narrowToBudgetPeriod}): moving the anchor never opens a period early.
-    function _setRefreshAnchor(uint256 record, uint256 anchor) private pure returns (uint256) {
-        return record.withRefreshAnchor(anchor);
-    }
-
     function _keyListSlot(address account, uint256 generation, uint256 record) private pure returns (uint256) {
         return SessionKeyStorage.keyListSlot(account, generation, record.index());
     }
 
-    /// @dev The gas limit, interval or anchor changed: the limit goes to the key-list entry, the budget to the record.
     /// @dev A new gas limit or interval: the limit goes to the key-list entry, the budget to the record.
     function _rebaseGas(address account, uint256 generation, uint256 record, uint256 limit, uint256 interval)
         private
@@ -489,9 +481,7 @@ contract SessionKeyModule is ISessionKeyModule {
         returns (address target)
     {
         target = _addressArg(update, n, count, i);
-        if (target == address(0) || target == account || target == address(this) || _isEntryPoint(target)) {
-            revert InvalidTarget(target);
-        }
+        if (_isForbiddenTarget(account, target)) revert InvalidTarget(target);
     }
 
     function _timestampArg(bytes calldata update, uint256 n, uint256 count, uint256 i) private pure returns (uint256) {
@@ -644,7 +634,7 @@ contract SessionKeyModule is ISessionKeyModule {
         status.refreshInterval = uint48(interval);
         if (interval == 0) return status;
         uint256 storedEnd = storedStart + interval;
-        if (block.timestamp < storedEnd) {
+        if (!TimeRange.isOver(storedStart, interval, block.timestamp)) {
             status.periodStart = uint48(storedStart);
             status.nextRefresh = uint48(storedEnd);
         } else {

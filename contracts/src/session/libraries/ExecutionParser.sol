@@ -2,7 +2,7 @@
 pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
-import {IERC7579Execution, Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
+import {Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ERC7579Utils} from "@openzeppelin/contracts/account/utils/draft-ERC7579Utils.sol";
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
 
@@ -15,9 +15,6 @@ import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
  * Note that OpenZeppelin's executor sends a call to address(0) to the account itself.
  */
 library ExecutionParser {
-    bytes32 internal constant MODE_SINGLE = bytes32(0);
-    bytes32 internal constant MODE_BATCH = bytes32(uint256(1) << 248);
-
     /// @notice The op's callData, located without Solidity's checks of the EntryPoint's own encoding.
     function callDataOf(PackedUserOperation calldata userOp) internal pure returns (bytes calldata callData) {
         bool outOfBounds;
@@ -48,7 +45,9 @@ library ExecutionParser {
             selector := and(calldataload(start), shl(224, 0xffffffff))
             mode := calldataload(add(start, 4))
             let bytesLength := calldataload(add(start, 68))
-            wrongFunction := or(lt(length, 4), iszero(eq(selector, shl(224, 0xe9ae5c53)))) // execute(bytes32,bytes)
+            // IERC7579Execution.execute(bytes32,bytes); modes: single = 0, batch = call type 0x01 in the top byte. Literal
+            // here (assembly takes no computed constants); the unit tests compare them with OpenZeppelin's.
+            wrongFunction := or(lt(length, 4), iszero(eq(selector, shl(224, 0xe9ae5c53))))
             malformed := or(
                 lt(length, 100),
                 or(iszero(eq(calldataload(add(start, 36)), 0x40)), gt(bytesLength, sub(length, 100)))

@@ -135,9 +135,7 @@ library Erc20SpendLimit {
         pure
         returns (uint256 used, uint256 remaining)
     {
-        uint256 interval = (entry >> 32) & SessionKeyStorage.MASK_32;
-        uint256 start = (entry >> 64) & SessionKeyStorage.MASK_32;
-        if (interval != 0 && now_ >= start + interval) return (0, limit_);
+        if (TimeRange.isOver(periodStart(entry), refreshInterval(entry), now_)) return (0, limit_);
         used = _used(limit_, _remaining(entry));
         remaining = used >= limit_ ? 0 : limit_ - used;
     }

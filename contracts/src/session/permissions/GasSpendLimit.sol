@@ -150,10 +150,7 @@ library GasSpendLimit {
 
     /// @dev What remains at `now_` in gwei: the whole limit once the stored period is over by its own clock.
     function _remainingNow(uint256 record, uint256 limit, uint256 now_) private pure returns (int256) {
-        uint256 interval = refreshInterval(record);
-        if (interval != 0 && now_ >= periodStart(record) + interval) {
-            return int256(limit / GWEI);
-        }
+        if (TimeRange.isOver(periodStart(record), refreshInterval(record), now_)) return int256(limit / GWEI);
         return remainingGwei(record);
     }
 

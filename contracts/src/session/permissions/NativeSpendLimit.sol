@@ -75,8 +75,7 @@ library NativeSpendLimit {
     /// @notice What has been spent in the current period at `now_` (everything, for a lifetime limit): nothing once the
     /// stored period is over by its own clock.
     function usedAt(uint256 budget, uint256 now_) internal pure returns (uint256) {
-        uint256 interval = refreshInterval(budget);
-        if (interval != 0 && now_ >= periodStart(budget) + interval) return 0;
+        if (TimeRange.isOver(periodStart(budget), refreshInterval(budget), now_)) return 0;
         return budget >> 160;
     }
 

@@ -43,25 +43,21 @@ library TimeRange {
         uint256 anchor,
         uint256 interval
     ) internal pure returns (uint256 narrowed, uint256 start, bool refreshed) {
-        // Assembly: runs once per refreshing limit per op. Callers pass interval > 0 and times below 2^33, so nothing
-        // here overflows or divides by zero; min/max on the window's packed halves.
-        assembly ("memory-safe") {
-            let storedEnd := add(storedStart, interval) // exclusive
-            let from := storedStart
-            let end := sub(storedEnd, 1)
-            start := storedStart
-            if iszero(lt(statedTime, storedEnd)) {
-                refreshed := 1
-                let offset := mod(anchor, interval)
-                start := 0
-                end := sub(offset, 1)
-                if iszero(lt(statedTime, offset)) {
-                    start := sub(statedTime, mod(sub(statedTime, offset), interval))
-                    end := sub(add(start, interval), 1)
-                }
-                from := start
-                if lt(from, storedEnd) { from := storedEnd }
+        uint256 from = storedStart;
+        uint256 end;
+        unchecked {
+            // Callers pass interval > 0 and times below 2^33: nothing here overflows.
+            uint256 storedEnd = storedStart + interval; // exclusive
+            end = storedEnd - 1;
+            start = storedStart;
+            if (statedTime >= storedEnd) {
+                refreshed = true;
+                (start, end) = period(statedTime, anchor, interval);
+                from = start < storedEnd ? storedEnd : start;
             }
+        }
+        // Assembly: min/max on the window's packed halves, once per refreshing limit per op.
+        assembly ("memory-safe") {
             let windowFrom := shr(128, window)
             let windowUntil := and(window, 0xffffffffffffffffffffffffffffffff)
             if lt(windowFrom, from) { windowFrom := from }
@@ -98,8 +94,14 @@ library TimeRange {
         pure
         returns (uint256)
     {
-        if (newInterval != 0 && newInterval == oldInterval && now_ < storedStart + oldInterval) return storedStart;
+        if (newInterval != 0 && newInterval == oldInterval && !isOver(storedStart, oldInterval, now_)) return storedStart;
         return periodStart(now_, anchor, newInterval);
+    }
+
+    /// @notice Whether a refreshing budget's stored period [storedStart, storedStart + interval) has ended at `now_`, by
+    /// its own clock (whatever the anchor since). Never for a lifetime limit (interval 0).
+    function isOver(uint256 storedStart, uint256 interval, uint256 now_) internal pure returns (bool) {
+        return interval != 0 && now_ >= storedStart + interval;
     }
 
     /// @notice Start of the period containing `time` (see {period}); 0 for a lifetime limit (interval 0).
