@@ -78,6 +78,7 @@ export { acquireSenderSlot, maxPendingOpsPerSender } from './session/senderSlots
 // Typed errors of session ops
 export {
   SessionKeyViolationError,
+  SpendLimitExceededError,
   Erc20SpendLimitExceededError,
   NativeTokenSpendLimitExceededError,
   GasSpendLimitExceededError,

@@ -45,12 +45,41 @@ export class SessionKeyViolationError extends LeashError {
 }
 
 type SpendNumbers = { limit: bigint; used: bigint; attempted: bigint };
-const spendLines = ({ limit, used, attempted }: SpendNumbers) => [
-  `Limit:     ${limit}`,
-  `Used:      ${used}`,
-  `Remaining: ${limit > used ? limit - used : 0n}`,
-  `Attempted: ${attempted}`,
-];
+
+/**
+ * An op would spend more than one of the key's limits leaves: the ERC-20, native token and gas refusals, with their
+ * numbers (the limit, what was used in the current period, what the op attempted, and what remains).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof SpendLimitExceededError) console.log(error.rule, `${error.attempted} asked, ${error.remaining} left`)
+ * ```
+ */
+export class SpendLimitExceededError extends SessionKeyViolationError {
+  override name = 'SpendLimitExceededError';
+  readonly limit: bigint;
+  readonly used: bigint;
+  readonly attempted: bigint;
+  readonly remaining: bigint;
+
+  constructor(
+    rule: SessionKeyRule,
+    shortMessage: string,
+    numbers: SpendNumbers,
+    parameters: Omit<LeashErrorParameters, 'metaMessages'> = {},
+  ) {
+    const { limit, used, attempted } = numbers;
+    const remaining = limit > used ? limit - used : 0n;
+    super(rule, shortMessage, {
+      ...parameters,
+      metaMessages: [`Limit:     ${limit}`, `Used:      ${used}`, `Remaining: ${remaining}`, `Attempted: ${attempted}`],
+    });
+    this.limit = limit;
+    this.used = used;
+    this.attempted = attempted;
+    this.remaining = remaining;
+  }
+}
 
 /**
  * The op would spend more of an ERC-20 token than the key's limit leaves.
@@ -65,25 +94,15 @@ const spendLines = ({ limit, used, attempted }: SpendNumbers) => [
  * }
  * ```
  */
-export class Erc20SpendLimitExceededError extends SessionKeyViolationError {
+export class Erc20SpendLimitExceededError extends SpendLimitExceededError {
   override name = 'Erc20SpendLimitExceededError';
   readonly token: Address;
-  readonly limit: bigint;
-  readonly used: bigint;
-  readonly attempted: bigint;
-  readonly remaining: bigint;
 
   constructor(parameters: SpendNumbers & { token: Address; cause?: Error | undefined }) {
-    const { token, limit, used, attempted } = parameters;
-    super('erc20-spend-limit', `ERC-20 spend limit exceeded for token ${token}.`, {
+    super('erc20-spend-limit', `ERC-20 spend limit exceeded for token ${parameters.token}.`, parameters, {
       cause: parameters.cause,
-      metaMessages: spendLines(parameters),
     });
-    this.token = token;
-    this.limit = limit;
-    this.used = used;
-    this.attempted = attempted;
-    this.remaining = limit > used ? limit - used : 0n;
+    this.token = parameters.token;
   }
 }
 
@@ -96,23 +115,17 @@ export class Erc20SpendLimitExceededError extends SessionKeyViolationError {
  *   console.log(`${formatEther(error.attempted)} ETH asked, ${formatEther(error.remaining)} ETH left`)
  * ```
  */
-export class NativeTokenSpendLimitExceededError extends SessionKeyViolationError {
+export class NativeTokenSpendLimitExceededError extends SpendLimitExceededError {
   override name = 'NativeTokenSpendLimitExceededError';
-  readonly limit: bigint;
-  readonly used: bigint;
-  readonly attempted: bigint;
-  readonly remaining: bigint;
 
   constructor(parameters: SpendNumbers & { cause?: Error | undefined }) {
-    const { limit, used, attempted } = parameters;
-    super('native-token-spend-limit', `Native token spend limit exceeded: ${formatUnits(attempted, 18)} more would pass ${formatUnits(limit, 18)}.`, {
-      cause: parameters.cause,
-      metaMessages: spendLines(parameters),
-    });
-    this.limit = limit;
-    this.used = used;
-    this.attempted = attempted;
-    this.remaining = limit > used ? limit - used : 0n;
+    const { limit, attempted } = parameters;
+    super(
+      'native-token-spend-limit',
+      `Native token spend limit exceeded: ${formatUnits(attempted, 18)} more would pass ${formatUnits(limit, 18)}.`,
+      parameters,
+      { cause: parameters.cause },
+    );
   }
 }
 
@@ -125,24 +138,14 @@ export class NativeTokenSpendLimitExceededError extends SessionKeyViolationError
  * if (error instanceof GasSpendLimitExceededError) console.log(formatEther(error.limit), formatEther(error.used), formatEther(error.attempted))
  * ```
  */
-export class GasSpendLimitExceededError extends SessionKeyViolationError {
+export class GasSpendLimitExceededError extends SpendLimitExceededError {
   override name = 'GasSpendLimitExceededError';
-  readonly limit: bigint;
-  readonly used: bigint;
-  readonly attempted: bigint;
-  readonly remaining: bigint;
 
   constructor(parameters: SpendNumbers & { cause?: Error | undefined }) {
-    const { limit, used, attempted } = parameters;
-    super('gas-spend-limit', 'Gas spend limit exceeded: the op could cost more than the key has left.', {
+    super('gas-spend-limit', 'Gas spend limit exceeded: the op could cost more than the key has left.', parameters, {
       cause: parameters.cause,
       details: 'An op counts at its maximum cost, (all gas limits) × maxFeePerGas, unless a paymaster pays.',
-      metaMessages: spendLines(parameters),
     });
-    this.limit = limit;
-    this.used = used;
-    this.attempted = attempted;
-    this.remaining = limit > used ? limit - used : 0n;
   }
 }
 
