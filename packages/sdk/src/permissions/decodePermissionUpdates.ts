@@ -20,15 +20,17 @@ import {
   normalizeTimestamp,
 } from './validate.js';
 
-let functionNames: Map<Hex, string> | undefined;
-const functionNameOf = (selector: Hex): string | undefined => {
-  functionNames ??= new Map(
-    sessionKeyPermissionUpdatesAbi.filter((item) => item.type === 'function').map((item) => [toFunctionSelector(item), item.name] as const),
+// Each permission update function by selector: its name and how many (32-byte) arguments it takes.
+let updateFunctions: Map<Hex, { name: string; argumentCount: number }> | undefined;
+const updateFunctionOf = (selector: Hex) => {
+  updateFunctions ??= new Map(
+    sessionKeyPermissionUpdatesAbi
+      .filter((item) => item.type === 'function')
+      .map((item) => [toFunctionSelector(item), { name: item.name, argumentCount: item.inputs.length }] as const),
   );
-  return functionNames.get(selector);
+  return updateFunctions.get(selector);
 };
-
-let argumentCounts: Map<Hex, number> | undefined;
+const functionNameOf = (selector: Hex): string | undefined => updateFunctionOf(selector)?.name;
 
 /**
  * Splits the updates of a `SessionKeyAdded` or `SessionKeyPermissionsUpdated` event back into a list. The module logs
@@ -42,20 +44,15 @@ let argumentCounts: Map<Hex, number> | undefined;
  * ```
  */
 export function splitPermissionUpdates(packed: Hex): Hex[] {
-  argumentCounts ??= new Map(
-    sessionKeyPermissionUpdatesAbi
-      .filter((item) => item.type === 'function')
-      .map((item) => [toFunctionSelector(item), item.inputs.length] as const),
-  );
   const updates: Hex[] = [];
   const total = size(packed);
   for (let offset = 0; offset < total; ) {
     const rest = slice(packed, offset);
     const selector = (total - offset >= 4 ? slice(packed, offset, offset + 4) : '0x00000000').toLowerCase() as Hex;
-    const count = argumentCounts.get(selector);
-    if (count === undefined) throw new UnknownPermissionUpdateError({ index: updates.length, update: rest, selector });
-    const end = offset + 4 + 32 * count;
-    if (end > total) throw new MalformedPermissionUpdateError({ index: updates.length, update: rest, functionName: functionNameOf(selector)! });
+    const fn = updateFunctionOf(selector);
+    if (!fn) throw new UnknownPermissionUpdateError({ index: updates.length, update: rest, selector });
+    const end = offset + 4 + 32 * fn.argumentCount;
+    if (end > total) throw new MalformedPermissionUpdateError({ index: updates.length, update: rest, functionName: fn.name });
     updates.push(slice(packed, offset, end));
     offset = end;
   }
