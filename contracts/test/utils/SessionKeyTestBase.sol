@@ -142,6 +142,29 @@ abstract contract SessionKeyTestBase is LeashTestBase {
         return module.validateUserOp(op, hash);
     }
 
+    /// @dev Expects the module's validation of `op` (as the account runs it) to revert with exactly `revertData`.
+    function _expectValidateRevert(PackedUserOperation memory op, bytes memory revertData) internal {
+        bytes32 hash = entryPoint.getUserOpHash(op);
+        vm.prank(address(account));
+        vm.expectRevert(revertData);
+        module.validateUserOp(op, hash);
+    }
+
+    /// @dev Every field of a spend limit status, named `what` in failures.
+    function _assertStatusEq(
+        ISessionKeyModule.SpendLimitStatus memory actual,
+        ISessionKeyModule.SpendLimitStatus memory expected,
+        string memory what
+    ) internal pure {
+        assertEq(actual.hasLimit, expected.hasLimit, string.concat(what, ".hasLimit"));
+        assertEq(actual.limit, expected.limit, string.concat(what, ".limit"));
+        assertEq(actual.used, expected.used, string.concat(what, ".used"));
+        assertEq(actual.remaining, expected.remaining, string.concat(what, ".remaining"));
+        assertEq(actual.refreshInterval, expected.refreshInterval, string.concat(what, ".refreshInterval"));
+        assertEq(actual.periodStart, expected.periodStart, string.concat(what, ".periodStart"));
+        assertEq(actual.nextRefresh, expected.nextRefresh, string.concat(what, ".nextRefresh"));
+    }
+
     function _validateCall(bytes memory callData) internal returns (uint256) {
         PackedUserOperation memory op = _sessionOp(callData);
         op.signature = _signSession(op, sessionKeyPk, block.timestamp);

@@ -53,7 +53,7 @@ contract AccessListFuzzTest is SessionFuzzBase {
         bytes4 sel = pool[p];
         _update(sessionKey, _one(_listType(AccessListType.ALLOWLIST)));
         if (inSet[p]) {
-            assertEq(_validateOp(_signedOp(_callWith(sel), block.timestamp)), 0, "allowlisted selector");
+            assertEq(_validate(_signedOp(_callWith(sel), block.timestamp)), 0, "allowlisted selector");
         } else {
             _expectValidateRevert(
                 _signedOp(_callWith(sel), block.timestamp),
@@ -67,7 +67,7 @@ contract AccessListFuzzTest is SessionFuzzBase {
                 abi.encodeWithSelector(ISessionKeyModule.SelectorOnDenylist.selector, address(target), sel)
             );
         } else {
-            assertEq(_validateOp(_signedOp(_callWith(sel), block.timestamp)), 0, "selector not on the denylist");
+            assertEq(_validate(_signedOp(_callWith(sel), block.timestamp)), 0, "selector not on the denylist");
         }
     }
 
@@ -98,14 +98,14 @@ contract AccessListFuzzTest is SessionFuzzBase {
     function testFuzz_contractEntryWithoutSelectorCheck(uint256 seed, bytes4 sel) public {
         _update(sessionKey, _one(_allowSelector(address(target), pool[seed % pool.length])));
         _update(sessionKey, _one(abi.encodeCall(Updates.updateAccessListAddressEntry, (address(target), true, false))));
-        assertEq(_validateOp(_signedOp(_callWith(sel), block.timestamp)), 0, "any selector on an allowlisted contract");
+        assertEq(_validate(_signedOp(_callWith(sel), block.timestamp)), 0, "any selector on an allowlisted contract");
         _update(sessionKey, _one(_listType(AccessListType.DENYLIST)));
         _expectValidateRevert(
             _signedOp(_callWith(sel), block.timestamp),
             abi.encodeWithSelector(ISessionKeyModule.TargetOnDenylist.selector, address(target))
         );
         _update(sessionKey, _one(_listType(AccessListType.ALLOW_ALL)));
-        assertEq(_validateOp(_signedOp(_callWith(sel), block.timestamp)), 0, "allow-all");
+        assertEq(_validate(_signedOp(_callWith(sel), block.timestamp)), 0, "allow-all");
         assertTrue(
             module.isSelectorOnAccessList(address(account), sessionKey, address(target), pool[seed % pool.length]),
             "function entry kept"

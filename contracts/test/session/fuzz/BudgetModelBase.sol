@@ -222,7 +222,7 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
             return (false, 0);
         }
         uint256 snapshot = vm.snapshotState();
-        validationData = _validateOp(op);
+        validationData = _validate(op);
         assertEq(validationData, _expectedValidationData(from, until), "window: the charged period");
         runs = Reference.executesAt(validationData, block.timestamp);
         if (!runs) {

@@ -343,7 +343,7 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
     function test_longInterval_opsSpendBeforeTheAnchor() public {
         uint256 anchor = block.timestamp + 30 days;
         _setUp(INTERVAL, anchor, 100e6);
-        uint256 validationData = _validateOp(_signedOp(_transferCall(recipient, 1e6), block.timestamp));
+        uint256 validationData = _validate(_signedOp(_transferCall(recipient, 1e6), block.timestamp));
         assertTrue(Reference.executesAt(validationData, block.timestamp), "op valid now");
         assertEq(_validUntil(validationData), INTERVAL - 1, "window: the stored period, [0, interval)");
         assertEq(_validAfter(validationData), 0, "window starts at the epoch");
@@ -399,7 +399,7 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
         assertFalse(_trySend(_signedOp(_transferCall(recipient, 1), interval - 1)), "the stored period is over");
         PackedUserOperation memory op = _signedOp(_transferCall(recipient, limit), interval);
         assertEq(
-            _validateOp(op), _expectedValidationData(interval, offset + interval - 1), "window: never before `interval`"
+            _validate(op), _expectedValidationData(interval, offset + interval - 1), "window: never before `interval`"
         );
         assertEq(_erc20Status(sessionKey, address(token)).used, limit, "the whole limit, in the fresh period");
         assertEq(_erc20Status(sessionKey, address(token)).periodStart, offset, "stored: the grid's period");

@@ -44,7 +44,7 @@ contract PeriodEndingAtZeroTest is SessionFuzzBase {
     /// inside it: validUntil is that period's last second, never 0 ("no expiry").
     function _assertChargesTheStoredPeriodOnly(uint256 interval, uint256 anchor, uint256 amount) internal {
         uint256 start = Reference.periodStart(block.timestamp, anchor, interval);
-        uint256 validationData = _validateOp(_signedOp(_transferCall(recipient, amount), 0));
+        uint256 validationData = _validate(_signedOp(_transferCall(recipient, amount), 0));
         assertEq(validationData, _expectedValidationData(start, start + interval - 1), "window: the stored period");
         assertTrue(_validUntil(validationData) != 0, "never valid forever");
         assertTrue(Reference.executesAt(validationData, block.timestamp), "runs now, in the stored period");

@@ -243,7 +243,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         uint256 keyUntil
     ) internal {
         uint256 storedEnd = m.stored + m.interval; // exclusive
-        uint256 validationData = _validateOp(_op(m.kind, amount, stated));
+        uint256 validationData = _validate(_op(m.kind, amount, stated));
         uint256 wFrom = m.stored > keyFrom ? m.stored : keyFrom;
         uint256 wUntil = _min(storedEnd - 1, keyUntil == 0 ? type(uint48).max : keyUntil);
         _assertWindowInside(validationData, wFrom, wUntil, m.stored, storedEnd);

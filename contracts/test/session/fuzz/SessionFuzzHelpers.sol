@@ -237,21 +237,6 @@ abstract contract SessionFuzzBase is SessionKeyTestBase {
         }
     }
 
-    /// @dev Validation as the account runs it. The hash is computed before the prank, so the prank is surely the
-    /// account's call to the module.
-    function _validateOp(PackedUserOperation memory op) internal returns (uint256) {
-        bytes32 hash = entryPoint.getUserOpHash(op);
-        vm.prank(address(account));
-        return module.validateUserOp(op, hash);
-    }
-
-    /// @dev Expects the module's validation of `op` to revert with exactly `err`.
-    function _expectValidateRevert(PackedUserOperation memory op, bytes memory err) internal {
-        bytes32 hash = entryPoint.getUserOpHash(op);
-        vm.prank(address(account));
-        vm.expectRevert(err);
-        module.validateUserOp(op, hash);
-    }
 
     function _min(uint256 x, uint256 y) internal pure returns (uint256) {
         return x < y ? x : y;

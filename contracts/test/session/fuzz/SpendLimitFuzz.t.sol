@@ -63,7 +63,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
                     )
                 );
             } else {
-                _validateOp(op);
+                _validate(op);
                 used += amount;
             }
             ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
@@ -84,7 +84,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
         limit = bound(limit, 1, 1e30);
         usedBefore = bound(usedBefore, 0, limit);
         _update(sessionKey, _one(_erc20Limit(address(token), limit, 0)));
-        if (usedBefore != 0) _validateOp(_signedOp(_transferCall(recipient, usedBefore), block.timestamp));
+        if (usedBefore != 0) _validate(_signedOp(_transferCall(recipient, usedBefore), block.timestamp));
 
         Execution[] memory calls = new Execution[](4);
         uint256 running = usedBefore;
@@ -111,7 +111,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
             );
             assertEq(_erc20Status(sessionKey, address(token)).used, usedBefore, "nothing charged");
         } else {
-            _validateOp(op);
+            _validate(op);
             assertEq(_erc20Status(sessionKey, address(token)).used, running, "the whole sum is charged");
         }
     }
@@ -143,7 +143,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
         );
 
         _update(sessionKey, _one(abi.encodeCall(Updates.removeErc20SpendLimit, (address(token)))));
-        assertEq(_validateOp(_signedOp(_transferCall(recipient, amount), block.timestamp)), 0, "no limit");
+        assertEq(_validate(_signedOp(_transferCall(recipient, amount), block.timestamp)), 0, "no limit");
         assertFalse(_erc20Status(sessionKey, address(token)).hasLimit, "hasLimit");
     }
 
@@ -175,7 +175,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
                     abi.encodeWithSelector(ISessionKeyModule.NativeTokenSpendLimitExceeded.selector, limit, used, sum)
                 );
             } else {
-                _validateOp(op);
+                _validate(op);
                 used += sum;
             }
             ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
@@ -250,7 +250,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
             if (Reference.gasChargeGwei(costBefore) > capGwei) {
                 _expectValidateRevert(first, _gasExceeded(limit, 0, costBefore));
             } else {
-                _validateOp(first);
+                _validate(first);
                 usedGwei = Reference.gasChargeGwei(costBefore);
             }
         }
@@ -266,7 +266,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
         if (costGwei > capGwei - usedGwei) {
             _expectValidateRevert(op, _gasExceeded(limit, usedGwei, cost));
         } else {
-            _validateOp(op);
+            _validate(op);
             usedGwei += costGwei;
         }
         _assertGasStatus(limit, usedGwei, "after");
@@ -308,7 +308,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
             if (costGwei > capGwei - usedGwei) {
                 _expectValidateRevert(op, _gasExceeded(limit, usedGwei, cost));
             } else {
-                _validateOp(op);
+                _validate(op);
                 usedGwei += costGwei;
                 spentWei += cost;
             }
@@ -321,7 +321,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
         (, uint256 end) = Reference.period(block.timestamp, 0, DAY);
         vm.warp(end + 1);
         _assertGasStatus(limit, 0, "next period");
-        if (capGwei != 0) _validateOp(_opCosting(capGwei * GWEI, 100));
+        if (capGwei != 0) _validate(_opCosting(capGwei * GWEI, 100));
         _expectValidateRevert(_opCosting(1, 101), _gasExceeded(limit, capGwei, 1));
         _assertGasStatus(limit, capGwei, "next period spent");
     }

@@ -78,7 +78,7 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         vm.assume(until == 0 || from <= until);
         _update(sessionKey, _one(_timeRange(from, until)));
 
-        uint256 validationData = _validateOp(_signedOp(_callF1(1), statedTime));
+        uint256 validationData = _validate(_signedOp(_callF1(1), statedTime));
         assertEq(validationData, _expectedValidationData(from, until), "validation data");
         assertEq(validationData & 1, 0, "sig flag");
     }
@@ -112,7 +112,7 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         (uint256 charged, uint256 pFrom, uint256 end,) = Reference.budgetPeriod(stored, interval, anchor, statedTime);
         // A period ending at 0 ([0, 0], e.g. 1-second periods) must give a window no block is in, not validUntil = 0
         // ("valid forever"): PeriodEndingAtZero.t.sol.
-        uint256 validationData = _validateOp(
+        uint256 validationData = _validate(
             _signedOp(_executeSingle(address(target), 1 wei, abi.encodeCall(CallRecorder.f1, (1))), statedTime)
         );
         _assertWindow(validationData, from > pFrom ? from : pFrom, _min(until == 0 ? OPEN : until, end), pFrom, end);

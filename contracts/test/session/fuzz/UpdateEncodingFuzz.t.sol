@@ -91,7 +91,7 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         Execution[] memory calls = new Execution[](2);
         calls[0] = Execution(address(token), 0, abi.encodeCall(token.transfer, (recipient, 100)));
         calls[1] = Execution(address(target), 0.1 ether, abi.encodeCall(CallRecorder.f1, (1)));
-        _validateOp(_signedOp(_executeBatch(calls), now_));
+        _validate(_signedOp(_executeBatch(calls), now_));
         _charge(targets[address(token)].erc20, 100, now_);
         _charge(key.native, 0.1 ether, now_);
         _charge(key.gas, Reference.gasChargeGwei(GAS_COST), now_);
@@ -140,20 +140,6 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         st.used = Reference.usedAt(b.used, b.stored, b.interval, block.timestamp);
         if (b.inGwei) (st.used, st.remaining) = Reference.gasStatus(st.limit, st.used);
         else st.remaining = st.used >= st.limit ? 0 : st.limit - st.used;
-    }
-
-    function _assertStatusEq(
-        ISessionKeyModule.SpendLimitStatus memory actual,
-        ISessionKeyModule.SpendLimitStatus memory expected,
-        string memory what
-    ) internal pure {
-        assertEq(actual.hasLimit, expected.hasLimit, string.concat(what, ".hasLimit"));
-        assertEq(actual.limit, expected.limit, string.concat(what, ".limit"));
-        assertEq(actual.used, expected.used, string.concat(what, ".used"));
-        assertEq(actual.remaining, expected.remaining, string.concat(what, ".remaining"));
-        assertEq(actual.refreshInterval, expected.refreshInterval, string.concat(what, ".refreshInterval"));
-        assertEq(actual.periodStart, expected.periodStart, string.concat(what, ".periodStart"));
-        assertEq(actual.nextRefresh, expected.nextRefresh, string.concat(what, ".nextRefresh"));
     }
 
     /// @dev Every view of the key equals the model (for the watched targets and selectors).

@@ -31,7 +31,7 @@ contract AnchorEarlyRefreshTest is SessionFuzzBase {
         vm.warp(midnight + 13 hours);
         bytes[] memory updates = _with(_openPermissions(), _gasLimit(1000 gwei, DAY));
         _addKey(sessionKey, updates);
-        _validateOp(_costing(1000 gwei));
+        _validate(_costing(1000 gwei));
         _expectValidateRevert(_costing(1 gwei), _gasExceeded(1 gwei));
         _update(sessionKey, _one(abi.encodeCall(Updates.setRefreshAnchor, (uint48(midnight + 13 hours + 1 minutes)))));
         vm.warp(midnight + 13 hours + 1 minutes);

@@ -140,6 +140,6 @@ contract StalePermissionsAfterReAddTest is UnitBase {
         module.removeSessionKey(sessionKey);
         assertEq(_run(op), 1);
         _addKey(sessionKey, _none());
-        _runExpectRevert(op, abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(token)));
+        _expectValidateRevert(op, abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(token)));
     }
 }

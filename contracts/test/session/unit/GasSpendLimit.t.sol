@@ -58,13 +58,13 @@ contract GasSpendLimitTest is UnitBase {
         // One more wei of any component is refused.
         _update(sessionKey, _one(_gasLimit(2 * cost, 0)));
         op = _opWithGas(123_457, 654_321, 42_000, 3 gwei, 3 gwei);
-        _runExpectRevert(op, _exceeded(2 * cost, cost, cost + 3 gwei));
+        _expectValidateRevert(op, _exceeded(2 * cost, cost, cost + 3 gwei));
         op = _opWithGas(123_456, 654_321, 42_001, 3 gwei, 3 gwei);
-        _runExpectRevert(op, _exceeded(2 * cost, cost, cost + 3 gwei));
+        _expectValidateRevert(op, _exceeded(2 * cost, cost, cost + 3 gwei));
         op = _opWithGas(123_456, 654_322, 42_000, 3 gwei, 3 gwei);
-        _runExpectRevert(op, _exceeded(2 * cost, cost, cost + 3 gwei));
+        _expectValidateRevert(op, _exceeded(2 * cost, cost, cost + 3 gwei));
         op = _opWithGas(123_456, 654_321, 42_000, 0, 3 gwei + 1);
-        _runExpectRevert(op, _exceeded(2 * cost, cost, cost + 819_777));
+        _expectValidateRevert(op, _exceeded(2 * cost, cost, cost + 819_777));
         // Exactly the rest fits, whatever the priority fee.
         op = _opWithGas(123_456, 654_321, 42_000, 0, 3 gwei);
         assertEq(_run(op), 0);
@@ -95,7 +95,7 @@ contract GasSpendLimitTest is UnitBase {
         _keyWithGas(_gasLimit(MAX_GAS_LIMIT, 0));
         // (2^128 - 1) × 2 gas × (2^128 - 1) wei overflows 256 bits: the cost saturates and exceeds any limit.
         PackedUserOperation memory op = _opWithGas(type(uint128).max, type(uint128).max, 0, 0, type(uint128).max);
-        _runExpectRevert(
+        _expectValidateRevert(
             op,
             abi.encodeWithSelector(ISessionKeyModule.GasSpendLimitExceeded.selector, MAX_GAS_LIMIT, 0, type(uint256).max)
         );

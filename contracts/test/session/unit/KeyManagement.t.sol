@@ -46,7 +46,7 @@ contract KeyManagementTest is UnitBase {
         _assertStatus(module.getErc20SpendLimit(address(account), keyA, address(token)), false, 0, 0, 0, 0, 0, 0);
 
         // No call is allowed; even if it were, value and gas are limited to zero.
-        _runExpectRevert(
+        _expectValidateRevert(
             _signedOp(_call(address(target), 0, ""), keyAPk, block.timestamp),
             abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(target))
         );

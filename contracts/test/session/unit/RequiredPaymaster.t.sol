@@ -38,7 +38,7 @@ contract RequiredPaymasterTest is UnitBase {
     function test_noPaymaster_refused() public {
         // Even with no gas limit, the paymaster requirement holds.
         _keyRequiringPaymaster(_noGasLimit());
-        _runExpectRevert(_op(""), _missing(address(0)));
+        _expectValidateRevert(_op(""), _missing(address(0)));
         PackedUserOperation memory op = _op("");
         _expectAA23(0, _missing(address(0)));
         _handleOp(op);
@@ -47,7 +47,7 @@ contract RequiredPaymasterTest is UnitBase {
 
     function test_otherPaymaster_refused() public {
         _keyRequiringPaymaster(_gasLimit(0, 0));
-        _runExpectRevert(
+        _expectValidateRevert(
             _op(_paymasterAndData(address(otherPaymaster), 100_000, 50_000)), _missing(address(otherPaymaster))
         );
         PackedUserOperation memory op = _op(_paymasterAndData(address(otherPaymaster), 100_000, 50_000));
@@ -59,7 +59,7 @@ contract RequiredPaymasterTest is UnitBase {
     function test_shortPaymasterAndData_readsAsNoPaymaster() public {
         _keyRequiringPaymaster(_gasLimit(0, 0));
         // 19 bytes of the right paymaster is not the paymaster.
-        _runExpectRevert(_op(abi.encodePacked(bytes19(bytes20(address(paymaster))))), _missing(address(0)));
+        _expectValidateRevert(_op(abi.encodePacked(bytes19(bytes20(address(paymaster))))), _missing(address(0)));
     }
 
     function test_requiredPaymaster_accepted() public {
@@ -86,7 +86,7 @@ contract RequiredPaymasterTest is UnitBase {
         _keyRequiringPaymaster(_gasLimit(0, 0));
         _update(sessionKey, _one(_paymaster(address(otherPaymaster))));
         assertEq(_info(sessionKey).requiredPaymaster, address(otherPaymaster));
-        _runExpectRevert(
+        _expectValidateRevert(
             _op(_paymasterAndData(address(paymaster), 100_000, 50_000)),
             abi.encodeWithSelector(
                 ISessionKeyModule.RequiredPaymasterMissing.selector, address(otherPaymaster), address(paymaster)

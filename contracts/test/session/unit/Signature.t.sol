@@ -189,7 +189,7 @@ contract SignatureTest is UnitBase {
     function test_estimationForm_permissionFailureStillReverts() public {
         PackedUserOperation memory op = _sessionOp(_call(address(target2), 0, hex"01"));
         op.signature = abi.encodePacked(uint32(T0), sessionKey, bytes32(uint256(1)), bytes32(uint256(2)), uint8(27));
-        _runExpectRevert(op, abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(target2)));
+        _expectValidateRevert(op, abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(target2)));
     }
 
     function test_estimationForm_unknownOrZeroKey_returnsSigFailed() public {

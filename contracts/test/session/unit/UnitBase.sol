@@ -198,14 +198,6 @@ abstract contract UnitBase is SessionKeyTestBase {
         return module.validateUserOp(op, hash);
     }
 
-    /// @dev The next _run* must revert with `revertData` (set up after the hash is computed).
-    function _runExpectRevert(PackedUserOperation memory op, bytes memory revertData) internal {
-        bytes32 hash = entryPoint.getUserOpHash(op);
-        vm.prank(address(account));
-        vm.expectRevert(revertData);
-        module.validateUserOp(op, hash);
-    }
-
     function _runCall(bytes memory callData) internal returns (uint256) {
         return _run(_signedOp(callData, sessionKeyPk, block.timestamp));
     }
@@ -219,7 +211,7 @@ abstract contract UnitBase is SessionKeyTestBase {
     }
 
     function _expectRunRevert(bytes memory callData, bytes memory revertData) internal {
-        _runExpectRevert(_signedOp(callData, sessionKeyPk, block.timestamp), revertData);
+        _expectValidateRevert(_signedOp(callData, sessionKeyPk, block.timestamp), revertData);
     }
 
     function _handleOps(PackedUserOperation[] memory ops) internal {
