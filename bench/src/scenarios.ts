@@ -23,6 +23,7 @@ import {
   devTokenAbi,
   encodeExecute,
   encodeSessionSignature,
+  getSessionOperationDigest,
   entryPointAddress,
   getDevTokenContract,
   getLeashAccountAddress,
@@ -77,9 +78,9 @@ class Driver {
 
   async asSession(key: PrivateKeyAccount, lane: bigint, callData: Hex, statedTime: number): Promise<OpMeasurement> {
     const op = await this.op(getNonceKey({ module: this.addresses.sessionKeyModule }, lane), callData, {});
-    const signature = await key.sign({ hash: userOpHash(this.chain.id, op) });
-    // The SDK's encoder: the bench follows the module's signature format wherever the SDK does.
-    op.signature = encodeSessionSignature({ statedTime, signature });
+    const digest = getSessionOperationDigest({ userOpHash: userOpHash(this.chain.id, op), statedTime });
+    // The SDK's digest and encoder: the bench follows the module's signature format wherever the SDK does.
+    op.signature = encodeSessionSignature({ statedTime, signature: await key.sign({ hash: digest }) });
     return this.expectSuccess(await this.send(op));
   }
 

@@ -2,13 +2,14 @@
 pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
-import {MODULE_TYPE_VALIDATOR, Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
+import {MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "./interfaces/ISessionKeyModule.sol";
 import {ISessionKeyPermissionUpdates as Updates, AccessListType} from
     "./interfaces/ISessionKeyPermissionUpdates.sol";
 import {SessionKeyStorage} from "./libraries/SessionKeyStorage.sol";
 import {ExecutionParser} from "./libraries/ExecutionParser.sol";
 import {SessionSignature} from "./libraries/SessionSignature.sol";
+import {UserOpCalldata} from "./libraries/UserOpCalldata.sol";
 import {TimeRange} from "./permissions/TimeRange.sol";
 import {AccessList} from "./permissions/AccessList.sol";
 import {Erc20SpendLimit} from "./permissions/Erc20SpendLimit.sol";
@@ -22,10 +23,14 @@ import {RequiredPaymaster} from "./permissions/RequiredPaymaster.sol";
  * validation, against the permissions the account's owner granted them. Time range, access list (contracts and
  * functions), ERC-20, native token and gas spend limits (lifetime or per period), and a required paymaster.
  * @dev Route an op to this module with the nonce key `module address ‖ 4-byte lane` (OpenZeppelin AccountERC7579).
- * The op's signature is `uint32 statedTime ‖ ECDSA(userOpHash)` (69 bytes), or, for gas estimation,
- * `uint32 statedTime ‖ sessionKey ‖ ECDSA` (89 bytes), which runs every check for `sessionKey` and reports
- * SIG_VALIDATION_FAILED when the ECDSA signature is not that key's ({SessionSignature}). `statedTime` picks the period refreshing limits
+ * The op's signature is `uint32 statedTime ‖ ECDSA(digest)` (69 bytes), or, for gas estimation,
+ * `uint32 statedTime ‖ sessionKey ‖ ECDSA(digest)` (89 bytes), which runs every check for `sessionKey` and reports
+ * SIG_VALIDATION_FAILED when the ECDSA signature is not that key's. The digest is `keccak256(userOpHash ‖ uint32
+ * statedTime)` ({SessionSignature}), so the stated time is signed. `statedTime` picks the period refreshing limits
  * are charged to; see {TimeRange}. Validation touches only account-associated storage and reads no clock (ERC-7562).
+ *
+ * One reading of the calls: the module accepts an op only in the canonical ABI encoding, with every offset and length
+ * inside its region ({ExecutionParser}, {UserOpCalldata}), so the account runs exactly the calls the module checked.
  *
  * Only the account manages its keys (every management function acts on msg.sender); a session key cannot, since its
  * ops may never call the account, this module or the EntryPoint. Session keys produce no ERC-1271 signatures: a
@@ -64,9 +69,9 @@ contract SessionKeyModule is ISessionKeyModule {
         }
     }
 
-    /// @dev `abi.decode(data, (address[], bytes32[], bytes[][]))` as calldata arrays: the permission updates are then
-    /// read where they are instead of being copied to memory first. Solidity checks every element access against
-    /// calldata's bounds; the heads are checked here.
+    /// @dev `abi.decode(data, (address[], bytes32[], bytes[][]))` as calldata arrays, read where they are instead of
+    /// being copied to memory. Canonical encoding only (one reading of the updates): re-encoding what was read must give
+    /// `data` back byte for byte. Install is rare, so this simple, complete check is worth its gas.
     function _decodeInitData(bytes calldata data)
         private
         pure
@@ -76,20 +81,25 @@ contract SessionKeyModule is ISessionKeyModule {
         bool malformed;
         assembly ("memory-safe") {
             let end := add(data.offset, data.length)
-            let p := add(data.offset, calldataload(data.offset))
+            // Offsets below 2^32 cannot wrap around; anything else is not canonical anyway.
+            let o0 := calldataload(data.offset)
+            let o1 := calldataload(add(data.offset, 0x20))
+            let o2 := calldataload(add(data.offset, 0x40))
+            malformed := or(or(gt(o0, data.length), gt(o1, data.length)), gt(o2, data.length))
+            let p := add(data.offset, o0)
             keys.offset := add(p, 0x20)
             keys.length := calldataload(p)
-            malformed := or(gt(keys.offset, end), gt(keys.length, div(sub(end, keys.offset), 0x20)))
-            p := add(data.offset, calldataload(add(data.offset, 0x20)))
+            malformed := or(malformed, or(gt(keys.offset, end), gt(keys.length, div(sub(end, keys.offset), 0x20))))
+            p := add(data.offset, o1)
             tags.offset := add(p, 0x20)
             tags.length := calldataload(p)
             malformed := or(malformed, or(gt(tags.offset, end), gt(tags.length, div(sub(end, tags.offset), 0x20))))
-            p := add(data.offset, calldataload(add(data.offset, 0x40)))
+            p := add(data.offset, o2)
             updates.offset := add(p, 0x20)
             updates.length := calldataload(p)
             malformed := or(malformed, or(gt(updates.offset, end), gt(updates.length, div(sub(end, updates.offset), 0x20))))
         }
-        if (malformed) revert MalformedInitData();
+        if (malformed || keccak256(abi.encode(keys, tags, updates)) != keccak256(data)) revert MalformedInitData();
     }
 
     /// @notice Uninstalls the module: every key of the calling account is invalidated in O(1).
@@ -118,7 +128,8 @@ contract SessionKeyModule is ISessionKeyModule {
      * @param userOpHash The EntryPoint's hash of the op, which the session key signed.
      */
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
-        (address sessionKey, uint256 statedTime, bool sigFailed) = SessionSignature.read(userOp, userOpHash);
+        (bytes calldata callData, bytes calldata paymasterAndData, bytes calldata signature) = UserOpCalldata.fields(userOp);
+        (address sessionKey, uint256 statedTime, bool sigFailed) = SessionSignature.read(signature, userOpHash);
         if (sessionKey == address(0)) return SIG_VALIDATION_FAILED;
         address account = msg.sender;
         uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
@@ -126,11 +137,12 @@ contract SessionKeyModule is ISessionKeyModule {
         uint256 record = keySlot.load();
         if (record == 0) return SIG_VALIDATION_FAILED;
 
-        uint256 window = _checkCalls(account, record, ExecutionParser.callDataOf(userOp), statedTime, TimeRange.ofKey(record));
+        uint256 window = _checkCalls(account, record, callData, statedTime, TimeRange.ofKey(record));
         if (record & SessionKeyStorage.FLAG_PAYMASTER_REQUIRED != 0) {
-            RequiredPaymaster.check(userOp.paymasterAndData, account, record);
+            RequiredPaymaster.check(paymasterAndData, account, record);
         }
-        if (record & SessionKeyStorage.FLAG_GAS_UNLIMITED == 0) {
+        // A gas budget counts nothing when a paymaster pays.
+        if (record & SessionKeyStorage.FLAG_GAS_UNLIMITED == 0 && paymasterAndData.length == 0) {
             uint256 cost = GasSpendLimit.maxCost(userOp);
             if (cost != 0) {
                 (record, window) = GasSpendLimit.charge(account, generation, record, cost, statedTime, window);
@@ -158,11 +170,18 @@ contract SessionKeyModule is ISessionKeyModule {
             (target, value, data) = ExecutionParser.single(executionCalldata);
             window = _checkCall(account, record, target, data, statedTime, window);
         } else {
-            Execution[] calldata calls = ExecutionParser.batch(executionCalldata);
-            for (uint256 i; i < calls.length; ++i) {
-                value += calls[i].value;
-                window = _checkCall(account, record, calls[i].target, calls[i].callData, statedTime, window);
+            // Canonical encoding only (see ExecutionParser): each call must start where the previous one ended, and the
+            // last must end the region, so the account reads exactly these calls.
+            (uint256 count, uint256 head) = ExecutionParser.batchCount(executionCalldata);
+            for (uint256 i; i < count; ++i) {
+                address target;
+                uint256 callValue;
+                bytes calldata data;
+                (target, callValue, data, head) = ExecutionParser.batchCall(executionCalldata, i, head);
+                value += callValue;
+                window = _checkCall(account, record, target, data, statedTime, window);
             }
+            ExecutionParser.batchEnd(executionCalldata, head);
         }
         if (value == 0 || record & SessionKeyStorage.FLAG_NATIVE_UNLIMITED != 0) return window;
         return NativeSpendLimit.charge(account, record, value, statedTime, window);
@@ -224,6 +243,8 @@ contract SessionKeyModule is ISessionKeyModule {
         external
         onlyInstalled
     {
+        // Canonical: the array right after the three head words (offset 0x60), ending calldata.
+        _requireCanonicalUpdates(permissionUpdates, 4 + 0x80);
         _addSessionKey(msg.sender, sessionKey, tag, permissionUpdates);
     }
 
@@ -267,6 +288,8 @@ contract SessionKeyModule is ISessionKeyModule {
 
     /// @inheritdoc ISessionKeyModule
     function updateKeyPermissions(address sessionKey, bytes[] calldata updates) external onlyInstalled {
+        // Canonical: the array right after the two head words (offset 0x40), ending calldata.
+        _requireCanonicalUpdates(updates, 4 + 0x60);
         address account = msg.sender;
         uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
         (uint256 keySlot, uint256 record) = _existingKey(account, generation, sessionKey);
@@ -390,6 +413,36 @@ contract SessionKeyModule is ISessionKeyModule {
             }
         }
         return record;
+    }
+
+    /**
+     * @dev One reading of the updates: reverts unless `updates` is canonically encoded as the last argument of the call,
+     * its elements starting at calldata position `offset`: every element's offset in order, right after the previous
+     * element (the first right after the heads), each length inside calldata (unsigned), padded to 32 bytes, and the
+     * last ending calldata. Solidity's element accessors only check offsets with signed arithmetic.
+     */
+    function _requireCanonicalUpdates(bytes[] calldata updates, uint256 offset) private pure {
+        bool canonical;
+        // Assembly: one pass over the heads with unsigned bounds; runs on every add and update (a few dozen gas each).
+        assembly ("memory-safe") {
+            let base := updates.offset
+            let n := updates.length
+            let end := calldatasize()
+            // Solidity bounded the array's length word and n heads inside calldata: 0x20 × n cannot overflow.
+            canonical := eq(base, offset)
+            let expected := shl(5, n)
+            for { let i := 0 } and(canonical, lt(i, n)) { i := add(i, 1) } {
+                let head := calldataload(add(base, shl(5, i)))
+                let position := add(base, head)
+                // head == expected (bounded below calldatasize) keeps position from wrapping.
+                canonical := and(eq(head, expected), iszero(gt(add(position, 0x20), end)))
+                let length := calldataload(position)
+                canonical := and(canonical, iszero(gt(length, sub(end, add(position, 0x20)))))
+                expected := add(add(head, 0x20), and(add(mul(length, canonical), 31), not(31)))
+            }
+            canonical := and(canonical, eq(add(base, expected), end))
+        }
+        if (!canonical) revert MalformedPermissionUpdateList();
     }
 
     /// @dev The updates concatenated, for the events: about half the bytes of their ABI encoding as bytes[] (8 gas per

@@ -123,7 +123,8 @@ abstract contract SessionKeyTestBase is LeashTestBase {
         view
         returns (bytes memory)
     {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, entryPoint.getUserOpHash(op));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(pk, _sessionDigest(entryPoint.getUserOpHash(op), statedTime));
         return abi.encodePacked(uint32(statedTime), r, s, v);
     }
 

@@ -68,7 +68,9 @@ export {
   encodeSessionSignature,
   encodeSessionStubSignature,
   decodeSessionSignature,
+  getSessionOperationDigest,
   type SessionSignature,
+  type SessionOperationParameters,
 } from './session/signature.js';
 export { periodOf, budgetPeriodAt } from './session/periods.js';
 export { planSessionOpTiming, windowMargins, type TimingPlan } from './session/planTiming.js';
@@ -193,8 +195,8 @@ export {
   KeystorePasswordError,
   InvalidKeystoreError,
   InvalidPrivateKeyError,
+  InvalidDigestError,
   SessionKeyStorageError,
-  InvalidUserOperationHashError,
   type SessionKeySignerParameters,
   type SessionKeyStorage,
   type SessionKeyStorageType,

@@ -80,6 +80,9 @@ interface ISessionKeyModule is IERC7579Validator {
     error UnknownPermissionUpdate(uint256 index, bytes4 selector);
     /// @notice The update is not a well-formed encoding of its permission update.
     error MalformedPermissionUpdate(uint256 index);
+    /// @notice The list of updates is not in the canonical ABI encoding (offsets or lengths outside it, out of order,
+    /// gaps, overlaps or trailing bytes).
+    error MalformedPermissionUpdateList();
     /// @notice The access list type must be 0 (allowlist), 1 (denylist) or 2 (allow-all).
     error InvalidAccessListType(uint256 listType);
     /// @notice Access list entries and limits cannot name the zero address, the account or the module.
@@ -101,8 +104,11 @@ interface ISessionKeyModule is IERC7579Validator {
     error UnsupportedAccountFunction(bytes4 selector);
     /// @notice Only single and batch calls with the default exec type are allowed (no delegatecall, try or static call).
     error UnsupportedExecutionMode(bytes32 mode);
-    /// @notice The execute calldata is not canonically encoded.
+    /// @notice The execute calldata is not in the canonical ABI encoding (an offset or length outside its region,
+    /// elements out of order, gaps, overlaps, trailing bytes or dirty address words).
     error MalformedExecutionCalldata();
+    /// @notice A dynamic field of the op (callData, paymasterAndData, signature) does not lie inside calldata.
+    error MalformedUserOperation();
     /// @notice A batch must hold at least one call.
     error EmptyBatch();
     /// @notice Session keys can never call the account itself (address(0) executes as the account too).

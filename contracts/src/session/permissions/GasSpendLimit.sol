@@ -55,23 +55,20 @@ library GasSpendLimit {
         return (record & ((1 << BUDGET_SHIFT) - 1)) | (interval << 149) | (start << 181) | uint256(remaining << 213);
     }
 
-    /// @notice The most the account can pay for `userOp`; 0 when a paymaster pays.
+    /// @notice The most the account can pay for `userOp` when no paymaster pays (the caller checks paymasterAndData).
     function maxCost(PackedUserOperation calldata userOp) internal pure returns (uint256 cost) {
-        // Assembly: reads the four fields straight from the op's calldata, once per op. Each gas limit is at most
-        // 2^128 and preVerificationGas is checked below 2^128, so the sum cannot overflow; the product is checked.
-        uint256 paymasterAndDataLength;
+        // Assembly: reads the three static fields straight from the op's calldata, once per op. Each gas limit is at
+        // most 2^128 and preVerificationGas is checked below 2^128, so the sum cannot overflow; the product is checked.
         uint256 totalGas;
         uint256 maxFeePerGas;
         bool absurd;
         assembly ("memory-safe") {
-            paymasterAndDataLength := calldataload(add(userOp, calldataload(add(userOp, 0xe0))))
             let limits := calldataload(add(userOp, 0x80))
             let preVerificationGas := calldataload(add(userOp, 0xa0))
             totalGas := add(add(shr(128, limits), and(limits, 0xffffffffffffffffffffffffffffffff)), preVerificationGas)
             absurd := gt(shr(128, preVerificationGas), 0)
             maxFeePerGas := and(calldataload(add(userOp, 0xc0)), 0xffffffffffffffffffffffffffffffff)
         }
-        if (paymasterAndDataLength != 0) return 0;
         // Saturating: absurd gas fields then exceed any limit and fail with GasSpendLimitExceeded, not a panic.
         (bool ok, uint256 product) = Math.tryMul(totalGas, maxFeePerGas);
         return ok && !absurd ? product : type(uint256).max;

@@ -663,7 +663,8 @@ contract SessionHandler is LeashTestBase {
         op = _userOp(address(account), entryPoint.getNonce(address(account), nonceKey) + nonceOffset, _callData(spec));
         op.gasFees = _packGas(1 gwei, spec.maxFee);
         require(spec.statedTime <= type(uint32).max, "stated time beyond uint32");
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pks[spec.key], entryPoint.getUserOpHash(op));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(pks[spec.key], _sessionDigest(entryPoint.getUserOpHash(op), spec.statedTime));
         op.signature = abi.encodePacked(uint32(spec.statedTime), r, s, v);
     }
 

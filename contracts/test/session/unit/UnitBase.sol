@@ -181,7 +181,8 @@ abstract contract UnitBase is SessionKeyTestBase {
         view
         returns (bytes memory)
     {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, entryPoint.getUserOpHash(op));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(pk, _sessionDigest(entryPoint.getUserOpHash(op), statedTime));
         return abi.encodePacked(uint32(statedTime), key, r, s, v);
     }
 

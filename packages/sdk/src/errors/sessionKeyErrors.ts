@@ -427,8 +427,9 @@ export function decodeSessionKeyModuleError(
     case 'UnsupportedExecutionMode':
       return new UnsupportedExecutionError({ reason: `execution mode ${args[0]}`, cause });
     case 'MalformedExecutionCalldata':
-    case 'ERC7579DecodingError':
-      return new UnsupportedExecutionError({ reason: 'malformed execute calldata', cause });
+      return new UnsupportedExecutionError({ reason: 'execute calldata not in the canonical ABI encoding', cause });
+    case 'MalformedUserOperation':
+      return new UnsupportedExecutionError({ reason: 'user operation fields outside calldata', cause });
     case 'EmptyBatch':
       return new UnsupportedExecutionError({ reason: 'empty batch', cause });
     default:

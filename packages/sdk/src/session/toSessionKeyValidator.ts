@@ -3,25 +3,28 @@ import { getUserOperationHash } from 'viem/account-abstraction';
 import { entryPointAddress } from '../constants.js';
 import { getLeashAddresses } from '../deploy/addresses.js';
 import type { LeashValidator } from '../account/toLeashSmartAccount.js';
-import { encodeSessionSignature, encodeSessionStubSignature } from './signature.js';
+import { encodeSessionSignature, encodeSessionStubSignature, getSessionOperationDigest } from './signature.js';
 
 /**
  * What signs a session key's user operations: a {@link SessionKeySigner}, or anything that can give its address and
- * sign a 32-byte hash (an HSM, a remote agent signer).
+ * sign a 32-byte digest with raw secp256k1 ECDSA (an HSM, a KMS, a remote agent signer).
  *
  * @example
  * ```ts
  * const remoteSigner: SessionKeySignerLike = {
  *   getAddress: async () => agentAddress,
- *   signUserOperationHash: (hash) => hsm.signDigest(hash), // raw ECDSA, 65 bytes
+ *   signDigest: (digest) => hsm.signDigest(digest), // raw ECDSA, 65 bytes
  * }
  * const sessionClient = await createLeashAccountClient({ chain, transport, bundlerTransport, signer: remoteSigner, accountAddress })
  * ```
  */
 export type SessionKeySignerLike = {
   getAddress(): Promise<Address>;
-  /** Raw ECDSA over the hash (no EIP-191 prefix), 65 bytes r ‖ s ‖ v. */
-  signUserOperationHash(hash: Hex): Promise<Hex>;
+  /**
+   * Raw ECDSA over the op's session digest ({@link getSessionOperationDigest}: the user operation hash and the stated
+   * time), no EIP-191 prefix; 65 bytes r ‖ s ‖ v.
+   */
+  signDigest(digest: Hex): Promise<Hex>;
 };
 
 /**
@@ -64,7 +67,7 @@ export const nowInSeconds = (): number => Math.floor(Date.now() / 1000);
 /**
  * Turns a session key signer into a validator for {@link toLeashSmartAccount}: ops are routed to the session key
  * module (nonce key = module ‖ lane), estimated with a stub that names the key, and signed as
- * `statedTime ‖ ECDSA(userOpHash)`.
+ * `statedTime ‖ ECDSA(keccak256(userOpHash ‖ statedTime))`, so the stated time is signed too.
  *
  * @example
  * ```ts
@@ -81,8 +84,10 @@ export function toSessionKeyValidator(parameters: ToSessionKeyValidatorParameter
       return encodeSessionStubSignature({ statedTime: now(), sessionKey: await signer.getAddress() });
     },
     async signUserOperation({ userOperation, chainId }) {
-      const hash = getUserOperationHash({ chainId, entryPointAddress, entryPointVersion: '0.8', userOperation });
-      return encodeSessionSignature({ statedTime: now(), signature: await signer.signUserOperationHash(hash) });
+      const userOpHash = getUserOperationHash({ chainId, entryPointAddress, entryPointVersion: '0.8', userOperation });
+      const statedTime = now();
+      const digest = getSessionOperationDigest({ userOpHash, statedTime });
+      return encodeSessionSignature({ statedTime, signature: await signer.signDigest(digest) });
     },
   };
 }
