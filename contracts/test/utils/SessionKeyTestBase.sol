@@ -135,6 +135,17 @@ abstract contract SessionKeyTestBase is LeashTestBase {
         _handleOp(op);
     }
 
+    /// @dev Sends one op through the EntryPoint; returns whether handleOps accepted it (validation passed).
+    function _trySend(PackedUserOperation memory op) internal returns (bool) {
+        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
+        ops[0] = op;
+        try entryPoint.handleOps(ops, beneficiary) {
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
     /// @dev Runs validation as the account would (without the EntryPoint), returning the validation data.
     function _validate(PackedUserOperation memory op) internal returns (uint256) {
         // Hash first: an external call made after vm.prank would use up the prank.

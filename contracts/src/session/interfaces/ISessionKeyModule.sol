@@ -113,6 +113,10 @@ interface ISessionKeyModule is IERC7579Validator {
     error EmptyBatch();
     /// @notice Session keys can never call the account itself (address(0) executes as the account too).
     error CallToAccountNotAllowed(address target);
+    /// @notice Under ALLOW_ALL or DENYLIST access a key never calls a validator or executor installed on the account:
+    /// such a module trusts calls from the account, so the key could make itself its signer or operator. An allowlist
+    /// may name one explicitly.
+    error CallToAccountModuleNotAllowed(address module, uint256 moduleType);
     /// @notice Session keys can never call the session key module.
     error CallToModuleNotAllowed();
     /// @notice Session keys can never call the EntryPoint (the deposit is the account's).

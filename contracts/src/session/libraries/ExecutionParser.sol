@@ -118,25 +118,24 @@ library ExecutionParser {
             let arrayData := add(executionCalldata.offset, 0x40)
             let room := sub(executionCalldata.length, 0x40) // bytes of array data (batchCount checked length >= 0x40)
             let element := add(arrayData, head)
-            let targetWord := calldataload(element)
-            let dataLength := calldataload(add(element, 0x60))
             // Bytes left for the data once the element's four words are in: negative (huge) when they do not fit.
             let dataRoom := sub(room, add(head, 0x80))
+            // The whole target word first; only returned once its high bits are checked zero (else this reverts).
+            target := calldataload(element)
+            data.length := calldataload(add(element, 0x60))
             malformed := or(
                 or(iszero(eq(calldataload(add(arrayData, shl(5, i))), head)), gt(add(head, 0x80), room)),
                 or(
-                    or(gt(shr(160, targetWord), 0), iszero(eq(calldataload(add(element, 0x40)), 0x60))),
-                    gt(dataLength, dataRoom)
+                    or(gt(shr(160, target), 0), iszero(eq(calldataload(add(element, 0x40)), 0x60))),
+                    gt(data.length, dataRoom)
                 )
             )
-            // Rounded up only when it fits, so the rounding cannot overflow; the padded length must fit too.
-            let padded := and(add(mul(dataLength, iszero(malformed)), 31), not(31))
-            malformed := or(malformed, gt(padded, dataRoom))
-            target := targetWord
+            // The padded length, rounded up only when the length fits (so it cannot overflow); it must fit too.
+            next := and(add(mul(data.length, iszero(malformed)), 31), not(31))
+            malformed := or(malformed, gt(next, dataRoom))
+            next := add(add(head, 0x80), next)
             value := calldataload(add(element, 0x20))
             data.offset := add(element, 0x80)
-            data.length := dataLength
-            next := add(add(head, 0x80), padded)
         }
         if (malformed) revert ISessionKeyModule.MalformedExecutionCalldata();
     }

@@ -226,16 +226,6 @@ abstract contract SessionFuzzBase is SessionKeyTestBase {
         op.signature = _signSession(op, sessionKeyPk, statedTime);
     }
 
-    /// @dev Sends one op through the EntryPoint; returns whether handleOps accepted it (validation passed).
-    function _trySend(PackedUserOperation memory op) internal returns (bool) {
-        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
-        ops[0] = op;
-        try entryPoint.handleOps(ops, beneficiary) {
-            return true;
-        } catch {
-            return false;
-        }
-    }
 
 
     function _min(uint256 x, uint256 y) internal pure returns (uint256) {

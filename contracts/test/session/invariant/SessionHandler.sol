@@ -14,6 +14,7 @@ import {
 } from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {LeashTestBase, IEntryPointV08} from "../../utils/LeashTestBase.sol";
 import {CallRecorder, Reference, IModuleInitialized} from "../fuzz/SessionFuzzHelpers.sol";
+import {EncodingMutator} from "../differential/CallReadings.sol";
 
 /**
  * @dev Drives random sequences of session ops (through the real EntryPoint), owner updates, rotations, removals,
@@ -154,6 +155,9 @@ contract SessionHandler is LeashTestBase {
     uint256 public ghost_disallowedCallExecuted; // a recorder received a call its key's access list refuses
     uint256 public ghost_invalidKeyValidated; // an op of a removed/revoked/rotated/expired/... key validated
     uint256 public ghost_expectedRecorderCalls; // calls the recorders should have received
+    uint256 public ghost_nonCanonicalValidated; // an op whose calls are not canonically encoded validated
+    uint256 public ghost_refusedOpChangedState; // a refused non-canonical op changed balances, calls or budgets
+    uint256 public nonCanonicalOpsRefused;
     string public ghost_lastFailure;
 
     /// Spend moved per ledger period (session, budget kind, sequence number), with the limit in force at its last op
@@ -272,6 +276,47 @@ contract SessionHandler is LeashTestBase {
         specs[0] = _spec(k1, callSeed, 1 + callSeed % 2, (callSeed >> 4) % 2 == 0, timeSeed);
         specs[1] = _spec(k2, uint256(keccak256(abi.encode(callSeed))), 1, false, timeSeed);
         _sendBundle(specs);
+    }
+
+    /// One op of a random key whose batch is not canonically encoded (issue 13): a pointer, offset or length outside
+    /// its region, out of order, a gap, trailing bytes or a dirty word. It must be refused, changing nothing: the
+    /// module and the account could read such an encoding differently.
+    function opNonCanonical(uint256 keySeed, uint256 callSeed, uint256 timeSeed) external counted("opNonCanonical") {
+        OpSpec memory spec = _spec(_pickKey(keySeed, true), callSeed, 1 + callSeed % 3, true, timeSeed);
+        Execution[] memory execs = new Execution[](spec.calls.length);
+        for (uint256 i; i < execs.length; ++i) {
+            Call memory c = spec.calls[i];
+            execs[i] = Execution(_targetAddress(c.target), c.value, _data(c));
+        }
+        PackedUserOperation memory op = _buildOpWithCallData(
+            spec, EncodingMutator.nonCanonical(execs, uint256(keccak256(abi.encode(callSeed, "non-canonical"))))
+        );
+        bytes memory before = _snapshot(spec.key);
+        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
+        ops[0] = op;
+        try entryPoint.handleOps(ops, beneficiary) {
+            ++ghost_nonCanonicalValidated;
+            _fail("a non-canonical op validated", spec.key);
+        } catch {
+            ++nonCanonicalOpsRefused;
+        }
+        if (keccak256(_snapshot(spec.key)) != keccak256(before)) {
+            ++ghost_refusedOpChangedState;
+            _fail("a refused non-canonical op changed state", spec.key);
+        }
+    }
+
+    /// @dev Balances, recorder calls and what the module reports of key k's budgets (when it is a key).
+    function _snapshot(uint256 k) internal view returns (bytes memory) {
+        Balances memory b = _balances();
+        bytes memory budgets;
+        if (sessionOf[k] != 0) {
+            budgets = abi.encode(
+                module.getSessionKeyInfo(address(account), keys[k]),
+                module.getErc20SpendLimit(address(account), keys[k], address(token))
+            );
+        }
+        return abi.encode(b.tokens, b.allowance, b.eth, b.recorderCalls, address(account).balance, budgets);
     }
 
     // ================================================================== actions: owner
@@ -659,8 +704,24 @@ contract SessionHandler is LeashTestBase {
     }
 
     function _buildOp(OpSpec memory spec, uint256 nonceOffset) internal view returns (PackedUserOperation memory op) {
+        return _buildOp(spec, nonceOffset, _callData(spec));
+    }
+
+    function _buildOpWithCallData(OpSpec memory spec, bytes memory callData)
+        internal
+        view
+        returns (PackedUserOperation memory)
+    {
+        return _buildOp(spec, 0, callData);
+    }
+
+    function _buildOp(OpSpec memory spec, uint256 nonceOffset, bytes memory callData)
+        internal
+        view
+        returns (PackedUserOperation memory op)
+    {
         uint192 nonceKey = _nonceKey(address(module), uint32(spec.key + 1));
-        op = _userOp(address(account), entryPoint.getNonce(address(account), nonceKey) + nonceOffset, _callData(spec));
+        op = _userOp(address(account), entryPoint.getNonce(address(account), nonceKey) + nonceOffset, callData);
         op.gasFees = _packGas(1 gwei, spec.maxFee);
         require(spec.statedTime <= type(uint32).max, "stated time beyond uint32");
         (uint8 v, bytes32 r, bytes32 s) =
@@ -1366,5 +1427,6 @@ contract SessionHandler is LeashTestBase {
         console.log("charges stating a time before the stored period:", chargesBeforeStoredPeriod);
         console.log("running periods kept by an anchor change / a limit re-sent:", anchorKeptPeriods, limitKeptPeriods);
         console.log("recorder calls:", ghost_expectedRecorderCalls, "time:", block.timestamp);
+        console.log("non-canonical ops refused:", nonCanonicalOpsRefused);
     }
 }

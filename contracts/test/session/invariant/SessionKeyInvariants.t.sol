@@ -27,7 +27,7 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
 
         // Duplicates weight the choice: mostly session ops, regular owner changes and time jumps, rare revoke-all and
         // uninstall (each wipes every key; addKey reinstalls the module when it is uninstalled).
-        bytes4[14] memory actions = [
+        bytes4[15] memory actions = [
             SessionHandler.opSingle.selector,
             SessionHandler.opTransfer.selector,
             SessionHandler.opNative.selector,
@@ -41,10 +41,11 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             SessionHandler.rotateKey.selector,
             SessionHandler.warp.selector,
             SessionHandler.revokeAll.selector,
-            SessionHandler.toggleInstall.selector
+            SessionHandler.toggleInstall.selector,
+            SessionHandler.opNonCanonical.selector
         ];
-        uint8[14] memory weights = [6, 6, 6, 6, 6, 8, 5, 3, 3, 2, 3, 6, 1, 1];
-        bytes4[] memory selectors = new bytes4[](62);
+        uint8[15] memory weights = [6, 6, 6, 6, 6, 8, 5, 3, 3, 2, 3, 6, 1, 1, 4];
+        bytes4[] memory selectors = new bytes4[](66);
         uint256 n;
         for (uint256 i; i < actions.length; ++i) {
             for (uint256 w; w < weights[i]; ++w) {
@@ -100,6 +101,13 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
         assertEq(handler.ghost_predictionMismatch(), 0, handler.ghost_lastFailure());
         assertEq(handler.ghost_executionMismatch(), 0, handler.ghost_lastFailure());
         assertEq(handler.ghost_managementMismatch(), 0, handler.ghost_lastFailure());
+    }
+
+    /// One reading of the calls (issue 13): no op whose calls are not in the canonical ABI encoding ever validates, and
+    /// refusing one changes no balance, no recorder, no budget.
+    function invariant_onlyCanonicalCallsValidate() public view {
+        assertEq(handler.ghost_nonCanonicalValidated(), 0, handler.ghost_lastFailure());
+        assertEq(handler.ghost_refusedOpChangedState(), 0, handler.ghost_lastFailure());
     }
 
     // ------------------------------------------------------------------ views
@@ -193,6 +201,7 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             else if (action == 11) handler.warp(a);
             else if (action == 12) handler.changeLimit(a, b);
             else if (action == 13) handler.refreshSpend(a, b);
+            else if (action == 14) handler.opNonCanonical(a, b, c);
             else handler.opSingle(a, b, c);
             invariant_validationMatchesModel();
             invariant_spendPerPeriodNeverExceedsLimit();
@@ -201,8 +210,10 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             invariant_inactiveKeysNeverValidate();
             invariant_keySetMatchesModel();
             invariant_permissionViewsMatchModel();
+            invariant_onlyCanonicalCallsValidate();
         }
         handler.summary();
+        assertGt(handler.nonCanonicalOpsRefused(), 10, "non-canonical ops refused");
         assertGt(handler.bundlesAccepted(), 20, "accepted bundles");
         assertGt(handler.ghost_expectedRecorderCalls(), 0, "recorder calls");
         assertGt(handler.periodChargesChecked(), 20, "period charges");

@@ -221,23 +221,47 @@ export class Erc20FunctionNotAllowedError extends SessionKeyViolationError {
 }
 
 /**
- * Session keys may never call the account itself, the session key module or the EntryPoint.
+ * Session keys may never call the account itself, the session key module or the EntryPoint; and under allow-all or
+ * denylist access, not a validator or executor installed on the account either.
  *
  * @example
  * ```ts
- * if (error instanceof ForbiddenCallTargetError) console.log(error.kind) // 'account', 'module' or 'entry-point'
+ * if (error instanceof ForbiddenCallTargetError) console.log(error.kind) // 'account', 'module', 'entry-point' or 'account-module'
  * ```
  */
 export class ForbiddenCallTargetError extends SessionKeyViolationError {
   override name = 'ForbiddenCallTargetError';
   readonly target: Address | undefined;
-  readonly kind: 'account' | 'module' | 'entry-point';
+  /** `account-module`: a validator or executor installed on the account, refused under allow-all and denylist access. */
+  readonly kind: 'account' | 'module' | 'entry-point' | 'account-module';
+  /** For `account-module`: the ERC-7579 module type it is installed as (1 validator, 2 executor). */
+  readonly moduleType: number | undefined;
 
-  constructor(parameters: { kind: 'account' | 'module' | 'entry-point'; target?: Address | undefined; cause?: Error | undefined }) {
-    const what = { account: 'the account itself', module: 'the session key module', 'entry-point': 'the EntryPoint' }[parameters.kind];
-    super('forbidden-target', `Session keys may never call ${what}.`, { cause: parameters.cause });
-    this.kind = parameters.kind;
-    this.target = parameters.target;
+  constructor(parameters: {
+    kind: 'account' | 'module' | 'entry-point' | 'account-module';
+    target?: Address | undefined;
+    moduleType?: number | undefined;
+    cause?: Error | undefined;
+  }) {
+    const { kind, target, moduleType } = parameters;
+    const installedAs = moduleType === 1 ? 'validator' : moduleType === 2 ? 'executor' : 'module';
+    const message =
+      kind === 'account-module'
+        ? `Under allow-all or denylist access a session key may not call ${target}, a ${installedAs} installed on the account.`
+        : `Session keys may never call ${{ account: 'the account itself', module: 'the session key module', 'entry-point': 'the EntryPoint' }[kind]}.`;
+    super('forbidden-target', message, {
+      cause: parameters.cause,
+      ...(kind === 'account-module'
+        ? {
+            details:
+              'Such a module trusts calls from the account, so the key could make itself its signer or operator. ' +
+              'To let a key call it anyway, put it on the key\'s allowlist explicitly.',
+          }
+        : {}),
+    });
+    this.kind = kind;
+    this.target = target;
+    this.moduleType = moduleType;
   }
 }
 
@@ -420,6 +444,8 @@ export function decodeSessionKeyModuleError(
       return new ForbiddenCallTargetError({ kind: 'module', cause });
     case 'CallToEntryPointNotAllowed':
       return new ForbiddenCallTargetError({ kind: 'entry-point', cause });
+    case 'CallToAccountModuleNotAllowed':
+      return new ForbiddenCallTargetError({ kind: 'account-module', target: args[0] as Address, moduleType: Number(args[1]), cause });
     case 'RequiredPaymasterMissing':
       return new RequiredPaymasterMissingError({ required: args[0] as Address, actual: args[1] as Address, cause });
     case 'UnsupportedAccountFunction':
