@@ -3,30 +3,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { type Address, createPublicClient, erc20Abi, getAddress, http, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createLeashAccountClient, devTokenParameters, sessionKeyActions } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
 import { type SessionManager, ensureWebAppBuilt, sessionManagerConfigFromStack, startSessionManager } from '@leash/web/server';
+import { launchChromium, resolveChromium } from './support/chromium.js';
 
 // Screenshots of each step, kept as test artifacts (test-results/ is not committed).
 const screenshotDir = path.resolve(import.meta.dirname, '../../../test-results/web');
 const creator = getAddress('0x000000000000000000000000000000000000c0de');
 const dusd = (amount: string) => parseUnits(amount, devTokenParameters.decimals);
-
-// Debian's chromium. The flags keep it off the network: this machine's network is closed, and without them Chromium
-// keeps trying to reach Google's services.
-const chromiumPath = process.env.LEASH_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox', // as root (CI) Chromium refuses to start with its sandbox
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let stack: LocalStack;
 let manager: SessionManager;
@@ -34,10 +22,13 @@ let browser: Browser;
 
 beforeAll(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true });
-  // The stack's start-up and a (re)build of the browser assets, when they are stale, overlap.
-  [stack] = await Promise.all([startLocalStack(), ensureWebAppBuilt()]);
+  // The stack's start-up, a (re)build of the browser assets when they are stale, and finding (or unpacking) the
+  // browser overlap.
+  const [started, , chromium] = await Promise.all([startLocalStack(), ensureWebAppBuilt(), resolveChromium()]);
+  stack = started;
+  console.info(`Browser: Chromium ${chromium.version} at ${chromium.executablePath}, ${chromium.reason}`);
   manager = await startSessionManager({ config: sessionManagerConfigFromStack(stack), build: 'never' });
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  browser = await launchChromium(chromium);
 }, 300_000);
 
 afterAll(async () => {
