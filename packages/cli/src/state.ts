@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Address, type Hex, getAddress } from 'viem';
 import type { LeashAddresses } from '@leash/sdk';
+import type { DemoSessionKey } from '@leash/web/server';
 import { CliError } from './errors.js';
 import { type ProcessIdentity, isRunning, isSameProcess, processIdentity } from './processIdentity.js';
 
@@ -15,6 +16,8 @@ export type StackFile = {
   safeMode: boolean;
   contracts: LeashAddresses & { devToken: Address; devPaymaster: Address };
   pids: { anvil: number; bundler: number };
+  /** The session key that `leash up --demo` granted, which `leash ui` offers to its demo page too. */
+  demoSessionKey?: DemoSessionKey | undefined;
   /**
    * Start time and command line of `leash up` and its children, so that a later `leash up` stops only these processes,
    * not others that got their PIDs since (absent in files from older versions).

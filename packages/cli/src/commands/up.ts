@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import type { LocalStack } from '@leash/sdk/local';
 import { heading, note, paint, printRows, withProgress } from '../output.js';
-import { runDemo } from '../demo.js';
+import { createDemoSessionKey, runDemo } from '../demo.js';
 import { CliError } from '../errors.js';
 import { describeLeftovers, stopStaleStack } from '../staleStack.js';
 import { readStackFile, removeStackFile, stackFilePath, writeStackFile } from '../state.js';
@@ -62,17 +62,21 @@ export function registerUp(program: Command): void {
             }),
           ),
         );
+        // The demo's session key, made now so that the web session manager's demo page can tip with it.
+        const demoSessionKey = options.demo ? createDemoSessionKey(stack) : undefined;
         // Other leash commands find the stack through this file; it goes away with the stack.
-        writeStackFile(describeStack(stack));
+        writeStackFile({ ...describeStack(stack), demoSessionKey });
         // The web session manager runs as long as the stack (not with --exit).
         if (options.ui && !options.exit)
-          sessionManager = await stop.unlessStopped(withProgress('Starting the web session manager', () => serveLocalStackSessionManager(stack!)));
+          sessionManager = await stop.unlessStopped(
+            withProgress('Starting the web session manager', () => serveLocalStackSessionManager(stack!, demoSessionKey)),
+          );
         if (options.json) console.log(JSON.stringify({ ...describeStack(stack), sessionManagerUrl: sessionManager?.url, ...(leftovers ? { leftovers } : {}) }, null, 2));
         else printStack(stack);
         phase = 'demo';
-        if (options.demo) await stop.unlessStopped(runDemo(stack));
+        if (demoSessionKey) await stop.unlessStopped(runDemo(stack, demoSessionKey));
         if (options.exit) return;
-        if (sessionManager && !options.json) printSessionManager(sessionManager, { devOwner: true });
+        if (sessionManager && !options.json) printSessionManager(sessionManager, { devOwner: true, demoSessionKey });
         console.log(`\n${paint('green', 'The local stack is running.')} Press Ctrl-C to stop it.`);
         phase = 'running';
         await stop.received;
