@@ -52,6 +52,7 @@ export function registerUp(program: Command): void {
         if (existing.status === 'stale') note(describeLeftovers(existing.stack, stackFilePath(), leftovers!));
         // Loaded here: @leash/sdk/local takes about a second to import, which every other command would pay.
         const { startLocalStack } = await import('@leash/sdk/local');
+        if (stop.signal()) throw new StopRequested(); // stopped before anything started
         stack = await stop.unlessStopped(
           withProgress('Starting the local stack', () =>
             startLocalStack({
