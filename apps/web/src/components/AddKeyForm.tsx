@@ -4,7 +4,7 @@ import { SessionKeyAccessListType, SessionKeyPermissionsBuilder } from '@leash/s
 import type { SessionManagerConfig } from '../config.js';
 import type { OwnerConnection } from '../connection.js';
 import { ether, nowInSeconds } from '../format.js';
-import { useAction } from '../hooks.js';
+import type { PlacedAction } from '../hooks.js';
 import { createLocalSessionKey, forgetLocalSessionKey } from '../localKeys.js';
 import { loadTokenInfo } from '../tokens.js';
 import { ActionStatus } from './ActionStatus.js';
@@ -15,6 +15,7 @@ const periods = [
   ['3600', 'per hour'],
   ['86400', 'per day'],
   ['604800', 'per week'],
+  ['2592000', 'per month (30 days)'],
 ] as const;
 
 const validities = [
@@ -101,10 +102,10 @@ async function permissionsOf(form: Form, connection: OwnerConnection): Promise<S
   return builder;
 }
 
-type Props = { config: SessionManagerConfig; connection: OwnerConnection; moduleInstalled: boolean; onChanged: () => void };
+type Props = { config: SessionManagerConfig; connection: OwnerConnection; moduleInstalled: boolean; action: PlacedAction; onChanged: () => void };
 
 /** Grants a new session key: generated in this browser (kept in localStorage) or given by address. */
-export function AddKeyForm({ config, connection, moduleInstalled, onChanged }: Props) {
+export function AddKeyForm({ config, connection, moduleInstalled, action, onChanged }: Props) {
   const devToken = config.contracts.devToken;
   const [form, setForm] = useState<Form>({
     label: 'tip-jar',
@@ -119,7 +120,6 @@ export function AddKeyForm({ config, connection, moduleInstalled, onChanged }: P
     validity: '3600',
     validUntil: '',
   });
-  const action = useAction();
   const update = (patch: Partial<Form>) => setForm((current) => ({ ...current, ...patch }));
   const account = connection.client.account.address;
 
@@ -235,7 +235,7 @@ export function AddKeyForm({ config, connection, moduleInstalled, onChanged }: P
           Add session key
         </button>
       </form>
-      <ActionStatus state={action.state} />
+      <ActionStatus state={action.state} place={action.place} />
     </section>
   );
 }
