@@ -30,7 +30,8 @@ export type BenchChain = {
   chain: Chain;
   rpcUrl: string;
   publicClient: PublicClient<Transport, Chain>;
-  wallet: (key: Hex) => WalletClient<Transport, Chain, Account>;
+  /** A wallet client for a dev key or a fresh key's account. */
+  wallet: (key: Hex | PrivateKeyAccount) => WalletClient<Transport, Chain, Account>;
   addresses: LeashAddresses;
   /** The dev token (an OpenZeppelin ERC-20 with a public mint). */
   token: Address;
@@ -61,7 +62,8 @@ export async function withBenchChain<T>(keyPrefix: string, body: (bench: BenchCh
     });
     const transport = http(anvil.rpcUrl);
     const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
-    const wallet = (key: Hex) => createWalletClient({ account: privateKeyToAccount(key), chain, transport });
+    const wallet = (key: Hex | PrivateKeyAccount) =>
+      createWalletClient({ account: typeof key === 'string' ? privateKeyToAccount(key) : key, chain, transport });
     const { addresses } = await deployLeash(wallet(devAccounts.deployer), { extraContracts: [getDevTokenContract()] });
     const bundler = wallet(devAccounts.bundlerExecutor);
     const beneficiary = privateKeyToAccount(devAccounts.bundlerUtility).address;

@@ -42,6 +42,8 @@ export type OpMeasurement = TransactionMeasurement & {
   /** actualGasUsed from the UserOperationEvent. */
   actualGasUsed: bigint;
   success: boolean;
+  /** The revert data of the op's execution (UserOperationRevertReason), when it reverted. */
+  revertReason?: Hex;
 };
 
 export type SendOp<version extends '0.7' | '0.8' = '0.8'> = (op: UserOperation<version>) => Promise<OpMeasurement>;
@@ -97,16 +99,19 @@ export function directHandleOps<version extends '0.7' | '0.8' = '0.8'>(
     });
     const measured = await measureTransaction(publicClient, executor, { to: entryPoint.address, data });
     let event: { success: boolean; actualGasUsed: bigint } | undefined;
+    let revertReason: Hex | undefined;
     for (const log of measured.receipt.logs) {
+      if (log.address.toLowerCase() !== entryPoint.address.toLowerCase()) continue;
       try {
         const decoded = decodeEventLog({ abi: entryPoint.abi, data: log.data, topics: log.topics });
         if (decoded.eventName === 'UserOperationEvent') event = decoded.args;
+        if (decoded.eventName === 'UserOperationRevertReason') revertReason = decoded.args.revertReason;
       } catch {
-        // not an EntryPoint event
+        // an EntryPoint event the bench does not read
       }
     }
     if (!event) throw new Error(`handleOps emitted no UserOperationEvent: ${measured.transactionHash}`);
     const { receipt: _receipt, ...measurement } = measured;
-    return { ...measurement, actualGasUsed: event.actualGasUsed, success: event.success };
+    return { ...measurement, actualGasUsed: event.actualGasUsed, success: event.success, ...(revertReason ? { revertReason } : {}) };
   };
 }
