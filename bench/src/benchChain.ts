@@ -47,6 +47,9 @@ export type BenchChain = {
   freshKey: () => PrivateKeyAccount;
 };
 
+/** What a run exposes once Leash is deployed, e.g. to read what exactly is being measured. */
+export type DeployedContext = Pick<BenchChain, 'publicClient' | 'addresses'>;
+
 /**
  * Starts anvil (pinned genesis time) with Leash deployed at its CREATE2 addresses, runs `body`, and stops anvil
  * whatever happens.

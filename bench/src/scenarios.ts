@@ -8,7 +8,7 @@ import {
   leashAccountAbi,
   moduleTypeValidator,
 } from '@leash/sdk';
-import { type BenchChain, genesisTime, withBenchChain } from './benchChain.js';
+import { type DeployedContext, genesisTime, withBenchChain } from './benchChain.js';
 import type { OpMeasurement } from './handleOps.js';
 import { erc20Transfer, management, newLeashAccount } from './leashDriver.js';
 import { fullPermissions, nativePermissions } from './permissionSets.js';
@@ -16,15 +16,12 @@ import { fullPermissions, nativePermissions } from './permissionSets.js';
 /** One measured scenario: what was done, under which state (S0 / S1 as DESIGN.md defines them), and its gas. */
 export type ScenarioResult = { id: string; title: string; conditions: string } & OpMeasurement;
 
-/** What the gas run exposes once Leash is deployed, e.g. to read what exactly is being measured. */
-export type GasRunContext = Pick<BenchChain, 'publicClient' | 'addresses'>;
-
 /**
  * Runs every gas scenario of DESIGN.md on a fresh anvil (pinned hardfork) with handleOps sent directly, one op per
  * transaction, and returns the measurements in a fixed order.
  */
 export async function runGasScenarios(
-  options: { onResult?: (r: ScenarioResult) => void; onDeployed?: (context: GasRunContext) => Promise<void> } = {},
+  options: { onResult?: (r: ScenarioResult) => void; onDeployed?: (context: DeployedContext) => Promise<void> } = {},
 ): Promise<ScenarioResult[]> {
   return withBenchChain('leash-bench-key', async (bench) => {
     const { addresses, token } = bench;

@@ -3,7 +3,7 @@
 // the baseline of each account and EntryPoint.
 import { type Address, type Hex, parseEther } from 'viem';
 import { devTokenAbi, encodeExecute } from '@leash/sdk';
-import { type BenchChain, genesisTime, withBenchChain } from './benchChain.js';
+import { type BenchChain, type DeployedContext, genesisTime, withBenchChain } from './benchChain.js';
 import { type CalldataBytes, l1DataGas } from './calldata.js';
 import type { TransactionMeasurement } from './handleOps.js';
 import { erc20Transfer, newLeashAccount } from './leashDriver.js';
@@ -82,8 +82,11 @@ const nativeAmount = parseEther('0.001');
  * Runs every side-by-side scenario on one fresh anvil with Leash (EntryPoint v0.8) and MetaMask's Delegation
  * Framework (EntryPoint v0.7) deployed next to each other, and returns the measurements in a fixed order.
  */
-export async function runSideBySide(options: { onResult?: (m: SideMeasurement) => void } = {}): Promise<SideBySideRun> {
+export async function runSideBySide(
+  options: { onResult?: (m: SideMeasurement) => void; onDeployed?: (context: DeployedContext) => Promise<void> } = {},
+): Promise<SideBySideRun> {
   return withBenchChain('side-by-side', async (bench) => {
+    await options.onDeployed?.(bench);
     const deployment = await deployMetaMask(bench);
     const measurements: SideMeasurement[] = [];
     const record = (m: Omit<SideMeasurement, 'l1DataGas'>) => {
