@@ -80,7 +80,8 @@ export function renderSideBySide(side: SideBySideSection, chartFile: string): st
       `(hardfork ${side.chain.hardfork}), both deployed side by side by this run. Gas is the receipt \`gasUsed\` of handleOps carrying one op ` +
       '(Leash: EntryPoint v0.8; MetaMask: the smart account delegate on EntryPoint v0.7, the one its DeleGators are built for), and for the ' +
       "peer's other path the receipt `gasUsed` of an EOA's own `redeemDelegations` transaction, marked \"other path\": a Leash session always goes " +
-      'through ERC-4337. Ratios are Leash ÷ MetaMask, with Leash\'s full permission set (its gas limit included), and without the gas limit in brackets.',
+      'through ERC-4337. Ratios are Leash ÷ MetaMask, with Leash\'s full permission set (its gas limit included), and without the gas limit in brackets. ' +
+      "Leash's figures here can differ from the gas sections' by a few dozen gas: this run's keys, accounts and recipients are others, with other zero bytes in the calldata.",
     '',
     `![Leash side by side with MetaMask's Delegation Framework, and beside peers' published figures](${chartFile})`,
     '',
