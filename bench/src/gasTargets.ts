@@ -101,6 +101,6 @@ export const ratioTargets: RatioTarget[] = [
     peer: peerErc4337('erc20-full'),
     metric: 'gas',
     max: 0.65,
-    pendingOn: 'the grant issue (enable a key by one owner signature); today\'s grant is the add-key op',
+    pendingOn: 'the grant issue lands (a key enabled by one owner signature)',
   },
 ];

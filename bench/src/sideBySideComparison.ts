@@ -133,8 +133,11 @@ export type RatioOutcome = {
   ratio: number;
   /** The same without Leash's gas limit (gas targets only). */
   ratioWithoutGasLimit: number | null;
+  /** Gas, or calldata bytes for a calldata target. */
   leash: number;
   peer: number;
+  /** For a calldata target: the L1 data gas of both sides' calldata. */
+  l1DataGas: { leash: number; peer: number } | null;
   /** null while the target waits for a feature (`pendingOn`). */
   met: boolean | null;
   pendingOn: string | null;
@@ -157,6 +160,7 @@ export function evaluateRatioTargets(scenarios: readonly ComparedScenario[], tar
       ratioWithoutGasLimit: calldata ? null : peer.ratios.gasWithoutGasLimit,
       leash: calldata ? totalBytes(leash.calldataBytes) : leash.gasUsed,
       peer: calldata ? totalBytes(peer.calldataBytes) : peer.gasUsed,
+      l1DataGas: calldata ? { leash: leash.l1DataGas, peer: peer.l1DataGas } : null,
       met: t.pendingOn ? null : ratio <= t.max,
       pendingOn: t.pendingOn ?? null,
     };

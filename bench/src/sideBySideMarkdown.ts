@@ -14,14 +14,15 @@ export function ratioVerdict(t: RatioOutcome): string {
 }
 
 function targetsTable(targets: readonly RatioOutcome[]): string {
-  const unit = (t: RatioOutcome) => (t.metric === 'calldata' ? ' bytes' : '');
+  const value = (t: RatioOutcome, side: 'leash' | 'peer') =>
+    t.l1DataGas ? `${formatGas(t[side])} bytes, ${formatGas(t.l1DataGas[side])} L1 data gas` : formatGas(t[side]);
   return markdownTable(
     ['target', 'Leash', 'MetaMask', 'Leash ÷ MetaMask', 'without Leash\'s gas limit', 'target', 'result'],
     ['l', 'r', 'r', 'r', 'r', 'r', 'l'],
     targets.map((t) => [
       t.title,
-      `${formatGas(t.leash)}${unit(t)}`,
-      `${formatGas(t.peer)}${unit(t)}`,
+      value(t, 'leash'),
+      value(t, 'peer'),
       `**${ratio(t.ratio)}**`,
       t.ratioWithoutGasLimit === null ? '–' : ratio(t.ratioWithoutGasLimit),
       `≤ ${t.max}`,
@@ -66,7 +67,7 @@ function closingNote(targets: readonly RatioOutcome[]): string[] {
   for (const t of pending)
     lines.push(
       `Reported, not yet judged: "${t.title}" is ${ratio(t.ratio)} (Leash ${formatGas(t.leash)}, MetaMask ${formatGas(t.peer)}); its target ≤ ${t.max} applies once ${t.pendingOn}. ` +
-        "Today Leash's grant is an on-chain owner op, where the peer's delegation is signed off-chain for free and its cost is paid by every redemption's calldata and checks instead.",
+        "Today Leash's grant is an on-chain owner op (add a key), where the peer's delegation is signed off-chain for free and paid for by every redemption's calldata and checks instead.",
     );
   return lines;
 }
@@ -88,6 +89,8 @@ export function renderSideBySide(side: SideBySideSection, chartFile: string): st
     '### Targets against the peer',
     '',
     targetsTable(side.targets),
+    '',
+    'A calldata target is met when both the bytes and their L1 data gas are within it; its ratio is the larger of the two.',
     '',
     ...closingNote(side.targets).map((line) => `- ${line}`),
     '',

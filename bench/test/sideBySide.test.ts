@@ -137,7 +137,7 @@ describe('ratio targets', () => {
   it('judges calldata by the larger of the bytes and L1 data gas ratios', () => {
     const [calldata] = evaluateRatioTargets(scenarios, [target({ metric: 'calldata', peer: { variant: 'erc20-minimal', path: 'erc4337' } })]);
     // bytes 150 / 300 = 0.5, L1 data gas 3,000 / 6,000 = 0.5
-    expect(calldata).toMatchObject({ ratio: 0.5, met: true, leash: 150, peer: 300, ratioWithoutGasLimit: null });
+    expect(calldata).toMatchObject({ ratio: 0.5, met: true, leash: 150, peer: 300, ratioWithoutGasLimit: null, l1DataGas: { leash: 3000, peer: 6000 } });
   });
 
   it('reports a target that waits for a feature without judging it, and refuses a target with nothing measured', () => {
