@@ -6,7 +6,7 @@ import { devTokenAbi, encodeExecute } from '@leash/sdk';
 import { type BenchChain, type DeployedContext, genesisTime, withBenchChain } from './benchChain.js';
 import { type CalldataBytes, l1DataGas } from './calldata.js';
 import type { TransactionMeasurement } from './handleOps.js';
-import { erc20Transfer, newLeashAccount } from './leashDriver.js';
+import { erc20Transfer, newLeashAccount } from './scenarios.js';
 import { fullPermissions, nativePermissions } from './permissionSets.js';
 import {
   type DelegateCallPath,
