@@ -1,7 +1,8 @@
-// `npm run bench`: gas per scenario beside the peers' published figures, SDK speed, and an agent's throughput through
-// the local bundler. Writes bench/results.json, bench/RESULTS.md and bench/chart.svg. Not part of `npm test`.
+// `npm run bench`: gas per scenario beside the peers' published figures, Leash side by side with MetaMask's Delegation
+// Framework on one chain, SDK speed, and an agent's throughput through the local bundler. Writes bench/results.json,
+// bench/RESULTS.md and bench/chart.svg. Not part of `npm test`.
 //
-// Options: --only gas,sdk,throughput (a partial run, for working on one part), --ops N and --lanes L (throughput).
+// Options: --only gas,peer,sdk,throughput (a partial run, for working on one part), --ops N and --lanes L (throughput).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,15 +10,19 @@ import { renderChartSvg } from './chart.js';
 import { chartGroups, evaluateTargets, gasFiguresOf } from './comparison.js';
 import { type ChainFacts, readChainFacts, readEnvironment, repoRoot } from './environment.js';
 import { fixedGas } from './handleOps.js';
-import { formatDuration, formatGas, formatRate, renderResultsMarkdown, targetVerdict } from './markdown.js';
+import { chartFootnotes, chartTitle, formatDuration, formatGas, formatRate, renderResultsMarkdown, targetVerdict } from './markdown.js';
+import { ratioVerdict } from './sideBySideMarkdown.js';
 import { peerFigures, publishedFigureNotes } from './peers.js';
 import { ProgressDisplay } from './progress.js';
 import { type BenchResults, type GasSection, toJson } from './results.js';
 import { runGasScenarios } from './scenarios.js';
 import { runSdkSpeed } from './sdkSpeed.js';
+import { runSideBySide } from './sideBySide.js';
+import { compareSideBySide, evaluateRatioTargets, sessionOverheads, sideBySideChartGroups, systemShortName } from './sideBySideComparison.js';
+import { deploymentNotes, fairnessNotes, l1DataGasDefinition, smartSessionsNote } from './sideBySideNotes.js';
 import { maxLanesPerUnstakedSender, runThroughput } from './throughput.js';
 
-const parts = ['sdk', 'gas', 'throughput'] as const;
+const parts = ['sdk', 'gas', 'peer', 'throughput'] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -54,6 +59,7 @@ const results: BenchResults = {
   environment,
   skipped: parts.filter((p) => !selected.has(p)),
   gas: null,
+  sideBySide: null,
   sdk: null,
   throughput: null,
 };
@@ -99,6 +105,33 @@ if (selected.has('gas')) {
   for (const t of gas.targets) progress.log(`  ${t.title}: ${formatGas(t.ours)} (target ≤ ${formatGas(t.target)}): ${targetVerdict(t).replace(/\*/g, '')}`);
 }
 
+if (selected.has('peer')) {
+  progress.log("Side by side with MetaMask's Delegation Framework (one anvil, both deployed):");
+  let chain: ChainFacts | undefined;
+  const run = await runSideBySide({
+    onDeployed: async ({ publicClient, addresses }) => {
+      chain = await readChainFacts(publicClient, addresses.sessionKeyModule);
+    },
+    onResult: (m) =>
+      progress.log(`  ${m.scenario.padEnd(18)} ${systemShortName(m.system).padEnd(8)} ${m.variant.padEnd(18)} ${m.path.padEnd(19)} ${formatGas(m.gasUsed).padStart(9)}`),
+  });
+  const scenarios = compareSideBySide(run.measurements);
+  results.sideBySide = {
+    chain: chain!,
+    deployment: run.deployment,
+    measurements: run.measurements,
+    scenarios,
+    targets: evaluateRatioTargets(scenarios),
+    sessionOverheads: sessionOverheads(scenarios),
+    l1DataGasDefinition,
+    deploymentNotes: deploymentNotes(run.deployment),
+    fairness: fairnessNotes(run.measurements),
+    smartSessions: smartSessionsNote,
+    chart: sideBySideChartGroups(scenarios),
+  };
+  for (const t of results.sideBySide.targets) progress.log(`  ${t.title}: ${t.ratio.toFixed(3)} (target ≤ ${t.max}): ${ratioVerdict(t).replace(/\*/g, '')}`);
+}
+
 if (selected.has('throughput')) {
   progress.log(`Agent throughput (${ops} session ops, ${lanes} lanes, local stack with Alto in safe mode):`);
   results.throughput = await runThroughput({
@@ -117,10 +150,9 @@ if (selected.has('throughput')) {
 results.durationSeconds = (Date.now() - started) / 1000;
 const chartFile = 'chart.svg';
 fs.writeFileSync(path.join(benchDir, 'results.json'), toJson(results));
-if (results.gas)
-  fs.writeFileSync(
-    path.join(benchDir, chartFile),
-    renderChartSvg(results.gas.chart, "Leash gas beside peers' published figures and DESIGN.md's floor"),
-  );
+// With both parts, the published figures' groups follow the side-by-side ones and say so in their titles.
+const publishedGroups = (results.gas?.chart ?? []).map((g) => (results.sideBySide ? { ...g, title: `${g.title}: beside published figures` } : g));
+const allChartGroups = [...(results.sideBySide?.chart ?? []), ...publishedGroups];
+if (allChartGroups.length) fs.writeFileSync(path.join(benchDir, chartFile), renderChartSvg(allChartGroups, chartTitle(results), chartFootnotes(results)));
 fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), renderResultsMarkdown(results, chartFile));
-progress.log(`Wrote bench/results.json, bench/RESULTS.md${results.gas ? ', bench/chart.svg' : ''} in ${Math.round(results.durationSeconds)} s.`);
+progress.log(`Wrote bench/results.json, bench/RESULTS.md${allChartGroups.length ? ', bench/chart.svg' : ''} in ${Math.round(results.durationSeconds)} s.`);

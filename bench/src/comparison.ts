@@ -53,7 +53,8 @@ export function evaluateTargets(figures: GasFigures, targets: readonly GasTarget
   });
 }
 
-export type BarKind = 'leash' | 'floor' | 'peer';
+/** Leash measured here, DESIGN.md's floor estimate, a peer measured in the same run, a peer's published figure. */
+export type BarKind = 'leash' | 'floor' | 'peer-measured' | 'peer';
 
 /** One bar of the comparison chart. */
 export type Bar = {
@@ -64,10 +65,12 @@ export type Bar = {
   target?: number;
   /** An estimate or a figure derived by difference, shown with ≈. */
   approximate?: boolean;
+  /** Shown after the value, e.g. Leash ÷ this bar. */
+  note?: string;
 };
 
 /** A group of bars measuring the same kind of action, ours first, then the floor, then peers. */
-export type ChartGroup = { group: ComparisonGroup; title: string; bars: Bar[] };
+export type ChartGroup = { group: ComparisonGroup | `side-${string}`; title: string; bars: Bar[] };
 
 type OursSpec = { id: string; label: string };
 const groupSpecs: { group: ComparisonGroup; title: string; ours: OursSpec[] }[] = [

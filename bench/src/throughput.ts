@@ -133,7 +133,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const sessionKey = await signer.getAddress();
     // A daily gas budget far above what the run can spend: each op counts at its maximum cost, and local fees can climb
     // to hundreds of gwei, so the default 1 ETH ran out mid-run and would have measured refusals instead of throughput.
-    const permissions = fullPermissions(token, nowInSeconds(), parseEther('100')).encode();
+    const permissions = fullPermissions(token, nowInSeconds(), { gasSpendLimit: parseEther('100') }).encode();
     await installSessionKeyModule(owner, { keys: [sessionKey], tags: ['bench-agent'], permissions: [permissions] });
     const session = await createLeashAccountClient({ ...transports, signer, accountAddress: owner.account.address });
 
