@@ -2,11 +2,7 @@
 pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
-import {
-    IERC7579ModuleConfig,
-    MODULE_TYPE_VALIDATOR,
-    MODULE_TYPE_EXECUTOR
-} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
+import {MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "./interfaces/ISessionKeyModule.sol";
 import {ISessionKeyPermissionUpdates as Updates, AccessListType} from
     "./interfaces/ISessionKeyPermissionUpdates.sol";
@@ -206,7 +202,6 @@ contract SessionKeyModule is ISessionKeyModule {
         uint256 slot = SessionKeyStorage.targetSlot(account, sessionId, target);
         uint256 entry = slot.load();
         uint256 listType = record.listType();
-        if (listType != uint256(AccessListType.ALLOWLIST)) _requireNotAccountModule(account, target);
         if (!AccessList.allows(listType, entry, selector)) {
             AccessList.check(account, sessionId, listType, entry, target, selector);
         }
@@ -220,22 +215,6 @@ contract SessionKeyModule is ISessionKeyModule {
         if (target == account || target == address(0)) revert CallToAccountNotAllowed(target);
         if (target == address(this)) revert CallToModuleNotAllowed();
         revert CallToEntryPointNotAllowed();
-    }
-
-    /**
-     * @dev Under ALLOW_ALL or DENYLIST access, refuses calls to a validator or executor installed on the account: such a
-     * module keeps its configuration per msg.sender, so the key could make itself its signer or operator and then act
-     * without limits. Asked of the account itself (its own code and storage, as ERC-7562 allows), failing closed when it
-     * cannot answer. Every ERC-7579 account must support both types; hooks and fallback handlers are optional and not
-     * asked (README: what a session key can still do).
-     */
-    function _requireNotAccountModule(address account, address target) private view {
-        for (uint256 moduleType = MODULE_TYPE_VALIDATOR; moduleType <= MODULE_TYPE_EXECUTOR; ++moduleType) {
-            try IERC7579ModuleConfig(account).isModuleInstalled(moduleType, target, "") returns (bool installed) {
-                if (!installed) continue;
-            } catch {}
-            revert CallToAccountModuleNotAllowed(target, moduleType);
-        }
     }
 
     /// @dev The account, address(0), this module or an EntryPoint: never a call target nor an entry's contract.

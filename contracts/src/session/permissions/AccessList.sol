@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {
+    IERC7579ModuleConfig,
+    MODULE_TYPE_VALIDATOR,
+    MODULE_TYPE_EXECUTOR
+} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
 import {AccessListType} from "../interfaces/ISessionKeyPermissionUpdates.sol";
 import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
@@ -18,6 +23,9 @@ import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
  *
  * Changing the list type keeps the entries and reads them the new way: an allowlisted contract becomes denied under
  * DENYLIST, and ALLOW_ALL ignores them. Switch types together with the entries you mean.
+ *
+ * Under DENYLIST and ALLOW_ALL a key never calls a validator or executor installed on the account: such a module keeps
+ * its configuration per msg.sender, so the key could make itself its signer or operator and then act without limits.
  */
 library AccessList {
     uint256 internal constant ON_LIST = 1;
@@ -51,8 +59,9 @@ library AccessList {
     }
 
     /**
-     * @notice Whether the entry alone shows the call is allowed: allow-all, a listed contract without selector checks
-     * or with `transfer`/`approve` listed, or a contract a denylist does not name. When false, {check} decides.
+     * @notice Whether the entry alone shows the call is allowed: an allowlisted contract without selector checks or
+     * with `transfer`/`approve` listed. When false, {check} decides: always under DENYLIST and ALLOW_ALL, which must
+     * also ask the account about its modules, so allowlists pay nothing for that.
      * @dev Assembly: the common cases of every call of every op, decided in a few operations without storage reads.
      */
     function allows(uint256 listType, uint256 entry, bytes4 selector) internal pure returns (bool allowed) {
@@ -67,8 +76,7 @@ library AccessList {
                 )
                 allowed := or(eq(contractFlags, 1), and(eq(contractFlags, 3), gt(and(entry, bit), 0)))
             }
-            case 1 { allowed := iszero(and(contractFlags, 1)) } // DENYLIST: not named
-            default { allowed := 1 } // ALLOW_ALL
+            default { allowed := 0 } // DENYLIST and ALLOW_ALL: {check}
         }
     }
 
@@ -81,6 +89,7 @@ library AccessList {
         address target,
         bytes4 selector
     ) internal view {
+        if (listType != uint256(AccessListType.ALLOWLIST)) _requireNotAccountModule(account, target);
         if (listType == uint256(AccessListType.ALLOW_ALL)) return;
         bool listed = entry & ON_LIST != 0;
         bool bySelector = entry & CHECK_SELECTORS != 0;
@@ -94,6 +103,20 @@ library AccessList {
             if (hasSelector(account, sessionId, entry, target, selector)) {
                 revert ISessionKeyModule.SelectorOnDenylist(target, selector);
             }
+        }
+    }
+
+    /**
+     * @dev Refuses a call to a validator or executor installed on the account, asked of the account itself (its own
+     * code and storage, as ERC-7562 allows), failing closed when it cannot answer. Every ERC-7579 account must support
+     * both types; hooks and fallback handlers are optional and not asked (README: what a session key can still do).
+     */
+    function _requireNotAccountModule(address account, address target) private view {
+        for (uint256 moduleType = MODULE_TYPE_VALIDATOR; moduleType <= MODULE_TYPE_EXECUTOR; ++moduleType) {
+            try IERC7579ModuleConfig(account).isModuleInstalled(moduleType, target, "") returns (bool installed) {
+                if (!installed) continue;
+            } catch {}
+            revert ISessionKeyModule.CallToAccountModuleNotAllowed(target, moduleType);
         }
     }
 
