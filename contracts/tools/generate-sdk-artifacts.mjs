@@ -20,6 +20,7 @@ const CONTRACTS = [
   ['LeashAccountFactory.sol', 'LeashAccountFactory', true],
   ['SessionKeyModule.sol', 'SessionKeyModule', true],
   ['ISessionKeyPermissionUpdates.sol', 'ISessionKeyPermissionUpdates', false],
+  ['ISessionKeyLens.sol', 'ISessionKeyLens', false],
   ['DevToken.sol', 'DevToken', true],
   ['TimestampValidator.sol', 'TimestampValidator', true],
   ['DevPaymaster.sol', 'DevPaymaster', true],

@@ -139,6 +139,8 @@ interface ISessionKeyModule is IERC7579Validator {
     error GasSpendLimitExceeded(uint256 limit, uint256 used, uint256 attempted);
     /// @notice The op is not paid by the paymaster the key requires.
     error RequiredPaymasterMissing(address required, address actual);
+    /// @notice The op's calls (each call of a batch counts) would take the key beyond its call limit.
+    error CallLimitExceeded(uint256 limit, uint256 used, uint256 attempted);
 
     // ------------------------------------------------------------------ management
 

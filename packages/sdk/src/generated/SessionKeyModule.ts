@@ -700,6 +700,27 @@ export const sessionKeyModuleAbi = [
   },
   {
     "type": "error",
+    "name": "CallLimitExceeded",
+    "inputs": [
+      {
+        "name": "limit",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "used",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "attempted",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
     "name": "CallToAccountModuleNotAllowed",
     "inputs": [
       {

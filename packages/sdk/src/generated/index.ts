@@ -2,6 +2,7 @@
 export * from './DevPaymaster.js';
 export * from './DevToken.js';
 export * from './EntryPoint.js';
+export * from './ISessionKeyLens.js';
 export * from './ISessionKeyPermissionUpdates.js';
 export * from './LeashAccount.js';
 export * from './LeashAccountFactory.js';
