@@ -11,6 +11,20 @@ export {
   type ToLeashSmartAccountParameters,
 } from './account/toLeashSmartAccount.js';
 export {
+  type SessionKeyAccountCapability,
+  type SessionKeySmartAccount,
+  type SessionKeyClient,
+  type UserOperationValidator,
+} from './account/capability.js';
+export {
+  openZeppelinNonceLayout,
+  kernelNonceLayout,
+  encodeErc7579InstallValidator,
+  encodeErc7579UninstallValidator,
+  isErc7579ValidatorInstalled,
+  type NonceKeyLayout,
+} from './account/erc7579.js';
+export {
   encodeExecute,
   decodeExecute,
   executionModes,
@@ -37,7 +51,7 @@ export { removeSessionKey } from './actions/removeSessionKey.js';
 export { updateSessionKeyPermissions } from './actions/updateSessionKeyPermissions.js';
 export { rotateSessionKey } from './actions/rotateSessionKey.js';
 export { revokeAllSessionKeys } from './actions/revokeAllSessionKeys.js';
-export { getSessionKeys, type SessionKeySummary } from './actions/getSessionKeys.js';
+export { getSessionKeys, getSessionKeyStates, type SessionKeySummary } from './actions/getSessionKeys.js';
 export {
   getSessionKeyPermissions,
   type GetSessionKeyPermissionsParameters,
@@ -73,7 +87,21 @@ export {
   type SessionOperationParameters,
 } from './session/signature.js';
 export { periodOf, budgetPeriodAt } from './session/periods.js';
-export { planSessionOpTiming, windowMargins, type TimingPlan } from './session/planTiming.js';
+export {
+  planSessionOpTiming,
+  planTiming,
+  windowMargins,
+  type TimingPlan,
+  type PlanSessionOpTimingParameters,
+} from './session/planTiming.js';
+
+// Key types (secp256k1 now; P-256 and WebAuthn later)
+export { type SessionKeyType } from './keys/keyType.js';
+export { secp256k1KeyType } from './keys/secp256k1.js';
+
+// The session key lens: a key's whole state in one eth_call
+export { toSessionKeyState } from './lens/toSessionKeyState.js';
+export type { LensSessionKeyState, LensSpendLimitStatus } from './lens/types.js';
 export { acquireNonceLane } from './session/lanes.js';
 export { acquireSenderSlot, maxPendingOpsPerSender } from './session/senderSlots.js';
 
@@ -92,11 +120,10 @@ export {
   SessionKeyOutsideTimeRangeError,
   SessionKeyNotAuthorizedError,
   SessionKeyModuleError,
-  decodeSessionKeyModuleError,
-  toSessionKeyError,
   type SessionKeyRule,
   type CallNotAllowedReason,
 } from './errors/sessionKeyErrors.js';
+export { decodeSessionKeyModuleError, toSessionKeyError } from './errors/decodeSessionKeyModuleError.js';
 
 // Deployment
 export {
@@ -129,6 +156,7 @@ export {
   devPaymasterAbi,
   sessionKeyModuleAbi,
   sessionKeyPermissionUpdatesAbi,
+  sessionKeyLensAbi,
 } from './abis.js';
 export { LeashError, type LeashErrorParameters } from './errors/LeashError.js';
 
@@ -145,6 +173,11 @@ export {
   maxGasSpendLimit,
   maxSessionKeyRefreshInterval,
   millisecondsTimestampThreshold,
+  maxCallLimit,
+  CallLimitExceededError,
+  CallLimitOutOfRangeError,
+  formatCallPeriod,
+  permissionKinds,
   SessionKeyPermissionsBuilder,
   decodePermissionUpdates,
   splitPermissionUpdates,
@@ -169,6 +202,9 @@ export {
   type SessionKeyFunctionAccess,
   type SessionKeyErc20SpendLimit,
   type SessionKeyTimeRange,
+  type SessionKeyCallLimit,
+  type CallLimitParameters,
+  type PermissionKind,
   type SessionKeyTimestamp,
   type ContractAddressAccessEntryParameters,
   type ContractFunctionAccessEntryParameters,

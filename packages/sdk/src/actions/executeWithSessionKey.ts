@@ -1,11 +1,12 @@
 import type { Address, Hex } from 'viem';
+import { type SessionKeyClient, capabilityOf } from '../account/capability.js';
 import type { Call } from '../account/execution.js';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
 import { LeashError } from '../errors/LeashError.js';
+import type { SessionKeySignerLike } from '../keys/keyType.js';
 import { acquireNonceLane } from '../session/lanes.js';
 import { acquireSenderSlot } from '../session/senderSlots.js';
 import { planSessionOpTiming } from '../session/planTiming.js';
-import { type SessionKeyValidator, nowInSeconds } from '../session/toSessionKeyValidator.js';
+import { nowInSeconds } from '../session/toSessionKeyValidator.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
 /**
@@ -47,14 +48,14 @@ export type ExecuteWithSessionKeyReturnType = UserOperationResult & { lane: bigi
 
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-/** The session key validator of a session key client, or a clear error. */
-export function sessionValidatorOf(client: LeashAccountClient): SessionKeyValidator {
-  const validator = client.account.validator as Partial<SessionKeyValidator>;
-  if (!validator.module || !validator.signer)
+/** The session key that signs a session key client's ops, or a clear error. */
+export function sessionKeySignerOf(client: SessionKeyClient): SessionKeySignerLike {
+  const signer = capabilityOf(client).sessionKeySigner;
+  if (!signer)
     throw new LeashError('This client does not sign with a session key.', {
       details: 'Create it with createLeashAccountClient({ signer, accountAddress, … }).',
     });
-  return validator as SessionKeyValidator;
+  return signer;
 }
 
 /**
@@ -77,13 +78,12 @@ export function sessionValidatorOf(client: LeashAccountClient): SessionKeyValida
  * ```
  */
 export async function executeWithSessionKey(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: ExecuteWithSessionKeyParameters,
 ): Promise<ExecuteWithSessionKeyReturnType> {
   const { calls, paymaster, maxWaitSeconds = 120, onWait } = parameters;
   if (calls.length === 0) throw new LeashError('No calls to execute.');
-  const validator = sessionValidatorOf(client);
-  const sessionKey = await validator.signer.getAddress();
+  const sessionKey = await sessionKeySignerOf(client).getAddress();
 
   const plan = await planSessionOpTiming(client, {
     sessionKey,
@@ -98,11 +98,11 @@ export async function executeWithSessionKey(
   }
 
   // Bundlers hold at most 4 pending ops per account: further ops wait here for a slot instead of being refused.
-  const releaseSlot = await acquireSenderSlot(client.account.address);
+  const releaseSlot = await acquireSenderSlot(client.account!.address);
   try {
-    const { lane, release } = acquireNonceLane(client.account.address, sessionKey, parameters.lane);
+    const { lane, release } = acquireNonceLane(client.account!.address, sessionKey, parameters.lane, capabilityOf(client).maxNonceLane);
     try {
-      const nonce = await client.account.getNonce({ key: lane });
+      const nonce = await client.account!.getNonce({ key: lane });
       const result = await sendCallsAndWait(client, calls, { nonce, paymaster });
       return { ...result, lane };
     } finally {

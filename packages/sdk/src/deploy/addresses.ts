@@ -19,6 +19,11 @@ export type LeashAddresses = {
   accountFactory: Address;
   accountImplementation: Address;
   sessionKeyModule: Address;
+  /**
+   * The lens that reads a key's whole state in one call (`ISessionKeyLens`). Optional until the lens is deployed with
+   * the rest; the session key reads need it.
+   */
+  sessionKeyLens?: Address | undefined;
 };
 
 /**

@@ -12,6 +12,8 @@ import {
   slice,
 } from 'viem';
 import { LeashError } from '../errors/LeashError.js';
+import type { SessionKeyType } from '../keys/keyType.js';
+import { secp256k1KeyType } from '../keys/secp256k1.js';
 
 /**
  * Parameters of {@link getSessionOperationDigest}.
@@ -67,14 +69,12 @@ export type SessionSignature = {
   statedTime: number;
   /** The session key, present in the estimation form only. */
   sessionKey?: Address | undefined;
-  /** 65-byte r ‖ s ‖ v over the session digest of the op and `statedTime`. */
+  /** The key's signature of the session digest of the op and `statedTime` (secp256k1: 65 bytes r ‖ s ‖ v). */
   signature: Hex;
+  /** The key's type; secp256k1 when omitted. */
+  keyType?: SessionKeyType | undefined;
 };
 
-// A well-formed ECDSA signature that recovers to no key of the account: validation runs every check, then reports a
-// signature failure, so gas estimation prices the real path.
-const stubEcdsa: Hex =
-  '0xfffffffffffffffffffffffffffffff0000000000000000000000000000000007aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1c';
 
 /**
  * Encodes a session op signature: `uint32 statedTime ‖ signature` (69 bytes), or with `sessionKey` the estimation form
@@ -87,9 +87,9 @@ const stubEcdsa: Hex =
  * ```
  */
 export function encodeSessionSignature(parameters: SessionSignature): Hex {
-  const { statedTime, sessionKey, signature } = parameters;
+  const { statedTime, sessionKey, keyType = secp256k1KeyType } = parameters;
   assertStatedTime(statedTime);
-  if (size(signature) !== 65) throw new LeashError('A session signature must be a 65-byte ECDSA signature.');
+  const signature = keyType.encodeSignature(parameters.signature);
   const time = numberToHex(statedTime, { size: 4 });
   return sessionKey ? concat([time, sessionKey, signature]) : concat([time, signature]);
 }
@@ -103,8 +103,9 @@ export function encodeSessionSignature(parameters: SessionSignature): Hex {
  * const stub = encodeSessionStubSignature({ statedTime: now, sessionKey: await signer.getAddress() })
  * ```
  */
-export function encodeSessionStubSignature(parameters: { statedTime: number; sessionKey: Address }): Hex {
-  return encodeSessionSignature({ ...parameters, signature: stubEcdsa });
+export function encodeSessionStubSignature(parameters: { statedTime: number; sessionKey: Address; keyType?: SessionKeyType | undefined }): Hex {
+  const { keyType = secp256k1KeyType } = parameters;
+  return encodeSessionSignature({ ...parameters, keyType, signature: keyType.stubSignature });
 }
 
 /**

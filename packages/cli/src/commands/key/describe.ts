@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Address, BlockNumber } from 'viem';
+import type { Address } from 'viem';
 import { type SessionKeyPermissions, type SessionKeyState, type SpendLimitStatus, describePermissions, sessionKeyModuleAbi } from '@leash/sdk';
 import { heading } from '../../output.js';
 import { CliError } from '../../errors.js';
@@ -23,8 +23,8 @@ export type LimitView = {
 export type KeyView = { state: SessionKeyState; tokens: TokenInfo[]; limits: LimitView[]; keystore: string | undefined };
 
 /** Reads a session key's permissions and budgets, and the units of the tokens it has limits on. */
-export async function loadKeyView(target: Target, client: LeashClient, account: Address, key: Address, fromBlock?: BlockNumber): Promise<KeyView> {
-  const state = await client.getSessionKeyPermissions({ key, account, fromBlock });
+export async function loadKeyView(target: Target, client: LeashClient, account: Address, key: Address): Promise<KeyView> {
+  const state = await client.getSessionKeyPermissions({ key, account });
   const tokens = await Promise.all(state.spending.erc20.map((t) => tokenInfo(target.publicClient, t.tokenAddress)));
   const limits: LimitView[] = [
     ...state.spending.erc20.map(

@@ -3,20 +3,13 @@ import type { Address } from 'viem';
 import { nowInSeconds } from '@leash/sdk';
 import { formatAmountShort, formatLimit, formatTimeFromNow, formatValidity } from '../../format.js';
 import { heading, paint, printJson, printRows, printTable } from '../../output.js';
-import { InvalidFlagError } from '../../parse/errors.js';
 import { parseAddress } from '../../parse/limits.js';
 import { type ConnectionOptions, accountOption, connectionOptions, ownerOption, readClient, resolveAccount, resolveTarget } from '../../target.js';
 import { describeKey, keyJson, keyTableHeader, keyTableRows, loadKeyView, printPermissions, requireSessionKey } from './describe.js';
 
-type ReadOptions = ConnectionOptions & { account?: string; ownerKey?: string; fromBlock?: bigint; json?: boolean };
-
-const parseBlock = (value: string): bigint => {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidFlagError({ flag: '--from-block', value, expected: 'expected a block number' });
-  return BigInt(value.trim());
-};
+type ReadOptions = ConnectionOptions & { account?: string; ownerKey?: string; json?: boolean };
 
 function readOptions(command: Command): Command {
-  command.option('--from-block <number>', "first block to read the module's events from (for RPCs that limit log ranges)", parseBlock);
   return connectionOptions(accountOption(ownerOption(command)));
 }
 
@@ -29,7 +22,7 @@ export function registerRead(key: Command): void {
     const client = await readClient(target, account);
     const installed = await client.isSessionKeyModuleInstalled();
     const keys = installed ? await client.getSessionKeys() : [];
-    const views = await Promise.all(keys.map((k) => loadKeyView(target, client, account, k.address, options.fromBlock)));
+    const views = await Promise.all(keys.map((k) => loadKeyView(target, client, account, k.address)));
     if (options.json) return printJson({ account, sessionKeyModuleInstalled: installed, keys: views.map(keyJson) });
     if (!installed) return console.log(`The session key module is not installed on ${account}: it has no session keys.`);
     if (views.length === 0) return console.log(`${account} has no session keys.`);
@@ -44,7 +37,7 @@ export function registerRead(key: Command): void {
     const account = resolveAccount(target, options);
     const client = await readClient(target, account);
     await requireSessionKey(target, account, sessionKey);
-    const view = await loadKeyView(target, client, account, sessionKey, options.fromBlock);
+    const view = await loadKeyView(target, client, account, sessionKey);
     if (options.json) return printJson({ account, ...keyJson(view) });
     const now = nowInSeconds();
     const { state } = view;

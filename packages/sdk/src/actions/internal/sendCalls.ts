@@ -1,9 +1,9 @@
 import { type Address, type Hex, decodeEventLog } from 'viem';
 import { type UserOperationReceipt, entryPoint08Abi } from 'viem/account-abstraction';
 import type { Call } from '../../account/execution.js';
-import type { LeashAccountClient } from '../../clients/createLeashAccountClient.js';
+import type { SessionKeyClient } from '../../account/capability.js';
 import { LeashError } from '../../errors/LeashError.js';
-import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/sessionKeyErrors.js';
+import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/decodeSessionKeyModuleError.js';
 
 /**
  * What a write action returns: the user operation's hash and its receipt.
@@ -61,7 +61,7 @@ export function revertDataOf(receipt: UserOperationReceipt): Hex | undefined {
  * error decoded from the revert data when there is one).
  */
 export async function sendCallsAndWait(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   calls: readonly Call[],
   options: { nonce?: bigint | undefined; paymaster?: { address: Address; data?: Hex | undefined } | undefined } = {},
 ): Promise<UserOperationResult> {
