@@ -147,6 +147,9 @@ export {
   type FactoryStake,
 } from './deploy/deployLeash.js';
 
+// Formatting and parsing of amounts, durations, limits and call targets, and refusal explanations (for apps)
+export * from './format/index.js';
+
 // Constants, ABIs, errors
 export * from './constants.js';
 export {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Address } from 'viem';
-import { nowInSeconds } from '@leash/sdk';
-import { formatAmountShort, formatLimit, formatTimeFromNow, formatValidity } from '../../format.js';
+import { nowInSeconds, formatAmount } from '@leash/sdk';
+import { formatLimit, short, formatTimeFromNow, formatValidity } from '../../format.js';
 import { heading, paint, printJson, printRows, printTable } from '../../output.js';
 import { parseAddress } from '../../parse/limits.js';
 import { type ConnectionOptions, accountOption, connectionOptions, ownerOption, readClient, resolveAccount, resolveTarget } from '../../target.js';
@@ -21,8 +21,9 @@ export function registerRead(key: Command): void {
     const account = resolveAccount(target, options);
     const client = await readClient(target, account);
     const installed = await client.isSessionKeyModuleInstalled();
-    const keys = installed ? await client.getSessionKeys() : [];
-    const views = await Promise.all(keys.map((k) => loadKeyView(target, client, account, k.address)));
+    // Every key with its permissions and budgets: one read through the session key lens.
+    const states = installed ? await client.getSessionKeyStates({ account }) : [];
+    const views = await Promise.all(states.map((state) => loadKeyView(target, state)));
     if (options.json) return printJson({ account, sessionKeyModuleInstalled: installed, keys: views.map(keyJson) });
     if (!installed) return console.log(`The session key module is not installed on ${account}: it has no session keys.`);
     if (views.length === 0) return console.log(`${account} has no session keys.`);
@@ -35,9 +36,7 @@ export function registerRead(key: Command): void {
     const sessionKey: Address = parseAddress(keyArgument, 'key');
     const target = await resolveTarget(options, { bundler: false });
     const account = resolveAccount(target, options);
-    const client = await readClient(target, account);
-    await requireSessionKey(target, account, sessionKey);
-    const view = await loadKeyView(target, client, account, sessionKey);
+    const view = await loadKeyView(target, await requireSessionKey(target, account, sessionKey));
     if (options.json) return printJson({ account, ...keyJson(view) });
     const now = nowInSeconds();
     const { state } = view;
@@ -55,7 +54,7 @@ export function registerRead(key: Command): void {
         const status = limit.status;
         if (status === 'unlimited') return [limit.label, 'no limit'];
         const refresh = status.nextRefresh === undefined ? '' : `, refreshes ${formatTimeFromNow(status.nextRefresh, now)}`;
-        return [limit.label, `${formatAmountShort(status.used, limit.unit)} used of ${formatLimit(status, limit.unit)}, ${formatAmountShort(status.remaining, limit.unit)} left${refresh}`];
+        return [limit.label, `${formatAmount(status.used, limit.unit, short)} used of ${formatLimit(status, limit.unit)}, ${formatAmount(status.remaining, limit.unit, short)} left${refresh}`];
       }),
     );
   });
