@@ -20,6 +20,8 @@ export type SessionManagerConfig = {
     accountFactory: Address;
     accountImplementation: Address;
     sessionKeyModule: Address;
+    /** The lens that reads an account's keys in one call. */
+    sessionKeyLens?: Address | undefined;
     /** The local stack's development ERC-20 (dUSD), when there is one: the form's and the demo's default token. */
     devToken?: Address | undefined;
   };

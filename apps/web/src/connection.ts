@@ -49,6 +49,7 @@ const addresses = (config: SessionManagerConfig) => ({
   accountFactory: config.contracts.accountFactory,
   accountImplementation: config.contracts.accountImplementation,
   sessionKeyModule: config.contracts.sessionKeyModule,
+  sessionKeyLens: config.contracts.sessionKeyLens,
 });
 
 /** A public client on the configured chain. */

@@ -431,6 +431,46 @@ describe.each(screens)('the web session manager on %s', (name, viewport) => {
     await waitForText(keyCard(page, key).getByTestId('budgets'), '250 dUSD left of 250 dUSD per 30 days');
   }, 120_000);
 
+  it('limits how many calls a key may make: the form\'s call field, the card\'s budget, and a tip past the count refused with the numbers', async () => {
+    const callsField = page.getByRole('group', { name: 'Calls the key may make' });
+    expect(await callsField.getByLabel('No limit').isChecked()).toBe(true); // a new key has no call limit
+    await callsField.getByLabel('No limit').uncheck();
+    await page.getByLabel('Number of calls').fill('2');
+    await page.getByLabel('Calls period').selectOption('per day');
+    await callsField.scrollIntoViewIfNeeded();
+    await expectNothingCutOff(page);
+    await shot('call-limit-field');
+    const limited = await addGeneratedKey(page, 'two-tips-a-day', '100');
+    // Later keys of this suite get no call limit again.
+    await callsField.getByLabel('No limit').check();
+    const card = keyCard(page, limited);
+    await waitForText(card.getByTestId('budgets'), '2 calls left of 2 calls per day');
+    await waitForText(card.getByTestId('permissions'), 'At most 2 calls a day (each call of a batch counts)');
+    await card.scrollIntoViewIfNeeded();
+    await expectNothingCutOff(page);
+    await shot('call-limit-card');
+
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(limited);
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+    await sendTip(page, '1');
+    await waitForText(page.getByTestId('activity'), /Tipped 1 dUSD[\s\S]*Tipped 1 dUSD/);
+    await sendTip(page, '1');
+    const refusal = page.getByRole('alert');
+    await waitForText(refusal, 'Refused: over the session key\'s call limit.');
+    const text = await refusal.innerText();
+    expect(text).toContain('Already used: 2 calls');
+    expect(text).toContain('Left: 0 calls');
+    expect(text).toContain('This action: 1 call');
+    expect(text).toContain('Rule: call-limit');
+    await expectNothingCutOff(page);
+    await shot('call-limit-refused');
+    await openPage(page, 'Session keys');
+    await waitForText(card.getByTestId('budgets'), '0 calls left of 2 calls per day');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
   it('shows a key card whole: its address, expiry, budgets and what it may do fit the screen', async () => {
     const card = keyCard(page, key);
     await waitForText(card.getByTestId('validity'), /^Expires in (59m|1h)/);

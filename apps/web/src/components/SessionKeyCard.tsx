@@ -3,7 +3,7 @@ import { type Address, isAddress } from 'viem';
 import { type SessionKeyState, type SpendLimitStatus, formatRefreshInterval } from '@leash/sdk';
 import type { OwnerConnection } from '../connection.js';
 import { describeKeyPermissions } from '../describeKey.js';
-import { ether, formatAmount, formatDuration, formatTimestamp, shortHex } from '../format.js';
+import { type DisplayUnit, calls, ether, formatAmount, formatDuration, formatTimestamp, shortHex } from '../format.js';
 import type { RunAction } from '../hooks.js';
 import { createLocalSessionKey, forgetLocalSessionKey, hasLocalSessionKey } from '../localKeys.js';
 import { type TokenInfo, tokensByAddress } from '../tokens.js';
@@ -58,6 +58,7 @@ export function SessionKeyCard({ connection, sessionKey, tokens, now, fromDemo, 
         ))}
         <Budget name="ETH sent" status={sessionKey.spending.nativeToken} unit={ether} now={now} />
         <Budget name="Gas" status={sessionKey.spending.gas} unit={ether} now={now} />
+        <Budget name="Calls" status={sessionKey.spending.calls} unit={calls} now={now} />
       </ul>
 
       <h4>May do</h4>
@@ -105,7 +106,7 @@ function Validity({ validFrom, validUntil, now }: { validFrom: number | undefine
   return <>Expires in {formatDuration(validUntil - now)} ({formatTimestamp(validUntil)})</>;
 }
 
-function Budget({ name, status, unit, now }: { name: string; status: SpendLimitStatus | 'unlimited'; unit: { symbol: string; decimals: number }; now: number }) {
+function Budget({ name, status, unit, now }: { name: string; status: SpendLimitStatus | 'unlimited'; unit: DisplayUnit; now: number }) {
   if (status === 'unlimited') return <li><span className="budget-name">{name}</span> no limit</li>;
   if (status.limit === 0n) return <li><span className="budget-name">{name}</span> not allowed</li>;
   // A refreshing budget whose period ended since the last read is whole again; the next read confirms it.
