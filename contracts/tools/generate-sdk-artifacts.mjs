@@ -24,6 +24,8 @@ const CONTRACTS = [
   ['DevToken.sol', 'DevToken', true],
   ['TimestampValidator.sol', 'TimestampValidator', true],
   ['DevPaymaster.sol', 'DevPaymaster', true],
+  ['Erc7579TestAccount.sol', 'Erc7579TestAccount', true],
+  ['OwnerEcdsaValidator.sol', 'OwnerEcdsaValidator', true],
 ];
 
 // ISessionKeyPermissionUpdates -> sessionKeyPermissionUpdatesAbi

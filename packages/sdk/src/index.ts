@@ -17,6 +17,11 @@ export {
   type UserOperationValidator,
 } from './account/capability.js';
 export {
+  toErc7579SmartAccount,
+  type Erc7579SmartAccount,
+  type ToErc7579SmartAccountParameters,
+} from './account/toErc7579SmartAccount.js';
+export {
   openZeppelinNonceLayout,
   kernelNonceLayout,
   encodeErc7579InstallValidator,

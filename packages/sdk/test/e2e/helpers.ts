@@ -1,4 +1,6 @@
-import { type Address, http, parseEther, parseUnits } from 'viem';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Address, http as httpTransport, parseEther, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type SessionKeySignerLike, createLeashAccountClient, sessionKeyActions } from '@leash/sdk';
 import type { LocalStack } from '@leash/sdk/local';
@@ -8,8 +10,8 @@ export async function newOwnerClient(stack: LocalStack, options: { install?: boo
   const client = (
     await createLeashAccountClient({
       chain: stack.chain,
-      transport: http(stack.rpcUrl),
-      bundlerTransport: http(stack.bundlerUrl),
+      transport: httpTransport(stack.rpcUrl),
+      bundlerTransport: httpTransport(stack.bundlerUrl),
       owner: privateKeyToAccount(generatePrivateKey()),
     })
   ).extend(sessionKeyActions());
@@ -23,10 +25,47 @@ export async function newSessionClient(stack: LocalStack, account: Address, sign
   return (
     await createLeashAccountClient({
       chain: stack.chain,
-      transport: http(stack.rpcUrl),
-      bundlerTransport: http(stack.bundlerUrl),
+      transport: httpTransport(stack.rpcUrl),
+      bundlerTransport: httpTransport(stack.bundlerUrl),
       signer,
       accountAddress: account,
     })
   ).extend(sessionKeyActions());
+}
+
+/**
+ * A JSON-RPC proxy in front of `upstream` that refuses eth_getLogs, as public RPC providers do for long block ranges,
+ * answers every other method from upstream, and records each method it was asked (batches included).
+ */
+export async function startLogRefusingRpc(upstream: string): Promise<{ url: string; methods: string[]; close(): Promise<void> }> {
+  const methods: string[] = [];
+  const answer = async (request: { id?: unknown; method?: string }) => {
+    methods.push(String(request.method));
+    if (request.method === 'eth_getLogs')
+      return { jsonrpc: '2.0', id: request.id ?? null, error: { code: -32005, message: 'eth_getLogs is not available on this RPC: query a shorter range' } };
+    const response = await fetch(upstream, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+    return response.json();
+  };
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      void (async () => {
+        const parsed = JSON.parse(body) as { method?: string } | { method?: string }[];
+        const result = Array.isArray(parsed) ? await Promise.all(parsed.map(answer)) : await answer(parsed);
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(result));
+      })().catch((error: unknown) => {
+        res.writeHead(500);
+        res.end(String(error));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    methods,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
