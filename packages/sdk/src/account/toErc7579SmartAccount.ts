@@ -1,10 +1,11 @@
-import type { Address, Hex, LocalAccount } from 'viem';
+import type { Address, LocalAccount } from 'viem';
 import { type SmartAccount, type SmartAccountImplementation, entryPoint08Abi, getUserOperationTypedData, toSmartAccount } from 'viem/account-abstraction';
 import { readContract } from 'viem/actions';
 import { entryPointAddress } from '../constants.js';
 import type { LeashAddresses } from '../deploy/addresses.js';
 import { LeashError } from '../errors/LeashError.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
+import { secp256k1KeyType } from '../keys/secp256k1.js';
 import { toSessionKeyValidator } from '../session/toSessionKeyValidator.js';
 import type { SessionKeyAccountCapability, UserOperationValidator } from './capability.js';
 import {
@@ -62,9 +63,6 @@ export type Erc7579SmartAccount = SmartAccount<
   SmartAccountImplementation<typeof entryPoint08Abi, '0.8', { sessionKeys: SessionKeyAccountCapability; validator: UserOperationValidator }>
 >;
 
-// Any 65-byte ECDSA signature that recovers to no owner: it prices validation like a real one.
-const ownerStubSignature: Hex =
-  '0xfffffffffffffffffffffffffffffff0000000000000000000000000000000007aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1c';
 
 /**
  * A viem SmartAccount for an already deployed ERC-7579 account built on OpenZeppelin's AccountERC7579 (or any account
@@ -86,7 +84,8 @@ export async function toErc7579SmartAccount(parameters: ToErc7579SmartAccountPar
     ? toSessionKeyValidator({ signer, sessionKeyModule: addresses.sessionKeyModule })
     : {
         module: owner!.validator,
-        getStubSignature: async () => ownerStubSignature,
+        // An ECDSA signature that recovers to no owner: it prices validation like a real one.
+        getStubSignature: async () => secp256k1KeyType.stubSignature,
         // EntryPoint v0.8's userOpHash is the EIP-712 digest of the op: the owner signs it as typed data.
         signUserOperation: async ({ typedData }) => owner!.signer.signTypedData(typedData),
       };

@@ -32,7 +32,7 @@ import {
 import { erc7579TestAccountAbi, erc7579TestAccountBytecode } from '../../src/generated/Erc7579TestAccount.js';
 import { ownerEcdsaValidatorAbi, ownerEcdsaValidatorBytecode } from '../../src/generated/OwnerEcdsaValidator.js';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
-import { startLogRefusingRpc } from './helpers.js';
+import { expectRefusal, startLogRefusingRpc } from './helpers.js';
 
 let stack: LocalStack;
 let rpc: Awaited<ReturnType<typeof startLogRefusingRpc>>;
@@ -53,14 +53,6 @@ const permissions = (calls: number) =>
     .removeGasSpendLimit()
     .setCallLimit({ callLimit: calls, refreshInterval: DAY });
 
-async function refusal<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the op should have been refused').toBeInstanceOf(type);
-  return error as E;
-}
 
 beforeAll(async () => {
   stack = await startLocalStack();
@@ -119,11 +111,11 @@ describe('reads through the session key lens, on an RPC that refuses eth_getLogs
     expect((await session.checkSessionKeyCalls({ calls: [transfer(bob, 1n), transfer(bob, 1n)] })).ok).toBe(true);
 
     // The module refuses the batch in validation (Alto in safe mode): every call of a batch counts.
-    const refused = await refusal(session.executeWithSessionKey({ calls: [transfer(bob, 1n), transfer(bob, 1n), transfer(bob, 1n)] }), CallLimitExceededError);
+    const refused = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(bob, 1n), transfer(bob, 1n), transfer(bob, 1n)] }), CallLimitExceededError);
     expect([refused.limit, refused.used, refused.attempted, refused.remaining]).toEqual([3n, 1n, 3n, 2n]);
     await session.executeWithSessionKey({ calls: [transfer(bob, 1n), transfer(bob, 1n)] });
     expect((await owner.getSessionKeyPermissions({ key })).spending.calls).toMatchObject({ used: 3n, remaining: 0n });
-    await refusal(session.executeWithSessionKey({ calls: [transfer(bob, 1n)] }), CallLimitExceededError);
+    await expectRefusal(session.executeWithSessionKey({ calls: [transfer(bob, 1n)] }), CallLimitExceededError);
 
     expect(rpc.methods).not.toContain('eth_getLogs');
   }, 180_000);
@@ -178,12 +170,12 @@ describe('another ERC-7579 account through the capability seam: owner in a valid
     expect(state.spending.calls).toMatchObject({ limit: 2n, used: 1n, remaining: 1n });
     expect(state.spending.erc20[0]!.status).toMatchObject({ used: units('5'), remaining: units('95') });
 
-    const refused = await refusal(session.executeWithSessionKey({ calls: [transfer(carol, 1n), transfer(carol, 1n)] }), CallLimitExceededError);
+    const refused = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(carol, 1n), transfer(carol, 1n)] }), CallLimitExceededError);
     expect([refused.limit, refused.used, refused.attempted]).toEqual([2n, 1n, 2n]);
 
     await owner.removeSessionKey({ key });
     expect(await owner.getSessionKeys()).toEqual([]);
-    await refusal(session.executeWithSessionKey({ calls: [transfer(carol, 1n)] }), SessionKeyNotAuthorizedError);
+    await expectRefusal(session.executeWithSessionKey({ calls: [transfer(carol, 1n)] }), SessionKeyNotAuthorizedError);
     expect(rpc.methods).not.toContain('eth_getLogs');
   }, 180_000);
 });

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expect } from 'vitest';
 import { type Address, http as httpTransport, parseEther, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type SessionKeySignerLike, createLeashAccountClient, sessionKeyActions } from '@leash/sdk';
@@ -68,4 +69,14 @@ export async function startLogRefusingRpc(upstream: string): Promise<{ url: stri
     methods,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Awaits an op that must be refused, checks the error's type and returns it. */
+export async function expectRefusal<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, 'the op should have been refused').toBeInstanceOf(type);
+  return error as E;
 }

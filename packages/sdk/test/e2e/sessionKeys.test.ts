@@ -33,7 +33,7 @@ import {
   sessionKeyActions,
 } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
-import { newOwnerClient, newSessionClient } from './helpers.js';
+import { expectRefusal, newOwnerClient, newSessionClient } from './helpers.js';
 
 let stack: LocalStack;
 let token: Address;
@@ -72,14 +72,6 @@ function tokenPermissions(limit = units('100'), interval = WEEK) {
     .setGasSpendLimit({ spendLimit: parseEther('0.5'), refreshInterval: DAY });
 }
 
-async function expectRefusal<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the op should have been refused').toBeInstanceOf(type);
-  return error as E;
-}
 
 beforeAll(async () => {
   stack = await startLocalStack();
