@@ -103,6 +103,7 @@ export async function resolveTarget(options: ConnectionOptions, needs: { bundler
         accountFactory: local.contracts.accountFactory,
         accountImplementation: local.contracts.accountImplementation,
         sessionKeyModule: local.contracts.sessionKeyModule,
+        sessionKeyLens: local.contracts.sessionKeyLens,
       }
     : getLeashAddresses();
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: local ? 250 : 1_000 });
