@@ -1,42 +1,11 @@
 import type { Address } from 'viem';
-import { formatCallPeriod } from '../permissions/kinds/callLimit.js';
-import { CallLimitExceededError } from '../permissions/kinds/callLimit.js';
+import { SessionKeyNotAuthorizedError, SessionKeyViolationError } from '../errors/sessionKeyErrors.js';
+import { permissionKinds } from '../permissions/kinds/index.js';
+import type { ExplainContext, RefusalExplanation } from '../permissions/kinds/kind.js';
 import type { SessionKeyState } from '../permissions/state.js';
-import {
-  Erc20SpendLimitExceededError,
-  GasSpendLimitExceededError,
-  NativeTokenSpendLimitExceededError,
-  SessionKeyNotAuthorizedError,
-  SessionKeyOutsideTimeRangeError,
-  SessionKeyViolationError,
-  SpendLimitExceededError,
-} from '../errors/sessionKeyErrors.js';
-import { type AmountUnit, type FormatAmountOptions, formatAmount } from './amounts.js';
-import { formatRefreshInterval } from './durations.js';
+import type { AmountUnit, FormatAmountOptions } from './amounts.js';
 
-/**
- * Why a session op was refused, in words for people: a title, the numbers one per line, and a one-line summary.
- *
- * @example
- * ```ts
- * const { title, lines }: RefusalExplanation = explainRefusal(error, { state })
- * ```
- */
-export type RefusalExplanation = {
-  /** The rule the op broke (`erc20-spend-limit`, `call-limit`, …). */
-  rule: SessionKeyViolationError['rule'];
-  /** `Refused: over the session key's dUSD limit.` */
-  title: string;
-  /** `ERC-20 spend limit of 100 dUSD per week: used 90, attempted 20, remaining 10` */
-  summary: string;
-  /** `Limit: 100 dUSD`, `Already used: 90 dUSD`, `Left: 10 dUSD`, `This action: 20 dUSD`. */
-  lines: string[];
-  /** A hint on how the rule counts, when it is not obvious. */
-  hint?: string | undefined;
-  /** For a spend or call limit: its unit and period (seconds; undefined when unknown). */
-  unit?: AmountUnit | undefined;
-  refreshInterval?: number | undefined;
-};
+export type { RefusalExplanation } from '../permissions/kinds/kind.js';
 
 /**
  * What {@link explainRefusal} may know to make the numbers readable.
@@ -63,8 +32,9 @@ const defaultFormatTimestamp = (seconds: number) => new Date(seconds * 1000).toI
 
 /**
  * Explains a refused session op in words, once for every app: the CLI prints `refused: <summary>`, the web manager the
- * title and the lines. Spend and call limits give their numbers in the limit's unit (token units with `tokens`) and
- * period (with `state`); other refusals their short message. Returns undefined for an error that is not a refusal.
+ * title and the lines. Each permission kind explains its own refusals (spend and call limits give their numbers in
+ * the limit's unit, with `tokens`, and period, with `state`); other refusals give their short message. Returns
+ * undefined for an error that is not a refusal.
  *
  * @example
  * ```ts
@@ -74,84 +44,26 @@ const defaultFormatTimestamp = (seconds: number) => new Date(seconds * 1000).toI
  */
 export function explainRefusal(error: unknown, options: ExplainRefusalOptions = {}): RefusalExplanation | undefined {
   if (!(error instanceof SessionKeyViolationError)) return undefined;
-  const native = options.nativeCurrency ?? { symbol: 'ETH', decimals: 18 };
-  const rule = error.rule;
-  if (error instanceof CallLimitExceededError) {
-    const status = options.state?.spending.calls;
-    const refreshInterval = status && status !== 'unlimited' ? status.refreshInterval : undefined;
-    const calls = (n: bigint) => `${n} call${n === 1n ? '' : 's'}`;
-    const period = refreshInterval === undefined ? '' : ` ${formatCallPeriod(refreshInterval)}`;
-    return {
-      rule,
-      title: 'Refused: over the session key\'s call limit.',
-      summary: `call limit of ${calls(error.limit)}${period}: used ${error.used}, attempted ${error.attempted}, remaining ${error.remaining}`,
-      lines: [`Limit: ${calls(error.limit)}${period}`, `Already used: ${calls(error.used)}`, `Left: ${calls(error.remaining)}`, `This action: ${calls(error.attempted)}`],
-      hint: 'Each call of a batch counts.',
-      unit: { symbol: 'calls', decimals: 0 },
-      refreshInterval,
-    };
+  const context: ExplainContext = {
+    native: options.nativeCurrency ?? { symbol: 'ETH', decimals: 18 },
+    tokens: options.tokens ?? (() => undefined),
+    state: options.state,
+    amounts: options.amounts,
+    formatTimestamp: options.formatTimestamp ?? defaultFormatTimestamp,
+  };
+  for (const kind of permissionKinds) {
+    const explained = kind.explain?.(error, context);
+    if (explained) return explained;
   }
-  if (error instanceof SpendLimitExceededError) {
-    const spend = spendOf(error, options, native);
-    const amount = (value: bigint) => formatAmount(value, spend.unit, options.amounts);
-    const bare = (value: bigint) => amount(value).replace(new RegExp(` ${escape(spend.unit.symbol)}$`), '');
-    const period = spend.refreshInterval === undefined ? '' : ` ${formatRefreshInterval(spend.refreshInterval)}`;
-    return {
-      rule,
-      title: `Refused: over the session key's ${spend.short} limit.`,
-      summary: `${spend.what} of ${amount(error.limit)}${period}: used ${bare(error.used)}, attempted ${bare(error.attempted)}, remaining ${bare(error.remaining)}`,
-      lines: [
-        `Limit: ${amount(error.limit)}${period}`,
-        `Already used: ${amount(error.used)}`,
-        `Left: ${amount(error.remaining)}`,
-        `This action: ${amount(error.attempted)}`,
-        ...(spend.hint ? [spend.hint] : []),
-      ],
-      hint: spend.hint,
-      unit: spend.unit,
-      refreshInterval: spend.refreshInterval,
-    };
-  }
-  const formatTimestamp = options.formatTimestamp ?? defaultFormatTimestamp;
-  if (error instanceof SessionKeyOutsideTimeRangeError) {
-    const lines = [
-      error.validFrom ? `Valid from: ${formatTimestamp(error.validFrom)}` : undefined,
-      error.validUntil ? `Valid until: ${formatTimestamp(error.validUntil)}` : undefined,
-    ].filter((line): line is string => line !== undefined);
-    return { rule, title: 'Refused: the session key is expired or not valid yet.', summary: error.shortMessage, lines, hint: error.cause === undefined ? error.details : undefined };
-  }
+  // Without a cause the details are the SDK's own explanation; with one they repeat the bundler's raw message.
+  const hint = error.cause === undefined && error.details ? error.details : undefined;
   if (error instanceof SessionKeyNotAuthorizedError)
     return {
-      rule,
+      rule: error.rule,
       title: 'Refused: this key is not a session key of the account.',
       summary: error.shortMessage,
       lines: ['It was revoked, rotated away or never added.'],
-      hint: error.cause === undefined ? error.details : undefined,
+      hint,
     };
-  // Without a cause the details are the SDK's own explanation; with one they repeat the bundler's raw message.
-  const hint = error.cause === undefined && error.details ? error.details : undefined;
-  return { rule, title: `Refused: ${error.shortMessage}`, summary: error.shortMessage, lines: error.details ? [error.details] : [], hint };
-}
-
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-function spendOf(error: SpendLimitExceededError, options: ExplainRefusalOptions, native: AmountUnit) {
-  const state = options.state;
-  const periodOf = (status: SessionKeyState['spending']['gas'] | undefined) => (status && status !== 'unlimited' ? status.refreshInterval : undefined);
-  if (error instanceof Erc20SpendLimitExceededError) {
-    const unit = options.tokens?.(error.token) ?? { symbol: `base units of ${error.token}`, decimals: 0 };
-    const status = state?.spending.erc20.find((t) => t.tokenAddress.toLowerCase() === error.token.toLowerCase())?.status;
-    return { what: 'ERC-20 spend limit', short: unit.symbol, unit, refreshInterval: periodOf(status), hint: undefined };
-  }
-  if (error instanceof GasSpendLimitExceededError)
-    return {
-      what: 'gas spend limit',
-      short: 'gas',
-      unit: native,
-      refreshInterval: periodOf(state?.spending.gas),
-      hint: 'An op counts at its maximum cost (all gas limits × maxFeePerGas) unless a paymaster pays.',
-    };
-  if (error instanceof NativeTokenSpendLimitExceededError)
-    return { what: 'native token spend limit', short: native.symbol, unit: native, refreshInterval: periodOf(state?.spending.nativeToken), hint: undefined };
-  return { what: 'spend limit', short: 'spend', unit: native, refreshInterval: undefined, hint: undefined };
+  return { rule: error.rule, title: `Refused: ${error.shortMessage}`, summary: error.shortMessage, lines: error.details ? [error.details] : [], hint };
 }

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { parseEther } from 'viem';
 import {
+  CallLimitExceededError,
+  CallNotAllowedError,
   DAY,
+  Erc20SpendLimitExceededError,
+  GasSpendLimitExceededError,
+  NativeTokenSpendLimitExceededError,
+  SessionKeyNotAuthorizedError,
+  SessionKeyOutsideTimeRangeError,
+  type SessionKeyState,
+  explainRefusal,
   InvalidAmountError,
   InvalidCallTargetError,
   InvalidDurationError,
@@ -94,5 +103,64 @@ describe('parsing amounts, limits and call targets', () => {
     expect(parseCallTarget(`${token}:0xA9059CBB`)).toEqual({ contract: token, function: { selector: '0xa9059cbb', signature: undefined } });
     expect(() => parseCallTarget(`${token}:transfer`)).toThrow(InvalidCallTargetError);
     expect(() => parseCallTarget('0x1234')).toThrow('expected an address');
+  });
+});
+
+describe('explainRefusal (the CLI prints its summary, the web manager its title and lines)', () => {
+  const token = '0x1f08BBFde5eA8c5a6B4A23Ce29dD218eAcd23BA6' as const;
+  const status = (limit: bigint, used: bigint, refreshInterval: number) => ({
+    limit,
+    used,
+    remaining: limit - used,
+    refreshInterval,
+    periodStart: 0,
+    nextRefresh: refreshInterval,
+  });
+  const state = {
+    spending: {
+      erc20: [{ tokenAddress: token, status: status(100_000_000n, 90_000_000n, 7 * DAY) }],
+      nativeToken: status(parseEther('0.02'), parseEther('0.01'), DAY),
+      gas: 'unlimited',
+      calls: status(2n, 2n, DAY),
+    },
+  } as unknown as SessionKeyState;
+
+  it('gives a spend refusal in the limit\'s unit and period', () => {
+    const erc20 = explainRefusal(new Erc20SpendLimitExceededError({ token, limit: 100_000_000n, used: 90_000_000n, attempted: 20_000_000n }), {
+      tokens: () => dusd,
+      state,
+    })!;
+    expect(erc20.summary).toBe('ERC-20 spend limit of 100 dUSD per week: used 90, attempted 20, remaining 10');
+    expect(erc20.title).toBe('Refused: over the session key\'s dUSD limit.');
+    expect(erc20.lines).toEqual(['Limit: 100 dUSD per week', 'Already used: 90 dUSD', 'Left: 10 dUSD', 'This action: 20 dUSD']);
+    // Without the state, no period; without the token, base units.
+    expect(explainRefusal(new Erc20SpendLimitExceededError({ token, limit: 3n, used: 2n, attempted: 5n }))!.lines[0]).toBe(`Limit: 3 base units of ${token}`);
+    const native = explainRefusal(new NativeTokenSpendLimitExceededError({ limit: parseEther('0.02'), used: parseEther('0.01'), attempted: parseEther('0.015') }), { state })!;
+    expect(native.summary).toBe('native token spend limit of 0.02 ETH per day: used 0.01, attempted 0.015, remaining 0.01');
+    const gas = explainRefusal(new GasSpendLimitExceededError({ limit: parseEther('0.05'), used: parseEther('0.049'), attempted: 419_800_554_407_594n }), {
+      amounts: { maxDecimals: 6 },
+    })!;
+    expect(gas.summary).toBe('gas spend limit of 0.05 ETH: used 0.049, attempted ≈0.00042, remaining 0.001');
+    expect(gas.hint).toContain('maximum cost');
+  });
+
+  it('counts calls', () => {
+    const calls = explainRefusal(new CallLimitExceededError({ limit: 2n, used: 2n, attempted: 1n }), { state })!;
+    expect(calls).toMatchObject({
+      rule: 'call-limit',
+      title: 'Refused: over the session key\'s call limit.',
+      summary: 'call limit of 2 calls a day: used 2, attempted 1, remaining 0',
+      lines: ['Limit: 2 calls a day', 'Already used: 2 calls', 'Left: 0 calls', 'This action: 1 call'],
+      refreshInterval: DAY,
+    });
+  });
+
+  it('gives other refusals their message, and nothing for errors that are not refusals', () => {
+    expect(explainRefusal(new SessionKeyNotAuthorizedError())).toMatchObject({ title: 'Refused: this key is not a session key of the account.', rule: 'authorization' });
+    expect(explainRefusal(new SessionKeyOutsideTimeRangeError({ validUntil: 1_900_000_000 }))!.lines).toEqual(['Valid until: 2030-03-17T17:46:40Z']);
+    expect(explainRefusal(new CallNotAllowedError({ target: token, reason: 'target-not-on-allowlist' }))!.summary).toBe(
+      `Contract ${token} is not on the session key's allowlist.`,
+    );
+    expect(explainRefusal(new Error('network down'))).toBeUndefined();
   });
 });

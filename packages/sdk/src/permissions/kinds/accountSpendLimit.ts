@@ -1,11 +1,11 @@
-import type { SessionKeyViolationError } from '../../errors/sessionKeyErrors.js';
+import type { SessionKeyViolationError, SpendLimitExceededError } from '../../errors/sessionKeyErrors.js';
 import type { LensSessionKeyState, LensSpendLimitStatus } from '../../lens/types.js';
 import type { DescribeContext } from '../describeContext.js';
 import { DuplicatePermissionError } from '../errors.js';
 import type { SessionKeyPermissions, SessionKeySpendLimit } from '../types.js';
 import { normalizeLimitParameters, normalizeRefreshInterval, normalizeSpendLimit } from '../validate.js';
 import type { ChargedBudget, ModuleErrorMapping, PermissionKind, PlannedOp } from './kind.js';
-import { type Single, argsOf, copyLimit, encodeUpdate, limitOf, statusOf } from './shared.js';
+import { type Single, argsOf, copyLimit, encodeUpdate, explainSpend, limitOf, periodOfStatus, statusOf } from './shared.js';
 
 type State = Single<SessionKeySpendLimit | 'unlimited'>;
 type Field = 'nativeTokenSpendLimit' | 'gasSpendLimit';
@@ -26,6 +26,8 @@ type AccountSpendLimitConfig = {
   charges?: (lens: LensSessionKeyState, op: PlannedOp) => ChargedBudget[];
   check?: (lens: LensSessionKeyState, op: PlannedOp) => SessionKeyViolationError | undefined;
   errors: Record<string, ModuleErrorMapping>;
+  /** How a refusal of this limit reads: its error class, name and the hint on how it counts. */
+  refusal: { error: new (...args: never[]) => SpendLimitExceededError; what: string; short?: string | undefined; hint?: string | undefined };
 };
 
 /**
@@ -81,6 +83,12 @@ export function accountSpendLimitKind(config: AccountSpendLimitConfig): Permissi
     ...(config.charges ? { charges: config.charges } : {}),
     ...(config.check ? { check: config.check } : {}),
     errors: config.errors,
+    explain(error, context) {
+      if (!(error instanceof config.refusal.error)) return undefined;
+      const { what, short = context.native.symbol, hint } = config.refusal;
+      const refreshInterval = periodOfStatus(context.state?.spending[config.spendingField]);
+      return explainSpend(error, { what, short, unit: context.native, refreshInterval, hint }, context);
+    },
     set,
     remove,
   };

@@ -4,7 +4,7 @@ import { DuplicatePermissionError, SessionKeyPermissionError, formatValue } from
 import type { SessionKeyPermissions } from '../types.js';
 import { normalizeRefreshInterval } from '../validate.js';
 import type { PermissionKind } from './kind.js';
-import { type Single, argsOf, chargedBudget, encodeUpdate, statusOf } from './shared.js';
+import { type Single, argsOf, chargedBudget, encodeUpdate, periodOfStatus, statusOf } from './shared.js';
 
 /**
  * The largest call limit the module stores: 2^32 - 1 calls. Remove the limit for "no limit".
@@ -164,6 +164,20 @@ export const callLimitKind: PermissionKind<State> = {
     const attempted = BigInt(op.calls.length);
     if (status.hasLimit && attempted > status.remaining) return new CallLimitExceededError({ limit: status.limit, used: status.used, attempted });
     return undefined;
+  },
+  explain(error, { state }) {
+    if (!(error instanceof CallLimitExceededError)) return undefined;
+    const refreshInterval = periodOfStatus(state?.spending.calls);
+    const period = refreshInterval === undefined ? '' : ` ${formatCallPeriod(refreshInterval)}`;
+    return {
+      rule: error.rule,
+      title: 'Refused: over the session key\'s call limit.',
+      summary: `call limit of ${calls(error.limit)}${period}: used ${error.used}, attempted ${error.attempted}, remaining ${error.remaining}`,
+      lines: [`Limit: ${calls(error.limit)}${period}`, `Already used: ${calls(error.used)}`, `Left: ${calls(error.remaining)}`, `This action: ${calls(error.attempted)}`],
+      hint: 'Each call of a batch counts.',
+      unit: { symbol: 'calls', decimals: 0 },
+      refreshInterval,
+    };
   },
   errors: {
     CallLimitExceeded: ([limit, used, attempted], cause) =>

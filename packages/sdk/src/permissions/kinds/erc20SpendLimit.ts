@@ -5,7 +5,7 @@ import { DuplicatePermissionError } from '../errors.js';
 import { type SessionKeyErc20SpendLimit, type SessionKeySpendLimit, maxErc20SpendLimit } from '../types.js';
 import { normalizeLimitParameters, normalizeRefreshInterval, normalizeSpendLimit, normalizeTarget } from '../validate.js';
 import type { PermissionKind } from './kind.js';
-import { argsOf, chargedBudget, compareHex, copyLimit, encodeUpdate, limitOf, statusOf } from './shared.js';
+import { argsOf, chargedBudget, compareHex, copyLimit, encodeUpdate, explainSpend, limitOf, periodOfStatus, statusOf } from './shared.js';
 
 type State = Map<string, SessionKeyErc20SpendLimit>;
 
@@ -74,6 +74,12 @@ export const erc20SpendLimitKind: PermissionKind<State> = {
     return lens.targets
       .filter((rule) => called.has(rule.target.toLowerCase()))
       .flatMap((rule) => chargedBudget(rule.erc20Spend, `ERC-20 limit of ${rule.target}`));
+  },
+  explain(error, context) {
+    if (!(error instanceof Erc20SpendLimitExceededError)) return undefined;
+    const unit = context.tokens(error.token) ?? { symbol: `base units of ${error.token}`, decimals: 0 };
+    const status = context.state?.spending.erc20.find((t) => t.tokenAddress.toLowerCase() === error.token.toLowerCase())?.status;
+    return explainSpend(error, { what: 'ERC-20 spend limit', short: unit.symbol, unit, refreshInterval: periodOfStatus(status) }, context);
   },
   errors: {
     Erc20SpendLimitExceeded: ([token, limit, used, attempted], cause) =>

@@ -27,6 +27,12 @@ export const gasSpendLimitKind = accountSpendLimitKind({
     if (op.maxCost > status.remaining) return new GasSpendLimitExceededError({ limit: status.limit, used: status.used, attempted: op.maxCost });
     return undefined;
   },
+  refusal: {
+    error: GasSpendLimitExceededError,
+    what: 'gas spend limit',
+    short: 'gas',
+    hint: 'An op counts at its maximum cost (all gas limits × maxFeePerGas) unless a paymaster pays.',
+  },
   errors: {
     GasSpendLimitExceeded: ([limit, used, attempted], cause) =>
       new GasSpendLimitExceededError({ limit: limit as bigint, used: used as bigint, attempted: attempted as bigint, cause }),

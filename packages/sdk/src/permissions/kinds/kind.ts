@@ -1,6 +1,7 @@
 import type { Address, DecodeFunctionDataReturnType, Hex } from 'viem';
 import type { Call } from '../../account/execution.js';
 import type { SessionKeyViolationError } from '../../errors/sessionKeyErrors.js';
+import type { AmountUnit, FormatAmountOptions } from '../../format/amounts.js';
 import type { sessionKeyPermissionUpdatesAbi } from '../../generated/ISessionKeyPermissionUpdates.js';
 import type { LensSessionKeyState } from '../../lens/types.js';
 import type { DescribeContext } from '../describeContext.js';
@@ -31,6 +32,39 @@ export type ChargedBudget = { what: string; refreshInterval: number; periodStart
 export type KindReading = Partial<Omit<SessionKeyState, 'spending' | 'permissions'>> & {
   permissions?: Partial<SessionKeyPermissions>;
   spending?: Partial<SessionKeyState['spending']>;
+};
+
+/** What a kind's `explain` may know to make a refusal's numbers readable (resolved from `explainRefusal`'s options). */
+export type ExplainContext = {
+  native: AmountUnit;
+  tokens: (address: Address) => AmountUnit | undefined;
+  state: SessionKeyState | undefined;
+  amounts: FormatAmountOptions | undefined;
+  formatTimestamp: (seconds: number) => string;
+};
+
+/**
+ * Why a session op was refused, in words for people: a title, the numbers one per line, and a one-line summary.
+ *
+ * @example
+ * ```ts
+ * const { title, lines }: RefusalExplanation = explainRefusal(error, { state })!
+ * ```
+ */
+export type RefusalExplanation = {
+  /** The rule the op broke (`erc20-spend-limit`, `call-limit`, …). */
+  rule: SessionKeyViolationError['rule'];
+  /** `Refused: over the session key's dUSD limit.` */
+  title: string;
+  /** `ERC-20 spend limit of 100 dUSD per week: used 90, attempted 20, remaining 10` */
+  summary: string;
+  /** `Limit: 100 dUSD`, `Already used: 90 dUSD`, `Left: 10 dUSD`, `This action: 20 dUSD`. */
+  lines: string[];
+  /** A hint on how the rule counts, when it is not obvious. */
+  hint?: string | undefined;
+  /** For a spend or call limit: its unit and period (seconds; undefined when unknown). */
+  unit?: AmountUnit | undefined;
+  refreshInterval?: number | undefined;
 };
 
 /** Maps one of the module's custom errors (its decoded arguments) to a typed SDK error. */
@@ -75,6 +109,8 @@ export type PermissionKind<State> = {
   check?(lens: LensSessionKeyState, op: PlannedOp): SessionKeyViolationError | undefined;
   /** Typed errors for the module's custom errors of this kind, by error name. */
   errors: Readonly<Record<string, ModuleErrorMapping>>;
+  /** A refusal of this kind in words (undefined for another kind's error). */
+  explain?(error: SessionKeyViolationError, context: ExplainContext): RefusalExplanation | undefined;
 };
 
 /** Any kind (the registry's element type). */

@@ -27,6 +27,7 @@ export const nativeTokenSpendLimitKind = accountSpendLimitKind({
       return new NativeTokenSpendLimitExceededError({ limit: status.limit, used: status.used, attempted });
     return undefined;
   },
+  refusal: { error: NativeTokenSpendLimitExceededError, what: 'native token spend limit' },
   errors: {
     NativeTokenSpendLimitExceeded: ([limit, used, attempted], cause) =>
       new NativeTokenSpendLimitExceededError({ limit: limit as bigint, used: used as bigint, attempted: attempted as bigint, cause }),

@@ -3,7 +3,10 @@ import { sessionKeyPermissionUpdatesAbi } from '../../generated/ISessionKeyPermi
 import type { LensSpendLimitStatus } from '../../lens/types.js';
 import type { SpendLimitStatus } from '../state.js';
 import type { SessionKeySpendLimit } from '../types.js';
-import type { ChargedBudget, PermissionUpdate, PermissionUpdateName } from './kind.js';
+import type { SpendLimitExceededError } from '../../errors/sessionKeyErrors.js';
+import { type AmountUnit, formatAmount } from '../../format/amounts.js';
+import { formatRefreshInterval } from '../../format/durations.js';
+import type { ChargedBudget, ExplainContext, PermissionUpdate, PermissionUpdateName, RefusalExplanation } from './kind.js';
 
 /** Encodes one permission update with the generated ABI. */
 export function encodeUpdate<const N extends PermissionUpdateName>(
@@ -61,3 +64,36 @@ export const compareHex = (a: string, b: string): number =>
 
 /** A single-valued permission (time range, a limit, the paymaster…): set at most once per builder. */
 export type Single<T> = { value: T | undefined };
+
+/** The period of a budget in the key's state, when the state is known and the budget limited. */
+export const periodOfStatus = (status: SpendLimitStatus | 'unlimited' | undefined): number | undefined =>
+  status && status !== 'unlimited' ? status.refreshInterval : undefined;
+
+/**
+ * A spend limit's refusal in words: `<what> of <limit> <period>: used …, attempted …, remaining …` and one line per
+ * number, in the limit's unit.
+ */
+export function explainSpend(
+  error: SpendLimitExceededError,
+  spend: { what: string; short: string; unit: AmountUnit; refreshInterval: number | undefined; hint?: string | undefined },
+  context: ExplainContext,
+): RefusalExplanation {
+  const amount = (value: bigint) => formatAmount(value, spend.unit, context.amounts);
+  const bare = (value: bigint) => formatAmount(value, { ...spend.unit, symbol: '' }, context.amounts);
+  const period = spend.refreshInterval === undefined ? '' : ` ${formatRefreshInterval(spend.refreshInterval)}`;
+  return {
+    rule: error.rule,
+    title: `Refused: over the session key's ${spend.short} limit.`,
+    summary: `${spend.what} of ${amount(error.limit)}${period}: used ${bare(error.used)}, attempted ${bare(error.attempted)}, remaining ${bare(error.remaining)}`,
+    lines: [
+      `Limit: ${amount(error.limit)}${period}`,
+      `Already used: ${amount(error.used)}`,
+      `Left: ${amount(error.remaining)}`,
+      `This action: ${amount(error.attempted)}`,
+      ...(spend.hint ? [spend.hint] : []),
+    ],
+    hint: spend.hint,
+    unit: spend.unit,
+    refreshInterval: spend.refreshInterval,
+  };
+}

@@ -1,3 +1,4 @@
+import { SessionKeyOutsideTimeRangeError } from '../../errors/sessionKeyErrors.js';
 import { DuplicatePermissionError } from '../errors.js';
 import type { SessionKeyTimeRange } from '../types.js';
 import { checkTimeRange, normalizeTimestamp } from '../validate.js';
@@ -48,6 +49,20 @@ export const timeRangeKind: PermissionKind<State> = {
   },
   // The module returns the range in validationData; the EntryPoint (AA22) and bundlers refuse ops outside it.
   errors: {},
+  explain(error, { formatTimestamp }) {
+    if (!(error instanceof SessionKeyOutsideTimeRangeError)) return undefined;
+    const lines = [
+      error.validFrom ? `Valid from: ${formatTimestamp(error.validFrom)}` : undefined,
+      error.validUntil ? `Valid until: ${formatTimestamp(error.validUntil)}` : undefined,
+    ].filter((line): line is string => line !== undefined);
+    return {
+      rule: error.rule,
+      title: 'Refused: the session key is expired or not valid yet.',
+      summary: error.shortMessage,
+      lines,
+      hint: error.cause === undefined ? error.details : undefined,
+    };
+  },
 };
 
 /** The builder's `setTimeRange`: seconds, bigints or Dates; an omitted (or 0) side is open. */
