@@ -1,4 +1,4 @@
-import { type Address, BaseError, ContractFunctionRevertedError, getAddress } from 'viem';
+import { type Address, BaseError, ContractFunctionRevertedError, ContractFunctionZeroDataError, getAddress } from 'viem';
 import { readContract } from 'viem/actions';
 import { type SessionKeyClient, capabilityOf, chainClientOf } from '../account/capability.js';
 import { LeashError } from '../errors/LeashError.js';
@@ -26,6 +26,15 @@ const notFound = (error: unknown) =>
     (error.walk((e) => e instanceof ContractFunctionRevertedError) as ContractFunctionRevertedError).data?.errorName ?? '',
   );
 
+// A lens address without code answers every call with no data.
+const missingLens = (error: unknown, lens: Address) =>
+  error instanceof BaseError && error.walk((e) => e instanceof ContractFunctionZeroDataError) instanceof ContractFunctionZeroDataError
+    ? new LeashError(`No session key lens is deployed at ${lens} on this chain.`, {
+        cause: error,
+        details: 'Deploy Leash with `leash deploy` (it deploys the lens beside the module), or give the lens address you use.',
+      })
+    : error;
+
 /**
  * Everything the lens knows about one key of `account`, in one `eth_call`; undefined when it is not a session key of
  * the account (never added, removed, revoked, or the module is not installed).
@@ -44,7 +53,7 @@ export async function readSessionKeyFromLens(
     });
   } catch (error) {
     if (notFound(error)) return undefined;
-    throw error;
+    throw missingLens(error, lens);
   }
 }
 
@@ -55,6 +64,6 @@ export async function readSessionKeysFromLens(client: SessionKeyClient, paramete
     return await readContract(chainClientOf(client), { address: lens, abi: lensAbi, functionName: 'getSessionKeys', args: [module, parameters.account] });
   } catch (error) {
     if (notFound(error)) return [];
-    throw error;
+    throw missingLens(error, lens);
   }
 }

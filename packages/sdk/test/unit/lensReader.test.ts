@@ -84,7 +84,7 @@ async function keyState(): Promise<LensSessionKeyState> {
  * A chain that answers the lens's reads from `keys` (and isModuleInstalled / getCode for the account), refuses
  * eth_getLogs as public RPCs do for long ranges, and records every request.
  */
-async function mockChain(keys: LensSessionKeyState[]) {
+async function mockChain(keys: LensSessionKeyState[], options: { lensCode?: boolean } = {}) {
   const requests: string[] = [];
   const transport = custom({
     async request({ method, params }: { method: string; params?: unknown }) {
@@ -96,6 +96,7 @@ async function mockChain(keys: LensSessionKeyState[]) {
       const [{ to, data }] = params as [{ to: Address; data: Hex }];
       if (to.toLowerCase() === accountAddress.toLowerCase()) return encodeFunctionResult({ abi: [{ type: 'function', name: 'isModuleInstalled', inputs: [], outputs: [{ type: 'bool' }], stateMutability: 'view' }], functionName: 'isModuleInstalled', result: true });
       if (to.toLowerCase() !== lens) throw new Error(`unexpected call to ${to}`);
+      if (options.lensCode === false) return '0x';
       const call = decodeFunctionData({ abi: sessionKeyLensAbi, data });
       expect(call.args[0]).toBe(addresses.sessionKeyModule);
       if (call.functionName === 'getSessionKeys') return encodeFunctionResult({ abi: sessionKeyLensAbi, functionName: 'getSessionKeys', result: keys });
@@ -178,6 +179,12 @@ describe('the lens reader (a mocked RPC that refuses eth_getLogs)', () => {
     const stranger = privateKeyToAccount('0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356').address;
     await expect(client.getSessionKeyPermissions({ key: stranger })).rejects.toThrow(`${stranger} is not a session key of ${accountAddress}.`);
     expect(requests).not.toContain('eth_getLogs');
+  });
+
+  it('says so when no lens is deployed at the address it was given', async () => {
+    const key = await keyState();
+    const { client } = await mockChain([key], { lensCode: false });
+    await expect(getSessionKeyPermissions(client, { key: key.sessionKey })).rejects.toThrow(`No session key lens is deployed at ${lens} on this chain.`);
   });
 
   it('plans the op from the same read: the call-count period narrows the window like any refreshing budget', async () => {
