@@ -24,6 +24,7 @@ export {
 export {
   openZeppelinNonceLayout,
   kernelNonceLayout,
+  nexusNonceLayout,
   encodeErc7579InstallValidator,
   encodeErc7579UninstallValidator,
   isErc7579ValidatorInstalled,

@@ -59,6 +59,23 @@ export const kernelNonceLayout: NonceKeyLayout = {
 };
 
 /**
+ * Nexus's nonce key: `lane (3 bytes, its batch id) ‖ validation mode (1) ‖ validator (20)`, here with mode 0x00
+ * (validate with an installed validator).
+ *
+ * @example
+ * ```ts
+ * nexusNonceLayout.getNonceKey({ validator: module, lane: 1n })
+ * ```
+ */
+export const nexusNonceLayout: NonceKeyLayout = {
+  maxNonceLane: 0xffffffn,
+  getNonceKey({ validator, lane }) {
+    checkLane(lane, 0xffffffn);
+    return (lane << 168n) | BigInt(validator);
+  },
+};
+
+/**
  * The standard ERC-7579 `installModule(1, module, initData)` the account calls on itself.
  *
  * @example
