@@ -1,5 +1,5 @@
 import type { Address, Chain, Client, Hex, PublicClient, Transport } from 'viem';
-import type { BundlerClient, SmartAccount, UserOperation, getUserOperationTypedData } from 'viem/account-abstraction';
+import type { BundlerActions, SmartAccount, UserOperation, getUserOperationTypedData } from 'viem/account-abstraction';
 import { LeashError } from '../errors/LeashError.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
 import type { Call } from './execution.js';
@@ -73,8 +73,8 @@ export type SessionKeyAccountCapability = {
 export type SessionKeySmartAccount = SmartAccount & { sessionKeys: SessionKeyAccountCapability };
 
 /**
- * The client every session key action takes: a viem bundler client whose account has the session key capability, with
- * the chain's public client at `client`.
+ * The client every session key action takes: a viem bundler client (extended or not) whose account has the session
+ * key capability, with the chain's public client at `client`.
  *
  * @example
  * ```ts
@@ -83,7 +83,12 @@ export type SessionKeySmartAccount = SmartAccount & { sessionKeys: SessionKeyAcc
  * }
  * ```
  */
-export type SessionKeyClient = BundlerClient<Transport, Chain | undefined, SessionKeySmartAccount, Client | PublicClient | undefined>;
+// biome-ignore lint: viem's Client is generic over its RPC schema and extensions; any bundler client qualifies.
+export type SessionKeyClient = Client<Transport, Chain | undefined, SessionKeySmartAccount, any, any> &
+  Pick<BundlerActions<SessionKeySmartAccount>, 'sendUserOperation' | 'waitForUserOperationReceipt' | 'prepareUserOperation'> & {
+    /** The chain's public client (a bundler client's `client`, kept by `extend` at run time). */
+    client?: Client | PublicClient | undefined;
+  };
 
 /** The client's account capability, or a clear error. */
 export function capabilityOf(client: SessionKeyClient): SessionKeyAccountCapability {

@@ -214,8 +214,8 @@ describe('the lens reader (a mocked RPC that refuses eth_getLogs)', () => {
     const { client, requests, bundlerRequests } = await mockChain([key]);
     const call = { to: usdc, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [zeroAddress, 1n] }) };
     const check = await checkSessionKeyCalls(client, { calls: [call, call] });
-    expect(check.ok).toBe(false);
-    const error = (check as { error: CallLimitExceededError }).error;
+    if (check.ok) throw new Error('the dry run should refuse the batch');
+    const error = check.error as CallLimitExceededError;
     expect(error).toBeInstanceOf(CallLimitExceededError);
     expect([error.limit, error.used, error.attempted, error.remaining]).toEqual([20n, 19n, 2n, 1n]);
     expect(bundlerRequests).toEqual([]);

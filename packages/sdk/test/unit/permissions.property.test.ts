@@ -133,8 +133,9 @@ function callsFor(p: SessionKeyPermissions): ((b: SessionKeyPermissionsBuilder) 
   if (p.gasSpendLimit) calls.push(limitCall(p.gasSpendLimit, (b, l) => b.setGasSpendLimit(l), (b) => b.removeGasSpendLimit()));
   if (p.requiredPaymaster !== undefined) calls.push((b) => b.setRequiredPaymaster({ paymasterAddress: p.requiredPaymaster! }));
   if (p.refreshAnchor !== undefined) calls.push((b) => b.setRefreshAnchor({ anchor: p.refreshAnchor! }));
-  if (p.callLimit === 'unlimited') calls.push((b) => b.removeCallLimit());
-  else if (p.callLimit) calls.push((b) => b.setCallLimit({ callLimit: BigInt(p.callLimit!.callLimit), refreshInterval: p.callLimit!.refreshInterval }));
+  const callLimit = p.callLimit;
+  if (callLimit === 'unlimited') calls.push((b) => b.removeCallLimit());
+  else if (callLimit) calls.push((b) => b.setCallLimit({ callLimit: BigInt(callLimit.callLimit), refreshInterval: callLimit.refreshInterval }));
   return calls;
 }
 
