@@ -460,6 +460,7 @@ describe.each(screens)('the web session manager on %s', (name, viewport) => {
     const refusal = page.getByRole('alert');
     await waitForText(refusal, 'Refused: over the session key\'s call limit.');
     const text = await refusal.innerText();
+    expect(text).toContain('Limit: 2 calls a day');
     expect(text).toContain('Already used: 2 calls');
     expect(text).toContain('Left: 0 calls');
     expect(text).toContain('This action: 1 call');

@@ -1,6 +1,6 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { type Address, encodeFunctionData, erc20Abi, getAddress, parseUnits } from 'viem';
-import { SessionKeySigner, devTokenParameters } from '@leash/sdk';
+import { type SessionKeyState, SessionKeySigner, devTokenParameters } from '@leash/sdk';
 import type { SessionManagerConfig } from '../config.js';
 import { type SessionKeyClient, connectSessionKey, createChainClient } from '../connection.js';
 import { explainError } from '../errors.js';
@@ -94,8 +94,10 @@ function TipJar({ config, devToken, usableKey }: { config: SessionManagerConfig;
   const [client, setClient] = useState<SessionKeyClient>();
   const [amount, setAmount] = useState('1');
   const [log, setLog] = useState<LogEntry[]>([]);
+  // The key's last read state gives each limit's period in refusals ("Limit: 2 calls a day").
+  const keyState = useRef<SessionKeyState | undefined>(undefined);
   const explain = (error: unknown) =>
-    explainError(error, (token) => (token.toLowerCase() === devToken.toLowerCase() ? { address: devToken, ...dusd } : undefined));
+    explainError(error, (token) => (token.toLowerCase() === devToken.toLowerCase() ? { address: devToken, ...dusd } : undefined), keyState.current);
   const action = useAction(explain);
 
   useEffect(() => {
@@ -110,8 +112,14 @@ function TipJar({ config, devToken, usableKey }: { config: SessionManagerConfig;
       balanceOf(creator),
       client
         ? client.getSessionKeyPermissions({ key: usableKey.address }).then(
-            (permissions) => permissions.spending.erc20.find((limit) => limit.tokenAddress.toLowerCase() === devToken.toLowerCase())?.status ?? 'no limit',
-            () => 'not a session key' as const,
+            (permissions) => {
+              keyState.current = permissions;
+              return permissions.spending.erc20.find((limit) => limit.tokenAddress.toLowerCase() === devToken.toLowerCase())?.status ?? 'no limit';
+            },
+            () => {
+              keyState.current = undefined;
+              return 'not a session key' as const;
+            },
           )
         : undefined,
     ]);
