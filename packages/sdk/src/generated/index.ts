@@ -6,5 +6,7 @@ export * from './ISessionKeyLens.js';
 export * from './ISessionKeyPermissionUpdates.js';
 export * from './LeashAccount.js';
 export * from './LeashAccountFactory.js';
+export * from './PermissionUpdater.js';
+export * from './SessionKeyLens.js';
 export * from './SessionKeyModule.js';
 export * from './TimestampValidator.js';
