@@ -14,6 +14,8 @@ import {IModuleInitialized} from "../fuzz/SessionFuzzHelpers.sol";
  */
 /// forge-config: default.invariant.runs = 64
 /// forge-config: default.invariant.depth = 100
+/// forge-config: deep.invariant.runs = 10000
+/// forge-config: deep.invariant.depth = 50
 contract SessionKeyInvariantTest is SessionKeyTestBase {
     SessionHandler internal handler;
 
