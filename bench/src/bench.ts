@@ -78,7 +78,7 @@ if (selected.has('gas')) {
   let chain: ChainFacts | undefined;
   const scenarios = await runGasScenarios({
     onDeployed: async ({ publicClient, addresses }) => {
-      chain = await readChainFacts(publicClient, addresses.sessionKeyModule);
+      chain = await readChainFacts(publicClient, addresses);
     },
     onResult: (r) => progress.log(`  ${r.id.padEnd(24)} ${formatGas(Number(r.gasUsed)).padStart(9)}`),
   });
@@ -110,7 +110,7 @@ if (selected.has('peer')) {
   let chain: ChainFacts | undefined;
   const run = await runSideBySide({
     onDeployed: async ({ publicClient, addresses }) => {
-      chain = await readChainFacts(publicClient, addresses.sessionKeyModule);
+      chain = await readChainFacts(publicClient, addresses);
     },
     onResult: (m) =>
       progress.log(`  ${m.scenario.padEnd(18)} ${systemShortName(m.system).padEnd(8)} ${m.variant.padEnd(18)} ${m.path.padEnd(19)} ${formatGas(m.gasUsed).padStart(9)}`),

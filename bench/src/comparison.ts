@@ -8,6 +8,8 @@ export type GasFigures = Record<string, number>;
 export type MeasuredScenario = { id: string; gasUsed: bigint | number };
 
 export const overheadId = 'session-overhead-s1';
+/** What a call-count limit adds to the session S1 transfer (issue 14: at most 3,000). */
+export const callLimitOverheadId = 'call-limit-overhead-s1';
 
 /** Figures by id, with the session overhead in S1 derived as session transfer minus owner transfer. */
 export function gasFiguresOf(scenarios: readonly MeasuredScenario[]): GasFigures {
@@ -15,6 +17,8 @@ export function gasFiguresOf(scenarios: readonly MeasuredScenario[]): GasFigures
   const session = figures['session-erc20-s1'];
   const owner = figures['owner-erc20-s1'];
   if (session !== undefined && owner !== undefined) figures[overheadId] = session - owner;
+  const counted = figures['session-erc20-s1-calls'];
+  if (session !== undefined && counted !== undefined) figures[callLimitOverheadId] = counted - session;
   return figures;
 }
 

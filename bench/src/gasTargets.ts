@@ -3,7 +3,7 @@ import type { SidePathId, SideScenarioId, SideVariantId } from './sideBySide.js'
 
 /** DESIGN.md's gas targets and floors, with the peer figures DESIGN.md names beside each. */
 export type GasTarget = {
-  /** The measured figure it applies to: a scenario id, or `session-overhead-s1` (derived). */
+  /** The measured figure it applies to: a scenario id, or `session-overhead-s1` / `call-limit-overhead-s1` (derived). */
   id: string;
   title: string;
   /** Upper bound: met when ours ≤ target. */
@@ -44,6 +44,13 @@ export const gasTargets: GasTarget[] = [
     floor: 13_500,
     isOverhead: true,
     peers: [designPeer('session-overhead', 41_000)],
+  },
+  {
+    id: 'call-limit-overhead-s1',
+    title: 'What a call-count limit adds to the session ERC-20 transfer, S1 (issue 14)',
+    target: 3_000,
+    isOverhead: true,
+    peers: [],
   },
   {
     id: 'add-key-full',

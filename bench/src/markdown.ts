@@ -1,3 +1,4 @@
+import type { ChainFacts } from './environment.js';
 import type { ChartGroup, TargetOutcome } from './comparison.js';
 import type { MicroBenchResult } from './microbench.js';
 import { type PeerFigure, peersOf } from './peers.js';
@@ -143,6 +144,13 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
       `Measured on the session key module with code hash \`${short(module.codeHash)}\` (${formatGas(module.codeSize)} bytes). ` +
         'The overhead is the session S1 transfer minus the owner S1 transfer of the same account.',
       '',
+      '## Contract sizes',
+      '',
+      'Runtime code of every contract Leash deploys, beside EIP-170\'s limit of 24,576 bytes. Every one keeps at least 1,024 bytes ' +
+        'of room; the validation core (the only contract that runs during validation) stays at most 16,384 bytes.',
+      '',
+      contractSizesTable(gas.chain.contractSizes),
+      '',
       '## Gas per scenario',
       '',
       'Receipt `gasUsed` of `handleOps` carrying one op, sent straight to EntryPoint v0.8 by a bundler EOA with a separate beneficiary ' +
@@ -257,4 +265,9 @@ export function chartFootnotes(results: Pick<BenchResults, 'gas' | 'sideBySide'>
     ...(results.sideBySide ? ['Side-by-side groups: both systems on one anvil in one run; Leash on EntryPoint v0.8, MetaMask on v0.7. See RESULTS.md for the conditions.'] : []),
     ...(results.gas ? ["Published figures come from the peers' own publications (EntryPoint v0.6/v0.7, conditions not always stated): see RESULTS.md."] : []),
   ];
+}
+
+function contractSizesTable(sizes: ChainFacts['contractSizes']): string {
+  const rows = sizes.map((c) => `| ${c.name} | ${formatGas(c.codeSize)} | ${formatGas(c.eip170Room)} |`);
+  return ['| contract | runtime bytes | room under EIP-170 |', '| --- | ---: | ---: |', ...rows].join('\n');
 }

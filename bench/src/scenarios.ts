@@ -21,6 +21,7 @@ import {
   encodeExecute,
   encodeSessionSignature,
   getSessionOperationDigest,
+  sessionKeyPermissionUpdatesAbi,
   entryPointAddress,
   getLeashAccountAddress,
   getNonceKey,
@@ -187,6 +188,24 @@ export async function runGasScenarios(
     record('session-erc20-s0', 'Session ERC-20 transfer, full permission set (S0)', 'S0: deposit funded, new nonce lane, counters 0, recipient balance 0', await a.asSession(key, 0n, transferTo(fresh().address, 1_000_000n), now));
     await a.asSession(key, 0n, transferTo(holder, 1_000_000n), now);
     record('session-erc20-s1', 'Session ERC-20 transfer, full permission set (S1)', 'S1: lane used before, counters nonzero, recipient holds the token', await a.asSession(key, 0n, transferTo(holder, 1_000_000n), now));
+
+    // ---- the same transfer by a key that also has a call-count limit (1,000 calls a day): its call and gas budgets share
+    // one slot. Lane 2: a lane never used, for S0.
+    const countedKey = fresh();
+    const callLimit = encodeFunctionData({ abi: sessionKeyPermissionUpdatesAbi, functionName: 'setCallLimit', args: [1000n, DAY] });
+    await a.addKey(countedKey.address, [...fullPermissions(token, now).encode(), callLimit]);
+    record(
+      'session-erc20-s0-calls',
+      'Session ERC-20 transfer, full permission set and a call limit (S0)',
+      'S0: new nonce lane, counters 0, recipient balance 0',
+      await a.asSession(countedKey, 2n, transferTo(fresh().address, 1_000_000n), now),
+    );
+    record(
+      'session-erc20-s1-calls',
+      'Session ERC-20 transfer, full permission set and a call limit (S1)',
+      'S1: lane used before, counters nonzero, recipient holds the token',
+      await a.asSession(countedKey, 2n, transferTo(holder, 1_000_000n), now),
+    );
 
     // ---- session native transfer under a value limit: S0 then S1. Lane 0 of the module's nonce space is shared by
     // every key of the account and the ERC-20 key used it above, so S0 takes lane 1: a nonce lane never used.

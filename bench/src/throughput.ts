@@ -124,7 +124,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const token = stack.contracts.devToken;
     const transports = { chain: stack.chain, transport: http(stack.rpcUrl), bundlerTransport: http(stack.bundlerUrl), pollingInterval: pollingIntervalMs };
     const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
-    const chain = await readChainFacts(publicClient, stack.contracts.sessionKeyModule);
+    const chain = await readChainFacts(publicClient, stack.contracts);
 
     onStep('  setting up: an owner account with the module and one session key (full permission set)');
     const owner = await createLeashAccountClient({ ...transports, owner: privateKeyToAccount(generatePrivateKey()) });

@@ -103,6 +103,7 @@ export async function resolveTarget(options: ConnectionOptions, needs: { bundler
         accountFactory: local.contracts.accountFactory,
         accountImplementation: local.contracts.accountImplementation,
         sessionKeyModule: local.contracts.sessionKeyModule,
+        permissionUpdater: local.contracts.permissionUpdater,
         sessionKeyLens: local.contracts.sessionKeyLens,
       }
     : getLeashAddresses();

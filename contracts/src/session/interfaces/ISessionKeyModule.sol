@@ -2,46 +2,14 @@
 pragma solidity 0.8.28;
 
 import {IERC7579Validator} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
-import {AccessListType} from "./ISessionKeyPermissionUpdates.sol";
 
 /**
  * @title ISessionKeyModule
  * @notice An ERC-7579 validator that lets an account's owner add session keys with scoped permissions, enforced while
  * the EntryPoint validates each user op a session key signs. Every management function acts on the calling account.
+ * A key's state is read through {ISessionKeyLens}.
  */
 interface ISessionKeyModule is IERC7579Validator {
-    // ------------------------------------------------------------------ types
-
-    /// @notice A spend limit and its state, as seen at the time of the call.
-    struct SpendLimitStatus {
-        /// False when the key may spend without limit.
-        bool hasLimit;
-        uint256 limit;
-        /// Spent in the current period (in total, for a lifetime limit).
-        uint256 used;
-        /// limit - used, or 0 when used exceeds a lowered limit.
-        uint256 remaining;
-        /// 0 for a lifetime limit.
-        uint48 refreshInterval;
-        /// Start of the current period (0 for a lifetime limit).
-        uint48 periodStart;
-        /// When the budget refreshes next (0 for a lifetime limit).
-        uint48 nextRefresh;
-    }
-
-    /// @notice Everything about a session key except its per-contract entries.
-    struct SessionKeyInfo {
-        bytes32 tag;
-        uint48 validFrom;
-        uint48 validUntil;
-        AccessListType accessListType;
-        uint48 refreshAnchor;
-        SpendLimitStatus nativeTokenSpend;
-        SpendLimitStatus gasSpend;
-        /// The zero address when any payer is fine.
-        address requiredPaymaster;
-    }
-
     // ------------------------------------------------------------------ events
 
     /// @notice A key was added, with its initial permission updates (concatenated, as in
@@ -168,30 +136,6 @@ interface ISessionKeyModule is IERC7579Validator {
     /// @notice Whether `account` has installed the module (ERC-7579).
     function isInitialized(address account) external view returns (bool);
 
-    /// @notice The session keys of `account`.
-    function sessionKeysOf(address account) external view returns (address[] memory);
-
-    /// @notice Whether `sessionKey` is a session key of `account`.
-    function isSessionKeyOf(address account, address sessionKey) external view returns (bool);
-
-    /// @notice A key's tag, time range, list type, native and gas limits (with the current period's spend) and paymaster.
-    function getSessionKeyInfo(address account, address sessionKey) external view returns (SessionKeyInfo memory);
-
-    /// @notice A contract's access list entry for a key.
-    function getAccessListEntry(address account, address sessionKey, address target)
-        external
-        view
-        returns (bool isOnList, bool checkSelectors);
-
-    /// @notice Whether a function of a contract is on a key's access list.
-    function isSelectorOnAccessList(address account, address sessionKey, address target, bytes4 selector)
-        external
-        view
-        returns (bool);
-
-    /// @notice A token's spend limit for a key, with the current period's spend.
-    function getErc20SpendLimit(address account, address sessionKey, address token)
-        external
-        view
-        returns (SpendLimitStatus memory);
+    /// @notice A raw storage word of the module, for the lens ({ISessionKeyLens}), which decodes every key's state.
+    function extsload(bytes32 slot) external view returns (bytes32);
 }

@@ -14,6 +14,11 @@ pragma solidity 0.8.28;
  * sign without a prompt (a local key, an HSM or KMS, a passkey, which signs the digest as its WebAuthn challenge), so a
  * wallet's display of the fields buys nothing, and EIP-712's second hash and domain cost about 150 gas on every op.
  *
+ * Key types: a key's on-chain id is 20 bytes; for secp256k1 (the only type today) it is the key's address, recovered
+ * from the signature. A new key type (P-256, WebAuthn) is a new signature form recognized here (by its length or a type
+ * byte) with its own check against the public key stored beside the key's record, the id derived from that key: the
+ * rest of the module (permissions, budgets, storage) sees only the id.
+ *
  * ECDSA signatures are 65 bytes (r ‖ s ‖ v), low-s only (EIP-2), v 27 or 28. Hashing and recovery are written in
  * assembly because they run on every session op: from scratch memory, without the checks and allocations of the
  * general-purpose libraries (about 300 gas per op).

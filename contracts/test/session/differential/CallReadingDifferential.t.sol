@@ -75,6 +75,7 @@ contract CallReadingDifferentialTest is UnitBase {
     }
 
     /// forge-config: default.fuzz.runs = 1000
+    /// forge-config: deep.fuzz.runs = 50000
     function testFuzz_whatTheModuleAcceptsTheAccountReadsAlike(uint256 seed, uint256 mutation, OpShape memory shape)
         public
         view
@@ -93,6 +94,7 @@ contract CallReadingDifferentialTest is UnitBase {
     }
 
     /// forge-config: default.fuzz.runs = 1000
+    /// forge-config: deep.fuzz.runs = 50000
     function testFuzz_theAccountRunsExactlyWhatTheModuleChecked(uint256 seed, uint256 mutation) public {
         PackedUserOperation memory op = _sessionOp(EncodingMutator.build(targets, seed, mutation));
         op.accountGasLimits = _packGas(1_000_000, 1_000_000);

@@ -44,9 +44,9 @@ contract NonCanonicalBatchTakeoverTest is UnitBase {
             token.balanceOf(address(account)),
             token.balanceOf(attacker),
             token.allowance(address(account), attacker),
-            module.getSessionKeyInfo(address(account), sessionKey),
-            module.getErc20SpendLimit(address(account), sessionKey, address(token)),
-            module.sessionKeysOf(address(account))
+            lens.getSessionKeyInfo(address(module), address(account), sessionKey),
+            lens.getErc20SpendLimit(address(module), address(account), sessionKey, address(token)),
+            lens.sessionKeysOf(address(module), address(account))
         );
     }
 

@@ -8,5 +8,7 @@ export * from './ISessionKeyPermissionUpdates.js';
 export * from './LeashAccount.js';
 export * from './LeashAccountFactory.js';
 export * from './OwnerEcdsaValidator.js';
+export * from './PermissionUpdater.js';
+export * from './SessionKeyLens.js';
 export * from './SessionKeyModule.js';
 export * from './TimestampValidator.js';
