@@ -20,8 +20,10 @@ export type SessionManagerConfig = {
     accountFactory: Address;
     accountImplementation: Address;
     sessionKeyModule: Address;
+    /** Key management, delegatecalled by the module. */
+    permissionUpdater: Address;
     /** The lens that reads an account's keys in one call. */
-    sessionKeyLens?: Address | undefined;
+    sessionKeyLens: Address;
     /** The local stack's development ERC-20 (dUSD), when there is one: the form's and the demo's default token. */
     devToken?: Address | undefined;
   };

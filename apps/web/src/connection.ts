@@ -49,6 +49,7 @@ const addresses = (config: SessionManagerConfig) => ({
   accountFactory: config.contracts.accountFactory,
   accountImplementation: config.contracts.accountImplementation,
   sessionKeyModule: config.contracts.sessionKeyModule,
+  permissionUpdater: config.contracts.permissionUpdater,
   sessionKeyLens: config.contracts.sessionKeyLens,
 });
 

@@ -587,6 +587,8 @@ describe('leash ui', () => {
           accountFactory: contracts.accountFactory,
           accountImplementation: contracts.accountImplementation,
           sessionKeyModule: contracts.sessionKeyModule,
+          permissionUpdater: contracts.permissionUpdater,
+          sessionKeyLens: contracts.sessionKeyLens,
           devToken: contracts.devToken,
         },
         // No `leash account create` in this state directory: the stack's development owner, as `npm start`'s demo.

@@ -123,7 +123,7 @@ describe('reading permissions back', () => {
 
     const state = await client.getSessionKeyPermissions({ key });
     expect(state.tagText).toBe('reader');
-    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: 0, requiredPaymaster: null });
+    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: 0, requiredPaymaster: null, callLimit: 'unlimited' });
     const week = periodOf(now(), 0, WEEK);
     expect(state.spending.erc20).toEqual([
       {
