@@ -184,10 +184,12 @@ contract PermissionUpdater {
         if (sessionId > SessionKeyStorage.MAX_SESSION_ID) revert ISessionKeyModule.CounterExhausted();
         accountSlot.store(SessionKeyStorage.packAccountState(generation, sessionId, index + 1, true));
         if (tag != 0) SessionKeyStorage.tagSlot(account, sessionId).store(uint256(tag));
-        // A new key starts with an empty allowlist and zero native and gas limits: it can do nothing. Its key-list
-        // entry is written once, after the updates (which may set its gas limit and target count).
-        KeyUpdate memory u =
-            KeyUpdate(account, generation, SessionKeyStorage.newRecord(sessionId, index), uint160(sessionKey), true, true, 0);
+        // A new key starts with an empty allowlist and zero native and gas limits: it can do nothing. Its refresh anchor
+        // is the time it is added, so "100 per week" means a week from now (a setRefreshAnchor among the updates still
+        // overrides it). Its key-list entry is written once, after the updates (which may set its gas limit and target
+        // count). _applyUpdates refuses a block.timestamp past 32 bits before anything is stored.
+        uint256 record = SessionKeyStorage.newRecord(sessionId, index).withRefreshAnchor(block.timestamp);
+        KeyUpdate memory u = KeyUpdate(account, generation, record, uint160(sessionKey), true, true, 0);
         _applyUpdates(u, updates);
         keySlot.store(u.record);
         u.storeKeyListEntry();

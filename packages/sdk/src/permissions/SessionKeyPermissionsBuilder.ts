@@ -301,12 +301,13 @@ export class SessionKeyPermissionsBuilder {
   }
 
   /**
-   * Sets when refreshing limits' periods start: at `anchor + k × interval` for every whole k (default: the Unix
-   * epoch, so a `WEEK` period starts on Thursdays 00:00 UTC). Seconds, number, bigint or Date.
+   * Sets when refreshing limits' periods start: at `anchor + k × interval` for every whole k (default: the time the
+   * key is added, so "100 per week" refreshes a week after the grant; 0: the Unix epoch, days from midnight UTC).
+   * Seconds, number, bigint or Date.
    *
    * @example
    * ```ts
-   * builder.setRefreshAnchor({ anchor: new Date('2025-01-06T00:00:00Z') }) // weeks start on Mondays
+   * builder.setRefreshAnchor({ anchor: new Date('2025-01-06T00:00:00Z') }) // weeks start on Mondays (unset: when the key is added)
    * ```
    */
   setRefreshAnchor(parameters: { anchor: SessionKeyTimestamp }): this {
