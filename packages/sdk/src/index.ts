@@ -39,6 +39,9 @@ export {
   type Call,
 } from './account/execution.js';
 
+// Logging
+export { setLeashLogger, defaultLeashLogger, type LeashLogger, type LeashLogEvent } from './logging/logger.js';
+
 // Clients
 export {
   createLeashAccountClient,
@@ -223,6 +226,8 @@ export {
   type DescribePermissionsOptions,
   type SessionKeyPermissionErrorParameters,
   type InvalidAddressReason,
+  permissionWarnings,
+  type PermissionWarning,
 } from './permissions/index.js';
 
 // ---------------------------------------------------------------- Session key signer and keystores
