@@ -21,7 +21,7 @@ describe('npm run example:getting-started', () => {
     expect(out).toMatch(new RegExp(`Installed in user op ${userOp.source}`));
     expect(out).toMatch(new RegExp(`User op\\s+${userOp.source}`));
     expect(out).toContain("Alice's balance: 0 dUSD -> 10 dUSD");
-    expect(out).toMatch(/Spent 10 dUSD of 50 dUSD today; 40 dUSD left until \d{4}-\d\d-\d\dT00:00:00\.000Z/);
+    expect(out).toMatch(/Spent 10 dUSD of 50 dUSD this day; 40 dUSD left until \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z, a day after the key was added/);
     expect(out).toContain('Local stack stopped.');
 
     const { anvil, bundler } = stackPids(out);

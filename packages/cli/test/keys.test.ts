@@ -92,9 +92,9 @@ describe('granting and using a session key', () => {
 
     const table = ok(await leash(['key', 'list'], env)).stdout.split('\n');
     expect(table[0]).toMatch(/^KEY\s+TAG\s+VALID\s+LIMIT ON\s+LIMIT\s+USED\s+REMAINING\s+NEXT REFRESH$/);
-    expect(table[1]).toMatch(new RegExp(`^${agentKey}\\s+agent\\s+until \\S+ \\S+ \\(in 1h 5\\dm\\)\\s+dUSD \\(0x\\w{4}…\\w{4}\\)\\s+100 dUSD per week\\s+90 dUSD\\s+10 dUSD\\s+\\S+ 00:00:00Z \\(in `));
+    expect(table[1]).toMatch(new RegExp(`^${agentKey}\\s+agent\\s+until \\S+ \\S+ \\(in 1h 5\\dm\\)\\s+dUSD \\(0x\\w{4}…\\w{4}\\)\\s+100 dUSD per week\\s+90 dUSD\\s+10 dUSD\\s+\\S+ \\S+Z \\(in 6d `));
     expect(table[2]).toMatch(/^\s+native\s+0 ETH in total\s+0 ETH\s+0 ETH\s+never$/);
-    expect(table[3]).toMatch(/^\s+gas\s+0\.05 ETH per day\s+≈?0\.\d+ ETH\s+≈?0\.\d+ ETH\s+\S+ 00:00:00Z \(in /);
+    expect(table[3]).toMatch(/^\s+gas\s+0\.05 ETH per day\s+≈?0\.\d+ ETH\s+≈?0\.\d+ ETH\s+\S+ \S+Z \(in 2\dh /);
 
     const listed = ok(await leash(['key', 'list', '--json'], env)).json;
     expect(listed.keys).toHaveLength(1);
@@ -103,8 +103,19 @@ describe('granting and using a session key', () => {
     expect(key.validUntil - Math.floor(Date.now() / 1000)).toBeGreaterThan(7000);
     const erc20 = key.limits.find((l: { kind: string }) => l.kind === 'erc20');
     expect(erc20).toMatchObject({ token, symbol: 'dUSD', decimals: 6, unlimited: false, limit: '100000000', used: '90000000', remaining: '10000000', refreshInterval: 604800 });
-    expect(erc20.nextRefresh % 604800).toBe(0); // weeks start at the Unix epoch by default
+    // Periods start when the key was added (issue 19, item 6): the first week ends a week after the grant.
+    expect(Math.floor(Date.now() / 1000) - key.refreshAnchor).toBeLessThan(600);
+    expect(erc20.nextRefresh).toBe(key.refreshAnchor + 604800);
     expect(key.limits.find((l: { kind: string }) => l.kind === 'native')).toMatchObject({ limit: '0', refreshInterval: 0, unlimited: false });
+  });
+
+  it('a key is named by its tag wherever an address is taken; an unknown tag is a usage error (issue 19, item 5)', async () => {
+    expect(ok(await leash(['key', 'show', 'agent', '--json'], env)).json).toMatchObject({ key: agentKey, tag: 'agent' });
+    const checked = ok(await leash(['exec', '--key', 'agent', '--check', '--to', token, transfer, bob, '1e6', '--json'], env)).json;
+    expect(checked).toMatchObject({ key: agentKey, wouldPass: true });
+    const unknown = await leash(['key', 'remove', 'nobody'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`key: "nobody" is neither an address nor the tag of a session key of ${account}.`);
   });
 
   it('an op past the ERC-20 limit is refused with the rule and its numbers in token units (exit code 3), and --check tells before sending', async () => {

@@ -61,6 +61,7 @@ export { updateSessionKeyPermissions } from './actions/updateSessionKeyPermissio
 export { rotateSessionKey } from './actions/rotateSessionKey.js';
 export { revokeAllSessionKeys } from './actions/revokeAllSessionKeys.js';
 export { getSessionKeys, getSessionKeyStates, type SessionKeySummary } from './actions/getSessionKeys.js';
+export { getSessionKeyByTag, SessionKeyTagError } from './actions/getSessionKeyByTag.js';
 export {
   getSessionKeyPermissions,
   type GetSessionKeyPermissionsParameters,
@@ -99,6 +100,7 @@ export { periodOf, budgetPeriodAt } from './session/periods.js';
 export {
   planSessionOpTiming,
   planTiming,
+  waitForSendTime,
   windowMargins,
   type TimingPlan,
   type PlanSessionOpTimingParameters,

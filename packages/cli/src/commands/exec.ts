@@ -45,7 +45,7 @@ export function registerExec(program: Command): void {
     .description('act as a session key: send calls from the account in a user op signed by the key')
     .argument('[function]', 'a function signature to call on --to, e.g. "transfer(address,uint256)"')
     .argument('[args...]', 'its arguments (integers: 25000000, 25e6 or 0.5eth; arrays as JSON)')
-    .option('--key <address>', 'the session key (its keystore, stored by `leash key add`, is loaded)')
+    .option('--key <address|tag>', 'the session key, by address or tag (its keystore, stored by `leash key add`, is loaded)')
     .option('--keystore <file>', 'a keystore file of the session key (e.g. an agent\'s)')
     .option('--to <address>', 'the call\'s target')
     .option('--value <amount>', 'native value to send: 0.01eth, 20gwei or wei')
@@ -66,7 +66,7 @@ export function registerExec(program: Command): void {
 
     const target = await resolveTarget(options, { bundler: true });
     const account = resolveAccount(target, options);
-    const signer = await loadSessionKey(target, options);
+    const signer = await loadSessionKey(target, options, account);
     const client = await sessionClient(target, signer, account);
     const context = { target, account, key: signer.address };
 

@@ -3,8 +3,7 @@ import type { Address } from 'viem';
 import { nowInSeconds, formatAmount } from '@leash/sdk';
 import { formatLimit, short, formatTimeFromNow, formatValidity } from '../../format.js';
 import { heading, paint, printJson, printRows, printTable } from '../../output.js';
-import { parseAddress } from '../../parse/limits.js';
-import { type ConnectionOptions, accountOption, connectionOptions, ownerOption, readClient, resolveAccount, resolveTarget } from '../../target.js';
+import { type ConnectionOptions, accountOption, connectionOptions, ownerOption, readClient, resolveAccount, parseKeyArgument, resolveSessionKey, resolveTarget } from '../../target.js';
 import { describeKey, keyJson, keyTableHeader, keyTableRows, loadKeyView, printPermissions, requireSessionKey } from './describe.js';
 
 type ReadOptions = ConnectionOptions & { account?: string; ownerKey?: string; json?: boolean };
@@ -31,11 +30,12 @@ export function registerRead(key: Command): void {
     printTable(keyTableHeader, views.flatMap((view) => keyTableRows(view, now)));
   });
 
-  const show = key.command('show').description('show one session key: what it may do and what it has left').argument('<key>', 'the session key\'s address');
+  const show = key.command('show').description('show one session key: what it may do and what it has left').argument('<key>', 'the session key: its address or tag');
   readOptions(show).action(async (keyArgument: string, options: ReadOptions) => {
-    const sessionKey: Address = parseAddress(keyArgument, 'key');
+    const named = parseKeyArgument(keyArgument, 'key');
     const target = await resolveTarget(options, { bundler: false });
     const account = resolveAccount(target, options);
+    const sessionKey: Address = await resolveSessionKey(target, account, named);
     const view = await loadKeyView(target, await requireSessionKey(target, account, sessionKey));
     if (options.json) return printJson({ account, ...keyJson(view) });
     const now = nowInSeconds();
