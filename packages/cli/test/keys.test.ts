@@ -113,6 +113,19 @@ describe('granting and using a session key', () => {
     expect(ok(await leash(['key', 'show', 'agent', '--json'], env)).json).toMatchObject({ key: agentKey, tag: 'agent' });
     const checked = ok(await leash(['exec', '--key', 'agent', '--check', '--to', token, transfer, bob, '1e6', '--json'], env)).json;
     expect(checked).toMatchObject({ key: agentKey, wouldPass: true });
+  });
+
+  it('exec reads token amounts in token units (25dusd or --decimals), refuses a bare one, and describes each call (issue 19, item 7)', async () => {
+    const inUnits = ok(await leash(['exec', '--key', agentKey, '--check', '--to', token, transfer, bob, '2.5dusd', '--json'], env)).json;
+    expect(inUnits.calls[0].data).toContain((2_500_000).toString(16).padStart(64, '0'));
+    expect(inUnits.description).toEqual([`transfer 2.5 dUSD (token ${token}) to ${bob}`]);
+    const withDecimals = ok(await leash(['exec', '--key', agentKey, '--check', '--decimals', '6', '--to', token, transfer, bob, '2.5', '--json'], env)).json;
+    expect(withDecimals.calls[0].data).toBe(inUnits.calls[0].data);
+    const bare = await leash(['exec', '--key', agentKey, '--check', '--to', token, transfer, bob, '25'], env);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('ambiguous amount: 25 dUSD or 25 base units (0.000025 dUSD)? Write 25dusd for token units, 25e0 for base units');
+    const text = ok(await leash(['exec', '--key', agentKey, '--check', '--to', token, transfer, bob, '1dusd'], env)).stdout;
+    expect(text).toMatch(new RegExp(`Call\\s+transfer 1 dUSD \\(token ${token}\\) to ${bob}`));
     const unknown = await leash(['key', 'remove', 'nobody'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain(`key: "nobody" is neither an address nor the tag of a session key of ${account}.`);
