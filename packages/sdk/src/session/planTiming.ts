@@ -171,7 +171,7 @@ export async function waitForSendTime(
       message:
         plan.waitReason === 'next-period'
           ? `Waiting ${seconds} s for the next period of a refreshing limit: the current one ends before a bundler would accept the op.`
-          : `Waiting ${seconds} s before sending: the op's validity window opens at ${plan.validFrom ?? sendAt - windowMargins.afterStart}, and bundlers accept an op only ${windowMargins.afterStart - 1} s after that (a key added with validFrom: now waits this once).`,
+          : `Waiting ${seconds} s before sending: the op's validity window opens at ${new Date((plan.validFrom ?? sendAt - windowMargins.afterStart) * 1000).toISOString()}, and bundlers accept an op only ${windowMargins.afterStart - 1} s after that (a key added with validFrom: now waits this once).`,
     });
   await (options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(waitMs);
 }
