@@ -191,8 +191,8 @@ describe('granting and using a session key', () => {
     expect(refused.stderr).toContain('refused: native token spend limit of 0.02 ETH per day: used 0.01, attempted 0.015, remaining 0.01');
 
     const text = ok(await leash(['key', 'show', agentKey], env)).stdout;
-    expect(text).toMatch(/dUSD \(0x\w{4}…\w{4}\)\s+95 dUSD used of 200 dUSD per week, 105 dUSD left, refreshes /);
-    expect(text).toMatch(/native\s+0\.01 ETH used of 0\.02 ETH per day, 0\.01 ETH left, refreshes /);
+    expect(text).toMatch(/dUSD \(0x\w{4}…\w{4}\)\s+95 dUSD used of 200 dUSD per week, 105 dUSD left; refreshes /);
+    expect(text).toMatch(/native\s+0\.01 ETH used of 0\.02 ETH per day, 0\.01 ETH left; refreshes /);
     expect(text).toContain(`May call contract ${bob}: any function`);
   });
 
@@ -215,7 +215,7 @@ describe('granting and using a session key', () => {
     const listed = ok(await leash(['key', 'list', '--json'], env)).json;
     const counted = listed.keys.find((k: { key: Address }) => k.key === added.key);
     expect(counted.limits.find((l: { kind: string }) => l.kind === 'calls')).toMatchObject({ unlimited: false, limit: '2', used: '2', remaining: '0', refreshInterval: 86400 });
-    expect(ok(await leash(['key', 'show', added.key], env)).stdout).toMatch(/calls\s+2 calls used of 2 calls per day, 0 calls left, refreshes /);
+    expect(ok(await leash(['key', 'show', added.key], env)).stdout).toMatch(/calls\s+2 calls used of 2 calls per day, 0 calls left; refreshes /);
 
     ok(await leash(['key', 'update', added.key, '--max-calls', 'unlimited'], env));
     ok(await leash(['exec', '--key', added.key, '--to', token, transfer, carol, '1e6'], env));

@@ -13,3 +13,4 @@ export { parseCallTarget, parseFunction, parseAddress, InvalidCallTargetError, t
 export { parseLimitText, parseCallLimit, InvalidLimitError } from './limits.js';
 export { explainRefusal, type RefusalExplanation, type ExplainRefusalOptions } from './refusals.js';
 export { describeCall, type DescribeCallOptions } from './describeCall.js';
+export { describeBudget } from './budgets.js';

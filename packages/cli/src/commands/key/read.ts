@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Address } from 'viem';
-import { nowInSeconds, formatAmount } from '@leash/sdk';
-import { formatLimit, short, formatTimeFromNow, formatValidity } from '../../format.js';
+import { describeBudget, nowInSeconds } from '@leash/sdk';
+import { short, formatTimeFromNow, formatValidity } from '../../format.js';
 import { heading, paint, printJson, printRows, printTable } from '../../output.js';
 import { type ConnectionOptions, accountOption, connectionOptions, ownerOption, readClient, resolveAccount, parseKeyArgument, resolveSessionKey, resolveTarget } from '../../target.js';
 import { describeKey, keyJson, keyTableHeader, keyTableRows, loadKeyView, printPermissions, requireSessionKey } from './describe.js';
@@ -50,12 +50,10 @@ export function registerRead(key: Command): void {
     printPermissions(describeKey(view));
     heading('Budgets');
     printRows(
-      view.limits.map((limit): [string, string] => {
-        const status = limit.status;
-        if (status === 'unlimited') return [limit.label, 'no limit'];
-        const refresh = status.nextRefresh === undefined ? '' : `, refreshes ${formatTimeFromNow(status.nextRefresh, now)}`;
-        return [limit.label, `${formatAmount(status.used, limit.unit, short)} used of ${formatLimit(status, limit.unit)}, ${formatAmount(status.remaining, limit.unit, short)} left${refresh}`];
-      }),
+      view.limits.map((limit): [string, string] => [
+        limit.label,
+        describeBudget(limit.status, limit.unit, { amounts: short, formatTimestamp: (seconds) => formatTimeFromNow(seconds, now) }),
+      ]),
     );
   });
 }
