@@ -107,7 +107,7 @@ export function registerExec(program: Command): void {
           calls,
           paymaster,
           maxWaitSeconds,
-          onWait: (seconds) => progress.update(`Waiting ${seconds} s for the next period of a refreshing limit`),
+          onWait: (seconds) => progress.update(`Waiting ${seconds} s for the op's validity window (it opened too recently for the bundler, or the period ends too soon)`),
         }),
       );
     } catch (error) {
