@@ -1,9 +1,7 @@
 import type { Address, Hex } from 'viem';
 import type { SessionKeyClient } from '../account/capability.js';
-import { log } from '../logging/logger.js';
-import { decodePermissionUpdates } from '../permissions/decodePermissionUpdates.js';
-import { permissionWarnings } from '../permissions/warnings.js';
 import { moduleCall } from './internal/module.js';
+import { logPermissionWarnings } from './internal/warnings.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 import { toTag } from './internal/tag.js';
 
@@ -38,9 +36,7 @@ export type AddSessionKeyParameters = {
  * ```
  */
 export async function addSessionKey(client: SessionKeyClient, parameters: AddSessionKeyParameters): Promise<UserOperationResult> {
-  // Valid but likely unmeant (a key that can never pay for gas): said through the SDK's logger, the op still goes.
-  for (const warning of permissionWarnings(decodePermissionUpdates(parameters.permissions)))
-    log({ level: 'warn', code: 'permission-warning', message: `Session key ${parameters.key}: ${warning.message} ${warning.fix}`, warning });
+  logPermissionWarnings(parameters.key, parameters.permissions);
   return sendCallsAndWait(client, [
     moduleCall(client, 'addSessionKey', [parameters.key, toTag(parameters.tag), parameters.permissions]),
   ]);

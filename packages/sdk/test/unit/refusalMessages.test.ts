@@ -6,9 +6,13 @@ import {
   GasSpendLimitExceededError,
   NativeTokenSpendLimitExceededError,
   SessionKeyPermissionsBuilder,
+  type LeashLogEvent,
+  defaultLeashLogger,
   explainRefusal,
   permissionWarnings,
+  setLeashLogger,
 } from '../../src/index.js';
+import { logPermissionWarnings } from '../../src/actions/internal/warnings.js';
 
 const token = '0x1f08cd8fdd6b7ec1ba2c3e2a4ad4ec5cb0c4a7d2';
 const paymaster = '0x00000000000000000000000000000000000000aa';
@@ -75,5 +79,21 @@ describe('the builder warns when a key can never pay for gas', () => {
     expect(new SessionKeyPermissionsBuilder().setGasSpendLimit({ spendLimit: parseEther('0.01'), refreshInterval: DAY }).warnings()).toEqual([]);
     expect(new SessionKeyPermissionsBuilder().removeGasSpendLimit().warnings()).toEqual([]);
     expect(new SessionKeyPermissionsBuilder().setRequiredPaymaster({ paymasterAddress: paymaster }).warnings()).toEqual([]);
+  });
+});
+
+describe('adding a key that can never pay for gas is reported through the SDK logger', () => {
+  it('addSessionKey and installSessionKeyModule log a permission-warning; a key with a gas budget logs nothing', () => {
+    const events: LeashLogEvent[] = [];
+    setLeashLogger((event) => events.push(event));
+    try {
+      logPermissionWarnings(paymaster, new SessionKeyPermissionsBuilder().setNativeTokenSpendLimit({ spendLimit: 1n }).encode());
+      logPermissionWarnings(paymaster, new SessionKeyPermissionsBuilder().removeGasSpendLimit().encode());
+    } finally {
+      setLeashLogger(defaultLeashLogger);
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ level: 'warn', code: 'permission-warning', warning: { code: 'no-gas-budget' } });
+    expect(events[0]!.message).toContain(`Session key ${paymaster}: The key has no gas budget`);
   });
 });
