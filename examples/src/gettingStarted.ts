@@ -89,5 +89,5 @@ await runExample('Leash: getting started with session keys', async (network) => 
   const state = await client.getSessionKeyPermissions({ key: sessionKey });
   const { status } = state.spending.erc20[0]!;
   const refresh = status.nextRefresh ? new Date(status.nextRefresh * 1000).toISOString() : 'never';
-  say(`Spent ${formatToken(status.used)} of ${formatToken(status.limit)} today; ${formatToken(status.remaining)} left until ${refresh}`);
+  say(`Spent ${formatToken(status.used)} of ${formatToken(status.limit)} this day; ${formatToken(status.remaining)} left until ${refresh}, a day after the key was added`);
 });

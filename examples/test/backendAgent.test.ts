@@ -38,7 +38,7 @@ describe('npm run example:agent', () => {
     expect(out).toContain('Invoice 4: refused with Erc20SpendLimitExceededError: ERC-20 spend limit exceeded for token');
     expect(out).toMatch(/limit {5}100 dUSD per week\n\s+used {6}90 dUSD\n\s+attempted 30 dUSD\n/);
     expect(out).toContain('The supplier received 90 dUSD in all');
-    expect(out).toMatch(/Remaining 10 dUSD of 100 dUSD \(used 90 dUSD\); refreshes at \d{4}-\d\d-\d\dT00:00:00\.000Z/);
+    expect(out).toMatch(/Remaining 10 dUSD of 100 dUSD \(used 90 dUSD\); refreshes at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000Z/);
     expect(out).toContain('Local stack stopped.');
 
     expect(out).not.toContain('Invoice 5');

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { expect } from 'vitest';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const examplesDir = path.join(repoRoot, 'examples');
@@ -112,4 +113,14 @@ export function stackPids(output: string): { anvil: number; bundler: number } {
   const match = output.match(/\(anvil, pid (\d+)\).*\(Alto, pid (\d+)\)/);
   if (!match) throw new Error(`No local stack PIDs in the output:\n${output}`);
   return { anvil: Number(match[1]), bundler: Number(match[2]) };
+}
+
+/** Checks that an example started its own stack (anvil and Alto among its processes) and left none of it running. */
+export function expectOwnStackStopped(run: ExampleRun): void {
+  const out = run.stdout();
+  expect(out).toContain('Local stack stopped.');
+  const { anvil, bundler } = stackPids(out);
+  expect(run.descendants).toContain(anvil);
+  expect(run.descendants).toContain(bundler);
+  expect(survivors(run)).toEqual([]);
 }

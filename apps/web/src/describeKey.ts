@@ -16,8 +16,8 @@ function accessSentence(type: SessionKeyAccessListType | undefined, listedContra
 
 /**
  * A key's permissions as the manager shows them, one line each: the SDK's description, with its access-list line
- * ("Access list: allowlist") said in plain words, and without the default period anchor (the Unix epoch), which
- * says nothing to a reader.
+ * ("Access list: allowlist") said in plain words, and without an epoch period anchor's line, which says nothing to a
+ * reader (each budget shows its next refresh).
  */
 export function describeKeyPermissions(permissions: SessionKeyPermissions, options: DescribePermissionsOptions): string[] {
   const lines = describePermissions(permissions, options).filter((line) => !line.startsWith('Access list:') && !line.includes('Unix epoch'));

@@ -427,6 +427,12 @@ describe.each(screens)('the web session manager on %s', (name, viewport) => {
   it('offers budgets per month (30 days)', async () => {
     for (const limit of ['Token period', 'ETH period', 'Gas period'])
       expect(await page.getByLabel(limit).locator('option').allInnerTexts()).toContain('per month (30 days)');
+    // A gas amount of 0 (and the form requires no paymaster): the SDK's warning, before anything is sent (issue 19, item 3).
+    const gasField = page.getByRole('group', { name: 'Gas the account may pay for the key' });
+    await page.getByLabel('Gas amount').fill('0');
+    await waitForText(gasField, 'The key has no gas budget and no required paymaster');
+    await page.getByLabel('Gas amount').fill('0.5');
+    expect(await gasField.getByRole('status').count()).toBe(0);
     key = await addGeneratedKey(page, 'groceries-for-the-month', '250', 'per month (30 days)');
     await waitForText(keyCard(page, key).getByTestId('budgets'), '250 dUSD left of 250 dUSD per 30 days');
   }, 120_000);

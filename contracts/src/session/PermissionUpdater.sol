@@ -192,10 +192,13 @@ contract PermissionUpdater {
         if (sessionId > SessionKeyStorage.MAX_SESSION_ID) revert ISessionKeyModule.CounterExhausted();
         accountSlot.store(state.withCounts(sessionId, index + 1));
         if (tag != 0) SessionKeyStorage.tagSlot(account, sessionId).store(uint256(tag));
-        // A new key starts with an empty allowlist and zero native and gas limits: it can do nothing. Its key-list
-        // entry is written once, after the updates (which may set its gas limit and target count).
-        KeyUpdate memory u =
-            KeyUpdate(account, generation, SessionKeyStorage.newRecord(sessionId, index), uint160(sessionKey), true, true, 0);
+        // A new key starts with an empty allowlist and zero native and gas limits: it can do nothing. Its refresh anchor
+        // is the time it is added (`now_`: the block's, or a grant's stated time), so "100 per week" means a week from
+        // then (a setRefreshAnchor among the updates still overrides it). Its key-list entry is written once, after the
+        // updates (which may set its gas limit and target count). _applyUpdates refuses a `now_` past 32 bits before
+        // anything is stored.
+        uint256 record = SessionKeyStorage.newRecord(sessionId, index).withRefreshAnchor(now_);
+        KeyUpdate memory u = KeyUpdate(account, generation, record, uint160(sessionKey), true, true, 0);
         _applyUpdates(u, updates, now_);
         keySlot.store(u.record);
         u.storeKeyListEntry();

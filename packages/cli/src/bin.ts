@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { BaseError } from 'viem';
-import { LeashError, SessionKeyViolationError } from '@leash/sdk';
+import { LeashError, SessionKeyViolationError, setLeashLogger } from '@leash/sdk';
 import { registerAccount } from './commands/account.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerExec } from './commands/exec.js';
@@ -12,6 +12,9 @@ import { paint, printJson, setJsonMode } from './output.js';
 
 const json = process.argv.includes('--json');
 setJsonMode(json);
+// The CLI says what the SDK's logger would (waits through exec's progress line, permission warnings as notes), and
+// keeps stdout clean for --json.
+setLeashLogger(undefined);
 
 const program = new Command()
   .name('leash')

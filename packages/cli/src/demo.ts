@@ -140,7 +140,13 @@ async function sessionKeyDemo(stack: LocalStack, ownerClient: LeashAccountClient
   ];
 
   heading('4. The session key tips Alice 10 dUSD: no owner signature, checked on-chain by the module');
-  const paid = await withProgress('Sending the session key\'s user operation', () => session.executeWithSessionKey({ calls: tip('10') }));
+  const paid = await withProgress("Sending the session key's user operation", (progress) =>
+    session.executeWithSessionKey({
+      calls: tip('10'),
+      // The key is valid from now: bundlers accept its first op once that window is a few seconds old.
+      onWait: (seconds) => progress.update(`Waiting ${seconds} s: the bundler accepts the key's first op once its validity window is 5 s old`),
+    }),
+  );
   printRows([['User op hash', paid.userOpHash], ['Gas used (tx)', paid.receipt.receipt.gasUsed.toLocaleString('en-US')]]);
 
   heading('5. The session key tries to tip 45 dUSD: over what is left today');

@@ -131,8 +131,13 @@ export async function buildPermissions(
 
   if (!current) {
     if (listType === undefined) notes.push('no --allow, --deny or --allow-all: the key may call no contract yet');
-    if (flags.gas === undefined && (flags.paymaster === undefined || flags.paymaster === 'none'))
-      notes.push('no --gas: a new key may not spend the account\'s ETH on gas; add --gas <amount>/<period> (or unlimited), or require a --paymaster');
+    // The SDK's warnings for a new key, with the CLI's flags as the fix.
+    for (const warning of builder.warnings())
+      notes.push(
+        warning.code === 'no-gas-budget'
+          ? 'no --gas: the key has no gas budget and no required paymaster, so the account may not pay for its ops; add --gas <amount>/<period> (or unlimited), or require a --paymaster'
+          : warning.message,
+      );
     if (listType === SessionKeyAccessListType.ALLOWLIST)
       for (const token of tokens)
         if (!allow.some((entry) => entry.contract === token.address))

@@ -12,6 +12,7 @@ import {
   type LeashAddresses,
   type SessionKeySignerLike,
   KeystorePasswordError,
+  SessionKeyTagError,
   SessionKeySigner,
   createLeashAccountClient,
   getLeashAccountAddress,
@@ -19,7 +20,7 @@ import {
   sessionKeyActions,
 } from '@leash/sdk';
 import { type Command, Option } from 'commander';
-import { CliError } from './errors.js';
+import { CliError, exitCodes } from './errors.js';
 import { parseAddress } from './parse/limits.js';
 import { type StackFile, keystorePath, ownerKeyPath, readOwnerKey, readStackFile, stackFilePath, writeOwnerKey } from './state.js';
 
@@ -224,14 +225,50 @@ export function passwordOption(command: Command): Command {
   );
 }
 
+/** A session key as the command line names it: an address (anything starting with 0x), or a tag to look up. */
+export type KeyArgument = { address: Address; flag: string } | { tag: string; flag: string };
+
+/** Reads a key argument before any request, so a malformed address fails at once. */
+export function parseKeyArgument(value: string, flag: string): KeyArgument {
+  return /^0x/i.test(value.trim()) ? { address: parseAddress(value, flag), flag } : { tag: value, flag };
+}
+
 /**
- * Loads a session key signer from `--keystore <file>`, or from the keystore `key add` stored for `--key <address>`.
+ * A session key named on the command line by its address, or by its tag (the label `key add --tag` gave it), looked up
+ * among the account's keys with the SDK's `getSessionKeyByTag`. An unknown or ambiguous tag is a usage error that says
+ * which keys there are.
+ */
+export async function resolveSessionKey(target: Target, account: Address, argument: KeyArgument): Promise<Address> {
+  if ('address' in argument) return argument.address;
+  const { tag: value, flag } = argument;
+  try {
+    return (await (await readClient(target, account)).getSessionKeyByTag({ tag: value, account })).address;
+  } catch (error) {
+    if (!(error instanceof SessionKeyTagError)) throw error;
+    throw new CliError(
+      error.reason === 'unknown'
+        ? `${flag}: "${value}" is neither an address nor the tag of a session key of ${account}.`
+        : `${flag}: ${error.matches.length} session keys of ${account} have the tag "${value}": ${error.matches.map((k) => k.address).join(', ')}.`,
+      { exitCode: exitCodes.usage, hint: error.reason === 'unknown' ? 'See `leash key list` for the keys and their tags.' : 'Name the key by its address.', cause: error },
+    );
+  }
+}
+
+/**
+ * Loads a session key signer from `--keystore <file>`, or from the keystore `key add` stored for `--key <address or
+ * tag>` (a tag is looked up among `account`'s keys).
  */
 export async function loadSessionKey(
   target: Target,
   options: { key?: string | undefined; keystore?: string | undefined; password?: string | undefined },
+  account?: Address,
 ): Promise<SessionKeySigner> {
-  const key = options.key === undefined ? undefined : parseAddress(options.key, '--key');
+  const key =
+    options.key === undefined
+      ? undefined
+      : account === undefined
+        ? parseAddress(options.key, '--key')
+        : await resolveSessionKey(target, account, parseKeyArgument(options.key, '--key'));
   const file = given(options.keystore) ?? (key ? keystorePath(key) : undefined);
   if (!file) throw new CliError('Which session key? Pass --key <address> (a key `leash key add` created) or --keystore <file>.');
   const { password, devDefault } = resolveKeyPassword(target, options.password);

@@ -92,9 +92,9 @@ describe('granting and using a session key', () => {
 
     const table = ok(await leash(['key', 'list'], env)).stdout.split('\n');
     expect(table[0]).toMatch(/^KEY\s+TAG\s+VALID\s+LIMIT ON\s+LIMIT\s+USED\s+REMAINING\s+NEXT REFRESH$/);
-    expect(table[1]).toMatch(new RegExp(`^${agentKey}\\s+agent\\s+until \\S+ \\S+ \\(in 1h 5\\dm\\)\\s+dUSD \\(0x\\w{4}…\\w{4}\\)\\s+100 dUSD per week\\s+90 dUSD\\s+10 dUSD\\s+\\S+ 00:00:00Z \\(in `));
+    expect(table[1]).toMatch(new RegExp(`^${agentKey}\\s+agent\\s+until \\S+ \\S+ \\(in 1h 5\\dm\\)\\s+dUSD \\(0x\\w{4}…\\w{4}\\)\\s+100 dUSD per week\\s+90 dUSD\\s+10 dUSD\\s+\\S+ \\S+Z \\(in 6d `));
     expect(table[2]).toMatch(/^\s+native\s+0 ETH in total\s+0 ETH\s+0 ETH\s+never$/);
-    expect(table[3]).toMatch(/^\s+gas\s+0\.05 ETH per day\s+≈?0\.\d+ ETH\s+≈?0\.\d+ ETH\s+\S+ 00:00:00Z \(in /);
+    expect(table[3]).toMatch(/^\s+gas\s+0\.05 ETH per day\s+≈?0\.\d+ ETH\s+≈?0\.\d+ ETH\s+\S+ \S+Z \(in 2\dh /);
 
     const listed = ok(await leash(['key', 'list', '--json'], env)).json;
     expect(listed.keys).toHaveLength(1);
@@ -103,8 +103,32 @@ describe('granting and using a session key', () => {
     expect(key.validUntil - Math.floor(Date.now() / 1000)).toBeGreaterThan(7000);
     const erc20 = key.limits.find((l: { kind: string }) => l.kind === 'erc20');
     expect(erc20).toMatchObject({ token, symbol: 'dUSD', decimals: 6, unlimited: false, limit: '100000000', used: '90000000', remaining: '10000000', refreshInterval: 604800 });
-    expect(erc20.nextRefresh % 604800).toBe(0); // weeks start at the Unix epoch by default
+    // Periods start when the key was added (issue 19, item 6): the first week ends a week after the grant.
+    expect(Math.floor(Date.now() / 1000) - key.refreshAnchor).toBeLessThan(600);
+    expect(erc20.nextRefresh).toBe(key.refreshAnchor + 604800);
     expect(key.limits.find((l: { kind: string }) => l.kind === 'native')).toMatchObject({ limit: '0', refreshInterval: 0, unlimited: false });
+  });
+
+  it('a key is named by its tag wherever an address is taken; an unknown tag is a usage error (issue 19, item 5)', async () => {
+    expect(ok(await leash(['key', 'show', 'agent', '--json'], env)).json).toMatchObject({ key: agentKey, tag: 'agent' });
+    const checked = ok(await leash(['exec', '--key', 'agent', '--check', '--to', token, transfer, bob, '1e6', '--json'], env)).json;
+    expect(checked).toMatchObject({ key: agentKey, wouldPass: true });
+  });
+
+  it('exec reads token amounts in token units (25dusd or --decimals), refuses a bare one, and describes each call (issue 19, item 7)', async () => {
+    const inUnits = ok(await leash(['exec', '--key', agentKey, '--check', '--to', token, transfer, bob, '2.5dusd', '--json'], env)).json;
+    expect(inUnits.calls[0].data).toContain((2_500_000).toString(16).padStart(64, '0'));
+    expect(inUnits.description).toEqual([`transfer 2.5 dUSD (token ${token}) to ${bob}`]);
+    const withDecimals = ok(await leash(['exec', '--key', agentKey, '--check', '--decimals', '6', '--to', token, transfer, bob, '2.5', '--json'], env)).json;
+    expect(withDecimals.calls[0].data).toBe(inUnits.calls[0].data);
+    const bare = await leash(['exec', '--key', agentKey, '--check', '--to', token, transfer, bob, '25'], env);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain('ambiguous amount: 25 dUSD or 25 base units (0.000025 dUSD)? Write 25dusd for token units, 25e0 for base units');
+    const text = ok(await leash(['exec', '--key', agentKey, '--check', '--to', token, transfer, bob, '1dusd'], env)).stdout;
+    expect(text).toMatch(new RegExp(`Call\\s+transfer 1 dUSD \\(token ${token}\\) to ${bob}`));
+    const unknown = await leash(['key', 'remove', 'nobody'], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(`key: "nobody" is neither an address nor the tag of a session key of ${account}.`);
   });
 
   it('an op past the ERC-20 limit is refused with the rule and its numbers in token units (exit code 3), and --check tells before sending', async () => {
@@ -167,8 +191,8 @@ describe('granting and using a session key', () => {
     expect(refused.stderr).toContain('refused: native token spend limit of 0.02 ETH per day: used 0.01, attempted 0.015, remaining 0.01');
 
     const text = ok(await leash(['key', 'show', agentKey], env)).stdout;
-    expect(text).toMatch(/dUSD \(0x\w{4}…\w{4}\)\s+95 dUSD used of 200 dUSD per week, 105 dUSD left, refreshes /);
-    expect(text).toMatch(/native\s+0\.01 ETH used of 0\.02 ETH per day, 0\.01 ETH left, refreshes /);
+    expect(text).toMatch(/dUSD \(0x\w{4}…\w{4}\)\s+95 dUSD used of 200 dUSD per week, 105 dUSD left; refreshes /);
+    expect(text).toMatch(/native\s+0\.01 ETH used of 0\.02 ETH per day, 0\.01 ETH left; refreshes /);
     expect(text).toContain(`May call contract ${bob}: any function`);
   });
 
@@ -191,7 +215,7 @@ describe('granting and using a session key', () => {
     const listed = ok(await leash(['key', 'list', '--json'], env)).json;
     const counted = listed.keys.find((k: { key: Address }) => k.key === added.key);
     expect(counted.limits.find((l: { kind: string }) => l.kind === 'calls')).toMatchObject({ unlimited: false, limit: '2', used: '2', remaining: '0', refreshInterval: 86400 });
-    expect(ok(await leash(['key', 'show', added.key], env)).stdout).toMatch(/calls\s+2 calls used of 2 calls per day, 0 calls left, refreshes /);
+    expect(ok(await leash(['key', 'show', added.key], env)).stdout).toMatch(/calls\s+2 calls used of 2 calls per day, 0 calls left; refreshes /);
 
     ok(await leash(['key', 'update', added.key, '--max-calls', 'unlimited'], env));
     ok(await leash(['exec', '--key', added.key, '--to', token, transfer, carol, '1e6'], env));

@@ -6,6 +6,7 @@ import { parseNativeAmount, toBaseUnits } from '../src/parse/amounts.js';
 import { encodeCallData, parseCallsFile, parseValue } from '../src/parse/calls.js';
 import { InvalidFlagError } from '../src/parse/errors.js';
 import { parseAddress, parseErc20Limit, parseMaxCalls, parseNativeLimit, parsePaymaster } from '../src/parse/limits.js';
+import { parseTokenAmount, tokenAmountArgument } from '../src/parse/tokenAmounts.js';
 import { MONTH, parseDate, parseDuration, parsePeriod, parseValidUntil } from '../src/parse/time.js';
 
 const token = '0x1f08BBFde5eA8c5a6B4A23Ce29dD218eAcd23BA6';
@@ -190,5 +191,31 @@ describe('exec calls', () => {
     expect(refusal(() => parseCallsFile(JSON.stringify([{ to: bob, amount: 1 }]), 'calls.json')).flag).toBe('--calls calls.json call 1');
     expect(refusal(() => parseCallsFile(JSON.stringify([{ to: bob, data: '0x12', function: 'f()' }]), 'c.json')).expected).toBe('give "data" or "function", not both');
     expect(refusal(() => parseCallsFile(JSON.stringify([{ to: 'bob' }]), 'c.json')).expected).toContain('expected an address');
+  });
+});
+
+describe('token amounts of exec (issue 19, item 7)', () => {
+  const dusd = { symbol: 'dUSD', decimals: 6 };
+  it('finds the amount argument of transfer, approve and transferFrom only', () => {
+    expect(tokenAmountArgument('transfer(address,uint256)')).toBe(1);
+    expect(tokenAmountArgument('approve(address spender, uint256 amount)')).toBe(1);
+    expect(tokenAmountArgument('transferFrom(address,address,uint256)')).toBe(2);
+    expect(tokenAmountArgument('mint(address,uint256)')).toBeUndefined();
+  });
+
+  it('reads 25dusd and --decimals in token units, 25e6 in base units', () => {
+    expect(parseTokenAmount('25dusd', dusd, undefined, 'amount')).toBe(25_000_000n);
+    expect(parseTokenAmount('2.5 DUSD', dusd, undefined, 'amount')).toBe(2_500_000n);
+    expect(parseTokenAmount('25', dusd, 6, 'amount')).toBe(25_000_000n);
+    expect(parseTokenAmount('25e6', dusd, undefined, 'amount')).toBe(25_000_000n);
+  });
+
+  it('refuses a bare number, another symbol, and more decimals than the token has', () => {
+    expect(refusal(() => parseTokenAmount('25', dusd, undefined, 'amount')).expected).toBe(
+      'ambiguous amount: 25 dUSD or 25 base units (0.000025 dUSD)? Write 25dusd for token units, 25e0 for base units, or pass --decimals to read plain numbers as token units',
+    );
+    expect(refusal(() => parseTokenAmount('25usdc', dusd, undefined, 'amount')).expected).toBe('"usdc" is not this token\'s symbol (dUSD): write 25dusd');
+    expect(refusal(() => parseTokenAmount('1.2345678dusd', dusd, undefined, 'amount')).expected).toContain('dUSD has 6 decimals');
+    expect(refusal(() => parseTokenAmount('25dusd', undefined, undefined, 'amount')).expected).toContain("cannot read the token's symbol");
   });
 });

@@ -42,7 +42,7 @@ describe('permission flags → permission updates', () => {
   it('a new key: notes what it cannot do yet (no access, no gas, a limited token it may not call)', async () => {
     expect((await build({})).notes).toEqual([
       'no --allow, --deny or --allow-all: the key may call no contract yet',
-      "no --gas: a new key may not spend the account's ETH on gas; add --gas <amount>/<period> (or unlimited), or require a --paymaster",
+      'no --gas: the key has no gas budget and no required paymaster, so the account may not pay for its ops; add --gas <amount>/<period> (or unlimited), or require a --paymaster',
     ]);
     const built = await build({ allow: [{ contract: bob }], erc20: [{ token, limit: { amount: '1', refreshInterval: 0 } }], paymaster: bob });
     expect(built.notes).toEqual([`dUSD ${token} has a spend limit but is not on the allowlist: add --allow ${token}:transfer(address,uint256)`]);

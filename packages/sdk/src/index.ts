@@ -39,6 +39,9 @@ export {
   type Call,
 } from './account/execution.js';
 
+// Logging
+export { setLeashLogger, defaultLeashLogger, type LeashLogger, type LeashLogEvent } from './logging/logger.js';
+
 // Clients
 export {
   createLeashAccountClient,
@@ -58,6 +61,7 @@ export { updateSessionKeyPermissions } from './actions/updateSessionKeyPermissio
 export { rotateSessionKey } from './actions/rotateSessionKey.js';
 export { revokeAllSessionKeys } from './actions/revokeAllSessionKeys.js';
 export { getSessionKeys, getSessionKeyStates, type SessionKeySummary } from './actions/getSessionKeys.js';
+export { getSessionKeyByTag, SessionKeyTagError } from './actions/getSessionKeyByTag.js';
 export {
   getSessionKeyPermissions,
   type GetSessionKeyPermissionsParameters,
@@ -96,6 +100,7 @@ export { periodOf, budgetPeriodAt } from './session/periods.js';
 export {
   planSessionOpTiming,
   planTiming,
+  waitForSendTime,
   windowMargins,
   type TimingPlan,
   type PlanSessionOpTimingParameters,
@@ -223,6 +228,8 @@ export {
   type DescribePermissionsOptions,
   type SessionKeyPermissionErrorParameters,
   type InvalidAddressReason,
+  permissionWarnings,
+  type PermissionWarning,
 } from './permissions/index.js';
 
 // ---------------------------------------------------------------- Session key signer and keystores

@@ -1,6 +1,14 @@
 import { type FormEvent, useId, useState } from 'react';
 import { type Address, getAddress, isAddress } from 'viem';
-import { InvalidInputError, SessionKeyAccessListType, SessionKeyPermissionsBuilder, parseAmount as parseAmountIn, parseCallTarget } from '@leash/sdk';
+import {
+  InvalidInputError,
+  type PermissionWarning,
+  SessionKeyAccessListType,
+  SessionKeyPermissionsBuilder,
+  parseAmount as parseAmountIn,
+  parseCallTarget,
+  permissionWarnings,
+} from '@leash/sdk';
 import type { SessionManagerConfig } from '../config.js';
 import type { OwnerConnection } from '../connection.js';
 import { ether, nowInSeconds } from '../format.js';
@@ -114,6 +122,16 @@ async function permissionsOf(form: Form, connection: OwnerConnection): Promise<S
   return builder;
 }
 
+/** The SDK's gas warning for the form's gas limit (the form never requires a paymaster); none while it does not parse. */
+function gasWarnings(gas: Limit): PermissionWarning[] {
+  if (gas.noLimit) return [];
+  try {
+    return permissionWarnings({ gasSpendLimit: { spendLimit: parseAmountIn(gas.amount, ether), refreshInterval: Number(gas.period) } });
+  } catch {
+    return [];
+  }
+}
+
 type Props = { config: SessionManagerConfig; connection: OwnerConnection; moduleInstalled: boolean; action: PlacedAction; onChanged: () => void };
 
 /** Grants a new session key: generated in this browser (kept in localStorage) or given by address. */
@@ -222,6 +240,11 @@ export function AddKeyForm({ config, connection, moduleInstalled, action, onChan
         <fieldset>
           <legend>Gas the account may pay for the key</legend>
           <LimitInputs name="Gas amount" limit={form.gas} unit="ETH" allowNoLimit onChange={(gas) => update({ gas })} />
+          {gasWarnings(form.gas).map((warning) => (
+            <p key={warning.code} className="warning" role="status">
+              {warning.message} Set a gas amount above 0, or “no limit”.
+            </p>
+          ))}
         </fieldset>
 
         <fieldset>

@@ -33,6 +33,7 @@ interface ISessionKeyLens {
         uint48 validFrom;
         uint48 validUntil;
         AccessListType accessListType;
+        /// Where refreshing limits' periods start (anchor + k × interval): the time the key was added, unless set.
         uint48 refreshAnchor;
         SpendLimitStatus nativeTokenSpend;
         SpendLimitStatus gasSpend;

@@ -146,7 +146,8 @@ interface ISessionKeyModule is IERC7579Validator {
     /// @notice Adds a session key to the calling account.
     /// @param sessionKey The key's address.
     /// @param tag A label of the owner's choice (emitted and readable; e.g. the app's name).
-    /// @param permissionUpdates Encoded {ISessionKeyPermissionUpdates} calls; with none the key can do nothing.
+    /// @param permissionUpdates Encoded {ISessionKeyPermissionUpdates} calls; with none the key can do nothing. Its
+    /// refreshing limits' periods start now (the key's refresh anchor) unless they set another anchor.
     function addSessionKey(address sessionKey, bytes32 tag, bytes[] calldata permissionUpdates) external;
 
     /// @notice Removes a session key. Adding it again later starts from defaults, with fresh spend counters.

@@ -19,8 +19,11 @@ enum AccessListType {
  * implements this interface. An update changes only what it names.
  * @dev Timestamps are seconds up to 2^32 - 1, inclusive, 0 meaning "open". Amounts are in the token's base units (wei
  * for the native token and gas). A refresh interval of 0 makes a limit a lifetime total; otherwise the limit applies
- * per period of that many seconds, periods starting at the key's refresh anchor (default: the Unix epoch). A budget
- * keeps the period it is in until that period ends, whatever the anchor or limit changes meanwhile.
+ * per period of that many seconds, periods starting at the key's refresh anchor: by default the time the key was added
+ * (`addSessionKey` or install), so "100 per week" refreshes a week after the key was added and every week after that;
+ * a `setRefreshAnchor` in the same call or later sets another (0: the Unix epoch, so daily periods start at midnight
+ * UTC). Rotation keeps the anchor. A budget keeps the period it is in until that period ends, whatever the anchor or
+ * limit changes meanwhile.
  */
 interface ISessionKeyPermissionUpdates {
     /// @notice Sets how the access list is read. Entries are kept: see {AccessListType}.
@@ -58,7 +61,8 @@ interface ISessionKeyPermissionUpdates {
     /// @notice Requires every op of the key to be paid by this paymaster; the zero address removes the requirement.
     function setRequiredPaymaster(address paymaster) external;
 
-    /// @notice Sets when refreshing limits' periods start: at `anchor + k × interval` for every whole k.
+    /// @notice Sets when refreshing limits' periods start: at `anchor + k × interval` for every whole k. Without it a
+    /// key's anchor is the time it was added.
     function setRefreshAnchor(uint48 anchor) external;
 
     /// @notice Limits how many calls the key's ops may make (each call of a batch counts), in total or per period.

@@ -44,12 +44,22 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
         uint256 anchor;
     }
 
+    /// @dev When setUp added the fuzz key: its refresh anchor until a test sets one.
+    uint256 internal keyAddedAt;
+
     function setUp() public override {
         super.setUp();
         _addKey(sessionKey, _openPermissions()); // allow-all, no native or gas limit, no token limit
+        keyAddedAt = block.timestamp;
     }
 
     // ------------------------------------------------------------------ the model
+
+    /// @dev The fuzz key's budget of `kind` as set-up left it: no limit set yet, periods anchored at the key's add time.
+    function _newModel(uint256 kind) internal view returns (Model memory m) {
+        m.kind = kind;
+        m.anchor = Reference.newKeyAnchor(keyAddedAt);
+    }
 
     function _maxLimit(uint256 kind) internal pure returns (uint256) {
         if (kind == CALLS) return FUZZ_MAX_CALLS;

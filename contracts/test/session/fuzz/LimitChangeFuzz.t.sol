@@ -31,8 +31,7 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
     function testFuzz_limitChange_keepsCurrentPeriodSpend(uint8 kind, uint256[4] memory first, uint256[5] memory second)
         public
     {
-        Model memory m;
-        m.kind = kind % 4;
+        Model memory m = _newModel(kind % 4);
         // The first limit, with an anchor, at any 32-bit time; spent once or twice.
         vm.warp(bound(first[0], 1, MAX_TS));
         uint256 anchor = bound(first[1], 0, MAX_TS);
@@ -111,8 +110,7 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
         uint256 limit3,
         bool refreshing
     ) public {
-        Model memory m;
-        m.kind = kind % 4;
+        Model memory m = _newModel(kind % 4);
         uint256 interval = refreshing ? DAY : 0;
         limit1 = bound(limit1, 1, _maxLimit(m.kind));
         _update(sessionKey, _one(_limitUpdate(m.kind, limit1, interval)));

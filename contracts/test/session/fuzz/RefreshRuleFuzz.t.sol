@@ -50,8 +50,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
     /// other opens, a fresh one opens no earlier than the previous one's end, and no period is charged more than the
     /// limit in force.
     function testFuzz_anchorAndLimitChanges_periodsNeverOverlapNorExceedTheLimit(uint8 kind, uint256 seed) public {
-        Model memory m;
-        m.kind = kind % 4;
+        Model memory m = _newModel(kind % 4);
         uint256 r = uint256(keccak256(abi.encode(seed, "set")));
         uint256 interval = _refreshingInterval(r);
         // Any 32-bit time (the walk stays within it).
@@ -196,8 +195,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         uint256 stated,
         uint256 amount
     ) public {
-        Model memory m;
-        m.kind = kind % 4;
+        Model memory m = _newModel(kind % 4);
         (uint256 keyFrom, uint256 keyUntil) = _setUpSpentBudget(m, uint256(keccak256(abi.encode(seed))));
         // Later, still inside the stored period; a stated time before it.
         vm.warp(bound(seed, block.timestamp, m.stored + m.interval - 1));

@@ -74,6 +74,12 @@ library Reference {
     uint256 internal constant GWEI = 1e9;
     uint256 internal constant MAX_GAS_LIMIT = ((1 << 42) - 1) * GWEI;
 
+    /// @notice A new key's refresh anchor: the time it was added (addSessionKey or install), until a setRefreshAnchor
+    /// (in the same call, applied first, or later) sets another. Rotation keeps it.
+    function newKeyAnchor(uint256 addedAt) internal pure returns (uint256) {
+        return addedAt;
+    }
+
     /// @notice The period containing `time`, inclusive, for periods [anchor + k·interval, anchor + (k+1)·interval), k
     /// any whole number; a period that would start before the epoch starts at 0 (TimeRange.period's NatSpec).
     function period(uint256 time, uint256 anchor, uint256 interval) internal pure returns (uint256 start, uint256 end) {

@@ -19,10 +19,13 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
     uint256 internal constant MAX_GAS_LIMIT = Reference.MAX_GAS_LIMIT; // (2^42 - 1) gwei
     uint256 internal constant GWEI = Reference.GWEI;
     address internal spender = makeAddr("spender");
+    /// @dev When setUp added the fuzz key: its refresh anchor.
+    uint256 internal keyAddedAt;
 
     function setUp() public override {
         super.setUp();
         _addKey(sessionKey, _openPermissions());
+        keyAddedAt = block.timestamp;
     }
 
     /// @dev A pseudo-random amount for step `i`: the exact remainder, one more, something below, or anything at all.
@@ -319,7 +322,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
             _assertGasStatus(limit, usedGwei, "in the period");
         }
         if (!refreshing) return;
-        (, uint256 end) = Reference.period(block.timestamp, 0, DAY);
+        (, uint256 end) = Reference.period(block.timestamp, Reference.newKeyAnchor(keyAddedAt), DAY);
         vm.warp(end + 1);
         _assertGasStatus(limit, 0, "next period");
         if (capGwei != 0) _validate(_opCosting(capGwei * GWEI, 100));

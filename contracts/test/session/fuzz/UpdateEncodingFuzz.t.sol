@@ -81,8 +81,10 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         updates[9] = abi.encodeCall(Updates.updateAccessListFunctionEntry, (address(target), F3, false));
         _addKey(sessionKey, updates);
 
-        // The model of a new key (empty allowlist, native and gas limits of 0), then the same updates, in order.
+        // The model of a new key (empty allowlist, native and gas limits of 0, periods anchored at the add time), then
+        // the same updates, in order.
         key.tag = bytes32("test");
+        key.anchor = Reference.newKeyAnchor(now_);
         key.native.limited = true;
         key.gas.limited = true;
         key.gas.inGwei = true;

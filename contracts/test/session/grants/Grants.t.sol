@@ -74,13 +74,23 @@ contract GrantsTest is GrantTestBase {
         assertEq(lens.sessionKeysOf(address(module), address(account)).length, 2);
     }
 
-    function test_theWindow_isWithinAnHourOfTheStatedTime_andTheGrantsDeadline() public {
-        GrantT memory g = _grant(_grantPermissions(LIMIT, 1 ether), 1);
-        PackedUserOperation memory op = _grantOp(g, _transfer(1e6));
-        uint256 data = _validate(op);
+    function test_theWindow_isWithinAnHourOfTheStatedTime() public {
+        // Lifetime limits: nothing but the grant narrows the window.
+        bytes[] memory updates = _grantPermissions(LIMIT, 1 ether);
+        updates[3] = _erc20Limit(address(token), LIMIT, 0);
+        updates[4] = _gasLimit(1 ether, 0);
+        uint256 data = _validate(_grantOp(_grant(updates, 1), _transfer(1e6)));
         assertEq(uint48(data >> 160), block.timestamp + 3600, "validUntil");
         assertEq(data >> 208, block.timestamp - 3600 - 1, "validAfter");
         assertEq(uint160(data), 0, "signature valid");
+    }
+
+    /// @dev The stated time is the key's add time: refreshing limits' first periods start there, so the op cannot run
+    /// before it.
+    function test_refreshingLimits_startTheirPeriodsAtTheStatedTime() public {
+        uint256 data = _validate(_grantOp(_grant(_grantPermissions(LIMIT, 1 ether), 1), _transfer(1e6)));
+        assertEq(data >> 208, block.timestamp - 1, "validAfter: the first period's start");
+        assertEq(lens.getSessionKeyInfo(address(module), address(account), sessionKey).refreshAnchor, block.timestamp);
     }
 
     function test_theGrantsDeadline_boundsTheWindow() public {

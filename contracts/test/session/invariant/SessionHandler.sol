@@ -1133,9 +1133,10 @@ contract SessionHandler is LeashTestBase {
         Session storage s = sessions[sid];
         s.id = sid;
         s.tag = tag;
-        // Defaults: empty allowlist, native and gas limits of 0, no ERC-20 limit.
+        // Defaults: empty allowlist, native and gas limits of 0, no ERC-20 limit, periods anchored at the add time.
         s.budgets[NATIVE].limited = true;
         s.budgets[GAS].limited = true;
+        s.anchor = Reference.newKeyAnchor(block.timestamp);
         _applyAll(s, updates);
         sessionOf[k] = sid;
     }

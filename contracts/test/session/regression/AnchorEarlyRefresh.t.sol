@@ -16,7 +16,7 @@ contract AnchorEarlyRefreshTest is SessionFuzzBase {
         vm.warp(midnight + 13 hours);
         bytes[] memory updates = _with(_openPermissions(), _nativeLimit(1 ether, DAY));
         updates = _with(updates, _erc20Limit(address(token), 100e6, DAY));
-        _addKey(sessionKey, updates);
+        _addKey(sessionKey, _with(updates, _epochAnchor()));
         bytes memory spendAll = _executeSingle(address(token), 1 ether, abi.encodeCall(token.transfer, (recipient, 100e6)));
         assertTrue(_trySend(_signedOp(spendAll, block.timestamp)), "spend the day's budgets");
         _update(sessionKey, _one(abi.encodeCall(Updates.setRefreshAnchor, (uint48(midnight + 13 hours + 1 minutes)))));
@@ -30,13 +30,18 @@ contract AnchorEarlyRefreshTest is SessionFuzzBase {
         uint256 midnight = (block.timestamp / DAY) * DAY;
         vm.warp(midnight + 13 hours);
         bytes[] memory updates = _with(_openPermissions(), _gasLimit(1000 gwei, DAY));
-        _addKey(sessionKey, updates);
+        _addKey(sessionKey, _with(updates, _epochAnchor()));
         _validate(_costing(1000 gwei));
         _expectValidateRevert(_costing(1 gwei), _gasExceeded(1 gwei));
         _update(sessionKey, _one(abi.encodeCall(Updates.setRefreshAnchor, (uint48(midnight + 13 hours + 1 minutes)))));
         vm.warp(midnight + 13 hours + 1 minutes);
         // The day's 1000 gwei are spent: a charge one minute later must be refused.
         _expectValidateRevert(_costing(1000 gwei), _gasExceeded(1000 gwei));
+    }
+
+    /// @dev Days from midnight UTC (the epoch grid), as these scenarios state; a new key's default is its add time.
+    function _epochAnchor() internal pure returns (bytes memory) {
+        return abi.encodeCall(Updates.setRefreshAnchor, (uint48(0)));
     }
 
     function _gasExceeded(uint256 cost) internal pure returns (bytes memory) {
@@ -57,7 +62,7 @@ contract AnchorEarlyRefreshTest is SessionFuzzBase {
         bytes[] memory limits = new bytes[](2);
         limits[0] = _nativeLimit(1 ether, DAY);
         limits[1] = _erc20Limit(address(token), 100e6, DAY);
-        _addKey(sessionKey, _with(_with(_openPermissions(), limits[0]), limits[1]));
+        _addKey(sessionKey, _with(_with(_with(_openPermissions(), limits[0]), limits[1]), _epochAnchor()));
         bytes memory spendAll = _executeSingle(address(token), 1 ether, abi.encodeCall(token.transfer, (recipient, 100e6)));
         assertTrue(_trySend(_signedOp(spendAll, block.timestamp)), "spend the day's budgets");
         // The anchor and the same limits again, in one update (the anchor applies first whatever the order).

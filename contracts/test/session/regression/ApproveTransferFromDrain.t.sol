@@ -11,10 +11,13 @@ import {UnitBase} from "../unit/UnitBase.sol";
 contract ApproveTransferFromDrainTest is UnitBase {
     uint256 internal constant LIMIT = 100e6;
     address internal accomplice;
+    /// @dev When setUp added the key: where its periods start.
+    uint256 internal addedAt;
 
     function setUp() public override {
         super.setUp();
         accomplice = makeAddr("accomplice");
+        addedAt = block.timestamp;
         _addKeyWithGas(sessionKey, _updates(_allowTarget(address(token)), _erc20Limit(address(token), LIMIT, 0)));
     }
 
@@ -104,7 +107,7 @@ contract ApproveTransferFromDrainTest is UnitBase {
             abi.encodeWithSelector(ISessionKeyModule.Erc20SpendLimitExceeded.selector, address(token), LIMIT, LIMIT, 1)
         );
         // Next week: one more limit's worth, no more.
-        vm.warp(_periodStart(block.timestamp, 0, WEEK) + WEEK);
+        vm.warp(_periodStart(block.timestamp, addedAt, WEEK) + WEEK);
         _sendSession(_approveCall(accomplice, LIMIT));
         vm.prank(accomplice);
         token.transferFrom(address(account), accomplice, LIMIT);

@@ -125,8 +125,9 @@ contract BatchSplitToExceedLimitTest is UnitBase {
     function test_twoOpsInOneBundle_statingDifferentPeriods() public {
         // The second op states next week's period to escape this week's spend: its window is next week, so the
         // EntryPoint refuses it now.
+        uint256 addedAt = block.timestamp;
         _tokenKey(WEEK);
-        uint256 week = _periodStart(block.timestamp, 0, WEEK);
+        uint256 week = _periodStart(block.timestamp, addedAt, WEEK); // periods start when the key is added
         PackedUserOperation memory op1 = _laneOp(_transferCall(recipient, 100e6), 0, 0);
         op1.signature = _signSession(op1, sessionKeyPk, block.timestamp);
         PackedUserOperation memory op2 = _laneOp(_transferCall(recipient, 100e6), 0, 1);

@@ -45,7 +45,7 @@ contract StalePermissionsAfterReAddTest is UnitBase {
         assertEq(info.validFrom, 0);
         assertEq(info.validUntil, 0);
         assertEq(uint8(info.accessListType), uint8(AccessListType.ALLOWLIST));
-        assertEq(info.refreshAnchor, 0);
+        assertEq(info.refreshAnchor, block.timestamp); // the re-add time, not the old key's 777
         _assertStatus(info.nativeTokenSpend, true, 0, 0, 0, 0, 0, 0);
         _assertStatus(info.gasSpend, true, 0, 0, 0, 0, 0, 0);
         _assertStatus(_erc20Status(sessionKey), false, 0, 0, 0, 0, 0, 0);

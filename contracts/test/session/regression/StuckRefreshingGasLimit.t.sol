@@ -13,7 +13,9 @@ contract StuckRefreshingGasLimitTest is UnitBase {
 
     function setUp() public override {
         super.setUp();
-        _addKey(sessionKey, _updates(_allowTarget(address(target)), _gasLimit(C, DAY)));
+        // Days from midnight UTC (the epoch anchor, set explicitly: a new key's default is its add time), as the
+        // tests below reason in calendar days.
+        _addKey(sessionKey, _updates(_allowTarget(address(target)), _gasLimit(C, DAY), _anchor(0)));
     }
 
     function _op() internal view returns (bytes memory) {

@@ -94,7 +94,8 @@ contract CallLimitTest is UnitBase {
 
     function test_windowNarrowedToThePeriodCharged() public {
         _addKeyWithGas(sessionKey, _updates(_allowTarget(address(target)), _callLimit(10, DAY)));
-        uint256 start = _periodStart(T0, 0, DAY);
+        uint256 start = _periodStart(T0, T0, DAY); // periods start when the key is added, at T0
+        assertEq(start, T0);
         assertEq(_runCall(_oneCall()), _vd(false, start - 1, start + DAY - 1));
     }
 

@@ -237,8 +237,9 @@ contract Erc20SpendLimitTest is UnitBase {
     // ---------------------------------------------------------------- refreshing
 
     function test_refreshing_resetsInTheNextPeriod() public {
+        uint256 addedAt = block.timestamp;
         _weeklyKey();
-        uint256 week = _periodStart(block.timestamp, 0, WEEK);
+        uint256 week = _periodStart(block.timestamp, addedAt, WEEK); // periods start when the key is added
         _sendSession(_transferCall(recipient, LIMIT));
         _assertStatus(_erc20Status(sessionKey), true, LIMIT, LIMIT, 0, WEEK, week, week + WEEK);
         _expectRunRevert(_transferCall(recipient, 1), _exceeded(address(token), LIMIT, LIMIT, 1));
@@ -259,7 +260,10 @@ contract Erc20SpendLimitTest is UnitBase {
     }
 
     function test_refreshing_windowIsTheWeek() public {
-        _weeklyKey();
+        // Weeks on the epoch grid (Thursday 00:00 UTC), set explicitly: a new key's default is its add time.
+        _addKeyWithGas(
+            sessionKey, _updates(_allowTarget(address(token)), _erc20Limit(address(token), LIMIT, WEEK), _anchor(0))
+        );
         uint256 week = _periodStart(block.timestamp, 0, WEEK);
         assertEq(week, 1_749_686_400);
         assertEq(_runCall(_transferCall(recipient, 1e6)), _vd(false, week - 1, week + WEEK - 1));
@@ -335,12 +339,13 @@ contract Erc20SpendLimitTest is UnitBase {
     }
 
     function test_switchingLifetimeToRefreshing() public {
+        uint256 addedAt = block.timestamp;
         _lifetimeKey();
         _sendSession(_transferCall(recipient, LIMIT));
         _update(sessionKey, _one(_erc20Limit(address(token), LIMIT, DAY)));
         // The lifetime spend may all have been today's: the current day keeps it (a daily limit is never exceeded in
         // a day); the next day starts from zero.
-        uint256 day = _periodStart(block.timestamp, 0, DAY);
+        uint256 day = _periodStart(block.timestamp, addedAt, DAY); // days from the key's add time
         _assertStatus(_erc20Status(sessionKey), true, LIMIT, LIMIT, 0, DAY, day, day + DAY);
         _expectRunRevert(_transferCall(recipient, 1), _exceeded(address(token), LIMIT, LIMIT, 1));
         vm.warp(day + DAY);

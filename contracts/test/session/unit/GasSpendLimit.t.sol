@@ -138,8 +138,9 @@ contract GasSpendLimitTest is UnitBase {
     }
 
     function test_refreshing_daily() public {
+        uint256 addedAt = block.timestamp;
         _keyWithGas(_gasLimit(2 * DEFAULT_OP_COST, DAY));
-        uint256 day = _periodStart(block.timestamp, 0, DAY);
+        uint256 day = _periodStart(block.timestamp, addedAt, DAY); // periods start when the key is added
         _sendSession(_targetCall());
         _sendSession(_targetCall());
         _assertStatus(_gas(sessionKey), true, 2 * DEFAULT_OP_COST, 2 * DEFAULT_OP_COST, 0, DAY, day, day + DAY);

@@ -40,7 +40,7 @@ contract KeyManagementTest is UnitBase {
         assertEq(info.validFrom, 0);
         assertEq(info.validUntil, 0);
         assertEq(uint8(info.accessListType), uint8(AccessListType.ALLOWLIST));
-        assertEq(info.refreshAnchor, 0);
+        assertEq(info.refreshAnchor, block.timestamp); // periods start when the key is added
         _assertStatus(info.nativeTokenSpend, true, 0, 0, 0, 0, 0, 0);
         _assertStatus(info.gasSpend, true, 0, 0, 0, 0, 0, 0);
         assertEq(info.requiredPaymaster, address(0));

@@ -98,8 +98,9 @@ contract NativeSpendLimitTest is UnitBase {
     }
 
     function test_refreshing_daily() public {
+        uint256 addedAt = block.timestamp;
         _keyWith(_nativeLimit(1 ether, DAY));
-        uint256 day = _periodStart(block.timestamp, 0, DAY);
+        uint256 day = _periodStart(block.timestamp, addedAt, DAY); // periods start when the key is added
         assertEq(_runCall(_send(0.25 ether)), _vd(false, day - 1, day + DAY - 1));
         _sendSession(_send(0.75 ether)); // 0.25 + 0.75 counted: the direct validation above charged too
         _assertStatus(_native(sessionKey), true, 1 ether, 1 ether, 0, DAY, day, day + DAY);
@@ -130,9 +131,10 @@ contract NativeSpendLimitTest is UnitBase {
     }
 
     function test_changingIntervalKeepsInterval() public {
+        uint256 addedAt = block.timestamp;
         _keyWith(_nativeLimit(1 ether, DAY));
         _update(sessionKey, _one(_nativeLimit(2 ether, WEEK)));
-        uint256 week = _periodStart(block.timestamp, 0, WEEK);
+        uint256 week = _periodStart(block.timestamp, addedAt, WEEK); // periods start when the key is added
         _assertStatus(_native(sessionKey), true, 2 ether, 0, 2 ether, WEEK, week, week + WEEK);
         assertEq(_runCall(_send(2 ether)), _vd(false, week - 1, week + WEEK - 1));
     }

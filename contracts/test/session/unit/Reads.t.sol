@@ -190,8 +190,9 @@ contract ReadsTest is UnitBase {
     }
 
     function test_getErc20SpendLimit_refreshing() public {
+        uint256 addedAt = block.timestamp;
         _addKeyWithGas(sessionKey, _updates(_allowTarget(address(token)), _erc20Limit(address(token), 100e6, DAY)));
-        uint256 day = _periodStart(block.timestamp, 0, DAY);
+        uint256 day = _periodStart(block.timestamp, addedAt, DAY); // periods start when the key is added
         _assertStatus(_erc20Status(sessionKey), true, 100e6, 0, 100e6, DAY, day, day + DAY);
         _sendSession(_transferCall(recipient, 25e6));
         _assertStatus(_erc20Status(sessionKey), true, 100e6, 25e6, 75e6, DAY, day, day + DAY);

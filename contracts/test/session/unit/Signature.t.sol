@@ -42,7 +42,8 @@ contract SignatureTest is UnitBase {
     }
 
     function test_statedTimeIsTheFirstFourBytesBigEndian() public {
-        _update(sessionKey, _one(_nativeLimit(1 ether, DAY)));
+        // Days from midnight UTC (the epoch anchor, set explicitly: a new key's default is its add time, T0).
+        _update(sessionKey, _updates(_nativeLimit(1 ether, DAY), _anchor(0)));
         PackedUserOperation memory op = _sessionOp(_call(address(target), 1, ""));
         // Stating a time inside the key's range: a window within today.
         op.signature = _signSession(op, sessionKeyPk, T0);

@@ -131,8 +131,9 @@ contract TimeRangeTest is UnitBase {
 
     function _keyWithDailyNative(uint256 from, uint256 until) internal {
         _addKeyWithGas(
-            sessionKey, _updates(_allowTarget(address(target)), _timeRange(from, until), _nativeLimit(10 ether, DAY))
-        );
+            sessionKey,
+            _updates(_allowTarget(address(target)), _timeRange(from, until), _nativeLimit(10 ether, DAY), _anchor(0))
+        ); // days from midnight UTC (the epoch anchor; a new key's default is its add time)
     }
 
     function _valueCall() internal view returns (bytes memory) {
@@ -219,7 +220,9 @@ contract TimeRangeTest is UnitBase {
         vm.warp(midnight + 13 hours);
         _addKeyWithGas(
             sessionKey,
-            _updates(_allowTarget(address(token)), _erc20Limit(address(token), 100e6, DAY), _nativeLimit(1 ether, DAY))
+            _updates(
+                _allowTarget(address(token)), _erc20Limit(address(token), 100e6, DAY), _nativeLimit(1 ether, DAY), _anchor(0)
+            )
         );
         bytes memory spendAll = _executeSingle(address(token), 1 ether, abi.encodeCall(token.transfer, (recipient, 100e6)));
         _sendSession(spendAll);
@@ -240,7 +243,10 @@ contract TimeRangeTest is UnitBase {
         _addKeyWithGas(
             sessionKey,
             _updates(
-                _allowTarget(address(token)), _erc20Limit(address(token), 100e6, DAY), _nativeLimit(1 ether, 14 hours)
+                _allowTarget(address(token)),
+                _erc20Limit(address(token), 100e6, DAY),
+                _nativeLimit(1 ether, 14 hours),
+                _anchor(0) // periods on the epoch grid, as computed below
             )
         );
         bytes memory callData = _executeSingle(address(token), 1 wei, abi.encodeCall(token.transfer, (recipient, 1e6)));

@@ -1,13 +1,14 @@
-import { formatAmount } from '@leash/sdk';
+import { describeCall, formatAmount } from '@leash/sdk';
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { type Hex, formatEther, isHex } from 'viem';
+import { type Hex, formatEther, isHex, toFunctionSelector } from 'viem';
 import { CliError, exitCodes } from '../errors.js';
-import { formatTime, native } from '../format.js';
+import { type TokenInfo, formatTime, native, tokenInfo } from '../format.js';
 import { heading, paint, printJson, printRows, withProgress } from '../output.js';
 import { type CallSpec, encodeCallData, parseCallsFile, parseValue } from '../parse/calls.js';
 import { InvalidFlagError } from '../parse/errors.js';
 import { parseAddress } from '../parse/limits.js';
+import { parseTokenAmount, tokenAmountArgument } from '../parse/tokenAmounts.js';
 import { explainRefusal } from '../refusal.js';
 import {
   type ConnectionOptions,
@@ -19,6 +20,7 @@ import {
   resolveAccount,
   resolveTarget,
   sessionClient,
+  type Target,
 } from '../target.js';
 
 type ExecOptions = ConnectionOptions & {
@@ -28,6 +30,7 @@ type ExecOptions = ConnectionOptions & {
   ownerKey?: string;
   password?: string;
   to?: string;
+  decimals?: string;
   value?: string;
   data?: string;
   calls?: string;
@@ -44,8 +47,8 @@ export function registerExec(program: Command): void {
     .command('exec')
     .description('act as a session key: send calls from the account in a user op signed by the key')
     .argument('[function]', 'a function signature to call on --to, e.g. "transfer(address,uint256)"')
-    .argument('[args...]', 'its arguments (integers: 25000000, 25e6 or 0.5eth; arrays as JSON)')
-    .option('--key <address>', 'the session key (its keystore, stored by `leash key add`, is loaded)')
+    .argument('[args...]', 'its arguments (integers: 25000000, 25e6 or 0.5eth; token amounts: 25dusd or 25e6; arrays as JSON)')
+    .option('--key <address|tag>', 'the session key, by address or tag (its keystore, stored by `leash key add`, is loaded)')
     .option('--keystore <file>', 'a keystore file of the session key (e.g. an agent\'s)')
     .option('--to <address>', 'the call\'s target')
     .option('--value <amount>', 'native value to send: 0.01eth, 20gwei or wei')
@@ -53,10 +56,14 @@ export function registerExec(program: Command): void {
     .option('--calls <file>', 'a batch: a JSON file (or - for stdin) with [{ "to", "value"?, "data"? | "function", "args" }]')
     .option('--paymaster <address>', 'a paymaster that pays for the op')
     .option('--paymaster-data <hex>', 'data for the paymaster', '0x')
+    .option('--decimals <n>', 'read a plain token amount of transfer/approve/transferFrom in token units with these decimals')
     .option('--check', 'dry run: say whether the op would pass, and if not which rule refuses it, without sending it')
     .option('--max-wait <seconds>', 'longest wait for the next period of a refreshing limit', '120');
   connectionOptions(passwordOption(ownerOption(accountOption(exec)))).action(async (fn: string | undefined, args: string[], options: ExecOptions) => {
-    const calls = readCalls(fn, args, options);
+    // A token call's amount is read once the token's symbol and decimals are known; everything else is checked first.
+    const amountIndex = options.calls === undefined && fn !== undefined ? tokenAmountArgument(fn) : undefined;
+    const decimals = options.decimals === undefined ? undefined : parseDecimals(options.decimals);
+    let calls = readCalls(fn, amountIndex === undefined ? args : args.map((arg, i) => (i === amountIndex ? '0' : arg)), options);
     const paymaster = options.paymaster
       ? { address: parseAddress(options.paymaster, '--paymaster'), data: hexFlag(options.paymasterData ?? '0x', '--paymaster-data') }
       : undefined;
@@ -66,19 +73,26 @@ export function registerExec(program: Command): void {
 
     const target = await resolveTarget(options, { bundler: true });
     const account = resolveAccount(target, options);
-    const signer = await loadSessionKey(target, options);
+    if (amountIndex !== undefined) {
+      const token = await tokenInfo(target.publicClient, calls[0]!.to).catch(() => undefined);
+      const amount = parseTokenAmount(args[amountIndex]!, token, decimals, `exec argument ${amountIndex + 1} (amount)`);
+      calls = readCalls(fn, args.map((arg, i) => (i === amountIndex ? String(amount) : arg)), options);
+    }
+    const described = await describeCalls(target, calls);
+    const signer = await loadSessionKey(target, options, account);
     const client = await sessionClient(target, signer, account);
     const context = { target, account, key: signer.address };
 
     if (options.check) {
       const check = await withProgress('Simulating the user operation', () => client.checkSessionKeyCalls({ calls, paymaster, maxWaitSeconds }));
       if (!check.ok) throw await explainRefusal(check.error, context);
-      const result = { account, key: signer.address, wouldPass: true, waitSeconds: check.waitSeconds, validFrom: check.validFrom ?? null, validUntil: check.validUntil ?? null, gas: check.gas, calls };
+      const result = { account, key: signer.address, wouldPass: true, waitSeconds: check.waitSeconds, validFrom: check.validFrom ?? null, validUntil: check.validUntil ?? null, gas: check.gas, calls, description: described };
       if (options.json) return printJson(result);
       heading('The op would pass');
       printRows([
         ['Account', account],
         ['Session key', signer.address],
+        ...described.map((line, i): [string, string] => [described.length > 1 ? `Call ${i + 1}` : 'Call', line]),
         ['Can be sent', check.waitSeconds === 0 ? 'now' : `in ${check.waitSeconds} s (next period of a refreshing limit)`],
         ['Valid', `${check.validFrom ? `from ${formatTime(check.validFrom)} ` : ''}${check.validUntil ? `until ${formatTime(check.validUntil)}` : 'with no end'}`],
         ['Most it can cost', paymaster ? 'nothing: the paymaster pays' : formatAmount(check.gas.maxCost, native)],
@@ -88,12 +102,12 @@ export function registerExec(program: Command): void {
 
     let result;
     try {
-      result = await withProgress(`Sending ${describeCalls(calls)} as ${signer.address}`, (progress) =>
+      result = await withProgress(`Sending ${described.join('; ')} as ${signer.address}`, (progress) =>
         client.executeWithSessionKey({
           calls,
           paymaster,
           maxWaitSeconds,
-          onWait: (seconds) => progress.update(`Waiting ${seconds} s for the next period of a refreshing limit`),
+          onWait: (seconds) => progress.update(`Waiting ${seconds} s for the op's validity window (it opened too recently for the bundler, or the period ends too soon)`),
         }),
       );
     } catch (error) {
@@ -110,12 +124,13 @@ export function registerExec(program: Command): void {
         gasUsed: receipt.actualGasUsed,
         gasCost: receipt.actualGasCost,
         calls,
+        description: described,
       });
     heading('Executed with the session key');
     printRows([
       ['Account', account],
       ['Session key', signer.address],
-      ['Calls', describeCalls(calls)],
+      ...described.map((line, i): [string, string] => [described.length > 1 ? `Call ${i + 1}` : 'Call', line]),
       ['User op', result.userOpHash],
       ['Transaction', receipt.receipt.transactionHash],
       ['Gas', `${receipt.actualGasUsed.toLocaleString('en-US')} ${paint('dim', `(${formatEther(receipt.actualGasCost)} ETH${paymaster ? ', paid by the paymaster' : ''})`)}`],
@@ -152,10 +167,20 @@ function hexFlag(value: string, flag: string): Hex {
   return value;
 }
 
-function describeCalls(calls: readonly CallSpec[]): string {
-  if (calls.length > 1) return `a batch of ${calls.length} calls`;
-  const [call] = calls;
-  const parts = [`a call to ${call!.to}`];
-  if (call!.value > 0n) parts.push(`with ${formatAmount(call!.value, native)}`);
-  return parts.join(' ');
+/** Each call in words (the SDK's `describeCall`): function, recipient and amount, in token units for ERC-20 calls. */
+async function describeCalls(target: Target, calls: readonly CallSpec[]): Promise<string[]> {
+  const tokens = new Map<string, TokenInfo>();
+  for (const call of calls)
+    if (call.data.length >= 10 && erc20Selectors.has(call.data.slice(0, 10) as string)) {
+      const info = await tokenInfo(target.publicClient, call.to).catch(() => undefined);
+      if (info) tokens.set(call.to.toLowerCase(), info);
+    }
+  return calls.map((call) => describeCall(call, { nativeCurrency: native, tokens: (address) => tokens.get(address.toLowerCase()) }));
+}
+
+const erc20Selectors = new Set<string>(['transfer(address,uint256)', 'approve(address,uint256)', 'transferFrom(address,address,uint256)'].map((f) => toFunctionSelector(f)));
+
+function parseDecimals(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) > 36) throw new InvalidFlagError({ flag: '--decimals', value, expected: 'expected a whole number of decimals, 0 to 36' });
+  return Number(value);
 }

@@ -1,6 +1,7 @@
 import type { Address, Hex } from 'viem';
 import type { SessionKeyClient } from '../account/capability.js';
 import { moduleCall } from './internal/module.js';
+import { logPermissionWarnings } from './internal/warnings.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 import { toTag } from './internal/tag.js';
 
@@ -35,6 +36,7 @@ export type AddSessionKeyParameters = {
  * ```
  */
 export async function addSessionKey(client: SessionKeyClient, parameters: AddSessionKeyParameters): Promise<UserOperationResult> {
+  logPermissionWarnings(parameters.key, parameters.permissions);
   return sendCallsAndWait(client, [
     moduleCall(client, 'addSessionKey', [parameters.key, toTag(parameters.tag), parameters.permissions]),
   ]);

@@ -5,7 +5,7 @@ import { LeashError } from '../errors/LeashError.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
 import { acquireNonceLane } from '../session/lanes.js';
 import { acquireSenderSlot } from '../session/senderSlots.js';
-import { planSessionOpTiming } from '../session/planTiming.js';
+import { planSessionOpTiming, waitForSendTime } from '../session/planTiming.js';
 import { nowInSeconds } from '../session/toSessionKeyValidator.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
@@ -31,7 +31,10 @@ export type ExecuteWithSessionKeyParameters = {
   paymaster?: { address: Address; data?: Hex | undefined } | undefined;
   /** Longest wait, in seconds, for a validity window the bundler accepts (near period boundaries). Default 120. */
   maxWaitSeconds?: number | undefined;
-  /** Called before waiting for the next period, with the number of seconds. */
+  /**
+   * Called before a wait (for the window to open, or for the next period), with the number of seconds. Without it the
+   * wait is reported through the SDK's logger (`setLeashLogger`).
+   */
   onWait?: ((seconds: number) => void) | undefined;
 };
 
@@ -45,8 +48,6 @@ export type ExecuteWithSessionKeyParameters = {
  * ```
  */
 export type ExecuteWithSessionKeyReturnType = UserOperationResult & { lane: bigint };
-
-const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 /** The session key that signs a session key client's ops, or a clear error. */
 export function sessionKeySignerOf(client: SessionKeyClient): SessionKeySignerLike {
@@ -85,17 +86,9 @@ export async function executeWithSessionKey(
   if (calls.length === 0) throw new LeashError('No calls to execute.');
   const sessionKey = await sessionKeySignerOf(client).getAddress();
 
-  const plan = await planSessionOpTiming(client, {
-    sessionKey,
-    calls,
-    paymasterPays: paymaster !== undefined,
-    now: nowInSeconds(),
-    maxWaitSeconds,
-  });
-  if (plan.waitSeconds > 0) {
-    onWait?.(plan.waitSeconds);
-    await sleep(plan.waitSeconds);
-  }
+  const now = nowInSeconds();
+  const plan = await planSessionOpTiming(client, { sessionKey, calls, paymasterPays: paymaster !== undefined, now, maxWaitSeconds });
+  await waitForSendTime(plan, { now, onWait });
 
   // Bundlers hold at most 4 pending ops per account: further ops wait here for a slot instead of being refused.
   const releaseSlot = await acquireSenderSlot(client.account!.address);

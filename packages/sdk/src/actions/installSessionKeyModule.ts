@@ -2,6 +2,7 @@ import { type Address, type Hex, encodeAbiParameters } from 'viem';
 import { type SessionKeyClient, capabilityOf } from '../account/capability.js';
 import { LeashError } from '../errors/LeashError.js';
 import { toTag } from './internal/tag.js';
+import { logPermissionWarnings } from './internal/warnings.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
 /**
@@ -46,6 +47,7 @@ export async function installSessionKeyModule(
     throw new LeashError('installSessionKeyModule needs one tag and one permission list per key.', {
       metaMessages: [`Keys: ${keys.length}`, `Tags: ${tags.length}`, `Permission lists: ${permissions.length}`],
     });
+  keys.forEach((key, i) => logPermissionWarnings(key, permissions[i]!));
   const initData: Hex =
     keys.length === 0
       ? '0x'

@@ -16,6 +16,7 @@ import {
   type SessionKeyState,
   getSessionKeyPermissions,
 } from '../actions/getSessionKeyPermissions.js';
+import { getSessionKeyByTag } from '../actions/getSessionKeyByTag.js';
 import { type SessionKeySummary, getSessionKeyStates, getSessionKeys } from '../actions/getSessionKeys.js';
 import { type InstallSessionKeyModuleParameters, installSessionKeyModule } from '../actions/installSessionKeyModule.js';
 import type { UserOperationResult } from '../actions/internal/sendCalls.js';
@@ -47,6 +48,7 @@ export type SessionKeyActions = {
   rotateSessionKey(parameters: { oldKey: Address; newKey: Address }): Promise<UserOperationResult>;
   revokeAllSessionKeys(): Promise<UserOperationResult>;
   getSessionKeys(parameters?: { account?: Address | undefined }): Promise<SessionKeySummary[]>;
+  getSessionKeyByTag(parameters: Parameters<typeof getSessionKeyByTag>[1]): Promise<SessionKeySummary>;
   getSessionKeyPermissions(parameters: GetSessionKeyPermissionsParameters): Promise<SessionKeyState>;
   getSessionKeyStates(parameters?: { account?: Address | undefined }): Promise<SessionKeyState[]>;
   executeWithSessionKey(parameters: ExecuteWithSessionKeyParameters): Promise<ExecuteWithSessionKeyReturnType>;
@@ -78,6 +80,7 @@ export function sessionKeyActions() {
       rotateSessionKey: (parameters) => rotateSessionKey(client, parameters),
       revokeAllSessionKeys: () => revokeAllSessionKeys(client),
       getSessionKeys: (parameters) => getSessionKeys(client, parameters),
+      getSessionKeyByTag: (parameters) => getSessionKeyByTag(client, parameters),
       getSessionKeyPermissions: (parameters) => getSessionKeyPermissions(client, parameters),
       getSessionKeyStates: (parameters) => getSessionKeyStates(client, parameters),
       executeWithSessionKey: (parameters) => executeWithSessionKey(client, parameters),

@@ -1,4 +1,6 @@
-import { type Address, type Hex, formatUnits } from 'viem';
+import type { Address, Hex } from 'viem';
+import { type AmountUnit, formatAmount } from '../format/amounts.js';
+import { noGasBudgetFix } from '../permissions/warnings.js';
 import { LeashError, type LeashErrorParameters } from './LeashError.js';
 
 /**
@@ -46,6 +48,14 @@ export class SessionKeyViolationError extends LeashError {
 
 type SpendNumbers = { limit: bigint; used: bigint; attempted: bigint };
 
+const ether: AmountUnit = { symbol: 'ETH', decimals: 18 };
+
+/** `limit 1 ETH, used 0.25 ETH, attempted 0.8 ETH, remaining 0.75 ETH`: the numbers of a refusal, with their unit. */
+function spendSummary(numbers: SpendNumbers, show: (amount: bigint) => string): string {
+  const remaining = numbers.limit > numbers.used ? numbers.limit - numbers.used : 0n;
+  return `limit ${show(numbers.limit)}, used ${show(numbers.used)}, attempted ${show(numbers.attempted)}, remaining ${show(remaining)}`;
+}
+
 /**
  * An op would spend more than one of the key's limits leaves: the ERC-20, native token and gas refusals, with their
  * numbers (the limit, what was used in the current period, what the op attempted, and what remains).
@@ -66,13 +76,14 @@ export class SpendLimitExceededError extends SessionKeyViolationError {
     rule: SessionKeyRule,
     shortMessage: string,
     numbers: SpendNumbers,
-    parameters: Omit<LeashErrorParameters, 'metaMessages'> = {},
+    parameters: Omit<LeashErrorParameters, 'metaMessages'> & { show?: ((amount: bigint) => string) | undefined } = {},
   ) {
     const { limit, used, attempted } = numbers;
     const remaining = limit > used ? limit - used : 0n;
+    const { show = String, ...rest } = parameters;
     super(rule, shortMessage, {
-      ...parameters,
-      metaMessages: [`Limit:     ${limit}`, `Used:      ${used}`, `Remaining: ${remaining}`, `Attempted: ${attempted}`],
+      ...rest,
+      metaMessages: [`Limit:     ${show(limit)}`, `Used:      ${show(used)}`, `Remaining: ${show(remaining)}`, `Attempted: ${show(attempted)}`],
     });
     this.limit = limit;
     this.used = used;
@@ -98,11 +109,20 @@ export class Erc20SpendLimitExceededError extends SpendLimitExceededError {
   override name = 'Erc20SpendLimitExceededError';
   readonly token: Address;
 
-  constructor(parameters: SpendNumbers & { token: Address; cause?: Error | undefined }) {
-    super('erc20-spend-limit', `ERC-20 spend limit exceeded for token ${parameters.token}.`, parameters, {
+  /** The token's symbol and decimals, when the code that raised the error knew them. */
+  readonly unit: AmountUnit | undefined;
+
+  constructor(parameters: SpendNumbers & { token: Address; unit?: AmountUnit | undefined; cause?: Error | undefined }) {
+    const { token, unit } = parameters;
+    // Without the token's decimals the amounts stay in base units, and say so.
+    const show = unit ? (amount: bigint) => formatAmount(amount, unit) : (amount: bigint) => `${amount} base units`;
+    const name = unit ? `${unit.symbol} (${token})` : `token ${token}`;
+    super('erc20-spend-limit', `ERC-20 spend limit exceeded for ${name}: ${spendSummary(parameters, show)}.`, parameters, {
       cause: parameters.cause,
+      show,
     });
-    this.token = parameters.token;
+    this.token = token;
+    this.unit = unit;
   }
 }
 
@@ -119,12 +139,19 @@ export class NativeTokenSpendLimitExceededError extends SpendLimitExceededError 
   override name = 'NativeTokenSpendLimitExceededError';
 
   constructor(parameters: SpendNumbers & { cause?: Error | undefined }) {
-    const { limit, attempted } = parameters;
+    const show = (amount: bigint) => formatAmount(amount, ether);
+    const noBudget = parameters.limit === 0n;
     super(
       'native-token-spend-limit',
-      `Native token spend limit exceeded: ${formatUnits(attempted, 18)} more would pass ${formatUnits(limit, 18)}.`,
+      noBudget
+        ? `The session key may not send ETH (its native token limit is 0): the op sends ${show(parameters.attempted)}.`
+        : `Native token spend limit exceeded: ${spendSummary(parameters, show)}.`,
       parameters,
-      { cause: parameters.cause },
+      {
+        cause: parameters.cause,
+        show,
+        details: noBudget ? 'Give it a limit: setNativeTokenSpendLimit({ spendLimit, refreshInterval }) (CLI: --native 0.1eth/day).' : undefined,
+      },
     );
   }
 }
@@ -141,11 +168,27 @@ export class NativeTokenSpendLimitExceededError extends SpendLimitExceededError 
 export class GasSpendLimitExceededError extends SpendLimitExceededError {
   override name = 'GasSpendLimitExceededError';
 
+  /** The key has no gas budget at all (a limit of 0, a new key's default): the account may not pay for its ops. */
+  readonly noGasBudget: boolean;
+
   constructor(parameters: SpendNumbers & { cause?: Error | undefined }) {
-    super('gas-spend-limit', 'Gas spend limit exceeded: the op could cost more than the key has left.', parameters, {
-      cause: parameters.cause,
-      details: 'An op counts at its maximum cost, (all gas limits) × maxFeePerGas, unless a paymaster pays.',
-    });
+    const show = (amount: bigint) => formatAmount(amount, ether);
+    const noGasBudget = parameters.limit === 0n;
+    super(
+      'gas-spend-limit',
+      noGasBudget
+        ? 'The session key has no gas budget and the op has no paymaster: the account may not pay for this key’s ops.'
+        : `Gas spend limit exceeded: the op could cost ${show(parameters.attempted)}, more than the key has left (${spendSummary(parameters, show)}).`,
+      parameters,
+      {
+        cause: parameters.cause,
+        show,
+        details: noGasBudget
+          ? `A new key's gas budget is 0. ${noGasBudgetFix}`
+          : 'An op counts at its maximum cost, (all gas limits) × maxFeePerGas, unless a paymaster pays.',
+      },
+    );
+    this.noGasBudget = noGasBudget;
   }
 }
 

@@ -12,3 +12,5 @@ export {
 export { parseCallTarget, parseFunction, parseAddress, InvalidCallTargetError, type CallTarget } from './callTargets.js';
 export { parseLimitText, parseCallLimit, InvalidLimitError } from './limits.js';
 export { explainRefusal, type RefusalExplanation, type ExplainRefusalOptions } from './refusals.js';
+export { describeCall, type DescribeCallOptions } from './describeCall.js';
+export { describeBudget } from './budgets.js';

@@ -11,6 +11,7 @@ import { refreshAnchorKind, setRefreshAnchor } from './kinds/refreshAnchor.js';
 import { requiredPaymasterKind, setRequiredPaymaster } from './kinds/requiredPaymaster.js';
 import { setTimeRange, timeRangeKind } from './kinds/timeRange.js';
 import type { SessionKeyAccessListType, SessionKeyPermissions } from './types.js';
+import { type PermissionWarning, permissionWarnings } from './warnings.js';
 
 /**
  * A timestamp the builder accepts: seconds (number or bigint), or a Date (rounded down to the second).
@@ -301,12 +302,13 @@ export class SessionKeyPermissionsBuilder {
   }
 
   /**
-   * Sets when refreshing limits' periods start: at `anchor + k × interval` for every whole k (default: the Unix
-   * epoch, so a `WEEK` period starts on Thursdays 00:00 UTC). Seconds, number, bigint or Date.
+   * Sets when refreshing limits' periods start: at `anchor + k × interval` for every whole k (default: the time the
+   * key is added, so "100 per week" refreshes a week after the grant; 0: the Unix epoch, days from midnight UTC).
+   * Seconds, number, bigint or Date.
    *
    * @example
    * ```ts
-   * builder.setRefreshAnchor({ anchor: new Date('2025-01-06T00:00:00Z') }) // weeks start on Mondays
+   * builder.setRefreshAnchor({ anchor: new Date('2025-01-06T00:00:00Z') }) // weeks start on Mondays (unset: when the key is added)
    * ```
    */
   setRefreshAnchor(parameters: { anchor: SessionKeyTimestamp }): this {
@@ -374,5 +376,20 @@ export class SessionKeyPermissionsBuilder {
     const permissions: SessionKeyPermissions = {};
     for (const kind of permissionKinds) if (this.#states.has(kind)) kind.toPermissions(this.#states.get(kind), permissions);
     return permissions;
+  }
+
+  /**
+   * What these permissions will refuse that their author likely did not mean, for a new key (unset permissions are a
+   * new key's defaults): today, a key that can never pay for gas (no gas budget, no required paymaster). Empty when
+   * all is well. `addSessionKey` also reports them through the SDK's logger (`setLeashLogger`).
+   *
+   * @example
+   * ```ts
+   * const builder = new SessionKeyPermissionsBuilder().setNativeTokenSpendLimit({ spendLimit: parseEther('0.1') })
+   * builder.warnings() // [{ code: 'no-gas-budget', message: 'The key has no gas budget and no required paymaster: …', fix: '…' }]
+   * ```
+   */
+  warnings(): PermissionWarning[] {
+    return permissionWarnings(this.toPermissions());
   }
 }

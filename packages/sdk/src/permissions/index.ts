@@ -37,6 +37,7 @@ export {
   type CallLimitParameters,
 } from './kinds/callLimit.js';
 export { permissionKinds } from './kinds/index.js';
+export { permissionWarnings, type PermissionWarning } from './warnings.js';
 export type { PermissionKind } from './kinds/kind.js';
 export {
   SessionKeyPermissionError,

@@ -235,7 +235,7 @@ export type SessionKeyPermissions = {
   gasSpendLimit?: SessionKeySpendLimit | 'unlimited' | undefined;
   /** The paymaster every op must use; `null` removes the requirement. */
   requiredPaymaster?: Address | null | undefined;
-  /** When refreshing limits' periods start (seconds; 0 is the Unix epoch, the default). */
+  /** When refreshing limits' periods start (seconds; 0 is the Unix epoch). Unset, a new key's periods start when it is added. */
   refreshAnchor?: number | undefined;
   /** How many calls the key's ops may make (each call of a batch counts). A new key has no call limit. */
   callLimit?: SessionKeyCallLimit | 'unlimited' | undefined;

@@ -5,18 +5,21 @@ import { SessionKeyNotAuthorizedError, SessionKeyOutsideTimeRangeError } from '.
 import { readSessionKeyFromLens } from '../lens/readLens.js';
 import type { LensSessionKeyState } from '../lens/types.js';
 import { permissionKinds } from '../permissions/kinds/index.js';
+import { log } from '../logging/logger.js';
 import { budgetPeriodAt } from './periods.js';
 
 /**
  * How close to the edges of its validity window an op may be sent. Bundlers in safe mode (Alto) refuse ops whose
- * window started less than 5 s ago or ends in less than 30 s; the margins add room for the op's way to the bundler.
+ * `validAfter` is less than 5 s in the past or whose `validUntil` is less than 30 s ahead. The module returns
+ * `validAfter` = the window's first second − 1, so an op may go 4 s into its window; one more second absorbs the
+ * difference between this machine's clock and the bundler's. The end margin adds room for the op's way to the bundler.
  *
  * @example
  * ```ts
  * const sendableUntil = periodEnd - windowMargins.beforeEnd
  * ```
  */
-export const windowMargins = { afterStart: 6, beforeEnd: 45 } as const;
+export const windowMargins = { afterStart: 5, beforeEnd: 45 } as const;
 
 /**
  * When an op of these calls can be sent, and the validity window it will get.
@@ -30,6 +33,11 @@ export const windowMargins = { afterStart: 6, beforeEnd: 45 } as const;
 export type TimingPlan = {
   /** Seconds to wait before sending (0: now). */
   waitSeconds: number;
+  /**
+   * Why it waits: `window-opens` (the key's validFrom, or a period, began less than {@link windowMargins}.afterStart
+   * seconds before, and bundlers need the window a few seconds old) or `next-period` (the current period ends too soon).
+   */
+  waitReason?: 'window-opens' | 'next-period' | undefined;
   /** The op's window once sent then, inclusive (undefined: open). */
   validFrom: number | undefined;
   validUntil: number | undefined;
@@ -101,6 +109,7 @@ export function planTiming(
   }
 
   let sendAt = now;
+  let waitReason: TimingPlan['waitReason'];
   // Each pass moves sendAt forward to satisfy one constraint; a few passes settle every period boundary.
   for (let pass = 0; pass < 8; pass++) {
     let from = keyFrom ?? 0;
@@ -114,15 +123,55 @@ export function planTiming(
       throw outside('The key expires before a bundler would accept the op.');
     if (from + windowMargins.afterStart > sendAt) {
       sendAt = from + windowMargins.afterStart;
+      waitReason ??= 'window-opens';
       continue;
     }
     if (until < sendAt + windowMargins.beforeEnd) {
       sendAt = until + 1 + windowMargins.afterStart; // into the next period
+      waitReason = 'next-period';
       continue;
     }
     if (sendAt - now > maxWaitSeconds)
       throw outside(`The op could only be sent in ${sendAt - now} s, more than the ${maxWaitSeconds} s allowed to wait.`);
-    return { waitSeconds: sendAt - now, validFrom: from || undefined, validUntil: Number.isFinite(until) ? until : undefined };
+    return {
+      waitSeconds: sendAt - now,
+      ...(sendAt > now ? { waitReason } : {}),
+      validFrom: from || undefined,
+      validUntil: Number.isFinite(until) ? until : undefined,
+    };
   }
   throw outside('No validity window satisfies every refreshing limit of the op.');
+}
+
+/**
+ * Waits until a planned op may be sent: until `now + plan.waitSeconds` on the clock (to the millisecond, not a whole
+ * number of seconds from a rounded time), saying why first: to `onWait` when given, else through the SDK's logger
+ * (an `info` event `wait-for-window`; the default logger prints it, `setLeashLogger` redirects or silences it).
+ *
+ * @example
+ * ```ts
+ * const now = nowInSeconds()
+ * await waitForSendTime(planTiming(lensState, { calls, paymasterPays: false, now, maxWaitSeconds: 120 }), { now })
+ * ```
+ */
+export async function waitForSendTime(
+  plan: TimingPlan,
+  options: { now: number; onWait?: ((seconds: number) => void) | undefined; sleep?: ((ms: number) => Promise<void>) | undefined },
+): Promise<void> {
+  if (plan.waitSeconds <= 0) return;
+  const sendAt = options.now + plan.waitSeconds;
+  const waitMs = Math.max(0, sendAt * 1000 - Date.now());
+  const seconds = Math.ceil(waitMs / 100) / 10;
+  if (options.onWait) options.onWait(plan.waitSeconds);
+  else
+    log({
+      level: 'info',
+      code: 'wait-for-window',
+      waitSeconds: seconds,
+      message:
+        plan.waitReason === 'next-period'
+          ? `Waiting ${seconds} s for the next period of a refreshing limit: the current one ends before a bundler would accept the op.`
+          : `Waiting ${seconds} s before sending: the op's validity window opens at ${new Date((plan.validFrom ?? sendAt - windowMargins.afterStart) * 1000).toISOString()}, and bundlers accept an op only ${windowMargins.afterStart - 1} s after that (a key added with validFrom: now waits this once).`,
+    });
+  await (options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))))(waitMs);
 }

@@ -95,7 +95,8 @@ describe('reads through the session key lens, on an RPC that refuses eth_getLogs
     expect(state.permissions.callLimit).toEqual({ callLimit: 3, refreshInterval: DAY });
     expect(state.spending.calls).toMatchObject({ limit: 3n, used: 1n, remaining: 2n, refreshInterval: DAY });
     expect(state.spending.erc20[0]!.status).toMatchObject({ limit: units('100'), used: units('1'), remaining: units('99') });
-    expect(state.spending.calls !== 'unlimited' && state.spending.calls.nextRefresh! % DAY).toBe(0);
+    // Days from the key's add time (its refresh anchor).
+    expect(state.spending.calls !== 'unlimited' && (state.spending.calls.nextRefresh! - state.refreshAnchor) % DAY).toBe(0);
 
     before = ethCalls();
     expect((await owner.getSessionKeyStates()).map((s) => s.sessionKey)).toEqual([key]);
@@ -104,8 +105,8 @@ describe('reads through the session key lens, on an RPC that refuses eth_getLogs
     before = ethCalls();
     const plan = await planSessionOpTiming(session, { sessionKey: key, calls: [transfer(bob, 1n)], paymasterPays: false, now: nowInSeconds(), maxWaitSeconds: 120 });
     expect(ethCalls() - before).toBe(1);
-    // The call count refreshes daily: the op's window ends with the day.
-    expect(plan.validUntil! % DAY).toBe(DAY - 1);
+    // The call count refreshes daily from the add time: the op's window ends with that day.
+    expect((plan.validUntil! - state.refreshAnchor) % DAY).toBe(DAY - 1);
 
     const overCount = await session.checkSessionKeyCalls({ calls: [transfer(bob, 1n), transfer(bob, 1n), transfer(bob, 1n)] });
     if (overCount.ok) throw new Error('the dry run should refuse three calls');

@@ -23,6 +23,7 @@ import {
   SessionKeyAccessListType,
   SessionKeyModuleError,
   SessionKeyNotAuthorizedError,
+  SessionKeyTagError,
   SessionKeyOutsideTimeRangeError,
   SessionKeyPermissionsBuilder,
   SessionKeySigner,
@@ -118,13 +119,19 @@ describe('reading permissions back', () => {
     const granted = tokenPermissions(units('100'), WEEK)
       .setNativeTokenSpendLimit({ spendLimit: parseEther('0.1'), refreshInterval: DAY })
       .setTimeRange({ validFrom, validUntil });
+    const beforeAdd = now();
     const { key, session } = await newSession(client, granted, 'reader');
     await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('30'))] });
 
     const state = await client.getSessionKeyPermissions({ key });
     expect(state.tagText).toBe('reader');
-    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: 0, requiredPaymaster: null, callLimit: 'unlimited' });
-    const week = periodOf(now(), 0, WEEK);
+    // Periods start when the key was added (no anchor granted): the anchor is the add block's time.
+    const anchor = state.refreshAnchor;
+    expect(anchor).toBeGreaterThanOrEqual(beforeAdd - 5);
+    expect(anchor).toBeLessThanOrEqual(now());
+    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: anchor, requiredPaymaster: null, callLimit: 'unlimited' });
+    const week = periodOf(now(), anchor, WEEK);
+    expect(week.start).toBe(anchor);
     expect(state.spending.erc20).toEqual([
       {
         tokenAddress: token,
@@ -339,10 +346,19 @@ describe('key lifecycle', () => {
     expect([overLimit.limit, overLimit.used, overLimit.attempted]).toEqual([units('60'), units('40'), units('21')]);
     expect((await client.getSessionKeys()).map((k) => k.address)).toEqual([nextKey]);
     expect((await client.getSessionKeyPermissions({ key: nextKey })).tagText).toBe('e2e');
+    // The tag finds the rotated key (issue 19, item 5); an unknown tag is a typed error.
+    expect((await client.getSessionKeyByTag({ tag: 'e2e' })).address).toBe(nextKey);
+    const unknownTag = await client.getSessionKeyByTag({ tag: 'nope' }).catch((error: unknown) => error);
+    expect(unknownTag).toBeInstanceOf(SessionKeyTagError);
+    expect([(unknownTag as SessionKeyTagError).reason, (unknownTag as SessionKeyTagError).matches]).toEqual(['unknown', []]);
 
     // Rotating onto an existing key is refused.
     const third = new SessionKeySigner();
-    await client.addSessionKey({ key: await third.getAddress(), permissions: tokenPermissions().encode() });
+    await client.addSessionKey({ key: await third.getAddress(), tag: 'e2e', permissions: tokenPermissions().encode() });
+    // Two keys with one tag: ambiguous, both listed.
+    const ambiguous = await client.getSessionKeyByTag({ tag: 'e2e' }).catch((error: unknown) => error);
+    expect((ambiguous as SessionKeyTagError).reason).toBe('ambiguous');
+    expect((ambiguous as SessionKeyTagError).matches.map((k) => k.address).sort()).toEqual([nextKey, await third.getAddress()].sort());
     const taken = await expectRefusal(client.rotateSessionKey({ oldKey: nextKey, newKey: await third.getAddress() }), SessionKeyModuleError);
     expect([taken.errorName, taken.args]).toEqual(['SessionKeyAlreadyExists', [await third.getAddress()]]);
 
@@ -437,13 +453,14 @@ describe('refreshing limits across a real period boundary', () => {
   it('refuses in the period the budget is spent, waits near the boundary, and passes in the next period', async () => {
     const { client } = await newOwner();
     const interval = 60;
-    const { session } = await newSession(client, tokenPermissions(units('1'), interval));
+    const { key, session } = await newSession(client, tokenPermissions(units('1'), interval));
+    const { refreshAnchor } = await client.getSessionKeyPermissions({ key }); // the add time: periods start there
     const waits: number[] = [];
     await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('1'))], onWait: (s) => waits.push(s) });
     const spent = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(newAddress(), units('1'))] }), Erc20SpendLimitExceededError);
     expect([spent.limit, spent.used, spent.attempted]).toEqual([units('1'), units('1'), units('1')]);
     // Wait for the next period; executeWithSessionKey itself waits when too close to a boundary for the bundler.
-    const { end } = periodOf(now(), 0, interval);
+    const { end } = periodOf(now(), refreshAnchor, interval);
     await new Promise((r) => setTimeout(r, (end + 1 - now()) * 1000));
     const { receipt } = await session.executeWithSessionKey({ calls: [transfer(newAddress(), units('1'))], onWait: (s) => waits.push(s) });
     expect(receipt.success).toBe(true);

@@ -201,7 +201,7 @@ describe('the lens reader (a mocked RPC that refuses eth_getLogs)', () => {
       now: (day + 1) * DAY - 20,
       maxWaitSeconds: 60,
     });
-    expect(late).toEqual({ waitSeconds: 26, validFrom: (day + 1) * DAY, validUntil: (day + 2) * DAY - 1 });
+    expect(late).toEqual({ waitSeconds: 25, waitReason: 'next-period', validFrom: (day + 1) * DAY, validUntil: (day + 2) * DAY - 1 }); // 20 s + 5 s into the day
     expect(requests.filter((m) => m === 'eth_call')).toHaveLength(2);
     const unknown = privateKeyToAccount('0x4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356').address;
     await expect(planSessionOpTiming(client, { sessionKey: unknown, calls: [transfer], paymasterPays: true, now, maxWaitSeconds: 60 })).rejects.toBeInstanceOf(

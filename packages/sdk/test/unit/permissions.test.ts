@@ -663,7 +663,7 @@ describe('describePermissions', () => {
       'May send any amount of ETH',
       'Gas: no limit',
       'Any payer: no paymaster required',
-      'Refreshing limits’ periods start at the Unix epoch (the default)',
+      'Refreshing limits’ periods start at the Unix epoch (days from midnight UTC)',
     ]);
     expect(describePermissions({ timeRange: { validFrom: t0 } }, { formatTimestamp: (s) => `t=${s}` })).toEqual([`Valid from t=${t0}, with no end`]);
     expect(describePermissions({})).toEqual([]);

@@ -157,9 +157,9 @@ describe('typed errors from module revert data', () => {
 
   it('prints the numbers of a spend limit violation', () => {
     const error = new GasSpendLimitExceededError({ limit: 5n, used: 2n, attempted: 4n });
-    expect(error.message).toContain('Limit:     5');
-    expect(error.message).toContain('Remaining: 3');
-    expect(error.message).toContain('Attempted: 4');
+    expect(error.message).toContain('Limit:     0.000000000000000005 ETH');
+    expect(error.message).toContain('Remaining: 0.000000000000000003 ETH');
+    expect(error.message).toContain('Attempted: 0.000000000000000004 ETH');
     expect(error.message).not.toContain('viem@');
   });
 });

@@ -2,7 +2,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-const entryPoints = ['src/index.ts', 'src/local/index.ts'].map((file) => path.resolve(import.meta.dirname, '../..', file));
+const entryPoints = ['src/index.ts', 'src/local/index.ts', 'src/alchemy/index.ts'].map((file) => path.resolve(import.meta.dirname, '../..', file));
 
 /** Every export of an entry point that has no TSDoc comment with an @example, as `name (file)`. */
 function exportsWithoutExample(program: ts.Program, entryPoint: string): string[] {
@@ -20,7 +20,7 @@ function exportsWithoutExample(program: ts.Program, entryPoint: string): string[
 }
 
 describe('TSDoc', () => {
-  it('every public export of @leash/sdk and @leash/sdk/local has an example', () => {
+  it('every public export of @leash/sdk, @leash/sdk/local and @leash/sdk/alchemy has an example', () => {
     const config = ts.getParsedCommandLineOfConfigFile(path.resolve(import.meta.dirname, '../../tsconfig.json'), {}, {
       ...ts.sys,
       onUnRecoverableConfigFileDiagnostic: (diagnostic) => {

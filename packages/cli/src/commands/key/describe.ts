@@ -88,7 +88,7 @@ export function describeWithTokens(permissions: SessionKeyPermissions, tokens: r
   });
 }
 
-/** A key's permissions in plain words (without the default refresh anchor, which every key has). */
+/** A key's permissions in plain words (without an epoch refresh anchor's line: each limit's next refresh says it). */
 export function describeKey(view: KeyView): string[] {
   return describeWithTokens(view.state.permissions, view.tokens).filter((line) => !line.startsWith('Refreshing limits’ periods start at the Unix epoch'));
 }

@@ -5,7 +5,7 @@ import { CliError, exitCodes } from '../../errors.js';
 import { heading, note, paint, printJson, printRows, withProgress } from '../../output.js';
 import { parseAddress } from '../../parse/limits.js';
 import { type PermissionFlags, buildPermissions } from '../../permissions.js';
-import { type ConnectionOptions, connectionOptions, ownerContext, ownerOption, passwordOption } from '../../target.js';
+import { type ConnectionOptions, connectionOptions, ownerContext, ownerOption, passwordOption, parseKeyArgument, resolveSessionKey } from '../../target.js';
 import { permissionOptions } from './flags.js';
 import { generateStoredKey, passwordLabel } from './keystore.js';
 import { describeWithTokens, printPermissions, requireSessionKey } from './describe.js';
@@ -67,12 +67,13 @@ export function registerGrant(key: Command): void {
   const update = key
     .command('update')
     .description('change some permissions of a session key: only the flags given change')
-    .argument('<key>', 'the session key\'s address');
+    .argument('<key>', 'the session key: its address or tag');
   permissionOptions(update, { update: true });
   ownerOption(update);
   connectionOptions(update).action(async (keyArgument: string, options: UpdateOptions) => {
-    const sessionKey = parseAddress(keyArgument, 'key');
+    const named = parseKeyArgument(keyArgument, 'key');
     const { target, client, account } = await ownerContext(options);
+    const sessionKey = await resolveSessionKey(target, account, named);
     const state = await requireSessionKey(target, account, sessionKey);
     const built = await buildPermissions(options, {
       publicClient: target.publicClient,

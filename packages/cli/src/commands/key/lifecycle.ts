@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Address } from 'viem';
 import { heading, paint, printJson, printRows, withProgress } from '../../output.js';
 import { parseAddress } from '../../parse/limits.js';
-import { type ConnectionOptions, connectionOptions, ownerContext, ownerOption, passwordOption } from '../../target.js';
+import { type ConnectionOptions, connectionOptions, ownerContext, ownerOption, passwordOption, parseKeyArgument, resolveSessionKey } from '../../target.js';
 import { requireSessionKey } from './describe.js';
 import { deleteStoredKeys, generateStoredKey, passwordLabel } from './keystore.js';
 
@@ -14,12 +14,13 @@ export function registerLifecycle(key: Command): void {
   const rotate = key
     .command('rotate')
     .description('move a key\'s tag, permissions and spend to a new key (generated and stored unless --new-key) and remove the old key')
-    .argument('<key>', 'the session key to replace')
+    .argument('<key>', 'the session key to replace: its address or tag')
     .option('--new-key <address>', 'rotate to an existing key instead of generating one');
   connectionOptions(passwordOption(ownerOption(rotate))).action(async (keyArgument: string, options: RotateOptions) => {
-    const oldKey = parseAddress(keyArgument, 'key');
+    const named = parseKeyArgument(keyArgument, 'key');
     const given = options.newKey === undefined ? undefined : parseAddress(options.newKey, '--new-key');
     const { target, client, account } = await ownerContext(options);
+    const oldKey = await resolveSessionKey(target, account, named);
     await requireSessionKey(target, account, oldKey);
     const stored = given ? undefined : await generateStoredKey(target, options.password);
     const newKey: Address = given ?? stored!.address;
@@ -44,10 +45,11 @@ export function registerLifecycle(key: Command): void {
     ]);
   });
 
-  const remove = key.command('remove').description('remove a session key (adding it again later starts from nothing)').argument('<key>', 'the session key');
+  const remove = key.command('remove').description('remove a session key (adding it again later starts from nothing)').argument('<key>', 'the session key: its address or tag');
   connectionOptions(ownerOption(remove)).action(async (keyArgument: string, options: OwnerOptions) => {
-    const sessionKey = parseAddress(keyArgument, 'key');
+    const named = parseKeyArgument(keyArgument, 'key');
     const { target, client, account } = await ownerContext(options);
+    const sessionKey = await resolveSessionKey(target, account, named);
     await requireSessionKey(target, account, sessionKey);
     const { userOpHash } = await withProgress(`Removing session key ${sessionKey}`, () => client.removeSessionKey({ key: sessionKey }));
     const deleted = deleteStoredKeys([sessionKey]);

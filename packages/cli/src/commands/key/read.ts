@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import type { Address } from 'viem';
-import { nowInSeconds, formatAmount } from '@leash/sdk';
-import { formatLimit, short, formatTimeFromNow, formatValidity } from '../../format.js';
+import { describeBudget, nowInSeconds } from '@leash/sdk';
+import { short, formatTimeFromNow, formatValidity } from '../../format.js';
 import { heading, paint, printJson, printRows, printTable } from '../../output.js';
-import { parseAddress } from '../../parse/limits.js';
-import { type ConnectionOptions, accountOption, connectionOptions, ownerOption, readClient, resolveAccount, resolveTarget } from '../../target.js';
+import { type ConnectionOptions, accountOption, connectionOptions, ownerOption, readClient, resolveAccount, parseKeyArgument, resolveSessionKey, resolveTarget } from '../../target.js';
 import { describeKey, keyJson, keyTableHeader, keyTableRows, loadKeyView, printPermissions, requireSessionKey } from './describe.js';
 
 type ReadOptions = ConnectionOptions & { account?: string; ownerKey?: string; json?: boolean };
@@ -31,11 +30,12 @@ export function registerRead(key: Command): void {
     printTable(keyTableHeader, views.flatMap((view) => keyTableRows(view, now)));
   });
 
-  const show = key.command('show').description('show one session key: what it may do and what it has left').argument('<key>', 'the session key\'s address');
+  const show = key.command('show').description('show one session key: what it may do and what it has left').argument('<key>', 'the session key: its address or tag');
   readOptions(show).action(async (keyArgument: string, options: ReadOptions) => {
-    const sessionKey: Address = parseAddress(keyArgument, 'key');
+    const named = parseKeyArgument(keyArgument, 'key');
     const target = await resolveTarget(options, { bundler: false });
     const account = resolveAccount(target, options);
+    const sessionKey: Address = await resolveSessionKey(target, account, named);
     const view = await loadKeyView(target, await requireSessionKey(target, account, sessionKey));
     if (options.json) return printJson({ account, ...keyJson(view) });
     const now = nowInSeconds();
@@ -50,12 +50,10 @@ export function registerRead(key: Command): void {
     printPermissions(describeKey(view));
     heading('Budgets');
     printRows(
-      view.limits.map((limit): [string, string] => {
-        const status = limit.status;
-        if (status === 'unlimited') return [limit.label, 'no limit'];
-        const refresh = status.nextRefresh === undefined ? '' : `, refreshes ${formatTimeFromNow(status.nextRefresh, now)}`;
-        return [limit.label, `${formatAmount(status.used, limit.unit, short)} used of ${formatLimit(status, limit.unit)}, ${formatAmount(status.remaining, limit.unit, short)} left${refresh}`];
-      }),
+      view.limits.map((limit): [string, string] => [
+        limit.label,
+        describeBudget(limit.status, limit.unit, { amounts: short, formatTimestamp: (seconds) => formatTimeFromNow(seconds, now) }),
+      ]),
     );
   });
 }

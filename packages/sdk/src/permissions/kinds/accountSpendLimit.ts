@@ -27,7 +27,13 @@ type AccountSpendLimitConfig = {
   check?: (lens: LensSessionKeyState, op: PlannedOp) => SessionKeyViolationError | undefined;
   errors: Record<string, ModuleErrorMapping>;
   /** How a refusal of this limit reads: its error class, name and the hint on how it counts. */
-  refusal: { error: new (...args: never[]) => SpendLimitExceededError; what: string; short?: string | undefined; hint?: string | undefined };
+  refusal: {
+    error: new (...args: never[]) => SpendLimitExceededError;
+    what: string;
+    short?: string | undefined;
+    hint?: string | undefined;
+    noBudget?: { title: string; summary: string; fix: string } | undefined;
+  };
 };
 
 /**
@@ -85,9 +91,9 @@ export function accountSpendLimitKind(config: AccountSpendLimitConfig): Permissi
     errors: config.errors,
     explain(error, context) {
       if (!(error instanceof config.refusal.error)) return undefined;
-      const { what, short = context.native.symbol, hint } = config.refusal;
+      const { what, short = context.native.symbol, hint, noBudget } = config.refusal;
       const refreshInterval = periodOfStatus(context.state?.spending[config.spendingField]);
-      return explainSpend(error, { what, short, unit: context.native, refreshInterval, hint }, context);
+      return explainSpend(error, { what, short, unit: context.native, refreshInterval, hint, noBudget }, context);
     },
     set,
     remove,

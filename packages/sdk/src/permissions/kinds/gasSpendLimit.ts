@@ -1,6 +1,7 @@
 import { GasSpendLimitExceededError } from '../../errors/sessionKeyErrors.js';
 import { formatRefreshInterval } from '../../format/durations.js';
 import { maxGasSpendLimit } from '../types.js';
+import { noGasBudgetFix } from '../warnings.js';
 import { accountSpendLimitKind } from './accountSpendLimit.js';
 import { chargedBudget } from './shared.js';
 
@@ -32,6 +33,11 @@ export const gasSpendLimitKind = accountSpendLimitKind({
     what: 'gas spend limit',
     short: 'gas',
     hint: 'An op counts at its maximum cost (all gas limits × maxFeePerGas) unless a paymaster pays.',
+    noBudget: {
+      title: 'Refused: this session key has no gas budget.',
+      summary: 'No gas budget and no paymaster for this op: the account may not pay for this key’s ops',
+      fix: noGasBudgetFix,
+    },
   },
   errors: {
     GasSpendLimitExceeded: ([limit, used, attempted], cause) =>

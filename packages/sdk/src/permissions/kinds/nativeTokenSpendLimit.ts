@@ -27,7 +27,15 @@ export const nativeTokenSpendLimitKind = accountSpendLimitKind({
       return new NativeTokenSpendLimitExceededError({ limit: status.limit, used: status.used, attempted });
     return undefined;
   },
-  refusal: { error: NativeTokenSpendLimitExceededError, what: 'native token spend limit' },
+  refusal: {
+    error: NativeTokenSpendLimitExceededError,
+    what: 'native token spend limit',
+    noBudget: {
+      title: 'Refused: this session key may not send ETH.',
+      summary: 'Native token limit of 0: calls may not send ETH',
+      fix: 'Give it a limit: setNativeTokenSpendLimit({ spendLimit, refreshInterval }) (CLI: --native 0.1eth/day).',
+    },
+  },
   errors: {
     NativeTokenSpendLimitExceeded: ([limit, used, attempted], cause) =>
       new NativeTokenSpendLimitExceededError({ limit: limit as bigint, used: used as bigint, attempted: attempted as bigint, cause }),

@@ -25,7 +25,7 @@ export const refreshAnchorKind: PermissionKind<State> = {
     if (refreshAnchor === undefined) return [];
     return [
       refreshAnchor === 0
-        ? 'Refreshing limits’ periods start at the Unix epoch (the default)'
+        ? 'Refreshing limits’ periods start at the Unix epoch (days from midnight UTC)'
         : `Refreshing limits’ periods start at ${formatTimestamp(refreshAnchor)} and every whole interval after it`,
     ];
   },

@@ -75,10 +75,22 @@ export const periodOfStatus = (status: SpendLimitStatus | 'unlimited' | undefine
  */
 export function explainSpend(
   error: SpendLimitExceededError,
-  spend: { what: string; short: string; unit: AmountUnit; refreshInterval: number | undefined; hint?: string | undefined },
+  spend: {
+    what: string;
+    short: string;
+    unit: AmountUnit;
+    refreshInterval: number | undefined;
+    hint?: string | undefined;
+    /** How a limit of 0 reads (a budget that was never given), when it needs its own words. */
+    noBudget?: { title: string; summary: string; fix: string } | undefined;
+  },
   context: ExplainContext,
 ): RefusalExplanation {
   const amount = (value: bigint) => formatAmount(value, spend.unit, context.amounts);
+  if (spend.noBudget && error.limit === 0n) {
+    const { title, summary, fix } = spend.noBudget;
+    return { rule: error.rule, title, summary, lines: [`Limit: ${amount(0n)}`, `This action: ${amount(error.attempted)}`, fix], hint: fix, unit: spend.unit };
+  }
   const bare = (value: bigint) => formatAmount(value, { ...spend.unit, symbol: '' }, context.amounts);
   const period = spend.refreshInterval === undefined ? '' : ` ${formatRefreshInterval(spend.refreshInterval)}`;
   return {
