@@ -2,6 +2,7 @@
 export * from './DevPaymaster.js';
 export * from './DevToken.js';
 export * from './EntryPoint.js';
+export * from './EntryPoint07.js';
 export * from './Erc7579TestAccount.js';
 export * from './ISessionKeyLens.js';
 export * from './ISessionKeyPermissionUpdates.js';
