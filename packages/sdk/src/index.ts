@@ -31,6 +31,23 @@ export {
   type NonceKeyLayout,
 } from './account/erc7579.js';
 export {
+  accountKinds,
+  detectAccountKind,
+  previousValidator,
+  leashAccountKind,
+  openZeppelinAccountKind,
+  kernelAccountKind,
+  nexusAccountKind,
+  safe7579AccountKind,
+  msaAccountKind,
+  eip7702AccountKind,
+  UnknownAccountKindError,
+  type AccountKind,
+  type AccountKindId,
+} from './account/kinds/accountKind.js';
+export { withSessionKeyCapability, type WithSessionKeyCapabilityParameters } from './account/withSessionKeyCapability.js';
+export { signWithValidator } from './account/signWithValidator.js';
+export {
   encodeExecute,
   decodeExecute,
   executionModes,
