@@ -48,6 +48,11 @@ export type LocalStackOptions = {
   onProgress?: ((message: string) => void) | undefined;
   /** Alto's log level. Default "warn". */
   bundlerLogLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
+  /**
+   * Lift the 24 KiB contract size limit (EIP-170) on the local chain. Off by default so our own contracts stay within it;
+   * the tests turn it on to run accounts compiled for tests without the limit (modulekit's Kernel bytecode is 28 KiB).
+   */
+  disableCodeSizeLimit?: boolean | undefined;
 };
 
 /**
@@ -239,7 +244,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // Blocks every second on top of mining each transaction: an idle anvil would otherwise keep the timestamp of its
     // last transaction, and bundler simulations would see an old clock (ops valid from a new period: "not due").
-    const anvil = await startAnvil({ port: anvilPort, chainId, onLog, extraArgs: ['--block-time', '1', '--mixed-mining'] });
+    const anvil = await startAnvil({ port: anvilPort, chainId, onLog, extraArgs: ['--block-time', '1', '--mixed-mining', ...(options.disableCodeSizeLimit ? ['--disable-code-size-limit'] : [])] });
     children.push(anvil);
     onProgress(`anvil listening on ${rpcUrl} (pid ${anvil.pid})`);
 

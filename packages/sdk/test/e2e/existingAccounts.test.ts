@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Address, type Chain, type PublicClient, type Transport, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseEther, parseUnits } from 'viem';
+import { createBundlerClient, entryPoint07Abi } from 'viem/account-abstraction';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { toKernelSmartAccount, toNexusSmartAccount } from 'permissionless/accounts';
+import {
+  CallNotAllowedError,
+  Erc20SpendLimitExceededError,
+  ForbiddenCallTargetError,
+  SessionKeyNotAuthorizedError,
+  SessionKeyPermissionsBuilder,
+  SessionKeySigner,
+  WEEK,
+  type AccountKind,
+  detectAccountKind,
+  entryPoints,
+  estimateUserOperationFees,
+  kernelAccountKind,
+  msaAccountKind,
+  nexusAccountKind,
+  safe7579AccountKind,
+  sessionKeyActions,
+  toErc7579SmartAccount,
+  withSessionKeyCapability,
+} from '@leash/sdk';
+import { type LocalStack, startLocalStack } from '@leash/sdk/local';
+import { type ExistingAccountInfrastructure, type ExistingAccountKind, deployExistingAccount, deployExistingAccountInfrastructure } from './accounts/existingAccounts.js';
+import { expectRefusal, newOwnerClient, newSessionClient } from './helpers.js';
+
+// The session key flow on each account people already have, end to end through Alto in safe mode: install the module
+// with a key, a transfer within the limits, each limit refused with its typed error, rotate, revoke all.
+
+let stack: LocalStack;
+let publicClient: PublicClient<Transport, Chain>;
+let infra: ExistingAccountInfrastructure;
+let token: Address;
+const units = (amount: string) => parseUnits(amount, 6);
+const newAddress = () => privateKeyToAccount(generatePrivateKey()).address;
+const transfer = (to: Address, amount: bigint) => ({ to: token, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [to, amount] }) });
+const balanceOf = (address: Address) => publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [address] });
+
+/** A token allowlist (transfer only) with a weekly limit of 100 dUSD; the ops pay their own gas. */
+const permissions = () =>
+  new SessionKeyPermissionsBuilder()
+    .addContractAddressAccessEntry({ contractAddress: token, isOnList: true, checkSelectors: true })
+    .addContractFunctionAccessEntry({ contractAddress: token, methodSelector: 'transfer(address,uint256)', isOnList: true })
+    .addErc20TokenSpendLimit({ tokenAddress: token, spendLimit: units('100'), refreshInterval: WEEK })
+    .removeGasSpendLimit();
+
+beforeAll(async () => {
+  // modulekit's Kernel bytecode (compiled for tests) is over EIP-170's 24 KiB.
+  stack = await startLocalStack({ disableCodeSizeLimit: true });
+  token = stack.contracts.devToken;
+  publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+  const deployer = createWalletClient({ account: privateKeyToAccount(stack.keys.deployer), chain: stack.chain, transport: http(stack.rpcUrl) });
+  infra = await deployExistingAccountInfrastructure(deployer, publicClient);
+}, 120_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const bundlerClientOf = <account extends Parameters<typeof createBundlerClient>[0]['account']>(account: account) =>
+  createBundlerClient({
+    account,
+    client: publicClient,
+    transport: http(stack.bundlerUrl),
+    pollingInterval: 250,
+    userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, publicClient) },
+  }).extend(sessionKeyActions());
+
+const kinds: Record<ExistingAccountKind, AccountKind> = { kernel: kernelAccountKind, nexus: nexusAccountKind, safe7579: safe7579AccountKind, msa: msaAccountKind };
+
+/** A new account of `kind` with its owner's client (permissionless for Kernel and Nexus) and a session client maker. */
+async function newAccount(id: ExistingAccountKind | 'leash') {
+  if (id === 'leash') {
+    const owner = await newOwnerClient(stack, { install: false });
+    return { address: owner.account.address, owner, session: (signer: SessionKeySigner) => newSessionClient(stack, owner.account.address, signer) };
+  }
+  const ownerKey = privateKeyToAccount(generatePrivateKey());
+  const deployer = createWalletClient({ account: privateKeyToAccount(stack.keys.deployer), chain: stack.chain, transport: http(stack.rpcUrl) });
+  const address = await deployExistingAccount(id, ownerKey.address, infra, deployer, publicClient);
+  await stack.fund(address, { ether: parseEther('1'), devTokens: units('1000') });
+  const kind = kinds[id];
+  const entryPoint = { address: entryPoints['0.7'].address, version: '0.7' as const };
+  const addresses = stack.contracts;
+  const ownerAccount =
+    id === 'kernel'
+      ? withSessionKeyCapability(
+          await toKernelSmartAccount({ client: publicClient, owners: [ownerKey], version: '0.3.1', entryPoint, address, validatorAddress: infra.ownerValidator }),
+          { kind, addresses },
+        )
+      : id === 'nexus'
+        ? withSessionKeyCapability(
+            await toNexusSmartAccount({ client: publicClient, owners: [ownerKey], version: '1.0.0', entryPoint, address, validatorAddress: infra.ownerValidator }),
+            { kind, addresses },
+          )
+        : await toErc7579SmartAccount({ client: publicClient, address, kind, owner: { validator: infra.ownerValidator, signer: ownerKey }, addresses });
+  const owner = bundlerClientOf(ownerAccount);
+  const session = async (signer: SessionKeySigner) => bundlerClientOf(await toErc7579SmartAccount({ client: publicClient, address, kind, signer, addresses }));
+  return { address, owner, session };
+}
+
+describe.each(['kernel', 'nexus', 'safe7579', 'msa', 'leash'] as const)('%s: the session key flow through Alto in safe mode', (id) => {
+  it('installs the module with a key, acts within limits, refuses each limit with its typed error, rotates and revokes all', async () => {
+    const { address, owner, session } = await newAccount(id);
+    if (id !== 'leash') expect((await detectAccountKind(publicClient, address)).kind).toBe(kinds[id]);
+    expect(await owner.isSessionKeyModuleInstalled()).toBe(false);
+    const signer = new SessionKeySigner();
+    const key = await signer.getAddress();
+    await owner.installSessionKeyModule({ keys: [key], tags: [id], permissions: [permissions().encode()] });
+    expect(await owner.isSessionKeyModuleInstalled()).toBe(true);
+    const sessionClient = await session(signer);
+
+    const bob = newAddress();
+    await sessionClient.executeWithSessionKey({ calls: [transfer(bob, units('30'))] });
+    expect(await balanceOf(bob)).toBe(units('30'));
+    expect((await owner.getSessionKeyPermissions({ key })).spending.erc20[0]!.status).toMatchObject({ used: units('30'), remaining: units('70') });
+
+    const overSpend = await expectRefusal(sessionClient.executeWithSessionKey({ calls: [transfer(bob, units('71'))] }), Erc20SpendLimitExceededError);
+    expect(overSpend).toMatchObject({ limit: units('100'), used: units('30') });
+    await expectRefusal(sessionClient.executeWithSessionKey({ calls: [{ to: newAddress(), value: 1n, data: '0x' }] }), CallNotAllowedError);
+    // The account itself is never a session key's target (its modules and owners live behind it).
+    await expectRefusal(sessionClient.executeWithSessionKey({ calls: [{ to: address, value: 0n, data: '0x' }] }), ForbiddenCallTargetError);
+    expect(await balanceOf(bob)).toBe(units('30'));
+
+    // Rotate: the new key inherits the permissions and the spending; the old one is refused.
+    const rotated = new SessionKeySigner();
+    await owner.rotateSessionKey({ oldKey: key, newKey: await rotated.getAddress() });
+    await expectRefusal(sessionClient.executeWithSessionKey({ calls: [transfer(bob, 1n)] }), SessionKeyNotAuthorizedError);
+    const rotatedClient = await session(rotated);
+    await rotatedClient.executeWithSessionKey({ calls: [transfer(bob, units('70'))] });
+    expect(await balanceOf(bob)).toBe(units('100'));
+
+    await owner.revokeAllSessionKeys();
+    expect(await owner.getSessionKeys()).toEqual([]);
+    await expectRefusal(rotatedClient.executeWithSessionKey({ calls: [transfer(bob, 1n)] }), SessionKeyNotAuthorizedError);
+  }, 180_000);
+});
+
+export { entryPoint07Abi };
