@@ -77,7 +77,6 @@ export async function expectRefusal<E extends Error>(promise: Promise<unknown>, 
     () => undefined,
     (e: unknown) => e,
   );
-  if (process.env.DEBUG_REFUSAL && !(error instanceof type)) console.log('REFUSAL', error);
   expect(error, 'the op should have been refused').toBeInstanceOf(type);
   return error as E;
 }
