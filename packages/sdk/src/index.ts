@@ -138,6 +138,7 @@ export {
   CallNotAllowedError,
   Erc20FunctionNotAllowedError,
   ForbiddenCallTargetError,
+  type ForbiddenCallTargetKind,
   RequiredPaymasterMissingError,
   UnsupportedExecutionError,
   SessionKeyOutsideTimeRangeError,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Address, type Chain, type PublicClient, type Transport, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseEther, parseUnits } from 'viem';
+import { type Address, type Chain, concat, parseAbi, type PublicClient, type Transport, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseEther, parseUnits } from 'viem';
 import { createBundlerClient, entryPoint07Abi } from 'viem/account-abstraction';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { toKernelSmartAccount, toNexusSmartAccount } from 'permissionless/accounts';
@@ -8,6 +8,7 @@ import {
   Erc20SpendLimitExceededError,
   ForbiddenCallTargetError,
   SessionKeyNotAuthorizedError,
+  SessionKeyAccessListType,
   SessionKeyPermissionsBuilder,
   SessionKeySigner,
   WEEK,
@@ -25,6 +26,7 @@ import {
 } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
 import { type ExistingAccountInfrastructure, type ExistingAccountKind, deployExistingAccount, deployExistingAccountInfrastructure } from './accounts/existingAccounts.js';
+import { ownerEcdsaValidatorAbi, ownerEcdsaValidatorBytecode } from '../../src/generated/OwnerEcdsaValidator.js';
 import { expectRefusal, newOwnerClient, newSessionClient } from './helpers.js';
 
 // The session key flow on each account people already have, end to end through Alto in safe mode: install the module
@@ -68,6 +70,11 @@ const bundlerClientOf = <account extends Parameters<typeof createBundlerClient>[
     pollingInterval: 250,
     userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, publicClient) },
   }).extend(sessionKeyActions());
+
+const installModuleAbi = parseAbi([
+  'function installModule(uint256 moduleType, address module, bytes initData)',
+  'function isModuleInstalled(uint256 moduleType, address module, bytes additionalContext) view returns (bool)',
+]);
 
 const kinds: Record<ExistingAccountKind, AccountKind> = { kernel: kernelAccountKind, nexus: nexusAccountKind, safe7579: safe7579AccountKind, msa: msaAccountKind };
 
@@ -142,3 +149,33 @@ describe.each(['kernel', 'nexus', 'safe7579', 'msa', 'leash'] as const)('%s: the
   }, 180_000);
 });
 
+describe('an allow-all key cannot reconfigure the account', () => {
+  const allowAllClient = async (id: ExistingAccountKind) => {
+    const account = await newAccount(id);
+    const signer = new SessionKeySigner();
+    const allowAll = new SessionKeyPermissionsBuilder().setContractAccessControlType(SessionKeyAccessListType.ALLOW_ALL).removeGasSpendLimit();
+    await account.owner.installSessionKeyModule({ keys: [await signer.getAddress()], permissions: [allowAll.encode()] });
+    return { ...account, sessionClient: await account.session(signer) };
+  };
+  const transferOwnership = (to: Address) => encodeFunctionData({ abi: ownerEcdsaValidatorAbi, functionName: 'transferOwnership', args: [to] });
+
+  // Kernel's ECDSA validator, Nexus's K1 validator, a Safe7579 or MSA owner validator keep the owner per account and
+  // trust calls from it: the module asks the account whether a target is one of its validators or executors.
+  it.each(['kernel', 'nexus', 'safe7579', 'msa'] as const)('%s: a call to the owner validator is refused', async (id) => {
+    const { sessionClient } = await allowAllClient(id);
+    const refused = await expectRefusal(sessionClient.executeWithSessionKey({ calls: [{ to: infra.ownerValidator, value: 0n, data: transferOwnership(newAddress()) }] }), ForbiddenCallTargetError);
+    expect(refused).toMatchObject({ kind: 'account-module', moduleType: 1 });
+  }, 180_000);
+
+  // The Safe7579 adapter is the Safe's fallback handler and a Safe module, not an ERC-7579 module of the account. Like
+  // every fallback handler it reads the original sender from the last 20 bytes of calldata when the Safe calls it: a
+  // key calling it directly with the Safe's address appended passes as "the Safe itself" and installs its own validator.
+  it('safe7579: a call whose data ends with the account address (a spoofed "sent by the account") is refused', async () => {
+    const { address, sessionClient } = await allowAllClient('safe7579');
+    const evilValidator = await infra.deploy(ownerEcdsaValidatorBytecode);
+    const install = encodeFunctionData({ abi: installModuleAbi, functionName: 'installModule', args: [1n, evilValidator, newAddress()] });
+    const refused = await expectRefusal(sessionClient.executeWithSessionKey({ calls: [{ to: infra.safe7579, value: 0n, data: concat([install, address]) }] }), ForbiddenCallTargetError);
+    expect(refused).toMatchObject({ kind: 'account-sender', target: infra.safe7579 });
+    expect(await publicClient.readContract({ address, abi: installModuleAbi, functionName: 'isModuleInstalled', args: [1n, evilValidator, '0x'] })).toBe(false);
+  }, 180_000);
+});

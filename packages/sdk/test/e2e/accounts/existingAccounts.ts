@@ -3,7 +3,7 @@
 // tools/accounts/fetch-modulekit.mjs), each with its owner in OwnerEcdsaValidator (which signs like Kernel's ECDSA
 // validator and Nexus's K1 validator: those are not in the tarball).
 import fs from 'node:fs';
-import { type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, type Account, concat, encodeAbiParameters, encodeFunctionData, parseAbi, parseEther, zeroAddress } from 'viem';
+import { type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, type Account, concat, getAddress, encodeAbiParameters, encodeFunctionData, parseAbi, parseEther, zeroAddress } from 'viem';
 import { entryPoints } from '@leash/sdk';
 import { ownerEcdsaValidatorAbi, ownerEcdsaValidatorBytecode } from '../../../src/generated/OwnerEcdsaValidator.js';
 // @ts-expect-error: a plain .mjs tool without types
@@ -47,7 +47,7 @@ export async function deployExistingAccountInfrastructure(deployer: WalletClient
     const hash = await deployer.sendTransaction({ data: concat([bytecode, args]) });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
     if (receipt.status !== 'success' || !receipt.contractAddress) throw new Error('deployment failed');
-    return receipt.contractAddress;
+    return getAddress(receipt.contractAddress);
   };
   const address = (a: Address) => encodeAbiParameters([{ type: 'address' }], [a]);
   const ownerValidator = await deploy(ownerEcdsaValidatorBytecode);
