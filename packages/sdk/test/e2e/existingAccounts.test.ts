@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Address, type Chain, concat, parseAbi, type PublicClient, type Transport, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseEther, parseUnits } from 'viem';
+import { type Address, type Chain, type Hex, concat, parseAbi, toHex, type PublicClient, type Transport, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseEther, parseUnits } from 'viem';
 import { createBundlerClient, entryPoint07Abi } from 'viem/account-abstraction';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { toKernelSmartAccount, toNexusSmartAccount } from 'permissionless/accounts';
@@ -8,6 +8,9 @@ import {
   Erc20SpendLimitExceededError,
   ForbiddenCallTargetError,
   SessionKeyNotAuthorizedError,
+  UnsupportedExecutionError,
+  encodeExecute,
+  toSessionKeyError,
   SessionKeyAccessListType,
   SessionKeyPermissionsBuilder,
   SessionKeySigner,
@@ -177,5 +180,43 @@ describe('an allow-all key cannot reconfigure the account', () => {
     const refused = await expectRefusal(sessionClient.executeWithSessionKey({ calls: [{ to: infra.safe7579, value: 0n, data: concat([install, address]) }] }), ForbiddenCallTargetError);
     expect(refused).toMatchObject({ kind: 'account-sender', target: infra.safe7579 });
     expect(await publicClient.readContract({ address, abi: installModuleAbi, functionName: 'isModuleInstalled', args: [1n, evilValidator, '0x'] })).toBe(false);
+  }, 180_000);
+});
+
+describe('one reading of the calls on each account (the module reads the same calls as the account decoder)', () => {
+  // The module accepts only the canonical encoding of execute(mode, executionCalldata). Canonical batches and singles
+  // run exactly the calls the module checked in each account's own decoder; non-canonical ones never reach it.
+  it.each(['kernel', 'nexus', 'safe7579', 'msa', 'leash'] as const)('%s: canonical calls run as read; non-canonical encodings are refused', async (id) => {
+    const { address, owner, session } = await newAccount(id);
+    const signer = new SessionKeySigner();
+    const allowAll = new SessionKeyPermissionsBuilder().setContractAccessControlType(SessionKeyAccessListType.ALLOW_ALL).removeGasSpendLimit();
+    await owner.installSessionKeyModule({ keys: [await signer.getAddress()], permissions: [allowAll.encode()] });
+    const sessionClient = await session(signer);
+    const [alice, bob, carol] = [newAddress(), newAddress(), newAddress()];
+    await sessionClient.executeWithSessionKey({ calls: [transfer(alice, 1n), transfer(bob, 22n), transfer(carol, 333n)] });
+    await sessionClient.executeWithSessionKey({ calls: [transfer(alice, 4000n)] });
+    expect([await balanceOf(alice), await balanceOf(bob), await balanceOf(carol)]).toEqual([4001n, 22n, 333n]);
+
+    const batch = encodeExecute([transfer(alice, 1n), transfer(bob, 1n)]);
+    const single = encodeExecute([transfer(alice, 1n)]);
+    const word = (n: bigint) => toHex(n, { size: 32 }).slice(2);
+    const adversarial: Record<string, Hex> = {
+      'trailing bytes': `${batch}${word(0n)}`,
+      'argument offset 0x60 with a gap': `${batch.slice(0, 10 + 64)}${word(0x60n)}${word(0n)}${batch.slice(10 + 128)}`,
+      'try exec type': `${single.slice(0, 10)}${'0001'.padEnd(64, '0')}${single.slice(10 + 64)}`,
+      'a mode selector set': `${single.slice(0, 10)}${'0000000000000000000001'.padEnd(64, '0')}${single.slice(10 + 64)}`,
+      'delegatecall': `${single.slice(0, 10)}${'ff'.padEnd(64, '0')}${single.slice(10 + 64)}`,
+    };
+    for (const [what, callData] of Object.entries(adversarial)) {
+      const sent = sessionClient.sendUserOperation({ callData } as never).then(
+        () => undefined,
+        (error: unknown) => toSessionKeyError(error),
+      );
+      const error = await sent;
+      expect(error, what).toBeDefined();
+      // Safe7579 swallows the validator's revert data; the others pass the module's typed refusal on.
+      if (id !== 'safe7579') expect(error, what).toBeInstanceOf(UnsupportedExecutionError);
+    }
+    expect([await balanceOf(alice), await balanceOf(bob)]).toEqual([4001n, 22n]);
   }, 180_000);
 });
