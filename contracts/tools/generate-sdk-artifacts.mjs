@@ -37,6 +37,7 @@ const CONTRACTS = [
   ['DevPaymaster.sol', 'DevPaymaster', true],
   ['Erc7579TestAccount.sol', 'Erc7579TestAccount', true],
   ['OwnerEcdsaValidator.sol', 'OwnerEcdsaValidator', true],
+  ['Leash7702Account.sol', 'Leash7702Account', true],
 ];
 
 // ISessionKeyPermissionUpdates -> sessionKeyPermissionUpdatesAbi

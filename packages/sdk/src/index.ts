@@ -46,6 +46,12 @@ export {
   type AccountKindId,
 } from './account/kinds/accountKind.js';
 export { withSessionKeyCapability, type WithSessionKeyCapabilityParameters } from './account/withSessionKeyCapability.js';
+export {
+  delegateToLeash7702,
+  toLeash7702SmartAccount,
+  type DelegateToLeash7702Parameters,
+  type ToLeash7702SmartAccountParameters,
+} from './account/toLeash7702SmartAccount.js';
 export { signWithValidator } from './account/signWithValidator.js';
 export {
   encodeExecute,
@@ -153,6 +159,7 @@ export { decodeSessionKeyModuleError, toSessionKeyError } from './errors/decodeS
 export {
   getLeashAddresses,
   getLeashContracts,
+  getLeash7702AccountContract,
   getDevTokenContract,
   getDevPaymasterContract,
   getDeterministicAddress,

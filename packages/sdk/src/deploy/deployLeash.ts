@@ -28,6 +28,7 @@ import {
   type LeashAddresses,
   getLeashAddresses,
   getLeashContracts,
+  getLeash7702AccountContract,
   toCreate2DeployerCalldata,
 } from './addresses.js';
 
@@ -153,7 +154,7 @@ export async function deployLeash(
         onProgress,
       ),
     );
-  for (const contract of [entryPoint, ...getLeashContracts({ stakeOwner }), ...extraContracts]) {
+  for (const contract of [entryPoint, ...getLeashContracts({ stakeOwner }), getLeash7702AccountContract(), ...extraContracts]) {
     const salt = contract === entryPoint ? entryPointSalt : undefined;
     contracts.push(await deployDeterministic(client, contract, salt, onProgress));
   }

@@ -6,6 +6,7 @@ export * from './EntryPoint07.js';
 export * from './Erc7579TestAccount.js';
 export * from './ISessionKeyLens.js';
 export * from './ISessionKeyPermissionUpdates.js';
+export * from './Leash7702Account.js';
 export * from './LeashAccount.js';
 export * from './LeashAccountFactory.js';
 export * from './OwnerEcdsaValidator.js';
