@@ -1,4 +1,4 @@
-import type { Address, Hex } from 'viem';
+import type { Address } from 'viem';
 import { getLeashAddresses } from '../deploy/addresses.js';
 import type { UserOperationValidator } from '../account/capability.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';

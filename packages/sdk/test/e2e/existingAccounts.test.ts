@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Address, type Chain, type Hex, concat, parseAbi, toHex, type PublicClient, type Transport, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseEther, parseUnits } from 'viem';
-import { createBundlerClient, entryPoint07Abi } from 'viem/account-abstraction';
+import { type Address, type Chain, type Hex, type PublicClient, type Transport, concat, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseAbi, parseEther, parseUnits, toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { toKernelSmartAccount, toNexusSmartAccount } from 'permissionless/accounts';
 import {
   CallNotAllowedError,
   Erc20SpendLimitExceededError,
@@ -17,18 +15,13 @@ import {
   WEEK,
   type AccountKind,
   detectAccountKind,
-  entryPoints,
-  estimateUserOperationFees,
   kernelAccountKind,
   msaAccountKind,
   nexusAccountKind,
   safe7579AccountKind,
-  sessionKeyActions,
-  toErc7579SmartAccount,
-  withSessionKeyCapability,
 } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
-import { type ExistingAccountInfrastructure, type ExistingAccountKind, deployExistingAccount, deployExistingAccountInfrastructure } from './accounts/existingAccounts.js';
+import { type ExistingAccountInfrastructure, type ExistingAccountKind, deployExistingAccountInfrastructure, newExistingAccount } from './accounts/existingAccounts.js';
 import { ownerEcdsaValidatorAbi, ownerEcdsaValidatorBytecode } from '../../src/generated/OwnerEcdsaValidator.js';
 import { expectRefusal, newOwnerClient, newSessionClient } from './helpers.js';
 
@@ -65,15 +58,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const bundlerClientOf = <account extends Parameters<typeof createBundlerClient>[0]['account']>(account: account) =>
-  createBundlerClient({
-    account,
-    client: publicClient,
-    transport: http(stack.bundlerUrl),
-    pollingInterval: 250,
-    userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, publicClient) },
-  }).extend(sessionKeyActions());
-
 const installModuleAbi = parseAbi([
   'function installModule(uint256 moduleType, address module, bytes initData)',
   'function isModuleInstalled(uint256 moduleType, address module, bytes additionalContext) view returns (bool)',
@@ -87,32 +71,8 @@ async function newAccount(id: ExistingAccountKind | 'leash') {
     const owner = await newOwnerClient(stack, { install: false });
     return { address: owner.account.address, owner, session: (signer: SessionKeySigner) => newSessionClient(stack, owner.account.address, signer) };
   }
-  const ownerKey = privateKeyToAccount(generatePrivateKey());
   const deployer = createWalletClient({ account: privateKeyToAccount(stack.keys.deployer), chain: stack.chain, transport: http(stack.rpcUrl) });
-  const address = await deployExistingAccount(id, ownerKey.address, infra, deployer, publicClient);
-  await stack.fund(address, { ether: parseEther('1'), devTokens: units('1000') });
-  // The ops are paid from an EntryPoint deposit: the bundler's estimate leaves out the gas of paying a prefund.
-  await publicClient.waitForTransactionReceipt({
-    hash: await deployer.writeContract({ address: entryPoints['0.7'].address, abi: entryPoint07Abi, functionName: 'depositTo', args: [address], value: parseEther('1') }),
-  });
-  const kind = kinds[id];
-  const entryPoint = { address: entryPoints['0.7'].address, version: '0.7' as const };
-  const addresses = stack.contracts;
-  const ownerAccount =
-    id === 'kernel'
-      ? withSessionKeyCapability(
-          await toKernelSmartAccount({ client: publicClient, owners: [ownerKey], version: '0.3.1', entryPoint, address, validatorAddress: infra.ownerValidator }),
-          { kind, addresses },
-        )
-      : id === 'nexus'
-        ? withSessionKeyCapability(
-            await toNexusSmartAccount({ client: publicClient, owners: [ownerKey], version: '1.0.0', entryPoint, address, validatorAddress: infra.ownerValidator }),
-            { kind, addresses },
-          )
-        : await toErc7579SmartAccount({ client: publicClient, address, kind, owner: { validator: infra.ownerValidator, signer: ownerKey }, addresses });
-  const owner = bundlerClientOf(ownerAccount);
-  const session = async (signer: SessionKeySigner) => bundlerClientOf(await toErc7579SmartAccount({ client: publicClient, address, kind, signer, addresses }));
-  return { address, owner, session };
+  return newExistingAccount(id, { publicClient, deployer, bundlerUrl: stack.bundlerUrl, addresses: stack.contracts, infra, fund: (address) => stack.fund(address, { ether: parseEther('1'), devTokens: units('1000') }) });
 }
 
 describe.each(['kernel', 'nexus', 'safe7579', 'msa', 'leash'] as const)('%s: the session key flow through Alto in safe mode', (id) => {
@@ -187,7 +147,7 @@ describe('one reading of the calls on each account (the module reads the same ca
   // The module accepts only the canonical encoding of execute(mode, executionCalldata). Canonical batches and singles
   // run exactly the calls the module checked in each account's own decoder; non-canonical ones never reach it.
   it.each(['kernel', 'nexus', 'safe7579', 'msa', 'leash'] as const)('%s: canonical calls run as read; non-canonical encodings are refused', async (id) => {
-    const { address, owner, session } = await newAccount(id);
+    const { owner, session } = await newAccount(id);
     const signer = new SessionKeySigner();
     const allowAll = new SessionKeyPermissionsBuilder().setContractAccessControlType(SessionKeyAccessListType.ALLOW_ALL).removeGasSpendLimit();
     await owner.installSessionKeyModule({ keys: [await signer.getAddress()], permissions: [allowAll.encode()] });
@@ -200,12 +160,13 @@ describe('one reading of the calls on each account (the module reads the same ca
     const batch = encodeExecute([transfer(alice, 1n), transfer(bob, 1n)]);
     const single = encodeExecute([transfer(alice, 1n)]);
     const word = (n: bigint) => toHex(n, { size: 32 }).slice(2);
+    const withMode = (mode: string): Hex => `0x${single.slice(2, 10)}${mode.padEnd(64, '0')}${single.slice(10 + 64)}`;
     const adversarial: Record<string, Hex> = {
       'trailing bytes': `${batch}${word(0n)}`,
-      'argument offset 0x60 with a gap': `${batch.slice(0, 10 + 64)}${word(0x60n)}${word(0n)}${batch.slice(10 + 128)}`,
-      'try exec type': `${single.slice(0, 10)}${'0001'.padEnd(64, '0')}${single.slice(10 + 64)}`,
-      'a mode selector set': `${single.slice(0, 10)}${'0000000000000000000001'.padEnd(64, '0')}${single.slice(10 + 64)}`,
-      'delegatecall': `${single.slice(0, 10)}${'ff'.padEnd(64, '0')}${single.slice(10 + 64)}`,
+      'argument offset 0x60 with a gap': `0x${batch.slice(2, 10 + 64)}${word(0x60n)}${word(0n)}${batch.slice(10 + 128)}`,
+      'try exec type': withMode('0001'),
+      'a mode selector set': withMode('0000000000000000000001'),
+      'delegatecall': withMode('ff'),
     };
     for (const [what, callData] of Object.entries(adversarial)) {
       const sent = sessionClient.sendUserOperation({ callData } as never).then(

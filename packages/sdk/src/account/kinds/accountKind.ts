@@ -3,7 +3,6 @@ import {
   type Client,
   type Hex,
   encodeAbiParameters,
-  encodeFunctionData,
   getAddress,
   zeroAddress,
 } from 'viem';

@@ -3,9 +3,25 @@
 // tools/accounts/fetch-modulekit.mjs), each with its owner in OwnerEcdsaValidator (which signs like Kernel's ECDSA
 // validator and Nexus's K1 validator: those are not in the tarball).
 import fs from 'node:fs';
-import { type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, type Account, concat, getAddress, encodeAbiParameters, encodeFunctionData, parseAbi, parseEther, zeroAddress } from 'viem';
-import { entryPoints } from '@leash/sdk';
-import { ownerEcdsaValidatorAbi, ownerEcdsaValidatorBytecode } from '../../../src/generated/OwnerEcdsaValidator.js';
+import { type Address, type Chain, type Hex, type PublicClient, type Transport, type WalletClient, type Account, concat, getAddress, http, encodeAbiParameters, encodeFunctionData, parseAbi, parseEther, zeroAddress } from 'viem';
+import { createBundlerClient, entryPoint07Abi } from 'viem/account-abstraction';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { toKernelSmartAccount, toNexusSmartAccount } from 'permissionless/accounts';
+import {
+  type AccountKind,
+  type LeashAddresses,
+  type SessionKeySignerLike,
+  entryPoints,
+  estimateUserOperationFees,
+  kernelAccountKind,
+  msaAccountKind,
+  nexusAccountKind,
+  safe7579AccountKind,
+  sessionKeyActions,
+  toErc7579SmartAccount,
+  withSessionKeyCapability,
+} from '@leash/sdk';
+import { ownerEcdsaValidatorBytecode } from '../../../src/generated/OwnerEcdsaValidator.js';
 // @ts-expect-error: a plain .mjs tool without types
 import { fetchModulekitBytecode } from '../../../../../tools/accounts/fetch-modulekit.mjs';
 
@@ -156,4 +172,54 @@ export async function deployExistingAccount(
   return account;
 }
 
-export { ownerEcdsaValidatorAbi };
+const kinds: Record<ExistingAccountKind, AccountKind> = { kernel: kernelAccountKind, nexus: nexusAccountKind, safe7579: safe7579AccountKind, msa: msaAccountKind };
+
+/** Where the accounts live and how to fund one. */
+export type ExistingAccountContext = {
+  publicClient: PublicClient<Transport, Chain>;
+  deployer: WalletClient<Transport, Chain, Account>;
+  bundlerUrl: string;
+  addresses: LeashAddresses;
+  infra: ExistingAccountInfrastructure;
+  /** Gives a new account ETH and tokens. */
+  fund: (address: Address) => Promise<void>;
+};
+
+/**
+ * A new funded account of `kind` (ops paid from a 1 ETH EntryPoint deposit: the bundler's estimate leaves out the gas
+ * of paying a prefund), with its owner's bundler client (permissionless for Kernel and Nexus, the SDK's ERC-7579
+ * account for Safe7579 and MSA) and a maker of session key clients.
+ */
+export async function newExistingAccount(id: ExistingAccountKind, context: ExistingAccountContext) {
+  const { publicClient, deployer, bundlerUrl, addresses, infra } = context;
+  const ownerKey = privateKeyToAccount(generatePrivateKey());
+  const address = await deployExistingAccount(id, ownerKey.address, infra, deployer, publicClient);
+  await context.fund(address);
+  await publicClient.waitForTransactionReceipt({
+    hash: await deployer.writeContract({ address: entryPoints['0.7'].address, abi: entryPoint07Abi, functionName: 'depositTo', args: [address], value: parseEther('1') }),
+  });
+  const kind = kinds[id];
+  const entryPoint = { address: entryPoints['0.7'].address, version: '0.7' as const };
+  const ownerAccount =
+    id === 'kernel'
+      ? withSessionKeyCapability(
+          await toKernelSmartAccount({ client: publicClient, owners: [ownerKey], version: '0.3.1', entryPoint, address, validatorAddress: infra.ownerValidator }),
+          { kind, addresses },
+        )
+      : id === 'nexus'
+        ? withSessionKeyCapability(
+            await toNexusSmartAccount({ client: publicClient, owners: [ownerKey], version: '1.0.0', entryPoint, address, validatorAddress: infra.ownerValidator }),
+            { kind, addresses },
+          )
+        : await toErc7579SmartAccount({ client: publicClient, address, kind, owner: { validator: infra.ownerValidator, signer: ownerKey }, addresses });
+  const clientOf = <account extends Parameters<typeof createBundlerClient>[0]['account']>(account: account) =>
+    createBundlerClient({
+      account,
+      client: publicClient,
+      transport: http(bundlerUrl),
+      pollingInterval: 250,
+      userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, publicClient) },
+    }).extend(sessionKeyActions());
+  const session = async (signer: SessionKeySignerLike) => clientOf(await toErc7579SmartAccount({ client: publicClient, address, kind, signer, addresses }));
+  return { address, owner: clientOf(ownerAccount), session };
+}
