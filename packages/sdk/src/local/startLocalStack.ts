@@ -50,7 +50,7 @@ export type LocalStackOptions = {
   bundlerLogLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
   /**
    * Lift the 24 KiB contract size limit (EIP-170) on the local chain. Off by default so our own contracts stay within it;
-   * the tests turn it on to run accounts compiled for tests without the limit (modulekit's Kernel bytecode is 28 KiB).
+   * the tests turn it on to run accounts compiled for tests without the limit (modulekit's Kernel and reference account).
    */
   disableCodeSizeLimit?: boolean | undefined;
 };

@@ -56,8 +56,16 @@ const safeAbi = parseAbi([
 /** The shared contracts of each kind (implementations, factories, bootstraps) and the owner validator. */
 export type ExistingAccountInfrastructure = Awaited<ReturnType<typeof deployExistingAccountInfrastructure>>;
 
-/** Deploys, once per stack, the implementations and factories of the four accounts and the owner validator. */
-export async function deployExistingAccountInfrastructure(deployer: WalletClient<Transport, Chain, Account>, publicClient: PublicClient<Transport, Chain>) {
+/**
+ * Deploys, once per stack, the implementations and factories of the four accounts (or of `only` these) and the owner
+ * validator. Kernel's and the reference account's test bytecode is over EIP-170's limit: leave them out on a chain
+ * that keeps the limit.
+ */
+export async function deployExistingAccountInfrastructure(
+  deployer: WalletClient<Transport, Chain, Account>,
+  publicClient: PublicClient<Transport, Chain>,
+  options: { only?: readonly ExistingAccountKind[] } = {},
+) {
   const code = modulekitBytecode();
   const deploy = async (bytecode: Hex, args: Hex = '0x') => {
     const hash = await deployer.sendTransaction({ data: concat([bytecode, args]) });
@@ -67,19 +75,22 @@ export async function deployExistingAccountInfrastructure(deployer: WalletClient
   };
   const address = (a: Address) => encodeAbiParameters([{ type: 'address' }], [a]);
   const ownerValidator = await deploy(ownerEcdsaValidatorBytecode);
-  const kernelImplementation = await deploy(code.KERNEL_BYTECODE!, address(entryPoint07));
-  const kernelFactory = await deploy(code.KERNEL_FACTORY_BYTECODE!, address(kernelImplementation));
-  const nexusImplementation = await deploy(code.NEXUS_BYTECODE!, address(entryPoint07));
-  const nexusBootstrap = await deploy(code.NEXUS_BOOTSTRAP_BYTECODE!);
-  const msaImplementation = await deploy(code.ERC7579_BYTECODE!);
-  const msaBootstrap = await deploy(code.ERC7579_BOOTSTRAP_BYTECODE!);
-  const safe7579 = await deploy(code.SAFE7579_BYTECODE!);
-  const safe7579Launchpad = await deploy(
+  const wanted = (kind: ExistingAccountKind) => !options.only || options.only.includes(kind);
+  const deployFor = (kind: ExistingAccountKind, bytecode: Hex, args?: Hex) => (wanted(kind) ? deploy(bytecode, args) : Promise.resolve(zeroAddress));
+  const kernelImplementation = await deployFor('kernel', code.KERNEL_BYTECODE!, address(entryPoint07));
+  const kernelFactory = await deployFor('kernel', code.KERNEL_FACTORY_BYTECODE!, address(kernelImplementation));
+  const nexusImplementation = await deployFor('nexus', code.NEXUS_BYTECODE!, address(entryPoint07));
+  const nexusBootstrap = await deployFor('nexus', code.NEXUS_BOOTSTRAP_BYTECODE!);
+  const msaImplementation = await deployFor('msa', code.ERC7579_BYTECODE!);
+  const msaBootstrap = await deployFor('msa', code.ERC7579_BOOTSTRAP_BYTECODE!);
+  const safe7579 = await deployFor('safe7579', code.SAFE7579_BYTECODE!);
+  const safe7579Launchpad = await deployFor(
+    'safe7579',
     code.SAFE7579_LAUNCHPAD_BYTECODE!,
     encodeAbiParameters([{ type: 'address' }, { type: 'address' }], [entryPoint07, zeroAddress]),
   );
-  const safeSingleton = await deploy(code.SAFE_SINGLETON_BYTECODE!);
-  const safeProxyFactory = await deploy(code.SAFE_PROXY_FACTORY_BYTECODE!);
+  const safeSingleton = await deployFor('safe7579', code.SAFE_SINGLETON_BYTECODE!);
+  const safeProxyFactory = await deployFor('safe7579', code.SAFE_PROXY_FACTORY_BYTECODE!);
   return {
     ownerValidator,
     kernelImplementation,
