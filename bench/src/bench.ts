@@ -21,8 +21,9 @@ import { runSideBySide } from './sideBySide.js';
 import { compareSideBySide, evaluateRatioTargets, sessionOverheads, sideBySideChartGroups, systemShortName } from './sideBySideComparison.js';
 import { deploymentNotes, fairnessNotes, l1DataGasDefinition, smartSessionsNote } from './sideBySideNotes.js';
 import { maxLanesPerUnstakedSender, runThroughput } from './throughput.js';
+import { accountGasConditions, runAccountGas } from './accountGas.js';
 
-const parts = ['sdk', 'gas', 'peer', 'throughput'] as const;
+const parts = ['sdk', 'gas', 'peer', 'accounts', 'throughput'] as const;
 type Part = (typeof parts)[number];
 
 const { values } = parseArgs({
@@ -61,6 +62,7 @@ const results: BenchResults = {
   gas: null,
   sideBySide: null,
   sdk: null,
+  accounts: null,
   throughput: null,
 };
 progress.log(`Leash bench: ${[...selected].join(', ')} (commit ${environment.git.commit.slice(0, 12)}, node ${environment.node})`);
@@ -130,6 +132,15 @@ if (selected.has('peer')) {
     chart: sideBySideChartGroups(scenarios),
   };
   for (const t of results.sideBySide.targets) progress.log(`  ${t.title}: ${t.ratio.toFixed(3)} (target ≤ ${t.max}): ${ratioVerdict(t).replace(/\*/g, '')}`);
+}
+
+if (selected.has('accounts')) {
+  progress.log('Session ERC-20 transfer at S1 on each account (local stack, Alto in safe mode):');
+  const rows = await runAccountGas({
+    onStep: (message) => progress.log(message),
+    onResult: (r) => progress.log(`  ${r.account.padEnd(32)} EntryPoint v${r.entryPoint} ${formatGas(r.gasUsed).padStart(9)}`),
+  });
+  results.accounts = { conditions: accountGasConditions, rows };
 }
 
 if (selected.has('throughput')) {

@@ -119,7 +119,7 @@ const short = (hash: string) => `${hash.slice(0, 10)}…`;
 
 /** RESULTS.md: the targets, every scenario, the comparison with peers, SDK speed, and what the figures came from. */
 export function renderResultsMarkdown(results: BenchResults, chartFile: string): string {
-  const { environment: env, gas, sideBySide, sdk, throughput } = results;
+  const { environment: env, gas, sideBySide, sdk, throughput, accounts } = results;
   const chain = gas?.chain ?? sideBySide?.chain;
   const dirty = Object.entries(env.git.uncommittedFiles)
     .map(([dir, n]) => `${dir} ${n}`)
@@ -201,6 +201,19 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
     );
   }
 
+  if (accounts) {
+    out.push(
+      '## Session ERC-20 transfer on each account (S1)',
+      '',
+      accounts.conditions,
+      '',
+      '| account | EntryPoint | gasUsed | actualGasUsed |',
+      '|---|---|---:|---:|',
+      ...accounts.rows.map((r) => `| ${r.account} | v${r.entryPoint} | ${formatGas(r.gasUsed)} | ${formatGas(r.actualGasUsed)} |`),
+      '',
+    );
+  }
+
   if (throughput) {
     const t = throughput;
     out.push(
@@ -230,7 +243,7 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
   out.push(
     '## Conditions and versions',
     '',
-    `- One command: \`${results.command}\` (gas scenarios, the side-by-side run with MetaMask's Delegation Framework, SDK speed, throughput; every process it starts is stopped at the end and on Ctrl-C).`,
+    `- One command: \`${results.command}\` (gas scenarios, the side-by-side run with MetaMask's Delegation Framework, SDK speed, the session transfer on each account, throughput; every process it starts is stopped at the end and on Ctrl-C).`,
     `- Node ${env.node} on ${env.platform}, ${env.cpu.cores} × ${env.cpu.model}, load average at start ${env.cpu.loadAverageAtStart.join(' / ')}.`,
     `- viem ${env.packages.viem}, TypeScript ${env.packages.typescript}, tsx ${env.packages.tsx}.`,
     `- solc ${env.packages.solc} (npm solcjs through \`contracts/${env.compiler.solc ?? 'tools/solc.cjs'}\`), OpenZeppelin Contracts ${env.packages['@openzeppelin/contracts']}.`,

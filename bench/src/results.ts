@@ -7,6 +7,7 @@ import type { SideMeasurement } from './sideBySide.js';
 import type { ComparedScenario, RatioOutcome } from './sideBySideComparison.js';
 import type { fairnessNotes, smartSessionsNote } from './sideBySideNotes.js';
 import type { ThroughputResult } from './throughput.js';
+import type { AccountGasRow } from './accountGas.js';
 
 /** A gas scenario as written to results.json (numbers, not bigints). */
 export type GasScenarioRow = {
@@ -60,6 +61,8 @@ export type BenchResults = {
   gas: GasSection | null;
   sideBySide: SideBySideSection | null;
   sdk: SdkSpeedResult | null;
+  /** The session ERC-20 transfer at S1 on each kind of account. */
+  accounts: { conditions: string; rows: AccountGasRow[] } | null;
   throughput: ThroughputResult | null;
 };
 

@@ -13,6 +13,12 @@ const entryPointArtifact = path.resolve(
   contractsDir,
   '../node_modules/@account-abstraction/contracts/artifacts/EntryPoint.json',
 );
+// EntryPoint v0.7 (@account-abstraction/contracts 0.7.0 under an alias): the accounts built for it (Safe7579, the
+// ERC-7579 reference account) name its canonical address in their code.
+const entryPoint07Artifact = path.resolve(
+  contractsDir,
+  '../node_modules/account-abstraction-contracts-v0.7/artifacts/EntryPoint.json',
+);
 
 /**
  * Contracts the SDK needs: [source file, contract name, whether the SDK deploys it (needs bytecode), whether to emit
@@ -31,6 +37,7 @@ const CONTRACTS = [
   ['DevPaymaster.sol', 'DevPaymaster', true],
   ['Erc7579TestAccount.sol', 'Erc7579TestAccount', true],
   ['OwnerEcdsaValidator.sol', 'OwnerEcdsaValidator', true],
+  ['Leash7702Account.sol', 'Leash7702Account', true],
 ];
 
 // ISessionKeyPermissionUpdates -> sessionKeyPermissionUpdatesAbi
@@ -55,6 +62,15 @@ for (const [source, name, deployable, withAbi = true] of CONTRACTS) {
     `${header}// Creation code of EntryPoint v0.8 as published in @account-abstraction/contracts 0.8.0: deployed through the\n` +
       `// deterministic deployer it lands at the canonical address. Its ABI is viem's entryPoint08Abi.\n\n` +
       `export const entryPoint08Bytecode =\n  '${artifact.bytecode}' as const;\n`,
+  );
+}
+{
+  const artifact = JSON.parse(fs.readFileSync(entryPoint07Artifact, 'utf8'));
+  files.set(
+    'EntryPoint07.ts',
+    `${header}// Creation code of EntryPoint v0.7 as published in @account-abstraction/contracts 0.7.0: deployed through the\n` +
+      `// deterministic deployer with its canonical salt it lands at the canonical address. Its ABI is viem's entryPoint07Abi.\n\n` +
+      `export const entryPoint07Bytecode =\n  '${artifact.bytecode}' as const;\n`,
   );
 }
 files.set(

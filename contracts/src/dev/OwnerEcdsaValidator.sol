@@ -5,13 +5,17 @@ import {IERC7579Validator, MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MessageHashUtils} from "@openzeppelin/contracts/utils/cryptography/MessageHashUtils.sol";
 import {ERC4337Utils} from "@openzeppelin/contracts/account/utils/ERC4337Utils.sol";
 
 /**
  * @title OwnerEcdsaValidator
  * @notice For tests only: an ERC-7579 validator module that holds each account's ECDSA owner, so an account can have
- * its owner in a module instead of built in (as Kernel, Nexus and Safe7579 accounts do). The owner signs the
- * EntryPoint v0.8 userOpHash itself (an EIP-712 digest, no prefix).
+ * its owner in a module instead of built in (as Kernel, Nexus and Safe7579 accounts do). It behaves like the owner
+ * validators those accounts ship with (Kernel's ECDSAValidator, Nexus's K1Validator): the owner signs the userOpHash
+ * itself (EntryPoint v0.8's EIP-712 digest) or as an EIP-191 message (what permissionless' Kernel and Nexus accounts
+ * send), install data is the owner as 20 packed bytes or ABI-encoded, and the account itself can hand the ownership
+ * on (`transferOwnership`): exactly what a session key must never be able to call.
  */
 contract OwnerEcdsaValidator is IERC7579Validator {
     /// @notice The owner of each account that installed this module (account-associated storage for ERC-7562).
@@ -20,12 +24,19 @@ contract OwnerEcdsaValidator is IERC7579Validator {
     /// @notice The owner is the zero address.
     error InvalidOwner();
 
+    /// @notice The calling account's owner changed.
+    event OwnerSet(address indexed account, address indexed owner);
+
     /// @notice Sets the calling account's owner.
-    /// @param data `abi.encode(address owner)`.
+    /// @param data The owner: 20 packed bytes, or `abi.encode(address owner)`.
     function onInstall(bytes calldata data) external {
-        address owner = abi.decode(data, (address));
-        if (owner == address(0)) revert InvalidOwner();
-        ownerOf[msg.sender] = owner;
+        _setOwner(data.length == 20 ? address(bytes20(data)) : abi.decode(data, (address)));
+    }
+
+    /// @notice Hands the calling account's ownership to `owner` (called by the account itself).
+    /// @param owner The new owner.
+    function transferOwnership(address owner) external {
+        _setOwner(owner);
     }
 
     /// @notice Forgets the calling account's owner.
@@ -55,8 +66,19 @@ contract OwnerEcdsaValidator is IERC7579Validator {
         return _isOwnerSignature(msg.sender, hash, signature) ? IERC1271.isValidSignature.selector : bytes4(0xffffffff);
     }
 
+    function _setOwner(address owner) private {
+        if (owner == address(0)) revert InvalidOwner();
+        ownerOf[msg.sender] = owner;
+        emit OwnerSet(msg.sender, owner);
+    }
+
     function _isOwnerSignature(address account, bytes32 hash, bytes calldata signature) private view returns (bool) {
+        address owner = ownerOf[account];
+        return owner != address(0) && (_recovers(hash, signature, owner) || _recovers(MessageHashUtils.toEthSignedMessageHash(hash), signature, owner));
+    }
+
+    function _recovers(bytes32 hash, bytes calldata signature, address owner) private pure returns (bool) {
         (address signer, ECDSA.RecoverError error,) = ECDSA.tryRecoverCalldata(hash, signature);
-        return error == ECDSA.RecoverError.NoError && signer != address(0) && signer == ownerOf[account];
+        return error == ECDSA.RecoverError.NoError && signer == owner;
     }
 }

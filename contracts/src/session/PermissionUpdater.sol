@@ -14,7 +14,7 @@ import {RequiredPaymaster} from "./permissions/RequiredPaymaster.sol";
 import {CallLimit} from "./permissions/CallLimit.sol";
 import {GrantHash, GrantHead} from "./grants/GrantHash.sol";
 import {GrantNonces} from "./grants/GrantNonces.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 
 /**
  * @title PermissionUpdater
@@ -239,13 +239,24 @@ contract PermissionUpdater {
         GrantNonces.use(account, accountSlot, state, g.nonce);
 
         bytes32 own = GrantHash.chainGrantHash(g.chainId, g.generation, GrantHash.permissionsHash(updates));
-        if (!SignatureChecker.isValidERC1271SignatureNow(account, GrantHash.digest(g, chainHashes, own), ownerSignature)) {
+        if (!_ownerSigned(account, GrantHash.digest(g, chainHashes, own), ownerSignature)) {
             revert ISessionKeyModule.InvalidGrantSignature();
         }
         address sessionKey = g.sessionKey;
         _addSessionKey(account, sessionKey, g.tag, updates, statedTime);
         emit ISessionKeyModule.SessionKeyGrantUsed(account, sessionKey, g.nonce);
         return (sessionKey, validUntil);
+    }
+
+    /// @dev The account's ERC-1271 answer. A high-level call, not OpenZeppelin's SignatureChecker: its assembly puts stack
+    /// shuffles between GAS and STATICCALL once compiled via-IR, which ERC-7562 bans in validation (OP-012); a
+    /// high-level call keeps GAS right before the call (as {AccessList}'s `isModuleInstalled` check does).
+    function _ownerSigned(address account, bytes32 digest, bytes calldata signature) private view returns (bool) {
+        try IERC1271(account).isValidSignature(digest, signature) returns (bytes4 magic) {
+            return magic == IERC1271.isValidSignature.selector;
+        } catch {
+            return false;
+        }
     }
 
     /// @notice See {ISessionKeyModule-cancelSessionKeyGrant}.

@@ -233,7 +233,7 @@ contract SessionKeyModule is ISessionKeyModule {
         uint256 entry = slot.load();
         uint256 listType = record.listType();
         if (!AccessList.allows(listType, entry, selector)) {
-            AccessList.check(account, sessionId, listType, entry, target, selector);
+            AccessList.check(account, sessionId, listType, entry, target, selector, data);
         }
         if (!Erc20SpendLimit.isLimited(entry)) return window;
         return Erc20SpendLimit.charge(account, record, slot, entry, target, selector, data, statedTime, window);

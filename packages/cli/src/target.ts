@@ -8,9 +8,15 @@ import {
   http,
 } from 'viem';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createBundlerClient } from 'viem/account-abstraction';
 import {
+  type AccountKind,
   type LeashAddresses,
   type SessionKeySignerLike,
+  UnknownAccountKindError,
+  detectAccountKind,
+  estimateUserOperationFees,
+  toErc7579SmartAccount,
   KeystorePasswordError,
   SessionKeyTagError,
   SessionKeySigner,
@@ -186,6 +192,36 @@ export function readClient(target: Target, account: Address): Promise<LeashClien
 }
 
 async function leashClient(target: Target, who: { owner: PrivateKeyAccount } | { signer: SessionKeySignerLike; accountAddress: Address }) {
+  // A session key (or a reader) on an account of another kind (Kernel, Nexus, Safe7579, MSA, an EIP-7702 EOA): the
+  // SDK's ERC-7579 account of that kind. A Leash account, or an address with no code yet, stays a Leash account.
+  if ('signer' in who) {
+    const kind = await existingAccountKind(target, who.accountAddress);
+    if (kind) {
+      const client = createBundlerClient({
+        account: await toErc7579SmartAccount({ client: target.publicClient as never, address: who.accountAddress, kind, signer: who.signer, addresses: target.addresses }),
+        client: target.publicClient,
+        transport: http(target.bundlerUrl ?? target.rpcUrl),
+        pollingInterval: target.local ? 250 : 1_000,
+        userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, target.publicClient as never) },
+      }).extend(sessionKeyActions());
+      return client as unknown as Awaited<ReturnType<typeof leashAccountClient>>;
+    }
+  }
+  return leashAccountClient(target, who);
+}
+
+/** The kind of a deployed ERC-7579 account that is not a Leash account; undefined for a Leash account or no code. */
+async function existingAccountKind(target: Target, address: Address): Promise<AccountKind | undefined> {
+  try {
+    const { kind } = await detectAccountKind(target.publicClient, address);
+    return kind.id === 'leash' ? undefined : kind;
+  } catch (error) {
+    if (error instanceof UnknownAccountKindError && error.accountId === undefined) return undefined;
+    throw error;
+  }
+}
+
+async function leashAccountClient(target: Target, who: { owner: PrivateKeyAccount } | { signer: SessionKeySignerLike; accountAddress: Address }) {
   const client = await createLeashAccountClient({
     chain: target.chain,
     transport: http(target.rpcUrl),

@@ -31,6 +31,29 @@ export {
   type NonceKeyLayout,
 } from './account/erc7579.js';
 export {
+  accountKinds,
+  detectAccountKind,
+  previousValidator,
+  leashAccountKind,
+  openZeppelinAccountKind,
+  kernelAccountKind,
+  nexusAccountKind,
+  safe7579AccountKind,
+  msaAccountKind,
+  eip7702AccountKind,
+  UnknownAccountKindError,
+  type AccountKind,
+  type AccountKindId,
+} from './account/kinds/accountKind.js';
+export { withSessionKeyCapability, type WithSessionKeyCapabilityParameters } from './account/withSessionKeyCapability.js';
+export {
+  delegateToLeash7702,
+  toLeash7702SmartAccount,
+  type DelegateToLeash7702Parameters,
+  type ToLeash7702SmartAccountParameters,
+} from './account/toLeash7702SmartAccount.js';
+export { signWithValidator } from './account/signWithValidator.js';
+export {
   encodeExecute,
   decodeExecute,
   executionModes,
@@ -126,6 +149,7 @@ export {
   CallNotAllowedError,
   Erc20FunctionNotAllowedError,
   ForbiddenCallTargetError,
+  type ForbiddenCallTargetKind,
   RequiredPaymasterMissingError,
   UnsupportedExecutionError,
   SessionKeyOutsideTimeRangeError,
@@ -140,6 +164,7 @@ export { decodeSessionKeyModuleError, toSessionKeyError } from './errors/decodeS
 export {
   getLeashAddresses,
   getLeashContracts,
+  getLeash7702AccountContract,
   getDevTokenContract,
   getDevPaymasterContract,
   getDeterministicAddress,

@@ -89,6 +89,10 @@ interface ISessionKeyModule is IERC7579Validator {
     /// such a module trusts calls from the account, so the key could make itself its signer or operator. An allowlist
     /// may name one explicitly.
     error CallToAccountModuleNotAllowed(address module, uint256 moduleType);
+    /// @notice Under ALLOW_ALL or DENYLIST access a key never makes a call whose data ends with the account's address:
+    /// fallback handlers and ERC-2771 recipients read that as "sent by the account itself". An allowlist may name the
+    /// target explicitly.
+    error CallAsAccountNotAllowed(address target);
     /// @notice Session keys can never call the session key module.
     error CallToModuleNotAllowed();
     /// @notice Session keys can never call the EntryPoint (the deposit is the account's).

@@ -89,16 +89,20 @@ library AccessList {
         }
     }
 
-    /// @notice Reverts unless the list allows calling `selector` on `target`.
+    /// @notice Reverts unless the list allows calling `selector` on `target` with `data`.
     function check(
         address account,
         uint256 sessionId,
         uint256 listType,
         uint256 entry,
         address target,
-        bytes4 selector
+        bytes4 selector,
+        bytes calldata data
     ) internal view {
-        if (listType != uint256(AccessListType.ALLOWLIST)) _requireNotAccountModule(account, target);
+        if (listType != uint256(AccessListType.ALLOWLIST)) {
+            _requireNotAccountModule(account, target);
+            _requireNotAsAccount(account, target, data);
+        }
         if (listType == uint256(AccessListType.ALLOW_ALL)) return;
         bool listed = entry & ON_LIST != 0;
         bool bySelector = entry & CHECK_SELECTORS != 0;
@@ -126,6 +130,19 @@ library AccessList {
                 if (!installed) continue;
             } catch {}
             revert ISessionKeyModule.CallToAccountModuleNotAllowed(target, moduleType);
+        }
+    }
+
+    /**
+     * @dev Refuses a call whose data ends with the account's address. Fallback handlers (ERC-7579's, and a Safe's, such
+     * as the Safe7579 adapter) and ERC-2771 recipients read the original sender from the last 20 bytes of calldata when
+     * the account calls them: a key calling one directly with the account appended would pass as "the account itself"
+     * and could reconfigure it (install its own validator through the Safe7579 adapter). Padding cannot hide it, so any
+     * such call is refused, also an honest one whose last argument is the account (README: what a session key can still do).
+     */
+    function _requireNotAsAccount(address account, address target, bytes calldata data) private pure {
+        if (data.length >= 20 && address(bytes20(data[data.length - 20:])) == account) {
+            revert ISessionKeyModule.CallAsAccountNotAllowed(target);
         }
     }
 

@@ -1,5 +1,6 @@
 import type { Address, Chain, Client, Hex, PublicClient, Transport } from 'viem';
 import type { BundlerActions, SmartAccount, UserOperation, getUserOperationTypedData } from 'viem/account-abstraction';
+import type { LeashEntryPoint } from '../constants.js';
 import { LeashError } from '../errors/LeashError.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
 import type { Call } from './execution.js';
@@ -21,7 +22,12 @@ export type UserOperationValidator = {
   signUserOperation(parameters: {
     userOperation: UserOperation<'0.8'>;
     chainId: number;
-    typedData: ReturnType<typeof getUserOperationTypedData>;
+    /** The EntryPoint the op goes to. */
+    entryPoint: LeashEntryPoint;
+    /** The EntryPoint's hash of the op (for v0.8 the EIP-712 digest of `typedData`). */
+    userOpHash: Hex;
+    /** The op as EIP-712 typed data: EntryPoint v0.8 only. */
+    typedData?: ReturnType<typeof getUserOperationTypedData> | undefined;
   }): Promise<Hex>;
 };
 
@@ -41,6 +47,8 @@ export type UserOperationValidator = {
 export type SessionKeyAccountCapability = {
   /** The kind of account, for messages: `Leash`, `OpenZeppelin AccountERC7579`, … */
   accountType: string;
+  /** The EntryPoint the account's ops go to (v0.8 for the Leash account; v0.7 for Safe7579 and the reference MSA). */
+  entryPoint: LeashEntryPoint;
   /** The session key module (an ERC-7579 validator) the account uses. */
   sessionKeyModule: Address;
   /** The lens that reads the module's state in one call; undefined where none is deployed. */
@@ -53,8 +61,8 @@ export type SessionKeyAccountCapability = {
   encodeExecute(calls: readonly Call[]): Hex;
   /** The call the account makes to itself to install `module` as a validator with `initData` (in the account's layout). */
   encodeInstallValidator(parameters: { module: Address; initData: Hex }): Call;
-  /** The call the account makes to itself to uninstall validator `module`. */
-  encodeUninstallValidator(parameters: { module: Address; deInitData: Hex }): Call;
+  /** The call the account makes to itself to uninstall validator `module` (some accounts read their module list first). */
+  encodeUninstallValidator(parameters: { module: Address; deInitData: Hex }): Call | Promise<Call>;
   /** Whether `module` is installed as a validator (false for an account not deployed yet). */
   isValidatorInstalled(client: Client, module: Address): Promise<boolean>;
   /** The session key that signs this client's ops; undefined when the owner signs. */

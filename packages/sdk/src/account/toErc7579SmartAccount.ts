@@ -1,21 +1,17 @@
 import type { Address, LocalAccount } from 'viem';
-import { type SmartAccount, type SmartAccountImplementation, entryPoint08Abi, getUserOperationTypedData, toSmartAccount } from 'viem/account-abstraction';
+import { type SmartAccount, type SmartAccountImplementation, entryPoint07Abi, entryPoint08Abi, toSmartAccount } from 'viem/account-abstraction';
 import { readContract } from 'viem/actions';
-import { entryPointAddress } from '../constants.js';
+import type { LeashEntryPoint } from '../constants.js';
 import type { LeashAddresses } from '../deploy/addresses.js';
 import { LeashError } from '../errors/LeashError.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
 import { secp256k1KeyType } from '../keys/secp256k1.js';
 import { toSessionKeyValidator } from '../session/toSessionKeyValidator.js';
 import type { SessionKeyAccountCapability, UserOperationValidator } from './capability.js';
-import {
-  type NonceKeyLayout,
-  encodeErc7579InstallValidator,
-  encodeErc7579UninstallValidator,
-  isErc7579ValidatorInstalled,
-  openZeppelinNonceLayout,
-} from './erc7579.js';
+import type { NonceKeyLayout } from './erc7579.js';
 import { decodeExecute, encodeExecute } from './execution.js';
+import { type AccountKind, openZeppelinAccountKind } from './kinds/accountKind.js';
+import { signWithValidator } from './signWithValidator.js';
 import type { LeashChainClient } from './toLeashSmartAccount.js';
 
 /**
@@ -37,15 +33,23 @@ export type ToErc7579SmartAccountParameters = {
   client: LeashChainClient;
   /** The deployed account. */
   address: Address;
-  /** How the account's nonce key names a validator and a lane; OpenZeppelin's by default. */
+  /**
+   * The kind of account (Kernel, Nexus, Safe7579, MSA, OpenZeppelin, …): its nonce-key layout, validator install and
+   * uninstall, and the EntryPoint it is built for. OpenZeppelin AccountERC7579 by default; {@link detectAccountKind}
+   * finds it from the account.
+   */
+  kind?: AccountKind | undefined;
+  /** How the account's nonce key names a validator and a lane, instead of the kind's. */
   nonceLayout?: NonceKeyLayout | undefined;
+  /** The EntryPoint the account's ops go to, instead of the kind's. */
+  entryPoint?: LeashEntryPoint | undefined;
   /** The owner's validator module and the key that signs for it: owner ops are routed to that module. */
   owner?: { validator: Address; signer: LocalAccount } | undefined;
   /** A session key: the account's ops are then signed by it and checked by the session key module. */
   signer?: SessionKeySignerLike | undefined;
   /** Where the session key module and its lens are. */
   addresses: Pick<LeashAddresses, 'sessionKeyModule' | 'sessionKeyLens'>;
-  /** A name for messages. Default `ERC-7579`. */
+  /** A name for messages. Default: the kind's name. */
   accountType?: string | undefined;
   /** Gas estimation to use instead of the bundler client's (viem's `userOperation.estimateGas` hook). */
   estimateGas?: NonNullable<SmartAccountImplementation['userOperation']>['estimateGas'] | undefined;
@@ -60,15 +64,20 @@ export type ToErc7579SmartAccountParameters = {
  * ```
  */
 export type Erc7579SmartAccount = SmartAccount<
-  SmartAccountImplementation<typeof entryPoint08Abi, '0.8', { sessionKeys: SessionKeyAccountCapability; validator: UserOperationValidator }>
+  SmartAccountImplementation<
+    typeof entryPoint08Abi,
+    '0.8',
+    { sessionKeys: SessionKeyAccountCapability; validator: UserOperationValidator; kind: AccountKind }
+  >
 >;
 
 
 /**
- * A viem SmartAccount for an already deployed ERC-7579 account built on OpenZeppelin's AccountERC7579 (or any account
- * with the standard `execute`, `installModule` and `isModuleInstalled`), whose owner is a validator module, and whose
- * nonce key names the validator as `nonceLayout` says. Its `sessionKeys` capability lets every session key action run
- * on it: the Leash account is one implementation of that seam, this is another.
+ * A viem SmartAccount for an already deployed ERC-7579 account of a known kind (Kernel, Nexus, Safe7579, the reference
+ * MSA, an OpenZeppelin AccountERC7579, an EIP-7702 EOA) with the standard `execute`: as a session key client (`signer`)
+ * or, for accounts whose owner is a validator module, as the owner (`owner`). Its `sessionKeys` capability lets every
+ * session key action run on it: the kind gives the nonce-key layout, the validator install and the EntryPoint. For
+ * an owner side built elsewhere (permissionless' Kernel, Nexus and Safe accounts) see {@link withSessionKeyCapability}.
  *
  * @example
  * ```ts
@@ -78,7 +87,8 @@ export type Erc7579SmartAccount = SmartAccount<
  * ```
  */
 export async function toErc7579SmartAccount(parameters: ToErc7579SmartAccountParameters): Promise<Erc7579SmartAccount> {
-  const { client, address, nonceLayout = openZeppelinNonceLayout, owner, signer, addresses, accountType = 'ERC-7579' } = parameters;
+  const { client, address, kind = openZeppelinAccountKind, owner, signer, addresses } = parameters;
+  const { nonceLayout = kind.nonceLayout, entryPoint = kind.entryPoint, accountType = kind.name } = parameters;
   if (!owner && !signer) throw new LeashError('An ERC-7579 account client needs its owner (validator and key) or a session key.');
   const validator: UserOperationValidator = signer
     ? toSessionKeyValidator({ signer, sessionKeyModule: addresses.sessionKeyModule })
@@ -86,27 +96,37 @@ export async function toErc7579SmartAccount(parameters: ToErc7579SmartAccountPar
         module: owner!.validator,
         // An ECDSA signature that recovers to no owner: it prices validation like a real one.
         getStubSignature: async () => secp256k1KeyType.stubSignature,
-        // EntryPoint v0.8's userOpHash is the EIP-712 digest of the op: the owner signs it as typed data.
-        signUserOperation: async ({ typedData }) => owner!.signer.signTypedData(typedData),
+        // EntryPoint v0.8's userOpHash is the EIP-712 digest of the op: the owner signs it as typed data; v0.7's is a
+        // plain hash, signed as it is.
+        signUserOperation: async ({ typedData, userOpHash }) =>
+          typedData ? owner!.signer.signTypedData(typedData) : owner!.signer.sign!({ hash: userOpHash }),
       };
   const sessionKeys: SessionKeyAccountCapability = {
     accountType,
+    entryPoint,
     sessionKeyModule: addresses.sessionKeyModule,
     sessionKeyLens: addresses.sessionKeyLens,
-    ...nonceLayout,
+    getNonceKey: nonceLayout.getNonceKey,
+    maxNonceLane: nonceLayout.maxNonceLane,
     encodeExecute,
-    encodeInstallValidator: (p) => encodeErc7579InstallValidator(address, p),
-    encodeUninstallValidator: (p) => encodeErc7579UninstallValidator(address, p),
-    isValidatorInstalled: (chainClient, module) => isErc7579ValidatorInstalled(chainClient, address, module),
+    encodeInstallValidator: (p) => kind.encodeInstallValidator(address, p),
+    encodeUninstallValidator: (p) => kind.encodeUninstallValidator(client, address, p),
+    isValidatorInstalled: (chainClient, module) => kind.isValidatorInstalled(chainClient, address, module),
     sessionKeySigner: signer,
   };
   const unsupported = (what: string) => async (): Promise<never> => {
     throw new LeashError(`This ${accountType} account client cannot ${what}.`);
   };
+  // viem's SmartAccount is typed per EntryPoint version; v0.7 and v0.8 ops have the same fields, so one type serves both.
+  const viemEntryPoint = (
+    entryPoint.version === '0.7'
+      ? { abi: entryPoint07Abi, address: entryPoint.address, version: '0.7' }
+      : { abi: entryPoint08Abi, address: entryPoint.address, version: '0.8' }
+  ) as { abi: typeof entryPoint08Abi; address: Address; version: '0.8' };
   return toSmartAccount({
     client,
-    entryPoint: { abi: entryPoint08Abi, address: entryPointAddress, version: '0.8' },
-    extend: { sessionKeys, validator },
+    entryPoint: viemEntryPoint,
+    extend: { sessionKeys, validator, kind },
     ...(parameters.estimateGas ? { userOperation: { estimateGas: parameters.estimateGas } } : {}),
     getAddress: async () => address,
     getFactoryArgs: async () => ({ factory: undefined, factoryData: undefined }),
@@ -116,16 +136,14 @@ export async function toErc7579SmartAccount(parameters: ToErc7579SmartAccountPar
     nonceKeyManager: { consume: async () => 0, get: async () => 0, increment: () => {}, reset: () => {} },
     async getNonce(args) {
       const key = nonceLayout.getNonceKey({ validator: validator.module!, lane: args?.key ?? 0n });
-      return readContract(client, { address: entryPointAddress, abi: entryPoint08Abi, functionName: 'getNonce', args: [address, key] });
+      return readContract(client, { address: entryPoint.address, abi: entryPoint08Abi, functionName: 'getNonce', args: [address, key] });
     },
     getStubSignature: async (userOperation) => validator.getStubSignature(userOperation ?? {}),
     signMessage: unsupported('sign messages'),
     signTypedData: unsupported('sign typed data'),
     async signUserOperation(userOperation) {
       const { chainId = client.chain.id, ...rest } = userOperation;
-      const full = { ...rest, sender: address } as Parameters<UserOperationValidator['signUserOperation']>[0]['userOperation'];
-      const typedData = getUserOperationTypedData({ chainId, entryPointAddress, userOperation: full });
-      return validator.signUserOperation({ userOperation: full, chainId, typedData });
+      return signWithValidator(validator, rest, { chainId, entryPoint, sender: address });
     },
   }) as Promise<Erc7579SmartAccount>;
 }

@@ -18,14 +18,13 @@ import {
 import {
   type SmartAccount,
   type SmartAccountImplementation,
-  type UserOperation,
   entryPoint08Abi,
-  getUserOperationTypedData,
   toSmartAccount,
 } from 'viem/account-abstraction';
 import { getCode, readContract, signTypedData } from 'viem/actions';
 import { signMessage as signMessage7739, signTypedData as signTypedData7739 } from 'viem/experimental/erc7739';
-import { entryPointAddress } from '../constants.js';
+import { entryPointAddress, entryPoints } from '../constants.js';
+import { signWithValidator } from './signWithValidator.js';
 import { LeashError } from '../errors/LeashError.js';
 import { type LeashAddresses, getLeashAddresses } from '../deploy/addresses.js';
 import { leashAccountAbi } from '../generated/LeashAccount.js';
@@ -140,6 +139,7 @@ export function toOwnerValidator(parameters: { client: LeashChainClient; owner: 
       return ownerStubSignature;
     },
     async signUserOperation({ typedData }) {
+      if (!typedData) throw new LeashError('The Leash account is built for EntryPoint v0.8: its owner signs the op as EIP-712 typed data.');
       if (owner.type === 'local') return (owner as LocalAccount).signTypedData(typedData);
       return signTypedData(client, { account: owner, ...typedData });
     },
@@ -192,6 +192,7 @@ export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParamet
       validator,
       sessionKeys: {
         accountType: 'Leash',
+        entryPoint: entryPoints['0.8'],
         sessionKeyModule: addresses.sessionKeyModule,
         sessionKeyLens: addresses.sessionKeyLens,
         ...openZeppelinNonceLayout,
@@ -243,13 +244,7 @@ export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParamet
     },
     async signUserOperation(userOperation) {
       const { chainId = client.chain.id, ...rest } = userOperation;
-      const full = { ...rest, sender: address } as UserOperation<'0.8'>;
-      const typedData = getUserOperationTypedData({
-        chainId,
-        entryPointAddress,
-        userOperation: full,
-      });
-      return validator.signUserOperation({ userOperation: full, chainId, typedData });
+      return signWithValidator(validator, rest, { chainId, entryPoint: entryPoints['0.8'], sender: address });
     },
   }) as Promise<LeashSmartAccount>;
 }

@@ -8,6 +8,9 @@ import { acquireSenderSlot } from '../session/senderSlots.js';
 import { planSessionOpTiming, waitForSendTime } from '../session/planTiming.js';
 import { nowInSeconds } from '../session/toSessionKeyValidator.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
+import { SessionKeyViolationError } from '../errors/sessionKeyErrors.js';
+import { simulateSessionKeyValidation } from './internal/simulateSessionKeyValidation.js';
+import { toSessionKeyError } from '../errors/decodeSessionKeyModuleError.js';
 
 /**
  * Parameters of {@link executeWithSessionKey}.
@@ -96,7 +99,7 @@ export async function executeWithSessionKey(
     const { lane, release } = acquireNonceLane(client.account!.address, sessionKey, parameters.lane, capabilityOf(client).maxNonceLane);
     try {
       const nonce = await client.account!.getNonce({ key: lane });
-      const result = await sendCallsAndWait(client, calls, { nonce, paymaster });
+      const result = await sendCallsAndWait(client, calls, { nonce, paymaster }).catch((error: unknown) => explainRefusal(client, parameters, error));
       return { ...result, lane };
     } finally {
       release();
@@ -104,4 +107,16 @@ export async function executeWithSessionKey(
   } finally {
     releaseSlot();
   }
+}
+
+// Some accounts do not pass a validator's revert on (Safe7579 turns it into ExecutionFailed()): when the bundler's
+// refusal names no rule, the SDK asks the module itself, with the same op signed by the key, from the account.
+async function explainRefusal(client: SessionKeyClient, parameters: ExecuteWithSessionKeyParameters, error: unknown): Promise<never> {
+  if (error instanceof SessionKeyViolationError) throw error;
+  const explained = await simulateSessionKeyValidation(client, parameters.calls).catch((simulated: unknown) => toSessionKeyError(simulated));
+  if (explained instanceof SessionKeyViolationError) {
+    if (explained.cause === undefined) Object.defineProperty(explained, 'cause', { value: error });
+    throw explained;
+  }
+  throw error;
 }

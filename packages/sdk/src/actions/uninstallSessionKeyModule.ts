@@ -12,5 +12,5 @@ import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls
  */
 export async function uninstallSessionKeyModule(client: SessionKeyClient): Promise<UserOperationResult> {
   const capability = capabilityOf(client);
-  return sendCallsAndWait(client, [capability.encodeUninstallValidator({ module: capability.sessionKeyModule, deInitData: '0x' })]);
+  return sendCallsAndWait(client, [await capability.encodeUninstallValidator({ module: capability.sessionKeyModule, deInitData: '0x' })]);
 }

@@ -6,6 +6,7 @@ import { sessionKeyModuleAbi, sessionKeyModuleBytecode } from '../generated/Sess
 import { permissionUpdaterBytecode } from '../generated/PermissionUpdater.js';
 import { sessionKeyLensBytecode } from '../generated/SessionKeyLens.js';
 import { devPaymasterBytecode } from '../generated/DevPaymaster.js';
+import { leash7702AccountBytecode } from '../generated/Leash7702Account.js';
 
 /**
  * Where the Leash contracts live on a chain.
@@ -110,6 +111,19 @@ export function getLeashAddresses(parameters: GetLeashAddressesParameters = {}):
     // The factory creates the implementation in its constructor: its first CREATE (nonce 1).
     accountImplementation: getContractAddress({ from: accountFactory, nonce: 1n }),
   };
+}
+
+/**
+ * The ERC-7579 implementation an EOA delegates to with EIP-7702 (OpenZeppelin AccountERC7579 with the EIP-7702 signer,
+ * EntryPoint v0.8), at its CREATE2 address: the same on every chain. `deployLeash` deploys it.
+ *
+ * @example
+ * ```ts
+ * const { address } = getLeash7702AccountContract() // the authorization's contractAddress
+ * ```
+ */
+export function getLeash7702AccountContract(): DeterministicContract {
+  return { name: 'Leash7702Account', initCode: leash7702AccountBytecode, address: getDeterministicAddress(leash7702AccountBytecode) };
 }
 
 /**

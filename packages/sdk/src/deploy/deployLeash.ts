@@ -18,15 +18,17 @@ import {
   sendTransaction,
   waitForTransactionReceipt,
 } from 'viem/actions';
-import { create2DeployerAddress, entryPointAddress, entryPointSalt } from '../constants.js';
+import { create2DeployerAddress, entryPoint07Salt, entryPointAddress, entryPointSalt, entryPoints } from '../constants.js';
 import { LeashError } from '../errors/LeashError.js';
 import { entryPoint08Bytecode } from '../generated/EntryPoint.js';
+import { entryPoint07Bytecode } from '../generated/EntryPoint07.js';
 import { leashAccountFactoryAbi } from '../generated/LeashAccountFactory.js';
 import {
   type DeterministicContract,
   type LeashAddresses,
   getLeashAddresses,
   getLeashContracts,
+  getLeash7702AccountContract,
   toCreate2DeployerCalldata,
 } from './addresses.js';
 
@@ -75,6 +77,11 @@ export type DeployLeashParameters = {
   stakeOwner?: Address | undefined;
   /** Stake to hold in the EntryPoint for the factory, or `false` to leave staking alone. Default: 1 ether, 1 day. */
   stake?: FactoryStake | false | undefined;
+  /**
+   * Also put EntryPoint v0.7 at its canonical address where it is missing (for accounts built for it: Safe7579, the
+   * ERC-7579 reference account, Kernel v3.1 and Nexus as deployed). Default false: public chains have it.
+   */
+  entryPoint07?: boolean | undefined;
   /** More contracts to deploy through the deterministic deployer (e.g. the local stack's dev token). */
   extraContracts?: DeterministicContract[] | undefined;
   /** Called with a line of progress for each step. */
@@ -127,7 +134,7 @@ export async function deployLeash(
   client: DeployClient,
   parameters: DeployLeashParameters = {},
 ): Promise<DeployLeashReturnType> {
-  const { stakeOwner, stake = defaultFactoryStake, extraContracts = [], onProgress = () => {} } = parameters;
+  const { stakeOwner, stake = defaultFactoryStake, extraContracts = [], entryPoint07 = false, onProgress = () => {} } = parameters;
   const addresses = getLeashAddresses({ stakeOwner });
 
   await ensureCreate2Deployer(client, onProgress);
@@ -138,7 +145,16 @@ export async function deployLeash(
     address: entryPointAddress,
   };
   const contracts: DeployedContract[] = [];
-  for (const contract of [entryPoint, ...getLeashContracts({ stakeOwner }), ...extraContracts]) {
+  if (entryPoint07)
+    contracts.push(
+      await deployDeterministic(
+        client,
+        { name: 'EntryPoint v0.7', initCode: entryPoint07Bytecode, address: entryPoints['0.7'].address },
+        entryPoint07Salt,
+        onProgress,
+      ),
+    );
+  for (const contract of [entryPoint, ...getLeashContracts({ stakeOwner }), getLeash7702AccountContract(), ...extraContracts]) {
     const salt = contract === entryPoint ? entryPointSalt : undefined;
     contracts.push(await deployDeterministic(client, contract, salt, onProgress));
   }

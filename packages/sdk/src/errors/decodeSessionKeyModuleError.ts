@@ -19,6 +19,7 @@ const coreErrors: Readonly<Record<string, ModuleErrorMapping>> = {
   CallToEntryPointNotAllowed: (_, cause) => new ForbiddenCallTargetError({ kind: 'entry-point', cause }),
   CallToAccountModuleNotAllowed: ([target, moduleType], cause) =>
     new ForbiddenCallTargetError({ kind: 'account-module', target: target as Address, moduleType: Number(moduleType), cause }),
+  CallAsAccountNotAllowed: ([target], cause) => new ForbiddenCallTargetError({ kind: 'account-sender', target: target as Address, cause }),
   UnsupportedAccountFunction: ([selector], cause) => new UnsupportedExecutionError({ reason: `account function ${selector} is not execute`, cause }),
   UnsupportedExecutionMode: ([mode], cause) => new UnsupportedExecutionError({ reason: `execution mode ${mode}`, cause }),
   MalformedExecutionCalldata: (_, cause) => new UnsupportedExecutionError({ reason: 'execute calldata not in the canonical ABI encoding', cause }),

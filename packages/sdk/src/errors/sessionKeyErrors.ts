@@ -264,24 +264,39 @@ export class Erc20FunctionNotAllowedError extends SessionKeyViolationError {
 }
 
 /**
- * Session keys may never call the account itself, the session key module or the EntryPoint; and under allow-all or
- * denylist access, not a validator or executor installed on the account either.
+ * Why a call target is forbidden: the account, the module, an EntryPoint, one of the account's validators or executors,
+ * or a call that passes as sent by the account.
  *
  * @example
  * ```ts
- * if (error instanceof ForbiddenCallTargetError) console.log(error.kind) // 'account', 'module', 'entry-point' or 'account-module'
+ * const kind: ForbiddenCallTargetKind = 'account-sender'
+ * ```
+ */
+export type ForbiddenCallTargetKind = 'account' | 'module' | 'entry-point' | 'account-module' | 'account-sender';
+
+/**
+ * Session keys may never call the account itself, the session key module or the EntryPoint; and under allow-all or
+ * denylist access, not a validator or executor installed on the account either, nor with data ending in the account's address.
+ *
+ * @example
+ * ```ts
+ * if (error instanceof ForbiddenCallTargetError) console.log(error.kind) // 'account', 'module', 'entry-point', 'account-module' or 'account-sender'
  * ```
  */
 export class ForbiddenCallTargetError extends SessionKeyViolationError {
   override name = 'ForbiddenCallTargetError';
   readonly target: Address | undefined;
-  /** `account-module`: a validator or executor installed on the account, refused under allow-all and denylist access. */
-  readonly kind: 'account' | 'module' | 'entry-point' | 'account-module';
+  /**
+   * `account-module`: a validator or executor installed on the account; `account-sender`: a call whose data ends with
+   * the account's address (read as "sent by the account" by fallback handlers); both refused under allow-all and
+   * denylist access.
+   */
+  readonly kind: ForbiddenCallTargetKind;
   /** For `account-module`: the ERC-7579 module type it is installed as (1 validator, 2 executor). */
   readonly moduleType: number | undefined;
 
   constructor(parameters: {
-    kind: 'account' | 'module' | 'entry-point' | 'account-module';
+    kind: ForbiddenCallTargetKind;
     target?: Address | undefined;
     moduleType?: number | undefined;
     cause?: Error | undefined;
@@ -291,7 +306,9 @@ export class ForbiddenCallTargetError extends SessionKeyViolationError {
     const message =
       kind === 'account-module'
         ? `Under allow-all or denylist access a session key may not call ${target}, a ${installedAs} installed on the account.`
-        : `Session keys may never call ${{ account: 'the account itself', module: 'the session key module', 'entry-point': 'the EntryPoint' }[kind]}.`;
+        : kind === 'account-sender'
+          ? `Under allow-all or denylist access a session key may not call ${target} with data ending in the account's address.`
+          : `Session keys may never call ${{ account: 'the account itself', module: 'the session key module', 'entry-point': 'the EntryPoint' }[kind]}.`;
     super('forbidden-target', message, {
       cause: parameters.cause,
       ...(kind === 'account-module'
@@ -300,7 +317,14 @@ export class ForbiddenCallTargetError extends SessionKeyViolationError {
               'Such a module trusts calls from the account, so the key could make itself its signer or operator. ' +
               'To let a key call it anyway, put it on the key\'s allowlist explicitly.',
           }
-        : {}),
+        : kind === 'account-sender'
+          ? {
+              details:
+                'Fallback handlers (a Safe\'s Safe7579 adapter, ERC-7579 fallbacks) read an appended account address as ' +
+                '"sent by the account itself", so the key could reconfigure the account. To let a key make such a call, ' +
+                'put the contract on the key\'s allowlist explicitly.',
+            }
+          : {}),
     });
     this.kind = kind;
     this.target = target;

@@ -15,7 +15,7 @@ import {
 import { jsonRpc } from 'viem/nonce';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devTokenAbi } from '../generated/DevToken.js';
-import { canonicalStakeOwner } from '../constants.js';
+import { canonicalStakeOwner, entryPoints } from '../constants.js';
 import { type LeashAddresses, getDevPaymasterContract, getDevTokenContract } from '../deploy/addresses.js';
 import { devPaymasterAbi } from '../generated/DevPaymaster.js';
 import { type DeployedContract, deployLeash, defaultFactoryStake } from '../deploy/deployLeash.js';
@@ -48,10 +48,15 @@ export type LocalStackOptions = {
   onProgress?: ((message: string) => void) | undefined;
   /** Alto's log level. Default "warn". */
   bundlerLogLevel?: 'error' | 'warn' | 'info' | 'debug' | undefined;
+  /**
+   * Lift the 24 KiB contract size limit (EIP-170) on the local chain. Off by default so our own contracts stay within it;
+   * the tests turn it on to run accounts compiled for tests without the limit (modulekit's Kernel and reference account).
+   */
+  disableCodeSizeLimit?: boolean | undefined;
 };
 
 /**
- * A running local stack: anvil, EntryPoint v0.8, the Leash contracts and Alto.
+ * A running local stack: anvil, EntryPoints v0.8 and v0.7, the Leash contracts and Alto.
  *
  * @example
  * ```ts
@@ -201,7 +206,7 @@ export async function startAnvil(options: StartAnvilOptions): Promise<ManagedPro
 }
 
 /**
- * Starts the local stack: anvil, EntryPoint v0.8 at its canonical address, the Leash contracts at their CREATE2
+ * Starts the local stack: anvil, EntryPoints v0.8 and v0.7 at their canonical addresses, the Leash contracts at their CREATE2
  * addresses (factory staked), a development ERC-20, and the Alto bundler (safe mode by default). Children are killed
  * by PID on `stop()`, on process exit and on Ctrl-C.
  *
@@ -239,7 +244,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     // Blocks every second on top of mining each transaction: an idle anvil would otherwise keep the timestamp of its
     // last transaction, and bundler simulations would see an old clock (ops valid from a new period: "not due").
-    const anvil = await startAnvil({ port: anvilPort, chainId, onLog, extraArgs: ['--block-time', '1', '--mixed-mining'] });
+    const anvil = await startAnvil({ port: anvilPort, chainId, onLog, extraArgs: ['--block-time', '1', '--mixed-mining', ...(options.disableCodeSizeLimit ? ['--disable-code-size-limit'] : [])] });
     children.push(anvil);
     onProgress(`anvil listening on ${rpcUrl} (pid ${anvil.pid})`);
 
@@ -256,6 +261,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const deployment = await deployLeash(deployer, {
       stakeOwner: options.stakeOwner ?? canonicalStakeOwner,
       stake: defaultFactoryStake,
+      // Accounts built for EntryPoint v0.7 (Safe7579, the ERC-7579 reference account) run on the local stack too.
+      entryPoint07: true,
       extraContracts: [devToken, devPaymaster],
       onProgress,
     });
@@ -272,7 +279,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       process.execPath,
       [
         resolveAltoEntry(),
-        '--entrypoints', deployment.addresses.entryPoint,
+        '--entrypoints', `${deployment.addresses.entryPoint},${entryPoints['0.7'].address}`,
         '--rpc-url', rpcUrl,
         '--executor-private-keys', devAccounts.bundlerExecutor,
         '--utility-private-key', devAccounts.bundlerUtility,

@@ -1,6 +1,4 @@
-import type { Address, Hex } from 'viem';
-import { getUserOperationHash } from 'viem/account-abstraction';
-import { entryPointAddress } from '../constants.js';
+import type { Address } from 'viem';
 import { getLeashAddresses } from '../deploy/addresses.js';
 import type { UserOperationValidator } from '../account/capability.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
@@ -64,8 +62,7 @@ export function toSessionKeyValidator(parameters: ToSessionKeyValidatorParameter
     async getStubSignature() {
       return encodeSessionStubSignature({ statedTime: now(), sessionKey: await signer.getAddress(), keyType: signer.keyType });
     },
-    async signUserOperation({ userOperation, chainId }) {
-      const userOpHash = getUserOperationHash({ chainId, entryPointAddress, entryPointVersion: '0.8', userOperation });
+    async signUserOperation({ userOpHash }) {
       const statedTime = now();
       const digest = getSessionOperationDigest({ userOpHash, statedTime });
       return encodeSessionSignature({ statedTime, signature: await signer.signDigest(digest), keyType: signer.keyType });

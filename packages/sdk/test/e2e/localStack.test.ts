@@ -23,7 +23,7 @@ import {
 import { type LocalStack, isProcessAlive, startLocalStack } from '@leash/sdk/local';
 import { getDeterministicAddress } from '@leash/sdk';
 import { timestampValidatorBytecode } from '../../src/generated/TimestampValidator.js';
-import { deployDeterministic } from '@leash/sdk';
+import { deployDeterministic, entryPoints } from '@leash/sdk';
 import { createWalletClient } from 'viem';
 
 let stack: LocalStack;
@@ -70,7 +70,7 @@ describe('local stack', () => {
     expect(info.unstakeDelaySec).toBe(86_400);
   });
 
-  it('serves EntryPoint v0.8 from the bundler', async () => {
+  it('serves EntryPoints v0.8 and v0.7 from the bundler (v0.7 for Kernel, Nexus, Safe7579 and the reference account)', async () => {
     const response = await fetch(stack.bundlerUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -78,7 +78,9 @@ describe('local stack', () => {
     });
     expect(((await response.json()) as { result: string[] }).result.map((a) => a.toLowerCase())).toEqual([
       stack.contracts.entryPoint.toLowerCase(),
+      entryPoints['0.7'].address.toLowerCase(),
     ]);
+    expect(await publicClient.getCode({ address: entryPoints['0.7'].address })).toMatch(/^0x.+/);
   });
 });
 

@@ -24,6 +24,8 @@ import {
   sessionKeyModuleAbi,
   toSessionKeyError,
   toSessionKeyValidator,
+  entryPoints,
+  signWithValidator,
 } from '@leash/sdk';
 
 const token = '0x1f08BBFde5eA8c5a6B4A23Ce29dD218eAcd23BA6';
@@ -62,7 +64,7 @@ describe('session signatures', () => {
     expect(getSessionOperationDigest({ userOpHash, statedTime: 1_800_000_000 })).toBe(keccak256(`${userOpHash}${time}`));
   });
 
-  it('the validator signs the session digest of the v0.8 user op hash and the stated time', async () => {
+  it.each(['0.7', '0.8'] as const)('the validator signs the session digest of the v%s user op hash and the stated time', async (version) => {
     const signer = new SessionKeySigner();
     const validator = toSessionKeyValidator({ signer, now: () => 1_800_000_000 });
     const userOperation = {
@@ -76,16 +78,20 @@ describe('session signatures', () => {
       maxPriorityFeePerGas: 5n,
       signature: '0x',
     } as const;
-    const signature = await validator.signUserOperation({ userOperation, chainId: 31337, typedData: undefined as never });
+    const entryPoint = entryPoints[version];
+    const signature = await signWithValidator(validator, userOperation, { chainId: 31337, entryPoint, sender: userOperation.sender });
     const { statedTime, signature: ecdsa } = decodeSessionSignature(signature);
     expect(statedTime).toBe(1_800_000_000);
     const { getUserOperationHash } = await import('viem/account-abstraction');
-    const userOpHash = getUserOperationHash({ chainId: 31337, entryPointAddress: '0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108', entryPointVersion: '0.8', userOperation });
+    const userOpHash = getUserOperationHash({ chainId: 31337, entryPointAddress: entryPoint.address, entryPointVersion: version, userOperation });
     const digest = getSessionOperationDigest({ userOpHash, statedTime });
     expect(await recoverAddress({ hash: digest, signature: ecdsa })).toBe(await signer.getAddress());
     // The stated time is signed: read with another time, the signature is somebody else's.
     const moved = getSessionOperationDigest({ userOpHash, statedTime: statedTime + 86_400 });
     expect(await recoverAddress({ hash: moved, signature: ecdsa })).not.toBe(await signer.getAddress());
+    // The other EntryPoint's hash of the same op is another digest: a signature for one does not serve the other.
+    const other = getUserOperationHash({ chainId: 31337, entryPointAddress: entryPoints[version === '0.7' ? '0.8' : '0.7'].address, entryPointVersion: version === '0.7' ? '0.8' : '0.7', userOperation });
+    expect(await recoverAddress({ hash: getSessionOperationDigest({ userOpHash: other, statedTime }), signature: ecdsa })).not.toBe(await signer.getAddress());
   });
 });
 
