@@ -1,4 +1,4 @@
-import type { Address, LocalAccount } from 'viem';
+import { type Address, type LocalAccount, concat } from 'viem';
 import { type SmartAccount, type SmartAccountImplementation, entryPoint08Abi, getUserOperationTypedData, toSmartAccount } from 'viem/account-abstraction';
 import { readContract } from 'viem/actions';
 import { entryPointAddress } from '../constants.js';
@@ -99,6 +99,9 @@ export async function toErc7579SmartAccount(parameters: ToErc7579SmartAccountPar
     encodeUninstallValidator: (p) => encodeErc7579UninstallValidator(address, p),
     isValidatorInstalled: (chainClient, module) => isErc7579ValidatorInstalled(chainClient, address, module),
     sessionKeySigner: signer,
+    // OpenZeppelin's AccountERC7579 routes ERC-1271 to the validator named in the signature's first 20 bytes.
+    signOwnerTypedData: owner ? async (typedData) => concat([owner.validator, await owner.signer.signTypedData(typedData)]) : undefined,
+    ownerSignatureBindsChain: false,
   };
   const unsupported = (what: string) => async (): Promise<never> => {
     throw new LeashError(`This ${accountType} account client cannot ${what}.`);

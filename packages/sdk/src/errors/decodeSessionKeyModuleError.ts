@@ -1,5 +1,7 @@
 import { type Address, type Hex, BaseError, decodeErrorResult } from 'viem';
 import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
+import { grantModuleAbi } from '../grants/abi.js';
+import { grantErrorMappings } from '../grants/refusals.js';
 import { permissionKinds } from '../permissions/kinds/index.js';
 import type { ModuleErrorMapping } from '../permissions/kinds/kind.js';
 import { LeashError } from './LeashError.js';
@@ -43,13 +45,13 @@ export function decodeSessionKeyModuleError(
 ): SessionKeyViolationError | SessionKeyModuleError | undefined {
   let decoded;
   try {
-    decoded = decodeErrorResult({ abi: sessionKeyModuleAbi, data });
+    decoded = decodeErrorResult({ abi: [...sessionKeyModuleAbi, ...grantModuleAbi], data });
   } catch {
     return undefined;
   }
   const { errorName } = decoded;
   const args = (decoded.args ?? []) as readonly unknown[];
-  const mapping = (mappings ??= new Map([...Object.entries(coreErrors), ...permissionKinds.flatMap((kind) => Object.entries(kind.errors))])).get(
+  const mapping = (mappings ??= new Map([...Object.entries(coreErrors), ...Object.entries(grantErrorMappings), ...permissionKinds.flatMap((kind) => Object.entries(kind.errors))])).get(
     errorName,
   );
   return mapping ? mapping(args, cause) : new SessionKeyModuleError({ errorName, args, cause });
