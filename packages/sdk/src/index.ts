@@ -117,6 +117,7 @@ export {
 } from './grants/serialize.js';
 export { encodeGrantedKeyArguments, encodeGrantSessionSignature, grantChainIndex } from './grants/encode.js';
 export { readGrantNonce, type GrantNonceState } from './grants/readGrantNonce.js';
+export { planGrantOpTiming, grantStatedTimeTolerance, type GrantTimingPlan } from './session/planGrantTiming.js';
 export {
   SessionKeyGrantError,
   PermissionNotGrantableError,
