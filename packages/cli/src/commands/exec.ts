@@ -9,6 +9,7 @@ import { type CallSpec, encodeCallData, parseCallsFile, parseValue } from '../pa
 import { InvalidFlagError } from '../parse/errors.js';
 import { parseAddress } from '../parse/limits.js';
 import { explainRefusal } from '../refusal.js';
+import { readGrantFile } from './grant/file.js';
 import {
   type ConnectionOptions,
   accountOption,
@@ -35,6 +36,7 @@ type ExecOptions = ConnectionOptions & {
   paymasterData?: string;
   check?: boolean;
   maxWait: string;
+  grant?: string;
   json?: boolean;
 };
 
@@ -53,6 +55,7 @@ export function registerExec(program: Command): void {
     .option('--calls <file>', 'a batch: a JSON file (or - for stdin) with [{ "to", "value"?, "data"? | "function", "args" }]')
     .option('--paymaster <address>', 'a paymaster that pays for the op')
     .option('--paymaster-data <hex>', 'data for the paymaster', '0x')
+    .option('--grant <file>', 'a grant of the key (`leash key grant`): its first op on this chain carries it and enables the key')
     .option('--check', 'dry run: say whether the op would pass, and if not which rule refuses it, without sending it')
     .option('--max-wait <seconds>', 'longest wait for the next period of a refreshing limit', '120');
   connectionOptions(passwordOption(ownerOption(accountOption(exec)))).action(async (fn: string | undefined, args: string[], options: ExecOptions) => {
@@ -64,8 +67,12 @@ export function registerExec(program: Command): void {
     if (!Number.isInteger(maxWaitSeconds) || maxWaitSeconds < 0)
       throw new InvalidFlagError({ flag: '--max-wait', value: options.maxWait, expected: 'expected a whole number of seconds' });
 
+    const grant = options.grant === undefined ? undefined : readGrantFile(options.grant);
+    if (grant && options.check) throw new CliError('--check reads the key\'s state: it cannot run before a grant enabled the key.', { exitCode: exitCodes.usage });
     const target = await resolveTarget(options, { bundler: true });
-    const account = resolveAccount(target, options);
+    // With a grant, the account is the grant's (unless given).
+    const account = grant && options.account === undefined ? grant.account : resolveAccount(target, options);
+    if (grant && options.key === undefined && options.keystore === undefined) options.key = grant.sessionKey;
     const signer = await loadSessionKey(target, options);
     const client = await sessionClient(target, signer, account);
     const context = { target, account, key: signer.address };
@@ -91,6 +98,7 @@ export function registerExec(program: Command): void {
       result = await withProgress(`Sending ${describeCalls(calls)} as ${signer.address}`, (progress) =>
         client.executeWithSessionKey({
           calls,
+          grant,
           paymaster,
           maxWaitSeconds,
           onWait: (seconds) => progress.update(`Waiting ${seconds} s for the next period of a refreshing limit`),
@@ -107,6 +115,7 @@ export function registerExec(program: Command): void {
         userOpHash: result.userOpHash,
         transactionHash: receipt.receipt.transactionHash,
         lane: result.lane,
+        enabledByGrant: result.enabledByGrant,
         gasUsed: receipt.actualGasUsed,
         gasCost: receipt.actualGasCost,
         calls,
@@ -116,6 +125,7 @@ export function registerExec(program: Command): void {
       ['Account', account],
       ['Session key', signer.address],
       ['Calls', describeCalls(calls)],
+      ...(grant ? ([['Grant', result.enabledByGrant ? 'carried: this op enabled the key' : 'not needed: the key was enabled before']] as [string, string][]) : []),
       ['User op', result.userOpHash],
       ['Transaction', receipt.receipt.transactionHash],
       ['Gas', `${receipt.actualGasUsed.toLocaleString('en-US')} ${paint('dim', `(${formatEther(receipt.actualGasCost)} ETH${paymaster ? ', paid by the paymaster' : ''})`)}`],
