@@ -364,7 +364,7 @@ describe('the web session manager with the development owner key', () => {
     expect(grant.account).toBe(account);
     expect(grant.chains).toEqual([expect.objectContaining({ chainId: stack.chainId, generation: 1 })]); // revoke-all ran above
     // Nothing was sent: the key is not on-chain yet, and the grant is listed as unused.
-    expect((await owner.getSessionKeys()).map((k) => k.sessionKey)).not.toContain(grant.sessionKey);
+    expect((await owner.getSessionKeys()).map((k) => k.address)).not.toContain(grant.sessionKey);
     await waitForText(page.getByTestId('grant-list'), 'not used yet');
     await screenshot(page, '07b-grant-issued');
 

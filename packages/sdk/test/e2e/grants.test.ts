@@ -93,7 +93,7 @@ describe('a key enabled by a grant, through Alto in safe mode', () => {
     const state = await owner.getSessionKeyPermissions({ key: sessionKey });
     expect(state.tagText).toBe('granted');
     expect(state.spending.erc20[0]!.status).toMatchObject({ limit: units('100'), used: units('15') });
-    expect((await owner.getSessionKeys()).map((k) => k.sessionKey)).toContain(sessionKey);
+    expect((await owner.getSessionKeys()).map((k) => k.address)).toContain(sessionKey);
     expect(await owner.getSessionKeyGrantStatus({ grant })).toMatchObject({ status: 'used' });
   });
 
