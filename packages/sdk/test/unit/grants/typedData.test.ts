@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Hex, concat, encodeAbiParameters, encodeFunctionData, hashTypedData, keccak256, slice, stringToHex, toFunctionSelector, toHex } from 'viem';
+import { type Address, type Hex, concat, encodeAbiParameters, encodeFunctionData, hashTypedData, keccak256, slice, stringToHex, toFunctionSelector, toHex } from 'viem';
 import {
   DAY,
   PermissionNotGrantableError,
@@ -15,12 +15,12 @@ import {
   toSessionKeyGrantTypedData,
 } from '@leash/sdk';
 
-const module = '0x1111111111111111111111111111111111111111';
-const account = '0x2222222222222222222222222222222222222222';
-const key = '0x3333333333333333333333333333333333333333';
-const token = '0x4444444444444444444444444444444444444444';
-const other = '0x5555555555555555555555555555555555555555';
-const paymaster = '0x6666666666666666666666666666666666666666';
+const module: Address = '0x1111111111111111111111111111111111111111';
+const account: Address = '0x2222222222222222222222222222222222222222';
+const key: Address = '0x3333333333333333333333333333333333333333';
+const token: Address = '0x4444444444444444444444444444444444444444';
+const other: Address = '0x5555555555555555555555555555555555555555';
+const paymaster: Address = '0x6666666666666666666666666666666666666666';
 
 // The type strings exactly as docs/grants.md writes them (the contract hashes these).
 const structTypes: Record<string, string> = {
