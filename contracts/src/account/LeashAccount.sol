@@ -49,14 +49,24 @@ contract LeashAccount is AccountERC7579, SignerECDSA, ERC7739, Initializable {
 
     /**
      * @notice ERC-1271: a validator module's answer when the signature is prefixed with an installed module's
-     * address, otherwise the owner's ERC-7739 nested signature.
+     * address; the owner's plain ECDSA signature when an installed validator module asks (see below); otherwise the
+     * owner's ERC-7739 nested signature.
+     * @dev ERC-7739 wraps the owner's signature in the account's own domain (with the chain id) so that a signature for
+     * one account of the owner cannot be replayed on another. A validator module installed here is trusted by the owner
+     * and asks about digests that already name this account, such as a session key grant (docs/grants.md), whose
+     * digest names the account and the chains it holds on: a plain signature lets one grant hold on several chains.
      * @param hash The digest the signature is for.
-     * @param signature Module address ‖ module signature, or an ERC-7739 owner signature.
+     * @param signature Module address ‖ module signature, the owner's 65-byte ECDSA signature (installed validator
+     * callers only), or an ERC-7739 owner signature.
      */
     function isValidSignature(
         bytes32 hash,
         bytes calldata signature
     ) public view override(AccountERC7579, ERC7739) returns (bytes4) {
+        if (
+            signature.length == 65 && isModuleInstalled(MODULE_TYPE_VALIDATOR, msg.sender, Calldata.emptyBytes())
+                && SignerECDSA._rawSignatureValidation(hash, signature)
+        ) return IERC1271.isValidSignature.selector;
         bytes4 moduleResult = AccountERC7579.isValidSignature(hash, signature);
         return moduleResult == IERC1271.isValidSignature.selector ? moduleResult : ERC7739.isValidSignature(hash, signature);
     }

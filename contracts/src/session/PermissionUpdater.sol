@@ -12,13 +12,18 @@ import {NativeSpendLimit} from "./permissions/NativeSpendLimit.sol";
 import {GasSpendLimit} from "./permissions/GasSpendLimit.sol";
 import {RequiredPaymaster} from "./permissions/RequiredPaymaster.sol";
 import {CallLimit} from "./permissions/CallLimit.sol";
+import {GrantHash, GrantHead} from "./grants/GrantHash.sol";
+import {GrantNonces} from "./grants/GrantNonces.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 /**
  * @title PermissionUpdater
  * @notice The session key module's key management: install and uninstall, add, remove, rotate, update and revoke-all,
- * with the parsing of permission updates. It runs only delegatecalled by {SessionKeyModule} (so in the module's
- * storage, with the account as msg.sender), never during validation: management code stays out of the validating
- * contract's runtime code (ERC-7562 is not concerned: nothing here runs in validation).
+ * with the parsing of permission updates; and the registration of a key from its owner's signed grant. It runs only delegatecalled by {SessionKeyModule} (so in the module's
+ * storage, with the account as msg.sender): management code stays out of the validating contract's runtime code. Only
+ * {enableGrantedKey} runs during validation (a key's first op carrying a grant), so everything it reaches follows
+ * ERC-7562: no clock (the op's stated time stands for "now"), only the account's own storage in the module, and the
+ * account's ERC-1271.
  * @dev Each permission kind applies its own updates (`applyUpdate` in `permissions/<Kind>.sol`); {_apply} asks each kind in
  * turn, so adding a kind adds one line there. The module's interface and events are {ISessionKeyModule}'s.
  */
@@ -52,14 +57,14 @@ contract PermissionUpdater {
         uint256 slot = SessionKeyStorage.accountSlot(account);
         uint256 state = slot.load();
         if (state.installed()) revert ISessionKeyModule.ModuleAlreadyInitialized(account);
-        slot.store(SessionKeyStorage.packAccountState(state.generation(), state.lastSessionId(), 0, true));
+        slot.store(state.withCounts(state.lastSessionId(), 0));
         if (data.length == 0) return;
         (address[] calldata keys, bytes32[] calldata tags, bytes[][] calldata updates) = _decodeInitData(data);
         if (keys.length != tags.length || keys.length != updates.length) {
             revert ISessionKeyModule.InitDataLengthMismatch(keys.length, tags.length, updates.length);
         }
         for (uint256 i; i < keys.length; ++i) {
-            _addSessionKey(account, keys[i], tags[i], updates[i]);
+            _addSessionKey(account, keys[i], tags[i], updates[i], block.timestamp);
         }
     }
 
@@ -113,7 +118,7 @@ contract PermissionUpdater {
     {
         // Canonical: the array right after the three head words (offset 0x60), ending calldata.
         _requireCanonicalUpdates(permissionUpdates, 4 + 0x80);
-        _addSessionKey(msg.sender, sessionKey, tag, permissionUpdates);
+        _addSessionKey(msg.sender, sessionKey, tag, permissionUpdates, block.timestamp);
     }
 
     /// @notice See {ISessionKeyModule-removeSessionKey}.
@@ -136,7 +141,7 @@ contract PermissionUpdater {
         }
         lastSlot.store(0);
         keySlot.store(0);
-        accountSlot.store(SessionKeyStorage.packAccountState(generation, state.lastSessionId(), last, true));
+        accountSlot.store(state.withCounts(state.lastSessionId(), last));
         emit ISessionKeyModule.SessionKeyRemoved(account, sessionKey, _tag(account, record));
     }
 
@@ -162,7 +167,7 @@ contract PermissionUpdater {
         uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
         (uint256 keySlot, uint256 record) = _existingKey(account, generation, sessionKey);
         KeyUpdate memory u = KeyUpdate(account, generation, record, 0, false, false, 0);
-        _applyUpdates(u, updates);
+        _applyUpdates(u, updates, block.timestamp);
         keySlot.store(u.record);
         u.storeKeyListEntry();
         emit ISessionKeyModule.SessionKeyPermissionsUpdated(account, sessionKey, _tag(account, record), _packed(updates));
@@ -173,7 +178,10 @@ contract PermissionUpdater {
         _revokeAll(msg.sender, true);
     }
 
-    function _addSessionKey(address account, address sessionKey, bytes32 tag, bytes[] calldata updates) private {
+    /// @dev `now_`: the time the key is added (the block's, or a grant's stated time during validation).
+    function _addSessionKey(address account, address sessionKey, bytes32 tag, bytes[] calldata updates, uint256 now_)
+        private
+    {
         uint256 accountSlot = SessionKeyStorage.accountSlot(account);
         uint256 state = accountSlot.load();
         uint256 generation = state.generation();
@@ -182,16 +190,110 @@ contract PermissionUpdater {
         uint256 sessionId = state.lastSessionId() + 1;
         uint256 index = state.keyCount();
         if (sessionId > SessionKeyStorage.MAX_SESSION_ID) revert ISessionKeyModule.CounterExhausted();
-        accountSlot.store(SessionKeyStorage.packAccountState(generation, sessionId, index + 1, true));
+        accountSlot.store(state.withCounts(sessionId, index + 1));
         if (tag != 0) SessionKeyStorage.tagSlot(account, sessionId).store(uint256(tag));
         // A new key starts with an empty allowlist and zero native and gas limits: it can do nothing. Its key-list
         // entry is written once, after the updates (which may set its gas limit and target count).
         KeyUpdate memory u =
             KeyUpdate(account, generation, SessionKeyStorage.newRecord(sessionId, index), uint160(sessionKey), true, true, 0);
-        _applyUpdates(u, updates);
+        _applyUpdates(u, updates, now_);
         keySlot.store(u.record);
         u.storeKeyListEntry();
         emit ISessionKeyModule.SessionKeyAdded(account, sessionKey, tag, _packed(updates));
+    }
+
+    // ================================================================== grants
+
+    /**
+     * @notice Registers the key an owner's grant names, during validation of the key's first op (docs/grants.md). Only
+     * reachable through {SessionKeyModule-validateUserOp}, which passes the op signature's grant part as this call's
+     * arguments and then validates the op as the key's.
+     * @param g The grant's fixed fields; its stated time stands for "now".
+     * @param ownerSignature What the account's ERC-1271 `isValidSignature` accepts from its owner for the grant.
+     * @param chainHashes Every chain's ChainGrant hash, this chain's left zero (computed here).
+     * @param updates This chain's permission updates, grouped in the order of the Permissions fields.
+     * @return sessionKey The key the grant names (the op must be signed by it).
+     * @return validUntil The grant's deadline (0: none), which bounds the op's window.
+     */
+    function enableGrantedKey(
+        GrantHead calldata g,
+        bytes calldata ownerSignature,
+        bytes32[] calldata chainHashes,
+        bytes[] calldata updates
+    ) external delegated returns (address, uint256) {
+        _requireCanonicalGrant(ownerSignature, chainHashes, g.chainIndex, updates);
+        address account = g.account;
+        if (account != msg.sender) revert ISessionKeyModule.GrantForAnotherAccount(account);
+        if (g.chainId != block.chainid) revert ISessionKeyModule.GrantForAnotherChain(g.chainId);
+        if (g.keyType != 0) revert ISessionKeyModule.UnsupportedKeyType(g.keyType);
+        uint256 statedTime = g.statedTime;
+        uint256 validUntil = g.validUntil;
+        if (validUntil != 0 && statedTime > validUntil) revert ISessionKeyModule.GrantExpired(validUntil, statedTime);
+        uint256 accountSlot = SessionKeyStorage.accountSlot(account);
+        uint256 state = accountSlot.load();
+        if (!state.installed()) revert ISessionKeyModule.NotInstalled(account);
+        if (g.generation != state.generation()) revert ISessionKeyModule.GrantRevoked(g.generation, state.generation());
+        GrantNonces.use(account, accountSlot, state, g.nonce);
+
+        bytes32 own = GrantHash.chainGrantHash(g.chainId, g.generation, GrantHash.permissionsHash(updates));
+        if (!SignatureChecker.isValidERC1271SignatureNow(account, GrantHash.digest(g, chainHashes, own), ownerSignature)) {
+            revert ISessionKeyModule.InvalidGrantSignature();
+        }
+        address sessionKey = g.sessionKey;
+        _addSessionKey(account, sessionKey, g.tag, updates, statedTime);
+        emit ISessionKeyModule.SessionKeyGrantUsed(account, sessionKey, g.nonce);
+        return (sessionKey, validUntil);
+    }
+
+    /// @notice See {ISessionKeyModule-cancelSessionKeyGrant}.
+    function cancelSessionKeyGrant(uint64 nonce) external delegated onlyInstalled {
+        address account = msg.sender;
+        uint256 accountSlot = SessionKeyStorage.accountSlot(account);
+        GrantNonces.cancel(account, accountSlot, accountSlot.load(), nonce);
+        emit ISessionKeyModule.SessionKeyGrantCancelled(account, nonce);
+    }
+
+    /**
+     * @dev One reading of the grant: its dynamic arguments at the offsets `abi.encode` gives them (each right after the
+     * previous), zero-padded, the updates canonical and ending calldata; between 1 and 64 chains, this chain's entry
+     * left zero.
+     */
+    function _requireCanonicalGrant(
+        bytes calldata ownerSignature,
+        bytes32[] calldata chainHashes,
+        uint256 chainIndex,
+        bytes[] calldata updates
+    ) private pure {
+        uint256 signatureAt;
+        uint256 chainHashesAt;
+        assembly ("memory-safe") {
+            signatureAt := ownerSignature.offset
+            chainHashesAt := chainHashes.offset
+        }
+        // selector, 13 head words, the signature's length word.
+        uint256 expected = 4 + 13 * 0x20 + 0x20;
+        bool canonical = signatureAt == expected;
+        expected += ((ownerSignature.length + 31) & ~uint256(31)) + 0x20;
+        canonical = canonical && chainHashesAt == expected;
+        uint256 chains = chainHashes.length;
+        canonical = canonical && chains != 0 && chains <= GrantHash.MAX_CHAINS && chainIndex < chains;
+        if (!canonical || chainHashes[chainIndex] != 0) revert ISessionKeyModule.MalformedGrant();
+        _requireCanonicalUpdates(updates, expected + chains * 0x20 + 0x20);
+        // Zero padding after the signature and after each update, as abi.encode writes it: no byte of the grant part can
+        // change without changing what it means (its offsets and lengths are checked above).
+        bool dirty;
+        assembly ("memory-safe") {
+            function paddingOf(start, length) -> bits {
+                let rest := and(length, 31)
+                if rest { bits := shl(shl(3, rest), calldataload(add(start, sub(length, rest)))) }
+            }
+            dirty := paddingOf(ownerSignature.offset, ownerSignature.length)
+            for { let i := 0 } lt(i, updates.length) { i := add(i, 1) } {
+                let element := add(updates.offset, calldataload(add(updates.offset, shl(5, i))))
+                dirty := or(dirty, paddingOf(add(element, 0x20), calldataload(element)))
+            }
+        }
+        if (dirty) revert ISessionKeyModule.MalformedGrant();
     }
 
     function _revokeAll(address account, bool stayInstalled) private {
@@ -228,9 +330,9 @@ contract PermissionUpdater {
 
     /// @dev Applies encoded {ISessionKeyPermissionUpdates} calls to `u` (the caller stores the record and the key-list
     /// entry). Any malformed or out-of-range update reverts the whole call, so nothing stored is ever half-updated.
-    function _applyUpdates(KeyUpdate memory u, bytes[] calldata updates) private {
+    function _applyUpdates(KeyUpdate memory u, bytes[] calldata updates, uint256 now_) private {
         // Periods are stored in 32 bits: past 2106 they could not be (the module needs a successor by then).
-        if (block.timestamp > TimeRange.MAX_TIMESTAMP) revert ISessionKeyModule.TimestampOutOfRange(block.timestamp);
+        if (now_ > TimeRange.MAX_TIMESTAMP) revert ISessionKeyModule.TimestampOutOfRange(now_);
         // The refresh anchor first: every limit set in the same call then starts its periods from it, whatever the
         // order of the updates.
         for (uint256 i; i < updates.length; ++i) {
@@ -239,14 +341,13 @@ contract PermissionUpdater {
         }
         for (uint256 i; i < updates.length; ++i) {
             u.i = i;
-            _apply(u, updates[i]);
+            _apply(u, updates[i], now_);
         }
     }
 
     /// @dev One update, applied by the kind it belongs to.
-    function _apply(KeyUpdate memory u, bytes calldata update) private {
+    function _apply(KeyUpdate memory u, bytes calldata update, uint256 now_) private {
         bytes4 selector = ExecutionParser.selectorOf(update);
-        uint256 now_ = block.timestamp;
         if (TimeRange.applyUpdate(u, selector, update)) return;
         if (AccessList.applyUpdate(u, selector, update)) return;
         if (Erc20SpendLimit.applyUpdate(u, selector, update, now_)) return;

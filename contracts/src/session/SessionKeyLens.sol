@@ -11,6 +11,7 @@ import {Erc20SpendLimit} from "./permissions/Erc20SpendLimit.sol";
 import {NativeSpendLimit} from "./permissions/NativeSpendLimit.sol";
 import {GasSpendLimit} from "./permissions/GasSpendLimit.sol";
 import {CallLimit} from "./permissions/CallLimit.sol";
+import {GrantNonces} from "./grants/GrantNonces.sol";
 
 /**
  * @title SessionKeyLens
@@ -131,6 +132,24 @@ contract SessionKeyLens is ISessionKeyLens {
         returns (SpendLimitStatus memory)
     {
         return _calls(_key(module, account, sessionKey));
+    }
+
+    /// @inheritdoc ISessionKeyLens
+    function getGrantNonce(address module, address account, uint64 nonce)
+        external
+        view
+        returns (uint32 generation, bool used, bool cancelled)
+    {
+        uint256 state = _load(module, SessionKeyStorage.accountSlot(account));
+        uint256 current = state.generation();
+        uint256 word = nonce >> 8;
+        (used, cancelled) = GrantNonces.status(
+            state,
+            nonce,
+            _load(module, SessionKeyStorage.grantNoncesSlot(account, current, word)),
+            _load(module, SessionKeyStorage.grantsCancelledSlot(account, current, word))
+        );
+        generation = uint32(current);
     }
 
     // ------------------------------------------------------------------ decoding

@@ -16,6 +16,7 @@ import {NativeSpendLimit} from "./permissions/NativeSpendLimit.sol";
 import {GasSpendLimit} from "./permissions/GasSpendLimit.sol";
 import {RequiredPaymaster} from "./permissions/RequiredPaymaster.sol";
 import {CallLimit} from "./permissions/CallLimit.sol";
+import {PermissionUpdater} from "./PermissionUpdater.sol";
 
 /**
  * @title SessionKeyModule
@@ -26,7 +27,9 @@ import {CallLimit} from "./permissions/CallLimit.sol";
  * @dev Route an op to this module with the nonce key `module address ‖ 4-byte lane` (OpenZeppelin AccountERC7579).
  * The op's signature is `uint32 statedTime ‖ ECDSA(digest)` (69 bytes), or, for gas estimation,
  * `uint32 statedTime ‖ sessionKey ‖ ECDSA(digest)` (89 bytes), which runs every check for `sessionKey` and reports
- * SIG_VALIDATION_FAILED when the ECDSA signature is not that key's. The digest is `keccak256(userOpHash ‖ uint32
+ * SIG_VALIDATION_FAILED when the ECDSA signature is not that key's. A key's first op may carry its owner's grant
+ * instead of the key having been added: `uint32 statedTime ‖ ECDSA(digest) ‖ grant` (longer than 89 bytes; see
+ * {PermissionUpdater-enableGrantedKey} and docs/grants.md), which registers the key and then validates the op as its. The digest is `keccak256(userOpHash ‖ uint32
  * statedTime)` ({SessionSignature}), so the stated time is signed. `statedTime` picks the period refreshing limits
  * are charged to; see {TimeRange}. Validation touches only account-associated storage and reads no clock (ERC-7562).
  *
@@ -45,6 +48,8 @@ contract SessionKeyModule is ISessionKeyModule {
     using SessionKeyStorage for uint256;
 
     uint256 private constant SIG_VALIDATION_FAILED = 1;
+    /// @dev A grant's first op runs within this many seconds of its stated time: the time the key counts as added.
+    uint256 private constant GRANT_TIME_TOLERANCE = 3600;
 
     /// @notice Where key management runs (delegatecalled): {PermissionUpdater}.
     address public immutable PERMISSION_UPDATER;
@@ -93,14 +98,22 @@ contract SessionKeyModule is ISessionKeyModule {
     function validateUserOp(PackedUserOperation calldata userOp, bytes32 userOpHash) external returns (uint256) {
         (bytes calldata callData, bytes calldata paymasterAndData, bytes calldata signature) = UserOpCalldata.fields(userOp);
         (address sessionKey, uint256 statedTime, bool sigFailed) = SessionSignature.read(signature, userOpHash);
-        if (sessionKey == address(0)) return SIG_VALIDATION_FAILED;
+        uint256 grantWindow;
+        if (sessionKey == address(0)) {
+            // Neither ordinary form: a grant, or nothing.
+            if (signature.length <= 89) return SIG_VALIDATION_FAILED;
+            (sessionKey, statedTime, sigFailed, grantWindow) = _enableGrantedKey(signature, userOpHash);
+        }
         address account = msg.sender;
         uint256 generation = SessionKeyStorage.accountSlot(account).load().generation();
         uint256 keySlot = SessionKeyStorage.keySlot(account, generation, sessionKey);
         uint256 record = keySlot.load();
         if (record == 0) return SIG_VALIDATION_FAILED;
 
-        (uint256 window, uint256 calls) = _checkCalls(account, record, callData, statedTime, TimeRange.ofKey(record));
+        uint256 window = TimeRange.ofKey(record);
+        if (grantWindow != 0) window = TimeRange.intersect(window, grantWindow);
+        uint256 calls;
+        (window, calls) = _checkCalls(account, record, callData, statedTime, window);
         if (record & SessionKeyStorage.FLAG_PAYMASTER_REQUIRED != 0) {
             RequiredPaymaster.check(paymasterAndData, account, record);
         }
@@ -125,6 +138,44 @@ contract SessionKeyModule is ISessionKeyModule {
             budgetsSlot.store(budgets);
         }
         return TimeRange.toValidationData(sigFailed, window);
+    }
+
+    /// @dev A grant's first op: the session key's signature is the first 69 bytes, the rest are the arguments of
+    /// {PermissionUpdater-enableGrantedKey}, which registers the key the grant names (or reverts with why not).
+    /// @return sessionKey The key the grant names.
+    /// @return statedTime The op's stated time.
+    /// @return sigFailed Whether the op is not signed by that key.
+    /// @return window Where the op may run: within an hour of its stated time (which the key's periods start from),
+    /// and not after the grant's deadline.
+    function _enableGrantedKey(bytes calldata signature, bytes32 userOpHash)
+        private
+        returns (address sessionKey, uint256 statedTime, bool sigFailed, uint256 window)
+    {
+        address signer;
+        (signer, statedTime,) = SessionSignature.read(signature[:69], userOpHash);
+        bytes calldata grant = signature[69:];
+        // The head's 13 words, the first of which states the same time.
+        if (grant.length < 13 * 0x20 || uint256(bytes32(grant[:0x20])) != statedTime) revert MalformedGrant();
+        address updater = PERMISSION_UPDATER;
+        bytes4 selector = PermissionUpdater.enableGrantedKey.selector;
+        uint256 validUntil;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            calldatacopy(add(ptr, 4), grant.offset, grant.length)
+            if iszero(delegatecall(gas(), updater, ptr, add(4, grant.length), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            returndatacopy(ptr, 0, 0x40)
+            sessionKey := mload(ptr)
+            validUntil := mload(add(ptr, 0x20))
+        }
+        sigFailed = signer != sessionKey;
+        uint256 until = statedTime + GRANT_TIME_TOLERANCE;
+        if (validUntil != 0 && validUntil < until) until = validUntil;
+        uint256 from = statedTime > GRANT_TIME_TOLERANCE ? statedTime - GRANT_TIME_TOLERANCE : 0;
+        window = (from << 128) | until;
     }
 
     /// @notice Session keys never sign for the account: a signed permit would bypass every limit.
@@ -220,6 +271,11 @@ contract SessionKeyModule is ISessionKeyModule {
 
     /// @inheritdoc ISessionKeyModule
     function revokeAllSessionKeys() external {
+        _delegateToUpdater();
+    }
+
+    /// @inheritdoc ISessionKeyModule
+    function cancelSessionKeyGrant(uint64) external {
         _delegateToUpdater();
     }
 

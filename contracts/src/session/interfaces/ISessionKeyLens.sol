@@ -108,4 +108,11 @@ interface ISessionKeyLens {
         external
         view
         returns (SpendLimitStatus memory);
+
+    /// @notice A grant nonce's state on this chain: the account's key generation now (a grant signed for another is
+    /// dead), whether a grant or a cancellation used the nonce in it, and whether that was a cancellation.
+    function getGrantNonce(address module, address account, uint64 nonce)
+        external
+        view
+        returns (uint32 generation, bool used, bool cancelled);
 }

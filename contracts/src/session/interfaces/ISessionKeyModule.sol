@@ -25,6 +25,10 @@ interface ISessionKeyModule is IERC7579Validator {
     event SessionKeyPermissionsUpdated(address indexed account, address indexed sessionKey, bytes32 indexed tag, bytes updates);
     /// @notice Every key of the account was invalidated (revoke-all or uninstall).
     event AllSessionKeysRevoked(address indexed account, uint256 generation);
+    /// @notice A key was added by its owner's signed grant (docs/grants.md), in its first op; {SessionKeyAdded} as well.
+    event SessionKeyGrantUsed(address indexed account, address indexed sessionKey, uint256 nonce);
+    /// @notice The account's owner cancelled a grant nonce before any grant used it.
+    event SessionKeyGrantCancelled(address indexed account, uint256 nonce);
 
     // ------------------------------------------------------------------ management errors
 
@@ -110,6 +114,33 @@ interface ISessionKeyModule is IERC7579Validator {
     /// @notice The op's calls (each call of a batch counts) would take the key beyond its call limit.
     error CallLimitExceeded(uint256 limit, uint256 used, uint256 attempted);
 
+    // ------------------------------------------------------------------ grant errors (revert during validation)
+
+    /// @notice The op's grant is not in the canonical encoding, states another time than its signature, or its chain
+    /// list is empty, longer than 64, or does not leave this chain's entry (zero) at `chainIndex`.
+    error MalformedGrant();
+    /// @notice The grant is for another account.
+    error GrantForAnotherAccount(address account);
+    /// @notice The op carries another chain's part of the grant.
+    error GrantForAnotherChain(uint256 chainId);
+    /// @notice The op states a time after the grant's deadline.
+    error GrantExpired(uint256 validUntil, uint256 statedTime);
+    /// @notice The account revoked all its keys (or uninstalled the module) since the owner signed the grant.
+    error GrantRevoked(uint256 grantGeneration, uint256 generation);
+    /// @notice A grant with this nonce was already used on this account and chain.
+    error GrantAlreadyUsed(uint256 nonce);
+    /// @notice The owner cancelled this grant nonce.
+    error GrantCancelled(uint256 nonce);
+    /// @notice The account's ERC-1271 `isValidSignature` refuses the owner's signature over the grant: a field was
+    /// changed after signing, or the signer is not the owner.
+    error InvalidGrantSignature();
+    /// @notice A session key type the module cannot check yet (0: secp256k1).
+    error UnsupportedKeyType(uint256 keyType);
+    /// @notice A grant's permission update that is not one of the grant's kinds (the removals mean nothing for a new key).
+    error PermissionNotGrantable(uint256 index, bytes4 selector);
+    /// @notice A grant's permission updates are not grouped in the order of the Permissions struct's fields.
+    error GrantPermissionsOutOfOrder(uint256 index);
+
     // ------------------------------------------------------------------ management
 
     /// @notice Adds a session key to the calling account.
@@ -128,8 +159,13 @@ interface ISessionKeyModule is IERC7579Validator {
     /// @notice Applies permission updates to a key; what they do not name stays as it is.
     function updateKeyPermissions(address sessionKey, bytes[] calldata updates) external;
 
-    /// @notice Invalidates every session key of the calling account in O(1).
+    /// @notice Invalidates every session key of the calling account in O(1), and every grant not used yet.
     function revokeAllSessionKeys() external;
+
+    /// @notice Cancels the calling account's grant nonce on this chain, so that no grant with it can be used here.
+    /// @dev Reverts with GrantAlreadyUsed or GrantCancelled when the nonce is already used.
+    /// @param nonce The grant's nonce.
+    function cancelSessionKeyGrant(uint64 nonce) external;
 
     // ------------------------------------------------------------------ reads
 

@@ -54,6 +54,11 @@ library SessionKeyStorage {
     /// A contract's selector list (its function entries beyond the inline ones), payload session id (24) ‖ contract
     /// (160) ‖ group (40): eight selectors per slot, selector j of the group in [32j, 32j + 32).
     uint256 internal constant KIND_SELECTOR_LIST = 11;
+    /// Grant nonces used (by a grant or a cancellation) beyond the ones kept in the account state, payload generation
+    /// (32) ‖ nonce >> 8 (56): bit `nonce & 255` ({GrantNonces}).
+    uint256 internal constant KIND_GRANT_NONCES = 12;
+    /// Grant nonces the owner cancelled, same payload and bits: read only to name a refusal and by the lens.
+    uint256 internal constant KIND_GRANTS_CANCELLED = 13;
 
     uint256 internal constant MASK_24 = 0xffffff;
     uint256 internal constant MASK_32 = 0xffffffff;
@@ -127,6 +132,14 @@ library SessionKeyStorage {
         return slotOf(account, _id(KIND_TAG, sessionId_));
     }
 
+    function grantNoncesSlot(address account, uint256 generation_, uint256 nonceWord) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_GRANT_NONCES, (generation_ << 56) | nonceWord));
+    }
+
+    function grantsCancelledSlot(address account, uint256 generation_, uint256 nonceWord) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_GRANTS_CANCELLED, (generation_ << 56) | nonceWord));
+    }
+
     function load(uint256 slot) internal view returns (uint256 value) {
         assembly ("memory-safe") {
             value := sload(slot)
@@ -141,11 +154,18 @@ library SessionKeyStorage {
 
     // ------------------------------------------------------------------ AccountState
     // [0,32) generation | [32,56) last session id (ids start at 1) | [56,80) key count | [80] installed
+    // | [96,256) grant nonces 0-159 used in this generation ({GrantNonces}): a grant's nonce is marked in the word its
+    // key's registration writes anyway. Every write that keeps the generation keeps these bits; a new generation
+    // starts with none.
 
     uint256 internal constant MAX_GENERATION = MASK_32;
     /// Session ids (and so key indexes) fit 23 bits: the record's bit 23 is FLAG_BUDGETS_SLOT.
     uint256 internal constant MAX_SESSION_ID = (1 << 23) - 1;
     uint256 private constant INSTALLED = 1 << 80;
+    /// The account state's grant nonce bits.
+    uint256 internal constant INLINE_GRANT_NONCES = 160;
+    uint256 internal constant INLINE_GRANT_NONCE_SHIFT = 96;
+    uint256 internal constant MASK_INLINE_GRANT_NONCES = ((1 << 160) - 1) << 96;
 
     function generation(uint256 state) internal pure returns (uint256) {
         return state & MASK_32;
@@ -169,6 +189,11 @@ library SessionKeyStorage {
         returns (uint256)
     {
         return generation_ | (lastSessionId_ << 32) | (keyCount_ << 56) | (installed_ ? INSTALLED : 0);
+    }
+
+    /// @notice `state` with new counts, in the same generation: installed, its grant nonce bits kept.
+    function withCounts(uint256 state, uint256 lastSessionId_, uint256 keyCount_) internal pure returns (uint256) {
+        return packAccountState(generation(state), lastSessionId_, keyCount_, true) | (state & MASK_INLINE_GRANT_NONCES);
     }
 
     // ------------------------------------------------------------------ KeyRecord

@@ -34,6 +34,14 @@ library TimeRange {
         return (record.validFrom() << 128) | (until == 0 ? OPEN_END : until);
     }
 
+    /// @notice The intersection of two windows (an empty one, from after until, stays empty).
+    function intersect(uint256 a, uint256 b) internal pure returns (uint256) {
+        uint256 from = a >> 128 > b >> 128 ? a >> 128 : b >> 128;
+        uint256 untilA = a & type(uint128).max;
+        uint256 untilB = b & type(uint128).max;
+        return (from << 128) | (untilA < untilB ? untilA : untilB);
+    }
+
     /**
      * @notice The period a budget charges an op stating `statedTime` to, and the window narrowed to it.
      * @dev While `statedTime` is before the end of the budget's stored period, [storedStart, storedStart + interval), the

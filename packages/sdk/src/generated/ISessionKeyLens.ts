@@ -179,6 +179,45 @@ export const sessionKeyLensAbi = [
   },
   {
     "type": "function",
+    "name": "getGrantNonce",
+    "inputs": [
+      {
+        "name": "module",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "account",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "nonce",
+        "type": "uint64",
+        "internalType": "uint64"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "generation",
+        "type": "uint32",
+        "internalType": "uint32"
+      },
+      {
+        "name": "used",
+        "type": "bool",
+        "internalType": "bool"
+      },
+      {
+        "name": "cancelled",
+        "type": "bool",
+        "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "getSessionKey",
     "inputs": [
       {
