@@ -1,8 +1,8 @@
-import { encodeFunctionData, isAddressEqual } from 'viem';
+import { isAddressEqual } from 'viem';
 import { type SessionKeyClient, capabilityOf } from '../account/capability.js';
-import { grantModuleAbi } from '../grants/abi.js';
 import { InvalidSessionKeyGrantError } from '../grants/errors.js';
 import type { SessionKeyGrant } from '../grants/serialize.js';
+import { moduleCall } from './internal/module.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
 /**
@@ -37,7 +37,5 @@ export async function cancelSessionKeyGrant(client: SessionKeyClient, parameters
   }
   const nonce = grant ? grant.nonce : parameters.nonce!;
   if (typeof nonce !== 'bigint' || nonce < 0n || nonce >= 2n ** 64n) throw new InvalidSessionKeyGrantError('nonce', 'must be a 64-bit number.');
-  return sendCallsAndWait(client, [
-    { to: capability.sessionKeyModule, data: encodeFunctionData({ abi: grantModuleAbi, functionName: 'cancelSessionKeyGrant', args: [nonce] }) },
-  ]);
+  return sendCallsAndWait(client, [moduleCall(client, 'cancelSessionKeyGrant', [nonce])]);
 }

@@ -1,6 +1,5 @@
 import { type Address, type Hex, BaseError, decodeErrorResult } from 'viem';
 import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
-import { grantModuleAbi } from '../grants/abi.js';
 import { grantErrorMappings } from '../grants/refusals.js';
 import { permissionKinds } from '../permissions/kinds/index.js';
 import type { ModuleErrorMapping } from '../permissions/kinds/kind.js';
@@ -45,7 +44,7 @@ export function decodeSessionKeyModuleError(
 ): SessionKeyViolationError | SessionKeyModuleError | undefined {
   let decoded;
   try {
-    decoded = decodeErrorResult({ abi: [...sessionKeyModuleAbi, ...grantModuleAbi], data });
+    decoded = decodeErrorResult({ abi: sessionKeyModuleAbi, data });
   } catch {
     return undefined;
   }

@@ -1,7 +1,7 @@
 import type { Address, Client } from 'viem';
 import { readContract } from 'viem/actions';
 import { LeashError } from '../errors/LeashError.js';
-import { grantLensAbi } from './abi.js';
+import { sessionKeyLensAbi } from '../generated/ISessionKeyLens.js';
 
 /**
  * A grant nonce's state on one chain, and the account's key generation there.
@@ -30,7 +30,7 @@ export async function readGrantNonce(
   if (!lens) throw new LeashError('Reading a grant needs the session key lens; no lens address is known for this account.');
   const [generation, used, cancelled] = await readContract(client, {
     address: lens,
-    abi: grantLensAbi,
+    abi: sessionKeyLensAbi,
     functionName: 'getGrantNonce',
     args: [module, account, nonce],
   });

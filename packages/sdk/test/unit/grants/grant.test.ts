@@ -41,8 +41,10 @@ import {
   GrantRevokedError,
   SessionKeyGrantRefusedError,
   decodeSessionKeyModuleError,
+  sessionKeyLensAbi,
+  sessionKeyModuleAbi,
 } from '@leash/sdk';
-import { encodeErrorResult, encodeFunctionData, parseAbi } from 'viem';
+import { encodeErrorResult, encodeFunctionData } from 'viem';
 
 const token = '0x4444444444444444444444444444444444444444';
 const sessionKey = '0x3333333333333333333333333333333333333333';
@@ -55,7 +57,6 @@ const permissions = new SessionKeyPermissionsBuilder()
   .setRefreshAnchor({ anchor: 1_900_000_000 })
   .encode();
 
-const lensAbi = parseAbi(['function getGrantNonce(address module, address account, uint64 nonce) view returns (uint32 generation, bool used, bool cancelled)']);
 
 /** A chain whose lens answers getGrantNonce from `nonces` (nonce → used) with `generation`; counts the reads. */
 function fakeChain(parameters: { generation: number; usedNonces?: bigint[] }) {
@@ -66,9 +67,11 @@ function fakeChain(parameters: { generation: number; usedNonces?: bigint[] }) {
       async request({ method, params }) {
         if (method === 'eth_chainId') return '0x7a69';
         if (method !== 'eth_call') throw new Error(`unexpected ${method}`);
-        const { args } = decodeFunctionData({ abi: lensAbi, data: (params as [{ data: Hex }])[0].data });
-        reads.push(args[2]);
-        return encodeAbiParameters(parseAbiParameters('uint32, bool, bool'), [parameters.generation, (parameters.usedNonces ?? []).includes(args[2]), false]);
+        const { functionName, args } = decodeFunctionData({ abi: sessionKeyLensAbi, data: (params as [{ data: Hex }])[0].data });
+        if (functionName !== 'getGrantNonce') throw new Error(`unexpected ${functionName}`);
+        const nonce = args[2] as bigint;
+        reads.push(nonce);
+        return encodeAbiParameters(parseAbiParameters('uint32, bool, bool'), [parameters.generation, (parameters.usedNonces ?? []).includes(nonce), false]);
       },
     }),
   });
@@ -245,11 +248,7 @@ describe('the grant form of a key\'s first op signature', () => {
 
 describe('grant refusals', () => {
   it('decode into typed errors naming the reason', () => {
-    const abi = parseAbi([
-      'error GrantAlreadyUsed(uint256 nonce)',
-      'error InvalidGrantSignature()',
-      'error GrantRevoked(uint256 grantGeneration, uint256 generation)',
-    ]);
+    const abi = sessionKeyModuleAbi;
     const used = decodeSessionKeyModuleError(encodeErrorResult({ abi, errorName: 'GrantAlreadyUsed', args: [7n] }));
     expect(used).toBeInstanceOf(GrantAlreadyUsedError);
     expect((used as GrantAlreadyUsedError).nonce).toBe(7n);
