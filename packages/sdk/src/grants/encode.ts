@@ -1,15 +1,11 @@
-import { type Hex, concat, encodeAbiParameters, parseAbiParameters, zeroHash } from 'viem';
+import { type Hex, concat, encodeFunctionData, slice, zeroHash } from 'viem';
+import { permissionUpdaterAbi } from '../generated/PermissionUpdater.js';
 import type { SessionKeyType } from '../keys/keyType.js';
 import { secp256k1KeyType } from '../keys/secp256k1.js';
 import { encodeSessionSignature } from '../session/signature.js';
 import { GrantForAnotherChainError } from './errors.js';
 import type { SessionKeyGrant } from './serialize.js';
 import { hashChainGrant } from './typedData.js';
-
-// The arguments of PermissionUpdater.enableGrantedKey (docs/grants.md), until the generated ABI has it.
-const enableGrantedKeyParameters = parseAbiParameters(
-  'uint256 statedTime, address account, address sessionKey, uint8 keyType, bytes32 tag, uint64 nonce, uint48 validUntil, uint256 chainId, uint32 generation, uint256 chainIndex, bytes ownerSignature, bytes32[] chainHashes, bytes[] updates',
-);
 
 /**
  * The position of `chainId` in a grant's chains, or {@link GrantForAnotherChainError} when the grant does not name it.
@@ -44,21 +40,25 @@ export function encodeGrantedKeyArguments(parameters: { grant: SessionKeyGrant; 
   const chainIndex = grantChainIndex(grant, chainId);
   const chain = grant.chains[chainIndex]!;
   const chainHashes = grant.chains.map((part, i) => (i === chainIndex ? zeroHash : hashChainGrant(part)));
-  return encodeAbiParameters(enableGrantedKeyParameters, [
-    BigInt(statedTime),
-    grant.account,
-    grant.sessionKey,
-    grant.keyType,
-    grant.tag,
-    grant.nonce,
-    grant.validUntil,
-    BigInt(chainId),
-    chain.generation,
-    BigInt(chainIndex),
-    grant.ownerSignature,
-    chainHashes,
-    [...chain.permissions],
-  ]);
+  const head = {
+    statedTime: BigInt(statedTime),
+    account: grant.account,
+    sessionKey: grant.sessionKey,
+    keyType: grant.keyType,
+    tag: grant.tag,
+    nonce: grant.nonce,
+    validUntil: grant.validUntil,
+    chainId: BigInt(chainId),
+    generation: chain.generation,
+    chainIndex: BigInt(chainIndex),
+  };
+  // The call's arguments without its selector (docs/grants.md): the module reads them from the op's signature.
+  const call = encodeFunctionData({
+    abi: permissionUpdaterAbi,
+    functionName: 'enableGrantedKey',
+    args: [head, grant.ownerSignature, chainHashes, [...chain.permissions]],
+  });
+  return slice(call, 4);
 }
 
 /**
