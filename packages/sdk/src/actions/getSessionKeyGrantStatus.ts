@@ -61,10 +61,11 @@ export async function getSessionKeyGrantStatus(
     account: grant.account,
     nonce: grant.nonce,
   });
-  const status: SessionKeyGrantStatus = used
-    ? 'used'
-    : cancelled
-      ? 'cancelled'
+  // A cancelled nonce is marked used too: cancelled first.
+  const status: SessionKeyGrantStatus = cancelled
+    ? 'cancelled'
+    : used
+      ? 'used'
       : generation !== grantGeneration
         ? 'revoked'
         : grant.validUntil !== 0 && now > grant.validUntil
