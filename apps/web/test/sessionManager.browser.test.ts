@@ -336,7 +336,7 @@ describe('the web session manager with the development owner key', () => {
       await createLeashAccountClient({ chain: stack.chain, transport: http(stack.rpcUrl), bundlerTransport: http(stack.bundlerUrl), owner: privateKeyToAccount(stack.keys.devOwner) })
     ).extend(sessionKeyActions());
     const issueGrant = async (label: string): Promise<SessionKeyGrant> => {
-      await page.getByLabel(/^Issue a grant/).check();
+      await page.getByRole('radio', { name: /Issue a grant/ }).check();
       await page.getByLabel('Label', { exact: true }).fill(label);
       await page.getByLabel('Token amount').fill('3');
       await page.getByLabel('Token period').selectOption('in total');
