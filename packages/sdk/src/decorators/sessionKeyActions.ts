@@ -25,6 +25,10 @@ import { removeSessionKey } from '../actions/removeSessionKey.js';
 import { revokeAllSessionKeys } from '../actions/revokeAllSessionKeys.js';
 import { rotateSessionKey } from '../actions/rotateSessionKey.js';
 import { uninstallSessionKeyModule } from '../actions/uninstallSessionKeyModule.js';
+import { type SignSessionKeyGrantParameters, signSessionKeyGrant } from '../actions/signSessionKeyGrant.js';
+import { type CancelSessionKeyGrantParameters, cancelSessionKeyGrant } from '../actions/cancelSessionKeyGrant.js';
+import { type SessionKeyGrantStatusReturnType, getSessionKeyGrantStatus } from '../actions/getSessionKeyGrantStatus.js';
+import type { SessionKeyGrant } from '../grants/serialize.js';
 import { updateSessionKeyPermissions } from '../actions/updateSessionKeyPermissions.js';
 
 /**
@@ -53,6 +57,9 @@ export type SessionKeyActions = {
   getSessionKeyStates(parameters?: { account?: Address | undefined }): Promise<SessionKeyState[]>;
   executeWithSessionKey(parameters: ExecuteWithSessionKeyParameters): Promise<ExecuteWithSessionKeyReturnType>;
   checkSessionKeyCalls(parameters: CheckSessionKeyCallsParameters): Promise<CheckSessionKeyCallsReturnType>;
+  signSessionKeyGrant(parameters: SignSessionKeyGrantParameters): Promise<SessionKeyGrant>;
+  cancelSessionKeyGrant(parameters: CancelSessionKeyGrantParameters): Promise<UserOperationResult>;
+  getSessionKeyGrantStatus(parameters: { grant: SessionKeyGrant; now?: number | undefined }): Promise<SessionKeyGrantStatusReturnType>;
 };
 
 /**
@@ -85,6 +92,9 @@ export function sessionKeyActions() {
       getSessionKeyStates: (parameters) => getSessionKeyStates(client, parameters),
       executeWithSessionKey: (parameters) => executeWithSessionKey(client, parameters),
       checkSessionKeyCalls: (parameters) => checkSessionKeyCalls(client, parameters),
+      signSessionKeyGrant: (parameters) => signSessionKeyGrant(client, parameters),
+      cancelSessionKeyGrant: (parameters) => cancelSessionKeyGrant(client, parameters),
+      getSessionKeyGrantStatus: (parameters) => getSessionKeyGrantStatus(client, parameters),
     };
   };
 }
