@@ -106,7 +106,6 @@ export { type UserOperationResult, UserOperationRevertedError } from './actions/
 // Session key grants: one owner signature, no transaction, on one chain or many (docs/grants.md)
 export {
   signSessionKeyGrant,
-  smallGrantNonceLimit,
   type SignSessionKeyGrantParameters,
   type SessionKeyGrantChainParameters,
 } from './actions/signSessionKeyGrant.js';
@@ -144,6 +143,7 @@ export {
 } from './grants/serialize.js';
 export { encodeGrantedKeyArguments, encodeGrantSessionSignature, grantChainIndex } from './grants/encode.js';
 export { readGrantNonce, type GrantNonceState } from './grants/readGrantNonce.js';
+export { readAccountGrantState, smallGrantNonceLimit, type AccountGrantState } from './grants/readGrantState.js';
 export { planGrantOpTiming, grantStatedTimeTolerance, type GrantTimingPlan } from './session/planGrantTiming.js';
 export {
   SessionKeyGrantError,

@@ -3,7 +3,7 @@ import { type SessionKeyClient, capabilityOf, chainClientOf } from '../account/c
 import { LeashError } from '../errors/LeashError.js';
 import { InvalidSessionKeyGrantError, MultiChainGrantNotSupportedError } from '../grants/errors.js';
 import { sortGrantUpdates } from '../grants/permissions.js';
-import { readGrantNonce } from '../grants/readGrantNonce.js';
+import { type AccountGrantState, lowestUnusedSmallNonce, readAccountGrantState, smallGrantNonceLimit } from '../grants/readGrantState.js';
 import { type SessionKeyGrant, assertSessionKeyGrant, maxGrantChains } from '../grants/serialize.js';
 import { toSessionKeyGrantTypedData } from '../grants/typedData.js';
 import type { SessionKeyType } from '../keys/keyType.js';
@@ -24,11 +24,12 @@ export type SessionKeyGrantChainParameters = {
   permissions?: readonly Hex[] | undefined;
   /**
    * The account's key generation on this chain (0 until its first revoke-all or uninstall). By default it is read
-   * through the lens, with `client` or, for the owner client's own chain, with its public client; else 0. A grant
+   * from the account's state word in the module, with `client` or, for the owner client's own chain, with its public
+   * client; else 0. A grant
    * naming an older generation than the chain's is refused there (`GrantRevokedError`).
    */
   generation?: number | undefined;
-  /** A public client of this chain, to read the generation (and to pick a small nonce). */
+  /** A public client of this chain, to read the generation and the small nonces used there. */
   client?: Client | undefined;
 };
 
@@ -54,21 +55,14 @@ export type SignSessionKeyGrantParameters = {
   /** The last second the grant may be used for the key's first op (0 or undefined: no deadline). */
   validUntil?: number | undefined;
   /**
-   * The grant's nonce: a random 64-bit number by default; `'small'` picks the lowest nonce below 160 that no chain
-   * with a client has used or cancelled (cheaper on-chain: its record fits in the account's state word).
+   * The grant's nonce, used once per account and chain. By default the lowest nonce below
+   * {@link smallGrantNonceLimit} that no chain of the grant has used or cancelled (its on-chain record then shares the
+   * account's state word: about 20,000 gas less on the key's first op), read with one call per chain; a random 64-bit
+   * number when a chain has no client to read it with (or its read fails), or when all of them are used somewhere.
+   * `'small'`: the small nonce or an error, never a random one; `'random'`: always a random one.
    */
-  nonce?: bigint | 'small' | undefined;
+  nonce?: bigint | 'small' | 'random' | undefined;
 };
-
-/**
- * Nonces below this one keep their on-chain record in the account's state word (docs/grants.md): cheaper to use.
- *
- * @example
- * ```ts
- * const grant = await ownerClient.signSessionKeyGrant({ sessionKey, permissions, chains, nonce: 'small' }) // grant.nonce < smallGrantNonceLimit
- * ```
- */
-export const smallGrantNonceLimit = 160n;
 
 const randomNonce = (): bigint => {
   const words = crypto.getRandomValues(new Uint32Array(2));
@@ -84,8 +78,11 @@ const randomNonce = (): bigint => {
  * - Leash accounts sign with the owner's plain ECDSA signature; other accounts through their capability (e.g.
  *   `validator ‖ signature`). An account whose signature binds the chain cannot sign for several chains
  *   ({@link MultiChainGrantNotSupportedError}).
- * - Each chain's generation is read through the lens when a client for it is known, else 0 (right for an account that
- *   never revoked all its keys there); give `generation` to set it.
+ * - Each chain's generation and used small nonces come from one read of the account's state word (the module's
+ *   `extsload`) when a client for it is known; else the generation is 0 (right for an account that never revoked all
+ *   its keys there; give `generation` to set it) and the nonce is a random 64-bit number.
+ * - The nonce is the lowest one below {@link smallGrantNonceLimit} unused on every chain (cheaper on-chain), unless
+ *   some chain cannot be read (then random, as its used nonces are unknown).
  * - `removeErc20SpendLimit` and `removeCallLimit` cannot be granted ({@link PermissionNotGrantableError}); the
  *   updates are put in grant order.
  *
@@ -118,18 +115,27 @@ export async function signSessionKeyGrant(client: SessionKeyClient, parameters: 
   const ownChainId = client.chain?.id;
   const readerOf = (chain: SessionKeyGrantChainParameters): Client | undefined =>
     chain.client ?? (chain.chainId === ownChainId ? chainClientOf(client) : undefined);
-  const read = (chain: SessionKeyGrantChainParameters, nonce: bigint) =>
-    readGrantNonce(readerOf(chain)!, { lens: capability.sessionKeyLens, module: capability.sessionKeyModule, account, nonce });
-
-  const nonce = parameters.nonce === 'small' ? await smallestUnusedNonce(chains.filter(readerOf), read) : parameters.nonce ?? randomNonce();
-  const parts = await Promise.all(
-    chains.map(async (chain, i) => {
-      const permissions = chain.permissions ?? parameters.permissions;
-      if (!permissions) throw new InvalidSessionKeyGrantError(`chains[${i}].permissions`, 'are missing (and the grant gives none for every chain).');
-      const generation = chain.generation ?? (readerOf(chain) ? (await read(chain, nonce)).generation : 0);
-      return { chainId: chain.chainId, generation, permissions: sortGrantUpdates(permissions) };
+  // One read per chain with a client: the account's state word holds both its generation and its small nonces.
+  const states = await Promise.all(
+    chains.map(async (chain): Promise<AccountGrantState | Error | undefined> => {
+      const reader = readerOf(chain);
+      if (!reader || (chain.generation !== undefined && typeof parameters.nonce === 'bigint')) return undefined;
+      return readAccountGrantState(reader, { module: capability.sessionKeyModule, account }).catch((error: Error) => error);
     }),
   );
+  const parts = chains.map((chain, i) => {
+    const permissions = chain.permissions ?? parameters.permissions;
+    if (!permissions) throw new InvalidSessionKeyGrantError(`chains[${i}].permissions`, 'are missing (and the grant gives none for every chain).');
+    const state = states[i];
+    if (chain.generation === undefined && state instanceof Error)
+      throw new LeashError(`Cannot read the account's key generation on chain ${chain.chainId}.`, {
+        cause: state,
+        details: "Give this chain's `generation` (0 until the account's first revoke-all or uninstall there), or a client that can reach it.",
+      });
+    const generation = chain.generation ?? (state instanceof Error ? 0 : state?.generation ?? 0);
+    return { chainId: chain.chainId, generation, permissions: sortGrantUpdates(permissions) };
+  });
+  const nonce = typeof parameters.nonce === 'bigint' ? parameters.nonce : pickNonce(parameters.nonce, chains, states);
   const message = assertSessionKeyGrant({
     sessionKeyModule: capability.sessionKeyModule,
     account,
@@ -145,13 +151,21 @@ export async function signSessionKeyGrant(client: SessionKeyClient, parameters: 
   return assertSessionKeyGrant({ ...message, ownerSignature });
 }
 
-async function smallestUnusedNonce(
+/** The lowest small nonce unused on every chain when each chain was read; else random, or an error for `'small'`. */
+function pickNonce(
+  choice: 'small' | 'random' | undefined,
   chains: readonly SessionKeyGrantChainParameters[],
-  read: (chain: SessionKeyGrantChainParameters, nonce: bigint) => Promise<{ used: boolean; cancelled: boolean }>,
-): Promise<bigint> {
-  for (let nonce = 0n; nonce < smallGrantNonceLimit; nonce++) {
-    const states = await Promise.all(chains.map((chain) => read(chain, nonce)));
-    if (states.every(({ used, cancelled }) => !used && !cancelled)) return nonce;
-  }
+  states: readonly (AccountGrantState | Error | undefined)[],
+): bigint {
+  if (choice === 'random') return randomNonce();
+  const unread = states.findIndex((state) => state === undefined || state instanceof Error);
+  const small = unread === -1 ? lowestUnusedSmallNonce(states as AccountGrantState[]) : undefined;
+  if (small !== undefined || choice === undefined) return small ?? randomNonce();
+  const failed = states[unread];
+  if (unread !== -1)
+    throw new LeashError(`Cannot pick a small grant nonce: chain ${chains[unread]!.chainId} cannot be read.`, {
+      ...(failed instanceof Error ? { cause: failed } : {}),
+      details: "Give that chain a `client`, or leave `nonce` unset for a random one when a chain cannot be read.",
+    });
   throw new LeashError(`Every grant nonce below ${smallGrantNonceLimit} is used or cancelled on one of the chains: use a random nonce.`);
 }

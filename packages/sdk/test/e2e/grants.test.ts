@@ -95,6 +95,9 @@ describe('a key enabled by a grant, through Alto in safe mode', () => {
     expect(state.spending.erc20[0]!.status).toMatchObject({ limit: units('100'), used: units('15') });
     expect((await owner.getSessionKeys()).map((k) => k.address)).toContain(sessionKey);
     expect(await owner.getSessionKeyGrantStatus({ grant })).toMatchObject({ status: 'used' });
+    // The SDK's default nonce is the lowest small one unused, read from the account's state word on the chain.
+    expect(grant.nonce).toBe(0n);
+    expect((await granted({ owner })).grant.nonce).toBe(1n);
   });
 
   it('a grant is used once: replaying it after the key was removed does not bring the key back', async () => {

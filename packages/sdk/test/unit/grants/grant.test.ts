@@ -9,6 +9,7 @@ import {
   encodeAbiParameters,
   parseAbiParameters,
   recoverTypedDataAddress,
+  numberToHex,
   size,
   slice,
   stringToHex,
@@ -43,7 +44,9 @@ import {
   decodeSessionKeyModuleError,
   sessionKeyLensAbi,
   sessionKeyModuleAbi,
+  smallGrantNonceLimit,
 } from '@leash/sdk';
+import { accountStateSlot } from '../../../src/grants/readGrantState.js';
 import { encodeErrorResult, encodeFunctionData } from 'viem';
 
 const token = '0x4444444444444444444444444444444444444444';
@@ -58,24 +61,38 @@ const permissions = new SessionKeyPermissionsBuilder()
   .encode();
 
 
-/** A chain whose lens answers getGrantNonce from `nonces` (nonce → used) with `generation`; counts the reads. */
-function fakeChain(parameters: { generation: number; usedNonces?: bigint[] }) {
+/**
+ * A chain whose module answers `extsload` of the account's state word (generation, small nonces used) and whose lens
+ * answers getGrantNonce from `usedNonces`; counts the calls. `unreadable`: every call fails.
+ */
+function fakeChain(parameters: { generation: number; usedNonces?: bigint[]; unreadable?: boolean }) {
   const reads: bigint[] = [];
+  const stateReads: Hex[] = [];
+  const used = parameters.usedNonces ?? [];
   const client = createPublicClient({
     chain: foundry,
     transport: custom({
       async request({ method, params }) {
         if (method === 'eth_chainId') return '0x7a69';
         if (method !== 'eth_call') throw new Error(`unexpected ${method}`);
-        const { functionName, args } = decodeFunctionData({ abi: sessionKeyLensAbi, data: (params as [{ data: Hex }])[0].data });
+        if (parameters.unreadable) throw new Error('connection refused');
+        const { to, data } = (params as [{ to: Hex; data: Hex }])[0];
+        if (to.toLowerCase() === addresses.sessionKeyModule.toLowerCase()) {
+          const { functionName, args } = decodeFunctionData({ abi: sessionKeyModuleAbi, data });
+          if (functionName !== 'extsload') throw new Error(`unexpected ${functionName}`);
+          stateReads.push(args[0] as Hex);
+          const word = used.filter((n) => n < 160n).reduce((w, n) => w | (1n << (96n + n)), BigInt(parameters.generation));
+          return encodeAbiParameters(parseAbiParameters('bytes32'), [numberToHex(word, { size: 32 })]);
+        }
+        const { functionName, args } = decodeFunctionData({ abi: sessionKeyLensAbi, data });
         if (functionName !== 'getGrantNonce') throw new Error(`unexpected ${functionName}`);
         const nonce = args[2] as bigint;
         reads.push(nonce);
-        return encodeAbiParameters(parseAbiParameters('uint32, bool, bool'), [parameters.generation, (parameters.usedNonces ?? []).includes(nonce), false]);
+        return encodeAbiParameters(parseAbiParameters('uint32, bool, bool'), [parameters.generation, used.includes(nonce), false]);
       },
-    }),
+    }, { retryCount: 0 }),
   });
-  return { client, reads };
+  return { client, reads, stateReads };
 }
 
 async function leashOwnerClient(chain = fakeChain({ generation: 3 })) {
@@ -111,15 +128,47 @@ describe('signSessionKeyGrant', () => {
       'setGasSpendLimit',
     ]);
     const other = await client.signSessionKeyGrant({ sessionKey, permissions, chains: [{ chainId: 10 }] });
-    expect(other.nonce).not.toBe(grant.nonce); // random 64-bit nonces
+    expect(other.nonce).not.toBe(grant.nonce); // random 64-bit nonces: chains 10 and 42161 have no client
   });
 
-  it('picks the smallest nonce unused on every chain with a client when asked', async () => {
-    const own = fakeChain({ generation: 0, usedNonces: [0n, 1n] });
-    const base = fakeChain({ generation: 0, usedNonces: [2n] });
+  it('picks the lowest small nonce unused on every chain by default, with one read per chain', async () => {
+    const own = fakeChain({ generation: 0, usedNonces: [0n, 1n, 4n] });
+    const base = fakeChain({ generation: 2, usedNonces: [2n] });
     const client = await leashOwnerClient(own);
-    const grant = await client.signSessionKeyGrant({ sessionKey, permissions, nonce: 'small', chains: [{ chainId: foundry.id }, { chainId: 8453, client: base.client }] });
+    const grant = await client.signSessionKeyGrant({ sessionKey, permissions, chains: [{ chainId: foundry.id }, { chainId: 8453, client: base.client }] });
     expect(grant.nonce).toBe(3n);
+    expect(grant.chains.map((c) => c.generation)).toEqual([0, 2]); // from the same word
+    expect(own.stateReads).toEqual([accountStateSlot(client.account.address)]);
+    expect(base.stateReads).toHaveLength(1);
+    expect([...own.reads, ...base.reads]).toEqual([]); // no lens calls
+    expect(await client.signSessionKeyGrant({ sessionKey, permissions, nonce: 'small', chains: [{ chainId: foundry.id }] })).toMatchObject({ nonce: 2n });
+  });
+
+  it('falls back to a random nonce when a chain cannot be read or every small nonce is used', async () => {
+    const client = await leashOwnerClient(fakeChain({ generation: 0 }));
+    // No client for chain 10: its used nonces are unknown.
+    const unreadChain = await client.signSessionKeyGrant({ sessionKey, permissions, chains: [{ chainId: foundry.id }, { chainId: 10 }] });
+    expect(unreadChain.nonce).toBeGreaterThanOrEqual(smallGrantNonceLimit);
+    await expect(client.signSessionKeyGrant({ sessionKey, permissions, nonce: 'small', chains: [{ chainId: foundry.id }, { chainId: 10 }] })).rejects.toThrow(
+      'Cannot pick a small grant nonce: chain 10 cannot be read.',
+    );
+    // A read that fails: random, when the chain's generation is given.
+    const down = fakeChain({ generation: 0, unreadable: true });
+    const failed = await client.signSessionKeyGrant({ sessionKey, permissions, chains: [{ chainId: foundry.id }, { chainId: 8453, client: down.client, generation: 1 }] });
+    expect(failed.nonce).toBeGreaterThanOrEqual(smallGrantNonceLimit);
+    expect(failed.chains[1]!.generation).toBe(1);
+    // ... and an error naming the chain when its generation is needed.
+    await expect(client.signSessionKeyGrant({ sessionKey, permissions, chains: [{ chainId: 8453, client: down.client }] })).rejects.toThrow(
+      "Cannot read the account's key generation on chain 8453.",
+    );
+    // Every small nonce used on one chain.
+    const full = await leashOwnerClient(fakeChain({ generation: 0, usedNonces: Array.from({ length: 160 }, (_, i) => BigInt(i)) }));
+    expect((await full.signSessionKeyGrant({ sessionKey, permissions, chains: [{ chainId: foundry.id }] })).nonce).toBeGreaterThanOrEqual(smallGrantNonceLimit);
+    await expect(full.signSessionKeyGrant({ sessionKey, permissions, nonce: 'small', chains: [{ chainId: foundry.id }] })).rejects.toThrow('Every grant nonce below 160');
+    // 'random' always draws one.
+    expect((await client.signSessionKeyGrant({ sessionKey, permissions, nonce: 'random', chains: [{ chainId: foundry.id }] })).nonce).toBeGreaterThanOrEqual(
+      smallGrantNonceLimit,
+    );
   });
 
   it('signs as validator ‖ signature on an ERC-7579 account whose owner is a validator module', async () => {
