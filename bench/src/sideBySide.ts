@@ -130,9 +130,10 @@ async function measureLeash(bench: BenchChain, holder: Address, record: Record_)
     const batch = encodeExecute([0, 1].map(() => ({ to: bench.token, data: transferData(holder, amount) })));
     leash('session-batch-2', variant, await account.asSession(key, lane, batch, now));
   }
-  // The full set granted by the owner's signature (no owner op): the key's first op carries the grant, at S0.
+  // The full set granted by the owner's signature (no owner op): the key's first op carries the grant, at S0. Nonce 0:
+  // the SDK's default, the lowest nonce the account has not used (its record shares the account's state word).
   const grantedKey = bench.freshKey();
-  const grant = await account.grant(grantedKey.address, sortGrantUpdates(fullPermissions(bench.token, now).encode()), 0x9e3779b97f4a7c15n);
+  const grant = await account.grant(grantedKey.address, sortGrantUpdates(fullPermissions(bench.token, now).encode()), 0n);
   record({ scenario: 'grant', system: 'Leash', variant: 'leash-grant', path: 'erc4337', entryPoint: '0.8', gasUsed: 0, calldataBytes: { zero: 0, nonzero: 0 }, transactionHash: null });
   leash('session-erc20-s0', 'leash-grant', await account.asGrantedSession(grantedKey, nextLane++, erc20Transfer(bench.token, bench.freshKey().address, amount), now, grant));
 
