@@ -5,7 +5,8 @@ import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.s
 import {IEntryPoint} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
 import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
-import {ISessionKeyPermissionUpdates as Updates} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
+import {ISessionKeyPermissionUpdates as Updates, AccessListType} from
+    "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {LeashAccount} from "../../../src/account/LeashAccount.sol";
 import {MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {GrantTestBase, GrantT, ChainPartT} from "../../utils/GrantTestBase.sol";
@@ -56,6 +57,43 @@ contract GrantsTest is GrantTestBase {
         _expectValidateRevert(
             over,
             abi.encodeWithSelector(ISessionKeyModule.Erc20SpendLimitExceeded.selector, address(token), LIMIT, LIMIT, 1)
+        );
+    }
+
+    address internal constant PAYMASTER = address(0x9a7);
+
+    /// @dev One update of every kind a grant holds, in field order (the last: a required paymaster, when asked).
+    function _everyKind(bool withPaymaster) internal view returns (bytes[] memory updates) {
+        updates = new bytes[](withPaymaster ? 12 : 11);
+        updates[0] = _listType(AccessListType.ALLOWLIST);
+        updates[1] = _allowTargetWithSelectors(address(token));
+        updates[2] = _allowSelector(address(token), TRANSFER);
+        updates[3] = _timeRange(block.timestamp - 1 hours, block.timestamp + 365 days);
+        updates[4] = abi.encodeCall(Updates.setRefreshAnchor, (uint48(block.timestamp - 1 hours)));
+        updates[5] = _erc20Limit(address(token), LIMIT, WEEK);
+        updates[6] = _nativeLimit(1 ether, DAY);
+        updates[7] = _noNativeLimit();
+        updates[8] = _gasLimit(1 ether, DAY);
+        updates[9] = _noGasLimit();
+        updates[10] = abi.encodeCall(Updates.setCallLimit, (10, uint48(DAY)));
+        if (withPaymaster) updates[11] = abi.encodeCall(Updates.setRequiredPaymaster, (PAYMASTER));
+    }
+
+    /// @dev Every kind's struct hashes as the owner's wallet hashed it (forge's EIP-712 over the typed data): the
+    /// module's kind table (selector → field, type hash) holds for each.
+    function test_everyKind_isSignedAsTheWalletShowsIt() public {
+        uint256 snapshot = vm.snapshotState();
+        _handleOp(_grantOp(_grant(_everyKind(false), 3), _transfer(1e6)));
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
+        assertEq(info.refreshAnchor, block.timestamp - 1 hours, "anchor");
+        assertEq(lens.getCallLimit(address(module), address(account), sessionKey).limit, 10, "call limit");
+        assertEq(lens.getErc20SpendLimit(address(module), address(account), sessionKey, address(token)).used, 1e6);
+
+        // The last field too: the grant is accepted, and the op then fails only for want of the paymaster it requires.
+        vm.revertToState(snapshot);
+        _expectValidateRevert(
+            _grantOp(_grant(_everyKind(true), 3), _transfer(1e6)),
+            abi.encodeWithSelector(ISessionKeyModule.RequiredPaymasterMissing.selector, PAYMASTER, address(0))
         );
     }
 
