@@ -14,7 +14,7 @@ import type { OwnerConnection } from '../connection.js';
 import { ether, nowInSeconds } from '../format.js';
 import type { PlacedAction } from '../hooks.js';
 import { createLocalSessionKey, forgetLocalSessionKey } from '../localKeys.js';
-import { type LocalGrant, saveLocalGrant } from '../localGrants.js';
+import { type LocalGrant, listLocalGrants, saveLocalGrant } from '../localGrants.js';
 import { IssuedGrant } from './IssuedGrant.js';
 import { loadTokenInfo } from '../tokens.js';
 import { ActionStatus } from './ActionStatus.js';
@@ -227,6 +227,8 @@ export function AddKeyForm({ config, connection, moduleInstalled, action, onChan
           permissions: permissions.encode(),
           chains: [{ chainId, client: connection.publicClient }, ...otherChains.map((id) => ({ chainId: id }))],
           validUntil: form.grantDeadline === '0' ? 0 : nowInSeconds() + Number(form.grantDeadline),
+          // The grants this browser issued and keeps: a new one never takes the nonce of one not used yet.
+          pendingNonces: listLocalGrants(account).map(({ grant: issued }) => issued.nonce),
         });
       } catch (error) {
         if (generated) forgetLocalSessionKey(generated.address);

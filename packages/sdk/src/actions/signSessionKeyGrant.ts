@@ -60,8 +60,17 @@ export type SignSessionKeyGrantParameters = {
    * account's state word: about 20,000 gas less on the key's first op), read with one call per chain; a random 64-bit
    * number when a chain has no client to read it with (or its read fails), or when all of them are used somewhere.
    * `'small'`: the small nonce or an error, never a random one; `'random'`: always a random one.
+   *
+   * A nonce is used once: two grants signed with the same one before either is used cannot both work (the second
+   * first op is refused with `GrantAlreadyUsedError`). The chain only knows used nonces, so give `pendingNonces`, or
+   * use `'random'` when grants are signed where their nonces are not kept.
    */
   nonce?: bigint | 'small' | 'random' | undefined;
+  /**
+   * Nonces of grants of this account signed before and not used yet (for example the grants an app keeps until their
+   * key's first op): a small nonce picked here skips them.
+   */
+  pendingNonces?: readonly bigint[] | undefined;
 };
 
 const randomNonce = (): bigint => {
@@ -135,7 +144,7 @@ export async function signSessionKeyGrant(client: SessionKeyClient, parameters: 
     const generation = chain.generation ?? (state instanceof Error ? 0 : state?.generation ?? 0);
     return { chainId: chain.chainId, generation, permissions: sortGrantUpdates(permissions) };
   });
-  const nonce = typeof parameters.nonce === 'bigint' ? parameters.nonce : pickNonce(parameters.nonce, chains, states);
+  const nonce = typeof parameters.nonce === 'bigint' ? parameters.nonce : pickNonce(parameters.nonce, chains, states, parameters.pendingNonces ?? []);
   const message = assertSessionKeyGrant({
     sessionKeyModule: capability.sessionKeyModule,
     account,
@@ -151,15 +160,20 @@ export async function signSessionKeyGrant(client: SessionKeyClient, parameters: 
   return assertSessionKeyGrant({ ...message, ownerSignature });
 }
 
-/** The lowest small nonce unused on every chain when each chain was read; else random, or an error for `'small'`. */
+/**
+ * The lowest small nonce unused on every chain and not pending, when each chain was read; else random, or an error for
+ * `'small'`.
+ */
 function pickNonce(
   choice: 'small' | 'random' | undefined,
   chains: readonly SessionKeyGrantChainParameters[],
   states: readonly (AccountGrantState | Error | undefined)[],
+  pending: readonly bigint[],
 ): bigint {
   if (choice === 'random') return randomNonce();
   const unread = states.findIndex((state) => state === undefined || state instanceof Error);
-  const small = unread === -1 ? lowestUnusedSmallNonce(states as AccountGrantState[]) : undefined;
+  const pendingBits = pending.reduce((bits, n) => (n >= 0n && n < smallGrantNonceLimit ? bits | (1n << n) : bits), 0n);
+  const small = unread === -1 ? lowestUnusedSmallNonce([...(states as AccountGrantState[]), { generation: 0, usedSmallNonces: pendingBits }]) : undefined;
   if (small !== undefined || choice === undefined) return small ?? randomNonce();
   const failed = states[unread];
   if (unread !== -1)

@@ -37,7 +37,7 @@ export function registerSignGrant(key: Command): void {
     .requiredOption('--out <file>', 'where to write the grant (JSON; - for stdout)')
     .option('--expires-in <duration>', 'the grant must be used within this long, e.g. 1h, 7d (default: no deadline)', (v: string) => parseDuration(v, '--expires-in'))
     .option('--expires <date>', 'the grant must be used by this date (ISO 8601 or Unix seconds)', (v: string) => parseDate(v, '--expires'))
-    .option('--nonce <n>', 'the grant nonce: a number, "small" (the lowest unused below 160 on every chain: cheaper on-chain) or "random"; by default the small one when every chain can be read, else random');
+    .option('--nonce <n>', 'the grant nonce: a number, "random" (default) or "small" (the lowest below 160 unused on every chain: about 22,000 gas less on the first op; a grant signed before and not used yet may hold the same one)');
   permissionOptions(grant, { update: false });
   passwordOption(ownerOption(grant));
   connectionOptions(grant).action(async (keyArgument: string | undefined, options: GrantOptions) => {
@@ -130,9 +130,9 @@ function parseChains(value: string): { chainId: number; generation?: number }[] 
   return chains;
 }
 
-function parseNonce(value: string | undefined): bigint | 'small' | 'random' | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'small' || value === 'random') return value;
+/** Random by default: a grant file does not tell the next `key grant` its nonce, so a small one could be taken twice. */
+function parseNonce(value: string | undefined): bigint | 'small' | 'random' {
+  if (value === undefined || value === 'small' || value === 'random') return value ?? 'random';
   if (!/^(0|[1-9][0-9]*)$/.test(value) || BigInt(value) >= 2n ** 64n)
     throw new InvalidFlagError({ flag: '--nonce', value, expected: 'expected a 64-bit number, "small" or "random"' });
   return BigInt(value);

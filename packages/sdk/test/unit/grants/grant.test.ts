@@ -142,6 +142,9 @@ describe('signSessionKeyGrant', () => {
     expect(base.stateReads).toHaveLength(1);
     expect([...own.reads, ...base.reads]).toEqual([]); // no lens calls
     expect(await client.signSessionKeyGrant({ sessionKey, permissions, nonce: 'small', chains: [{ chainId: foundry.id }] })).toMatchObject({ nonce: 2n });
+    // Grants signed before and not used yet: their nonces are skipped.
+    const next = await client.signSessionKeyGrant({ sessionKey, permissions, pendingNonces: [2n, 3n, 2n ** 40n], chains: [{ chainId: foundry.id }] });
+    expect(next.nonce).toBe(5n);
   });
 
   it('falls back to a random nonce when a chain cannot be read or every small nonce is used', async () => {
