@@ -20,6 +20,7 @@ import {
   type AccountKind,
   type LeashAccountClient,
   type SessionKeySigner,
+  type SessionKeySmartAccount,
   UnknownAccountKindError,
   createLeashAccountClient,
   detectAccountKind,
@@ -30,6 +31,7 @@ import {
   leashAccountAbi,
   leashAccountKind,
   sessionKeyActions,
+  toErc7579SmartAccount,
   toExistingAccountOwner,
   withPrefundGasEstimate,
 } from '@leash/sdk';
@@ -118,16 +120,21 @@ async function connectOwner(
   if (owner.type !== 'local')
     throw new Error(`A browser wallet cannot act as the owner of a ${accountKind.name} account here yet: connect with the owner's key (the development key on a local chain).`);
   const { account: smartAccount } = await toExistingAccountOwner({ client: publicClient as never, address: account, owner, addresses: addresses(config), kind: accountKind });
+  return { client: existingAccountClient(config, publicClient, smartAccount), accountKind };
+}
+
+/** A bundler client with the session key actions for an account of another kind than Leash's (owner or session side). */
+function existingAccountClient(config: SessionManagerConfig, publicClient: PublicClient, account: SessionKeySmartAccount): SessionKeyClient {
   const bundlerTransport = http(config.bundlerUrl);
   const client = createBundlerClient({
     // The account pays its ops' prefund from its ETH unless its EntryPoint deposit covers them.
-    account: withPrefundGasEstimate(smartAccount, { client: publicClient, bundlerTransport }),
+    account: withPrefundGasEstimate(account, { client: publicClient, bundlerTransport }),
     client: publicClient,
     transport: bundlerTransport,
     pollingInterval: 500,
     userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, publicClient as never) },
   }).extend(sessionKeyActions());
-  return { client: client as unknown as SessionKeyClient, accountKind };
+  return client as unknown as SessionKeyClient;
 }
 
 /**
@@ -191,6 +198,13 @@ async function selectChain(ethereum: EIP1193Provider, config: SessionManagerConf
 
 /** A client that signs with a session key for `account`: no owner, no wallet prompt. */
 export async function connectSessionKey(config: SessionManagerConfig, signer: SessionKeySigner, account: Address): Promise<SessionKeyClient> {
+  // A deployed account of another kind (Kernel, Nexus, Safe7579, MSA, an EIP-7702 EOA): its own nonce layout and EntryPoint.
+  const publicClient = createChainClient(config);
+  if (await publicClient.getCode({ address: account })) {
+    const { kind } = await detectAccountKind(publicClient, account);
+    if (kind.id !== 'leash')
+      return existingAccountClient(config, publicClient, await toErc7579SmartAccount({ client: publicClient as never, address: account, kind, signer, addresses: addresses(config) }));
+  }
   const client = await createLeashAccountClient({
     chain: chainOf(config),
     transport: http(config.rpcUrl),

@@ -483,7 +483,7 @@ describe.each(screens)('an existing Nexus account given by address, on %s', (nam
     await ownManager?.stop();
   });
 
-  it('names its kind and EntryPoint, installs the module, adds, rotates and revokes keys as its owner', async () => {
+  it('names its kind and EntryPoint, installs the module, adds a key the demo app tips with, rotates and revokes all as its owner', async () => {
     await page.goto(ownManager.url);
     await page.getByLabel('Account (optional)').fill(nexus);
     await page.getByRole('button', { name: 'Use the development owner key' }).click();
@@ -498,6 +498,13 @@ describe.each(screens)('an existing Nexus account given by address, on %s', (nam
 
     const first = await addGeneratedKey(page, 'nexus-agent', '3');
     await waitForText(keyCard(page, first).getByTestId('budgets'), '3 dUSD left of 3 dUSD in total');
+    // The demo app acts with the key on the Nexus account (its nonce layout, EntryPoint v0.7).
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(first);
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+    await openPage(page, 'Session keys');
+    await waitForText(keyCard(page, first).getByTestId('budgets'), '2 dUSD left of 3 dUSD in total');
     await keyCard(page, first).getByRole('button', { name: 'Rotate' }).click();
     await keyCard(page, first).getByRole('button', { name: 'Rotate key' }).click();
     const rotated = page.getByRole('status').filter({ hasText: /^Rotated: 0x/ });
@@ -505,6 +512,7 @@ describe.each(screens)('an existing Nexus account given by address, on %s', (nam
     const replacement = /Rotated: (0x[0-9a-fA-F]{40}) replaces/.exec(await rotated.innerText())![1] as Address;
     await keyCard(page, first).waitFor({ state: 'detached' });
     await waitForText(keyCard(page, replacement), 'nexus-agent');
+    await waitForText(keyCard(page, replacement).getByTestId('budgets'), '2 dUSD left of 3 dUSD in total');
     await expectNothingCutOff(page);
     await shot('key-rotated');
 
