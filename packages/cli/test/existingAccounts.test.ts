@@ -91,7 +91,7 @@ describe('a Nexus account given by address', () => {
     expect(refused.stderr).toContain('ERC-20 spend limit of 10 dUSD per week: used 4, attempted 7, remaining 6');
   }, 240_000);
 
-  it('the owner side by address: key add installs the module with its first key, exec, rotate, revoke-all; account show names the kind', async () => {
+  it('the owner side by address: key add installs the module with its first key, update, exec, rotate, revoke-all; account show names the kind', async () => {
     const ownerKey = generatePrivateKey();
     const nexus = await deployExistingAccount('nexus', privateKeyToAccount(ownerKey).address, infra, deployer, publicClient);
     await fund(nexus);
@@ -117,6 +117,9 @@ describe('a Nexus account given by address', () => {
     expect(added).toMatchObject({ account: nexus, accountKind: 'nexus', moduleInstalled: true, tag: 'agent' });
     const firstKey = added.key as Address;
     expect((await ok(['account', 'show', '--account', nexus])).sessionKeyModuleInstalled).toBe(true);
+    const updated = await ok(['key', 'update', 'agent', '--account', nexus, '--gas', '0.06eth/day'], owner);
+    expect(updated).toMatchObject({ account: nexus, key: firstKey });
+    expect((await ok(['key', 'show', 'agent', '--account', nexus])).limits.find((l: { kind: string }) => l.kind === 'gas').limit).toBe('60000000000000000');
 
     await ok(['exec', '--account', nexus, '--key', 'agent', '--to', token, transfer, carol, '3e6']);
     expect(await balanceOf(carol)).toBe(3_000_000n);
