@@ -113,6 +113,12 @@ describe('a Nexus account given by address', () => {
     expect(notOwner.json.error.message).toMatch(/^The owner key \(0x[0-9a-fA-F]{40}\) does not own the Nexus account /);
     expect(notOwner.json.error.hint).toContain('--owner-key');
 
+    // A contract that is no account: the dev token.
+    const unknown = await leash(['key', 'revoke-all', '--account', token, '--json'], { ...env, ...owner });
+    expect(unknown.code).toBe(1);
+    expect(unknown.json.error).toMatchObject({ reason: 'unknown-account-kind', accountId: null });
+    expect(unknown.json.error.message).toBe(`${token} is not an account Leash knows how to manage (it does not answer ERC-7579 accountId()).`);
+
     const added = await ok(['key', 'add', '--account', nexus, '--tag', 'agent', '--allow', `${token}:${transfer}`, '--erc20', `${token}:10/week`, '--gas', '0.05eth/day'], owner);
     expect(added).toMatchObject({ account: nexus, accountKind: 'nexus', moduleInstalled: true, tag: 'agent' });
     const firstKey = added.key as Address;
