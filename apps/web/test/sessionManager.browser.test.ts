@@ -4,12 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { type Address, createPublicClient, erc20Abi, getAddress, http, parseUnits } from 'viem';
+import { type Address, createPublicClient, createWalletClient, erc20Abi, getAddress, http, parseEther, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { type SessionKeyGrant, createLeashAccountClient, devTokenParameters, parseSessionKeyGrant, sessionKeyActions } from '@leash/sdk';
+import { type SessionKeyGrant, SessionKeySigner, createLeashAccountClient, devTokenParameters, nexusAccountKind, parseSessionKeyGrant, sessionKeyActions, toErc7579SmartAccount } from '@leash/sdk';
+import { createBundlerClient } from 'viem/account-abstraction';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
 import { type SessionManager, ensureWebAppBuilt, sessionManagerConfigFromStack, startSessionManager } from '@leash/web/server';
 import { launchChromium, resolveChromium } from './support/chromium.js';
+import { deployExistingAccount, deployExistingAccountInfrastructure } from '../../../packages/sdk/test/e2e/accounts/existingAccounts.js';
 
 // Screenshots of each step, kept as test artifacts (test-results/ is not committed).
 const screenshotDir = path.resolve(import.meta.dirname, '../../../test-results/web');
@@ -452,6 +454,84 @@ describe('the web session manager with a browser wallet', () => {
       await context.close();
     }
   }, 120_000);
+});
+
+describe.each(screens)('an existing Nexus account given by address, on %s', (name, viewport) => {
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+  let ownManager: SessionManager;
+  let nexus: Address;
+  const shot = (step: string) => screenshot(page, `${viewport.width}px-nexus-${step}`);
+
+  beforeAll(async () => {
+    // A Nexus account (EntryPoint v0.7) whose owner validator holds the page's development owner key.
+    const ownerKey = generatePrivateKey();
+    const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+    const deployer = createWalletClient({ account: privateKeyToAccount(stack.keys.deployer), chain: stack.chain, transport: http(stack.rpcUrl) });
+    const infra = await deployExistingAccountInfrastructure(deployer, publicClient, { only: ['nexus'] });
+    nexus = await deployExistingAccount('nexus', privateKeyToAccount(ownerKey).address, infra, deployer, publicClient);
+    await stack.fund(nexus, { ether: parseEther('1'), devTokens: dusd('100') });
+    ownManager = await startSessionManager({ config: { ...sessionManagerConfigFromStack(stack), devOwnerKey: ownerKey }, build: 'never' });
+    context = await browser.newContext({ viewport });
+    page = await context.newPage();
+    pageErrors = watchPageErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await ownManager?.stop();
+  });
+
+  it('names its kind and EntryPoint, installs the module, adds a key the demo app tips with, rotates and revokes all as its owner', async () => {
+    await page.goto(ownManager.url);
+    await page.getByLabel('Account (optional)').fill(nexus);
+    await page.getByRole('button', { name: 'Use the development owner key' }).click();
+    await waitForText(page.getByTestId('account-kind'), 'Nexus');
+    expect(await page.getByTestId('account-kind').innerText()).toMatch(/^Nexus\s+EntryPoint v0\.7$/);
+    expect(await page.getByTestId('account-address').innerText()).toBe(nexus);
+    await waitForText(page.getByTestId('module-status'), /^Not installed$/);
+    await page.getByRole('button', { name: 'Install the session key module' }).click();
+    await waitForText(page.getByTestId('module-status'), /^Installed$/);
+    await expectNothingCutOff(page);
+    await shot('connected');
+
+    const first = await addGeneratedKey(page, 'nexus-agent', '3');
+    await waitForText(keyCard(page, first).getByTestId('budgets'), '3 dUSD left of 3 dUSD in total');
+    // The demo app acts with the key on the Nexus account (its nonce layout, EntryPoint v0.7).
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(first);
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+    await openPage(page, 'Session keys');
+    await waitForText(keyCard(page, first).getByTestId('budgets'), '2 dUSD left of 3 dUSD in total');
+    await keyCard(page, first).getByRole('button', { name: 'Rotate' }).click();
+    await keyCard(page, first).getByRole('button', { name: 'Rotate key' }).click();
+    const rotated = page.getByRole('status').filter({ hasText: /^Rotated: 0x/ });
+    await rotated.waitFor({ timeout: 60_000 });
+    const replacement = /Rotated: (0x[0-9a-fA-F]{40}) replaces/.exec(await rotated.innerText())![1] as Address;
+    await keyCard(page, first).waitFor({ state: 'detached' });
+    await waitForText(keyCard(page, replacement), 'nexus-agent');
+    await waitForText(keyCard(page, replacement).getByTestId('budgets'), '2 dUSD left of 3 dUSD in total');
+    await expectNothingCutOff(page);
+    await shot('key-rotated');
+
+    await page.getByRole('button', { name: 'Revoke all keys' }).click();
+    await page.getByRole('button', { name: 'Yes, revoke all keys' }).click();
+    await waitForText(page.getByRole('status'), 'Every session key of the account is revoked.');
+    await page.getByTestId('no-keys').waitFor();
+
+    // On chain: the Nexus account has the module and no keys left.
+    const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+    const reader = createBundlerClient({
+      account: await toErc7579SmartAccount({ client: publicClient, address: nexus, kind: nexusAccountKind, signer: new SessionKeySigner(), addresses: stack.contracts }),
+      client: publicClient,
+      transport: http(stack.bundlerUrl),
+    }).extend(sessionKeyActions());
+    expect(await reader.isSessionKeyModuleInstalled()).toBe(true);
+    expect(await reader.getSessionKeys()).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
 });
 
 describe.each(screens)('the web session manager on %s', (name, viewport) => {

@@ -4,6 +4,7 @@ import {
   type Hex,
   type PublicClient,
   createPublicClient,
+  getAddress,
   defineChain,
   http,
 } from 'viem';
@@ -13,8 +14,15 @@ import {
   type AccountKind,
   type LeashAddresses,
   type SessionKeySignerLike,
+  type SessionKeySmartAccount,
+  AccountOwnerMismatchError,
   UnknownAccountKindError,
   detectAccountKind,
+  leashAccountAbi,
+  leashAccountKind,
+  toExistingAccountOwner,
+  toLeash7702SmartAccount,
+  withPrefundGasEstimate,
   estimateUserOperationFees,
   toErc7579SmartAccount,
   KeystorePasswordError,
@@ -173,12 +181,115 @@ export function ownerClient(target: Target, owner: PrivateKeyAccount): Promise<L
   return leashClient(target, { owner });
 }
 
-/** For owner commands: the target, the owner's account client and the account's address. */
-export async function ownerContext(options: ConnectionOptions & { ownerKey?: string | undefined }) {
+/**
+ * For owner commands: the target, the owner's account client, the account's address and its kind. Without
+ * `--account`, the owner key's Leash account; with it, the account at that address, whatever its kind (Leash, Kernel,
+ * Nexus, Safe7579, MSA, an EIP-7702 EOA), after checking that the owner key owns it.
+ */
+export async function ownerContext(options: ConnectionOptions & { ownerKey?: string | undefined; account?: string | undefined }) {
   const target = await resolveTarget(options, { bundler: true });
   const { owner } = resolveOwner(target, options.ownerKey, { create: false });
-  const client = await ownerClient(target, owner);
-  return { target, client, account: client.account.address };
+  const explicit = given(options.account);
+  if (!explicit) {
+    const client = await ownerClient(target, owner);
+    return { target, client, account: client.account.address, kind: leashAccountKind };
+  }
+  const address = parseAddress(explicit, '--account');
+  const { client, kind } = await existingOwnerClient(target, owner, address);
+  return { target, client, account: address, kind };
+}
+
+/** The kind of the deployed account at `address` (and, for an EIP-7702 EOA, its delegation); an unknown kind is a clear error. */
+export async function detectKind(target: Target, address: Address): Promise<{ kind: AccountKind; delegation: Address | undefined }> {
+  try {
+    const { kind, delegation } = await detectAccountKind(target.publicClient, address);
+    return { kind, delegation };
+  } catch (error) {
+    if (!(error instanceof UnknownAccountKindError)) throw error;
+    throw new CliError(`${address} is not an account Leash knows how to manage${error.accountId ? ` (its accountId() is "${error.accountId}")` : ' (it does not answer ERC-7579 accountId())'}.`, {
+      hint: `The CLI manages ${knownKinds}.`,
+      details: { reason: 'unknown-account-kind', accountId: error.accountId ?? null },
+      cause: error,
+    });
+  }
+}
+
+const knownKinds = 'Leash accounts, Kernel v3.1, Nexus 1.0, Safe + Safe7579, the ERC-7579 reference account (MSA) and EOAs delegated with EIP-7702 to Leash';
+
+/**
+ * The owner's client of the account at `address`: detects its kind and checks that `owner` owns it (a Leash account's
+ * signer, an EIP-7702 EOA's own key, or a key one of the account's validators accepts).
+ */
+async function existingOwnerClient(target: Target, owner: PrivateKeyAccount, address: Address): Promise<{ client: LeashClient; kind: AccountKind }> {
+  const code = await target.publicClient.getCode({ address });
+  if (!code) {
+    if (getAddress(address) === owner.address)
+      throw new CliError(`The EOA ${address} is not delegated to an ERC-7579 account yet.`, {
+        hint: '`leash account create --eip7702` delegates it (EIP-7702) to Leash\'s account implementation and installs the session key module.',
+        details: { reason: 'not-delegated' },
+      });
+    if (getAddress(address) === getLeashAccountAddress({ owner: owner.address, addresses: target.addresses }))
+      return { client: await ownerClient(target, owner), kind: leashAccountKind };
+    throw new CliError(`No account at ${address} on chain ${target.chain.id}.`, {
+      hint: `Check --account. The owner key's own Leash account is ${getLeashAccountAddress({ owner: owner.address, addresses: target.addresses })} (\`leash account create\` deploys it).`,
+      details: { reason: 'no-account' },
+    });
+  }
+  const { kind } = await detectKind(target, address);
+  if (kind.id === 'leash') {
+    const signer = await target.publicClient.readContract({ address, abi: leashAccountAbi, functionName: 'signer' });
+    if (getAddress(signer) !== owner.address) throw notOwner(address, owner.address, kind, `Its owner is ${signer}.`);
+    return { client: await leashAccountClient(target, { owner, accountAddress: address }), kind };
+  }
+  let account: SessionKeySmartAccount;
+  try {
+    ({ account } = await toExistingAccountOwner({ client: target.publicClient as never, address, owner, addresses: target.addresses, kind }));
+  } catch (error) {
+    if (error instanceof AccountOwnerMismatchError) throw notOwner(address, owner.address, kind, error.details);
+    throw error;
+  }
+  return { client: bundlerClientOf(target, account), kind };
+}
+
+/**
+ * The owner's client of the owner key's own EOA as an ERC-7579 account: delegates the EOA with EIP-7702 to Leash's
+ * account implementation first when it is not yet (a type-4 transaction the EOA sends and pays for itself).
+ */
+export async function eip7702OwnerClient(target: Target, owner: PrivateKeyAccount): Promise<LeashClient> {
+  return bundlerClientOf(target, await toLeash7702SmartAccount({ client: target.publicClient as never, owner, addresses: target.addresses }));
+}
+
+/** A bundler client with the session key actions for an account of another kind (owner or session side). */
+function bundlerClientOf(target: Target, account: SessionKeySmartAccount): LeashClient {
+  const transport = http(target.bundlerUrl ?? target.rpcUrl);
+  const client = createBundlerClient({
+    // The account pays its ops' prefund from its ETH unless its EntryPoint deposit covers them: estimate that gas too.
+    account: withPrefundGasEstimate(account, { client: target.publicClient, bundlerTransport: transport }),
+    client: target.publicClient,
+    transport,
+    pollingInterval: target.local ? 250 : 1_000,
+    userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, target.publicClient as never) },
+  }).extend(sessionKeyActions());
+  return client as unknown as LeashClient;
+}
+
+function notOwner(account: Address, owner: Address, kind: AccountKind, details: string): CliError {
+  return new CliError(`The owner key (${owner}) does not own the ${kind.name} account ${account}. ${details}`.trim(), {
+    hint: kind.id === 'eip7702' ? "Pass the EOA's own key with --owner-key (or LEASH_OWNER_KEY)." : "Pass the account owner's key with --owner-key (or LEASH_OWNER_KEY), or check --account.",
+    details: { reason: 'not-owner', accountKind: kind.id, owner },
+  });
+}
+
+/**
+ * Fails when the session key module is not installed on the account, saying how to install it: `key add --account`
+ * installs it with its first key on an account of another kind; `account create` sets up a Leash account.
+ */
+export async function requireModuleInstalled(client: LeashClient, account: Address, kind: AccountKind): Promise<void> {
+  if (await client.isSessionKeyModuleInstalled()) return;
+  throw new CliError(`The session key module is not installed on the ${kind.name} account ${account}.`, {
+    hint: kind.id === 'leash' ? 'Run `leash account create` first.' : `\`leash key add --account ${account} …\` installs it with its first key.`,
+    details: { reason: 'module-not-installed', accountKind: kind.id },
+  });
 }
 
 /** A client of `account` whose ops a session key signs. */
@@ -196,16 +307,11 @@ async function leashClient(target: Target, who: { owner: PrivateKeyAccount } | {
   // SDK's ERC-7579 account of that kind. A Leash account, or an address with no code yet, stays a Leash account.
   if ('signer' in who) {
     const kind = await existingAccountKind(target, who.accountAddress);
-    if (kind) {
-      const client = createBundlerClient({
-        account: await toErc7579SmartAccount({ client: target.publicClient as never, address: who.accountAddress, kind, signer: who.signer, addresses: target.addresses }),
-        client: target.publicClient,
-        transport: http(target.bundlerUrl ?? target.rpcUrl),
-        pollingInterval: target.local ? 250 : 1_000,
-        userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, target.publicClient as never) },
-      }).extend(sessionKeyActions());
-      return client as unknown as Awaited<ReturnType<typeof leashAccountClient>>;
-    }
+    if (kind)
+      return bundlerClientOf(
+        target,
+        await toErc7579SmartAccount({ client: target.publicClient as never, address: who.accountAddress, kind, signer: who.signer, addresses: target.addresses }),
+      );
   }
   return leashAccountClient(target, who);
 }
@@ -221,7 +327,10 @@ async function existingAccountKind(target: Target, address: Address): Promise<Ac
   }
 }
 
-async function leashAccountClient(target: Target, who: { owner: PrivateKeyAccount } | { signer: SessionKeySignerLike; accountAddress: Address }) {
+async function leashAccountClient(
+  target: Target,
+  who: { owner: PrivateKeyAccount; accountAddress?: Address } | { signer: SessionKeySignerLike; accountAddress: Address },
+) {
   const client = await createLeashAccountClient({
     chain: target.chain,
     transport: http(target.rpcUrl),
@@ -235,7 +344,7 @@ async function leashAccountClient(target: Target, who: { owner: PrivateKeyAccoun
 }
 
 /** A Leash account client with the session key actions. */
-export type LeashClient = Awaited<ReturnType<typeof leashClient>>;
+export type LeashClient = Awaited<ReturnType<typeof leashAccountClient>>;
 
 /**
  * The password of session keystores that `key add` and `key rotate` write on the local stack when none is given. It is

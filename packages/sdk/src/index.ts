@@ -47,6 +47,11 @@ export {
 } from './account/kinds/accountKind.js';
 export { withSessionKeyCapability, type WithSessionKeyCapabilityParameters } from './account/withSessionKeyCapability.js';
 export {
+  toExistingAccountOwner,
+  AccountOwnerMismatchError,
+  type ToExistingAccountOwnerParameters,
+} from './account/toExistingAccountOwner.js';
+export {
   delegateToLeash7702,
   toLeash7702SmartAccount,
   type DelegateToLeash7702Parameters,
@@ -72,6 +77,7 @@ export {
   type LeashAccountClient,
 } from './clients/createLeashAccountClient.js';
 export { estimateUserOperationFees, type UserOperationFees } from './clients/estimateUserOperationFees.js';
+export { withPrefundGasEstimate, type WithPrefundGasEstimateParameters } from './clients/withPrefundGasEstimate.js';
 
 // Session key actions (viem style: functions taking (client, parameters), plus a decorator for client.extend)
 export { sessionKeyActions, type SessionKeyActions } from './decorators/sessionKeyActions.js';

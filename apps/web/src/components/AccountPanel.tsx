@@ -37,6 +37,10 @@ export function AccountPanel({ config, connection, snapshot, action, onChanged }
       <dl className="facts">
         <dt>Smart account</dt>
         <dd className="mono" data-testid="account-address">{account}</dd>
+        <dt>Kind</dt>
+        <dd data-testid="account-kind">
+          {connection.accountKind.name} <span className="badge">EntryPoint v{connection.accountKind.entryPoint.version}</span>
+        </dd>
         <dt>Owner</dt>
         <dd>
           <span className="mono">{connection.owner}</span>{' '}

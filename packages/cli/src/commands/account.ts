@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { type Address, createWalletClient, erc20Abi, formatEther, http, parseEther, parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { entryPoint08Abi } from 'viem/account-abstraction';
-import { devTokenAbi, devTokenParameters, leashAccountAbi, formatAmount } from '@leash/sdk';
+import { eip7702AccountKind, devTokenAbi, devTokenParameters, leashAccountAbi, leashAccountKind, formatAmount } from '@leash/sdk';
 import { CliError } from '../errors.js';
 import { native } from '../format.js';
 import { heading, paint, printJson, printRows, withProgress } from '../output.js';
@@ -14,13 +14,15 @@ import {
   connectionOptions,
   ownerClient,
   ownerOption,
+  detectKind,
+  eip7702OwnerClient,
   readClient,
   resolveAccount,
   resolveOwner,
   resolveTarget,
 } from '../target.js';
 
-type CreateOptions = ConnectionOptions & { ownerKey?: string; fund: boolean; json?: boolean };
+type CreateOptions = ConnectionOptions & { ownerKey?: string; fund: boolean; eip7702?: boolean; json?: boolean };
 type ShowOptions = ConnectionOptions & { ownerKey?: string; account?: string; json?: boolean };
 
 /** What the local faucet gives a new account. */
@@ -33,18 +35,29 @@ export function registerAccount(program: Command): void {
   const create = account
     .command('create')
     .description('deploy the owner\'s account with the session key module installed (on the local stack: generate and store a dev owner key, and fund the account)')
-    .option('--no-fund', 'local stack: do not fund the account from the faucet');
+    .option('--no-fund', 'local stack: do not fund the account from the faucet')
+    .option('--eip7702', "make the owner key's own EOA the account: delegate it with EIP-7702 to Leash's ERC-7579 implementation (a transaction the EOA pays for), then install the session key module");
   ownerOption(create);
   connectionOptions(create).action(async (options: CreateOptions) => {
     const target = await resolveTarget(options, { bundler: true });
     const { owner, source } = resolveOwner(target, options.ownerKey, { create: true });
-    const client = await ownerClient(target, owner);
+    let funded = false;
+    // An EIP-7702 account is the EOA: it pays for its delegation and its ops from its own ETH.
+    if (options.eip7702 && (await target.publicClient.getBalance({ address: owner.address })) === 0n) {
+      if (!(target.local && options.fund))
+        throw new CliError(`The EOA ${owner.address} has no ETH to pay for its EIP-7702 delegation.`, { hint: 'Send it some ETH first.' });
+      await withProgress('Funding the EOA from the local faucet', () => fundFromFaucet(target, owner.address));
+      funded = true;
+    }
+    const client = options.eip7702
+      ? await withProgress(`Delegating the EOA ${owner.address} to Leash's ERC-7579 implementation (EIP-7702)`, () => eip7702OwnerClient(target, owner))
+      : await ownerClient(target, owner);
+    const kind = options.eip7702 ? eip7702AccountKind : leashAccountKind;
     const address = client.account.address;
     const alreadySetUp = await client.isSessionKeyModuleInstalled();
-    let funded = false;
     let userOpHash: string | undefined;
     if (!alreadySetUp) {
-      if (target.local && options.fund) {
+      if (!options.eip7702 && target.local && options.fund) {
         await withProgress('Funding the account from the local faucet', () => fundFromFaucet(target, address));
         funded = true;
       } else if (!(await hasFunds(target, address))) {
@@ -52,11 +65,13 @@ export function registerAccount(program: Command): void {
           hint: 'Send ETH to it (or deposit for it in the EntryPoint) first; its address is already fixed.',
         });
       }
-      const result = await withProgress('Deploying the account and installing the session key module', () => client.installSessionKeyModule());
+      const label = options.eip7702 ? 'Installing the session key module' : 'Deploying the account and installing the session key module';
+      const result = await withProgress(label, () => client.installSessionKeyModule());
       userOpHash = result.userOpHash;
     }
     const result = {
       account: address,
+      accountKind: kind.id,
       owner: owner.address,
       ownerKey: source === 'flag' ? 'given' : ownerKeyPath(),
       ownerKeyGenerated: source === 'generated',
@@ -75,7 +90,7 @@ export function registerAccount(program: Command): void {
           ? `stored in ${ownerKeyPath()} ${paint('dim', '(local development only)')}`
           : 'from --owner-key / LEASH_OWNER_KEY';
     printRows([
-      ['Account', address],
+      ['Account', `${address} ${paint('dim', `(${kind.name}, EntryPoint v${kind.entryPoint.version})`)}`],
       ['Owner', `${owner.address} ${paint('dim', `(key ${ownerNote})`)}`],
       ['Chain', `${target.chain.id}${target.local ? ' (local stack)' : ''}`],
       ...(funded ? ([['Funded', `${formatAmount(localFunding.ether, native)} and ${formatAmount(localFunding.devTokens, devTokenParameters)} from the local faucet`]] as [string, string][]) : []),
@@ -89,14 +104,18 @@ export function registerAccount(program: Command): void {
   connectionOptions(show).action(async (options: ShowOptions) => {
     const target = await resolveTarget(options, { bundler: false });
     const address = resolveAccount(target, options);
-    const client = await readClient(target, address);
     const pc = target.publicClient;
     const deployed = Boolean(await pc.getCode({ address }));
+    // An address with no code is a Leash account not deployed yet (the owner key's, or one given by address).
+    const detected = deployed ? await detectKind(target, address) : { kind: leashAccountKind, delegation: undefined };
+    const { kind } = detected;
+    const client = await readClient(target, address);
+    const entryPoint = kind.id === 'leash' ? { address: target.addresses.entryPoint, version: kind.entryPoint.version } : kind.entryPoint;
     const [owner, installed, balance, deposit, keys, tokenBalance] = await Promise.all([
-      deployed ? pc.readContract({ address, abi: leashAccountAbi, functionName: 'signer' }) : Promise.resolve(null),
+      kind.id === 'eip7702' ? Promise.resolve(address) : deployed && kind.id === 'leash' ? pc.readContract({ address, abi: leashAccountAbi, functionName: 'signer' }) : Promise.resolve(null),
       client.isSessionKeyModuleInstalled(),
       pc.getBalance({ address }),
-      pc.readContract({ address: target.addresses.entryPoint, abi: entryPoint08Abi, functionName: 'balanceOf', args: [address] }),
+      pc.readContract({ address: entryPoint.address, abi: entryPoint08Abi, functionName: 'balanceOf', args: [address] }),
       deployed ? client.getSessionKeys() : Promise.resolve([]),
       target.local
         ? pc.readContract({ address: target.local.contracts.devToken, abi: erc20Abi, functionName: 'balanceOf', args: [address] })
@@ -104,6 +123,10 @@ export function registerAccount(program: Command): void {
     ]);
     const result = {
       account: address,
+      accountKind: kind.id,
+      accountKindName: kind.name,
+      entryPoint: { address: entryPoint.address, version: entryPoint.version },
+      ...(detected.delegation ? { delegatesTo: detected.delegation } : {}),
       chainId: target.chain.id,
       localStack: target.local !== undefined,
       deployed,
@@ -118,8 +141,11 @@ export function registerAccount(program: Command): void {
     heading(`Account ${address}`);
     printRows([
       ['Chain', `${target.chain.id}${target.local ? ' (local stack)' : ''}`],
+      ['Kind', `${kind.name}${detected.delegation ? ` ${paint('dim', `(delegates to ${detected.delegation})`)}` : ''}`],
+      ['EntryPoint', `v${entryPoint.version} ${paint('dim', entryPoint.address)}`],
       ['Deployed', deployed ? 'yes' : 'no (counterfactual: `leash account create` deploys it)'],
-      ...(owner ? ([['Owner', owner]] as [string, string][]) : []),
+      ...(owner ? ([['Owner', kind.id === 'eip7702' ? `${owner} ${paint('dim', "(the EOA's own key)")}` : owner]] as [string, string][]) : []),
+      ...(!owner && deployed ? ([['Owner', `a validator of the account ${paint('dim', "(owner commands take --account and the owner's key)")}`]] as [string, string][]) : []),
       ['Session key module', installed ? 'installed' : 'not installed'],
       ['Balance', `${formatEther(balance)} ETH`],
       ['EntryPoint deposit', `${formatEther(deposit)} ETH`],

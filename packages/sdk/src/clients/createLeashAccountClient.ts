@@ -9,14 +9,13 @@ import {
 import {
   type BundlerClient,
   createBundlerClient,
-  entryPoint08Abi,
   estimateUserOperationGas,
 } from 'viem/account-abstraction';
-import { readContract } from 'viem/actions';
 import { entryPointAddress } from '../constants.js';
 import type { LeashAddresses } from '../deploy/addresses.js';
 import { LeashError } from '../errors/LeashError.js';
 import { estimateUserOperationFees } from './estimateUserOperationFees.js';
+import { withPrefundGas } from './withPrefundGasEstimate.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
 import {
   type LeashSmartAccount,
@@ -114,7 +113,7 @@ export async function createLeashAccountClient(
     signer,
     estimateGas: async (request) => {
       const gas = await estimateUserOperationGas(estimator, { ...request, entryPointAddress } as never);
-      return withPrefundGas(publicClient, { ...request, ...gas } as never);
+      return withPrefundGas(publicClient, { ...request, ...gas } as never, entryPointAddress);
     },
   });
   return createBundlerClient({
@@ -127,44 +126,4 @@ export async function createLeashAccountClient(
   }) as unknown as LeashAccountClient;
 }
 
-/**
- * Bundlers estimate verification gas with the account's prefund already in the EntryPoint; when the account must
- * still pay it during validation (a value transfer to the EntryPoint and its deposit update), the op needs more. Adds
- * that gas when the account's deposit does not cover the op's maximum cost and no paymaster pays.
- */
-type GasFields = {
-  sender: Address;
-  paymaster?: unknown;
-  verificationGasLimit: bigint;
-  callGasLimit: bigint;
-  preVerificationGas: bigint;
-  paymasterVerificationGasLimit?: bigint | undefined;
-  paymasterPostOpGasLimit?: bigint | undefined;
-  maxFeePerGas?: bigint | undefined;
-};
-
-async function withPrefundGas(publicClient: PublicClient, op: GasFields) {
-  const gas = {
-    verificationGasLimit: op.verificationGasLimit,
-    callGasLimit: op.callGasLimit,
-    preVerificationGas: op.preVerificationGas,
-    paymasterVerificationGasLimit: op.paymasterVerificationGasLimit,
-    paymasterPostOpGasLimit: op.paymasterPostOpGasLimit,
-  };
-  if (op.paymaster) return gas;
-  const deposit = await readContract(publicClient, {
-    address: entryPointAddress,
-    abi: entryPoint08Abi,
-    functionName: 'balanceOf',
-    args: [op.sender],
-  });
-  // Measured on EntryPoint v0.8 through Alto's safe-mode simulation: an update of the deposit needs between 15,000
-  // and 20,000 more verification gas, a first deposit (a zero slot written) about 20,000 more again; with margin.
-  const extra = deposit === 0n ? prefundGas.firstDeposit : prefundGas.depositUpdate;
-  const maxCost = (op.verificationGasLimit + extra + op.callGasLimit + op.preVerificationGas) * (op.maxFeePerGas ?? 0n);
-  if (deposit >= maxCost) return gas;
-  return { ...gas, verificationGasLimit: op.verificationGasLimit + extra };
-}
-
-/** Verification gas the account's prefund payment costs during validation, beyond what bundlers estimate. */
-export const prefundGas = { firstDeposit: 45_000n, depositUpdate: 25_000n } as const;
+export { prefundGas } from './withPrefundGasEstimate.js';

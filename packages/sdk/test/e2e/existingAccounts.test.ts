@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Address, type Chain, type Hex, type PublicClient, type Transport, concat, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseAbi, parseEther, parseUnits, toHex } from 'viem';
+import { type Address, type Chain, type Hex, type PublicClient, type Transport, concat, getAddress, createPublicClient, createWalletClient, encodeFunctionData, erc20Abi, http, parseAbi, parseEther, parseUnits, toHex } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
+import { createBundlerClient, entryPoint07Abi } from 'viem/account-abstraction';
 import {
   CallNotAllowedError,
   Erc20SpendLimitExceededError,
@@ -13,6 +14,11 @@ import {
   SessionKeyPermissionsBuilder,
   SessionKeySigner,
   WEEK,
+  AccountOwnerMismatchError,
+  sessionKeyActions,
+  estimateUserOperationFees,
+  toExistingAccountOwner,
+  withPrefundGasEstimate,
   type AccountKind,
   detectAccountKind,
   kernelAccountKind,
@@ -21,7 +27,7 @@ import {
   safe7579AccountKind,
 } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
-import { type ExistingAccountInfrastructure, type ExistingAccountKind, deployExistingAccountInfrastructure, newExistingAccount } from './accounts/existingAccounts.js';
+import { type ExistingAccountInfrastructure, type ExistingAccountKind, deployExistingAccount, deployExistingAccountInfrastructure, newExistingAccount } from './accounts/existingAccounts.js';
 import { ownerEcdsaValidatorAbi, ownerEcdsaValidatorBytecode } from '../../src/generated/OwnerEcdsaValidator.js';
 import { expectRefusal, newOwnerClient, newSessionClient } from './helpers.js';
 
@@ -110,6 +116,35 @@ describe.each(['kernel', 'nexus', 'safe7579', 'msa', 'leash'] as const)('%s: the
     expect(await owner.getSessionKeys()).toEqual([]);
     await expectRefusal(rotatedClient.executeWithSessionKey({ calls: [transfer(bob, 1n)] }), SessionKeyNotAuthorizedError);
   }, 180_000);
+});
+
+describe.each(['kernel', 'nexus', 'safe7579', 'msa'] as const)('%s: the owner side from the address and the owner key alone', (id) => {
+  it('finds the owner validator, refuses another key, and its client installs the module (the prefund paid from the account\'s ETH)', async () => {
+    const deployer = createWalletClient({ account: privateKeyToAccount(stack.keys.deployer), chain: stack.chain, transport: http(stack.rpcUrl) });
+    const ownerKey = privateKeyToAccount(generatePrivateKey());
+    const address = await deployExistingAccount(id, ownerKey.address, infra, deployer, publicClient);
+    const stranger = privateKeyToAccount(generatePrivateKey());
+    const refused = await toExistingAccountOwner({ client: publicClient, address, owner: stranger, addresses: stack.contracts }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(AccountOwnerMismatchError);
+    expect(refused).toMatchObject({ account: address, owner: stranger.address, accountKind: kinds[id], validatorsChecked: [getAddress(infra.ownerValidator)] });
+
+    const { account, kind, ownerValidator } = await toExistingAccountOwner({ client: publicClient, address, owner: ownerKey, addresses: stack.contracts });
+    expect(kind).toBe(kinds[id]);
+    expect(ownerValidator).toBe(getAddress(infra.ownerValidator));
+    expect(account.address).toBe(address);
+    // No EntryPoint deposit: the account pays its prefund from its ETH (the flow above funds a deposit instead).
+    expect(await publicClient.readContract({ address: kind.entryPoint.address, abi: entryPoint07Abi, functionName: 'balanceOf', args: [address] })).toBe(0n);
+    const transport = http(stack.bundlerUrl);
+    const owner = createBundlerClient({
+      account: withPrefundGasEstimate(account, { client: publicClient, bundlerTransport: transport }),
+      client: publicClient,
+      transport,
+      pollingInterval: 250,
+      userOperation: { estimateFeesPerGas: ({ bundlerClient }) => estimateUserOperationFees(bundlerClient, publicClient) },
+    }).extend(sessionKeyActions());
+    await owner.installSessionKeyModule();
+    expect(await owner.isSessionKeyModuleInstalled()).toBe(true);
+  }, 60_000);
 });
 
 describe('an allow-all key cannot reconfigure the account', () => {

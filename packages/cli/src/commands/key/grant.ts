@@ -5,13 +5,13 @@ import { CliError, exitCodes } from '../../errors.js';
 import { heading, note, paint, printJson, printRows, withProgress } from '../../output.js';
 import { parseAddress } from '../../parse/limits.js';
 import { type PermissionFlags, buildPermissions } from '../../permissions.js';
-import { type ConnectionOptions, connectionOptions, ownerContext, ownerOption, passwordOption, parseKeyArgument, resolveSessionKey } from '../../target.js';
+import { type ConnectionOptions, accountOption, connectionOptions, ownerContext, ownerOption, passwordOption, parseKeyArgument, requireModuleInstalled, resolveSessionKey } from '../../target.js';
 import { permissionOptions } from './flags.js';
 import { generateStoredKey, passwordLabel } from './keystore.js';
 import { describeWithTokens, printPermissions, requireSessionKey } from './describe.js';
 
-type AddOptions = ConnectionOptions & PermissionFlags & { key?: string; tag?: string; ownerKey?: string; password?: string; json?: boolean };
-type UpdateOptions = ConnectionOptions & PermissionFlags & { ownerKey?: string; json?: boolean };
+type AddOptions = ConnectionOptions & PermissionFlags & { key?: string; tag?: string; ownerKey?: string; account?: string; password?: string; json?: boolean };
+type UpdateOptions = ConnectionOptions & PermissionFlags & { ownerKey?: string; account?: string; json?: boolean };
 
 /** `leash key add` and `leash key update`: grant a key its permissions, or change some of them. */
 export function registerGrant(key: Command): void {
@@ -21,11 +21,13 @@ export function registerGrant(key: Command): void {
     .option('--key <address>', 'grant an existing key (e.g. an agent\'s) instead of generating one')
     .option('--tag <text>', 'a label for the key (up to 31 bytes)');
   permissionOptions(add, { update: false });
-  passwordOption(ownerOption(add));
+  passwordOption(accountOption(ownerOption(add)));
   connectionOptions(add).action(async (options: AddOptions) => {
-    const { target, client, account } = await ownerContext(options);
-    if (!(await client.isSessionKeyModuleInstalled()))
-      throw new CliError(`The session key module is not installed on ${account}.`, { hint: 'Run `leash account create` first.' });
+    const { target, client, account, kind } = await ownerContext(options);
+    // On an account of another kind (Kernel, Nexus, Safe7579, MSA, an EIP-7702 EOA) the first key installs the module.
+    const installing = !(await client.isSessionKeyModuleInstalled());
+    if (installing && kind.id === 'leash')
+      throw new CliError(`The session key module is not installed on ${account}.`, { hint: 'Run `leash account create` first.', details: { reason: 'module-not-installed', accountKind: kind.id } });
     const given = options.key === undefined ? undefined : parseAddress(options.key, '--key');
     const built = await buildPermissions(options, { publicClient: target.publicClient, now: nowInSeconds() });
 
@@ -33,9 +35,13 @@ export function registerGrant(key: Command): void {
     const sessionKey = given ?? stored!.address;
     let userOpHash: string;
     try {
-      ({ userOpHash } = await withProgress(`Adding session key ${sessionKey}`, () =>
-        client.addSessionKey({ key: sessionKey, tag: options.tag, permissions: built.builder.encode() }),
-      ));
+      ({ userOpHash } = installing
+        ? await withProgress(`Installing the session key module on the ${kind.name} account with session key ${sessionKey}`, () =>
+            client.installSessionKeyModule({ keys: [sessionKey], tags: [options.tag ?? ''], permissions: [built.builder.encode()] }),
+          )
+        : await withProgress(`Adding session key ${sessionKey}`, () =>
+            client.addSessionKey({ key: sessionKey, tag: options.tag, permissions: built.builder.encode() }),
+          ));
     } catch (error) {
       stored?.discard();
       throw error;
@@ -45,6 +51,8 @@ export function registerGrant(key: Command): void {
       return printJson({
         key: sessionKey,
         account,
+        accountKind: kind.id,
+        moduleInstalled: installing,
         tag: options.tag ?? '',
         keystore: stored?.path ?? null,
         devPassword: stored?.devPassword ?? false,
@@ -55,7 +63,8 @@ export function registerGrant(key: Command): void {
       });
     heading(`Session key ${sessionKey} added`);
     printRows([
-      ['Account', account],
+      ['Account', `${account} ${paint('dim', `(${kind.name})`)}`],
+      ...(installing ? ([['Session key module', 'installed with this key']] as [string, string][]) : []),
       ...(options.tag ? ([['Tag', options.tag]] as [string, string][]) : []),
       ['Keystore', stored ? `${stored.path} ${paint(stored.devPassword ? 'yellow' : 'dim', `(${passwordLabel(stored.devPassword)})`)}` : 'none: the key was given with --key'],
       ['User op', userOpHash],
@@ -69,10 +78,11 @@ export function registerGrant(key: Command): void {
     .description('change some permissions of a session key: only the flags given change')
     .argument('<key>', 'the session key: its address or tag');
   permissionOptions(update, { update: true });
-  ownerOption(update);
+  accountOption(ownerOption(update));
   connectionOptions(update).action(async (keyArgument: string, options: UpdateOptions) => {
     const named = parseKeyArgument(keyArgument, 'key');
-    const { target, client, account } = await ownerContext(options);
+    const { target, client, account, kind } = await ownerContext(options);
+    await requireModuleInstalled(client, account, kind);
     const sessionKey = await resolveSessionKey(target, account, named);
     const state = await requireSessionKey(target, account, sessionKey);
     const built = await buildPermissions(options, {

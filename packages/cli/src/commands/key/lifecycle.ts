@@ -2,11 +2,21 @@ import type { Command } from 'commander';
 import type { Address } from 'viem';
 import { heading, paint, printJson, printRows, withProgress } from '../../output.js';
 import { parseAddress } from '../../parse/limits.js';
-import { type ConnectionOptions, connectionOptions, ownerContext, ownerOption, passwordOption, parseKeyArgument, resolveSessionKey } from '../../target.js';
+import {
+  type ConnectionOptions,
+  accountOption,
+  connectionOptions,
+  ownerContext,
+  ownerOption,
+  passwordOption,
+  parseKeyArgument,
+  requireModuleInstalled,
+  resolveSessionKey,
+} from '../../target.js';
 import { requireSessionKey } from './describe.js';
 import { deleteStoredKeys, generateStoredKey, passwordLabel } from './keystore.js';
 
-type OwnerOptions = ConnectionOptions & { ownerKey?: string; json?: boolean };
+type OwnerOptions = ConnectionOptions & { ownerKey?: string; account?: string; json?: boolean };
 type RotateOptions = OwnerOptions & { newKey?: string; password?: string };
 
 /** `leash key rotate`, `leash key remove` and `leash key revoke-all`. */
@@ -16,10 +26,11 @@ export function registerLifecycle(key: Command): void {
     .description('move a key\'s tag, permissions and spend to a new key (generated and stored unless --new-key) and remove the old key')
     .argument('<key>', 'the session key to replace: its address or tag')
     .option('--new-key <address>', 'rotate to an existing key instead of generating one');
-  connectionOptions(passwordOption(ownerOption(rotate))).action(async (keyArgument: string, options: RotateOptions) => {
+  connectionOptions(passwordOption(accountOption(ownerOption(rotate)))).action(async (keyArgument: string, options: RotateOptions) => {
     const named = parseKeyArgument(keyArgument, 'key');
     const given = options.newKey === undefined ? undefined : parseAddress(options.newKey, '--new-key');
-    const { target, client, account } = await ownerContext(options);
+    const { target, client, account, kind } = await ownerContext(options);
+    await requireModuleInstalled(client, account, kind);
     const oldKey = await resolveSessionKey(target, account, named);
     await requireSessionKey(target, account, oldKey);
     const stored = given ? undefined : await generateStoredKey(target, options.password);
@@ -46,9 +57,10 @@ export function registerLifecycle(key: Command): void {
   });
 
   const remove = key.command('remove').description('remove a session key (adding it again later starts from nothing)').argument('<key>', 'the session key: its address or tag');
-  connectionOptions(ownerOption(remove)).action(async (keyArgument: string, options: OwnerOptions) => {
+  connectionOptions(accountOption(ownerOption(remove))).action(async (keyArgument: string, options: OwnerOptions) => {
     const named = parseKeyArgument(keyArgument, 'key');
-    const { target, client, account } = await ownerContext(options);
+    const { target, client, account, kind } = await ownerContext(options);
+    await requireModuleInstalled(client, account, kind);
     const sessionKey = await resolveSessionKey(target, account, named);
     await requireSessionKey(target, account, sessionKey);
     const { userOpHash } = await withProgress(`Removing session key ${sessionKey}`, () => client.removeSessionKey({ key: sessionKey }));
@@ -63,8 +75,9 @@ export function registerLifecycle(key: Command): void {
   });
 
   const revokeAll = key.command('revoke-all').description('revoke every session key of the account in one op');
-  connectionOptions(ownerOption(revokeAll)).action(async (options: OwnerOptions) => {
-    const { client, account } = await ownerContext(options);
+  connectionOptions(accountOption(ownerOption(revokeAll))).action(async (options: OwnerOptions) => {
+    const { client, account, kind } = await ownerContext(options);
+    await requireModuleInstalled(client, account, kind);
     const keys = (await client.getSessionKeys()).map((k) => k.address);
     const { userOpHash } = await withProgress(`Revoking all ${keys.length} session keys`, () => client.revokeAllSessionKeys());
     const deleted = deleteStoredKeys(keys);

@@ -66,7 +66,8 @@ const standard = {
 } satisfies Pick<AccountKind, 'encodeInstallValidator' | 'encodeUninstallValidator' | 'isValidatorInstalled'>;
 
 const sentinel: Address = '0x0000000000000000000000000000000000000001';
-const getValidatorsPaginatedAbi = [
+/** ERC-7579 accounts' `getValidatorsPaginated` (Nexus, Safe7579, MSA): their sentinel-linked validator list. */
+export const getValidatorsPaginatedAbi = [
   {
     type: 'function',
     name: 'getValidatorsPaginated',
