@@ -31,7 +31,14 @@ export type CallPolicyPeriod = 'minute' | 'hour' | 'day' | 'week' | number;
  * ```
  */
 export type ArgumentComparison<operator extends ComparisonName, value> = { readonly rule: 'compare'; readonly operator: operator; readonly value: value };
-/** The comparison names: `eq`, `neq`, `lt`, `lte`, `gt`, `gte`. */
+/**
+ * The comparison names: `eq`, `neq`, `lt`, `lte`, `gt`, `gte`.
+ *
+ * @example
+ * ```ts
+ * const operator: ComparisonName = 'lte'
+ * ```
+ */
 export type ComparisonName = 'eq' | 'neq' | 'lt' | 'lte' | 'gt' | 'gte';
 /**
  * The argument must be one of `values` (made by {@link oneOf}).

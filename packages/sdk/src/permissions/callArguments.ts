@@ -159,6 +159,14 @@ const builtInFunctions = [
   'function withdraw(uint256 amount)',
 ];
 
+/**
+ * A function the SDK knows by selector: its name and arguments (for naming arguments in descriptions and refusals).
+ *
+ * @example
+ * ```ts
+ * const fn: KnownFunction | undefined = knownFunction('0xa9059cbb') // { name: 'transfer', arguments: [{ name: 'to', … }, { name: 'amount', … }] }
+ * ```
+ */
 export type KnownFunction = { name: string; arguments: FunctionArgument[] };
 
 let known: Map<string, KnownFunction> | undefined;
