@@ -724,6 +724,16 @@ export const callPolicyKind: PermissionKind<State> = {
         unit,
       };
     }
+    if (error instanceof ArgumentNotOneOfError && error.allowed === undefined) {
+      // The module names the argument, not its allowed set: the key's state has it.
+      const allowed = context.state?.permissions.callPolicies
+        ?.find((p) => p.target.toLowerCase() === error.target.toLowerCase() && p.selector === error.selector.toLowerCase())
+        ?.oneOf?.find((set) => set.argIndex === error.argIndex)?.values;
+      if (allowed) {
+        const full = new ArgumentNotOneOfError({ target: error.target, selector: error.selector, argIndex: error.argIndex, actual: error.actual, allowed });
+        return { rule: error.rule, title: 'Refused: a call argument is not allowed.', summary: full.shortMessage, lines: [full.shortMessage] };
+      }
+    }
     if (error instanceof ArgumentConditionFailedError || error instanceof ArgumentNotOneOfError || error instanceof ArgumentMissingError) {
       return { rule: error.rule, title: 'Refused: a call argument is not allowed.', summary: error.shortMessage, lines: [error.shortMessage] };
     }

@@ -24,6 +24,7 @@ import {
   decodePermissionUpdates,
   decodeSessionKeyModuleError,
   describePermissions,
+  explainRefusal,
   eq,
   gt,
   gte,
@@ -188,6 +189,10 @@ describe('module errors', () => {
     const calls = decode('FunctionCallLimitExceeded', [usdc, transfer, 20n, 20n, 1n]);
     expect(calls).toBeInstanceOf(FunctionCallLimitExceededError);
     expect(calls).toMatchObject({ rule: 'function-call-limit', functionName: 'transfer', remaining: 0n });
+    // With the key's state, the refusal names the allowed set too (the module's error does not carry it).
+    const state = { permissions: agentKey().toPermissions() } as never;
+    expect(explainRefusal(notOneOf, { state })?.summary).toContain(`to (argument 0) must be one of {${getAddress(bob)}, ${getAddress(alice)}}`);
+    expect(explainRefusal(decode('FunctionCallLimitExceeded', [usdc, transfer, 20n, 20n, 1n]))?.title).toBe('Refused: over the call limit of transfer.');
     const value = decode('ValuePerCallExceeded', [usdc, 0n, 1n]);
     expect(value).toBeInstanceOf(ValuePerCallExceededError);
     expect(value).toMatchObject({ rule: 'value-per-call', maxValue: 0n, value: 1n });
