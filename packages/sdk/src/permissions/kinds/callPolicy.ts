@@ -385,8 +385,8 @@ export function removeArgumentConditions(state: State, parameters: FunctionRef, 
   const target = normalizeTarget(parameters.target, { field: 'target', context });
   const selector = normalizeSelector(parameters.selector, context);
   const policy = policyOf(state, target, selector);
-  if (policy.replaceConditions || policy.conditions.length > 0 || policy.oneOf.size > 0)
-    throw new DuplicatePermissionError({ permission: `the conditions of ${selector} on ${target}`, context });
+  // Within one builder the removal comes first whatever the call order: the conditions it adds replace the old ones.
+  if (policy.replaceConditions) throw new DuplicatePermissionError({ permission: `the removal of the conditions of ${selector} on ${target}`, context });
   policy.replaceConditions = true;
 }
 
@@ -576,8 +576,8 @@ export const callPolicyKind: PermissionKind<State> = {
   },
   encode(state) {
     return sortedPolicies(state).flatMap((policy) => {
-      const { target, selector } = toPolicy(policy);
       const p = toPolicy(policy);
+      const { target, selector } = p;
       return [
         ...(p.replaceConditions ? [encodeUpdate('removeArgumentConditions', target, selector)] : []),
         ...(p.conditions ?? []).map((c) => encodeUpdate('addArgumentCondition', target, selector, c.argIndex, c.operator, c.value)),
@@ -598,7 +598,9 @@ export const callPolicyKind: PermissionKind<State> = {
     });
   },
   toPermissions(state, permissions) {
-    if (state.size > 0) permissions.callPolicies = sortedPolicies(state).map(toPolicy);
+    // A policy that sets nothing encodes to nothing, so it is not shown either (decode(encode()) equals toPermissions()).
+    const policies = sortedPolicies(state).map(toPolicy).filter((p) => Object.keys(p).length > 2);
+    if (policies.length > 0) permissions.callPolicies = policies;
   },
   fromPermissions(state, permissions) {
     for (const policy of permissions.callPolicies ?? []) {
@@ -608,8 +610,6 @@ export const callPolicyKind: PermissionKind<State> = {
       for (const set of policy.oneOf ?? []) addArgumentOneOf(state, { ...ref, ...set }, 'fromPermissions');
       for (const limit of policy.argumentLimits ?? []) setArgumentSpendLimit(state, { ...ref, ...limit }, 'fromPermissions');
       if (policy.callLimit !== undefined) setFunctionCallLimit(state, { ...ref, limit: policy.callLimit }, 'fromPermissions');
-      // A policy with nothing in it still names the function (e.g. an empty replacement read back).
-      policyOf(state, normalizeTarget(policy.target, { field: 'target', context: 'fromPermissions' }), normalizeSelector(policy.selector));
     }
   },
   describe({ callPolicies }, context) {
