@@ -39,7 +39,7 @@ struct GrantHead {
  */
 library GrantHash {
     /// @notice How many permission kinds a grant holds (the Permissions struct's fields).
-    uint256 internal constant KINDS = 12;
+    uint256 internal constant KINDS = 21;
     /// @notice At most this many chains in one grant: bounds the proof every chain carries.
     uint256 internal constant MAX_CHAINS = 64;
 
@@ -48,52 +48,79 @@ library GrantHash {
     bytes32 private constant VERSION_HASH = keccak256("1");
 
     bytes32 internal constant PERMISSIONS_TYPEHASH = keccak256(
-        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster)"
+        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster,ArgumentCondition[] argumentConditions,ArgumentOneOf[] argumentOneOf,NoArgumentConditions[] noArgumentConditions,ArgumentLimit[] argumentLimits,NoArgumentLimit[] noArgumentLimits,FunctionCallLimit[] functionCallLimits,UnlimitedFunctionCalls[] unlimitedFunctionCalls,MaxValuePerCall[] maxValuePerCall,UnlimitedValuePerCall[] unlimitedValuePerCall)"
         "AccessListType(uint8 listType)"
+        "ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)"
+        "ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)"
+        "ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)"
         "CallLimit(uint256 callLimit,uint48 refreshInterval)"
         "ContractAccess(address target,bool isOnList,bool checkSelectors)"
         "Erc20Limit(address token,uint256 spendLimit,uint48 refreshInterval)"
         "FunctionAccess(address target,bytes4 selector,bool isOnList)"
+        "FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)"
         "GasLimit(uint256 spendLimit,uint48 refreshInterval)"
+        "MaxValuePerCall(uint256 maxValue)"
         "NativeTokenLimit(uint256 spendLimit,uint48 refreshInterval)"
+        "NoArgumentConditions(address target,bytes4 selector)"
+        "NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)"
         "RefreshAnchor(uint48 anchor)"
         "RequiredPaymaster(address paymaster)"
         "TimeRange(uint48 validFrom,uint48 validUntil)"
+        "UnlimitedFunctionCalls(address target,bytes4 selector)"
         "UnlimitedGas()"
         "UnlimitedNativeToken()"
+        "UnlimitedValuePerCall()"
     );
     bytes32 internal constant CHAIN_GRANT_TYPEHASH = keccak256(
         "ChainGrant(uint256 chainId,uint32 generation,Permissions permissions)"
         "AccessListType(uint8 listType)"
+        "ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)"
+        "ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)"
+        "ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)"
         "CallLimit(uint256 callLimit,uint48 refreshInterval)"
         "ContractAccess(address target,bool isOnList,bool checkSelectors)"
         "Erc20Limit(address token,uint256 spendLimit,uint48 refreshInterval)"
         "FunctionAccess(address target,bytes4 selector,bool isOnList)"
+        "FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)"
         "GasLimit(uint256 spendLimit,uint48 refreshInterval)"
+        "MaxValuePerCall(uint256 maxValue)"
         "NativeTokenLimit(uint256 spendLimit,uint48 refreshInterval)"
-        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster)"
+        "NoArgumentConditions(address target,bytes4 selector)"
+        "NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)"
+        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster,ArgumentCondition[] argumentConditions,ArgumentOneOf[] argumentOneOf,NoArgumentConditions[] noArgumentConditions,ArgumentLimit[] argumentLimits,NoArgumentLimit[] noArgumentLimits,FunctionCallLimit[] functionCallLimits,UnlimitedFunctionCalls[] unlimitedFunctionCalls,MaxValuePerCall[] maxValuePerCall,UnlimitedValuePerCall[] unlimitedValuePerCall)"
         "RefreshAnchor(uint48 anchor)"
         "RequiredPaymaster(address paymaster)"
         "TimeRange(uint48 validFrom,uint48 validUntil)"
+        "UnlimitedFunctionCalls(address target,bytes4 selector)"
         "UnlimitedGas()"
         "UnlimitedNativeToken()"
+        "UnlimitedValuePerCall()"
     );
     bytes32 internal constant GRANT_TYPEHASH = keccak256(
         "SessionKeyGrant(address account,address sessionKey,uint8 keyType,bytes32 tag,uint64 nonce,uint48 validUntil,ChainGrant[] chains)"
         "AccessListType(uint8 listType)"
+        "ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)"
+        "ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)"
+        "ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)"
         "CallLimit(uint256 callLimit,uint48 refreshInterval)"
         "ChainGrant(uint256 chainId,uint32 generation,Permissions permissions)"
         "ContractAccess(address target,bool isOnList,bool checkSelectors)"
         "Erc20Limit(address token,uint256 spendLimit,uint48 refreshInterval)"
         "FunctionAccess(address target,bytes4 selector,bool isOnList)"
+        "FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)"
         "GasLimit(uint256 spendLimit,uint48 refreshInterval)"
+        "MaxValuePerCall(uint256 maxValue)"
         "NativeTokenLimit(uint256 spendLimit,uint48 refreshInterval)"
-        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster)"
+        "NoArgumentConditions(address target,bytes4 selector)"
+        "NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)"
+        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster,ArgumentCondition[] argumentConditions,ArgumentOneOf[] argumentOneOf,NoArgumentConditions[] noArgumentConditions,ArgumentLimit[] argumentLimits,NoArgumentLimit[] noArgumentLimits,FunctionCallLimit[] functionCallLimits,UnlimitedFunctionCalls[] unlimitedFunctionCalls,MaxValuePerCall[] maxValuePerCall,UnlimitedValuePerCall[] unlimitedValuePerCall)"
         "RefreshAnchor(uint48 anchor)"
         "RequiredPaymaster(address paymaster)"
         "TimeRange(uint48 validFrom,uint48 validUntil)"
+        "UnlimitedFunctionCalls(address target,bytes4 selector)"
         "UnlimitedGas()"
         "UnlimitedNativeToken()"
+        "UnlimitedValuePerCall()"
     );
 
     /**
@@ -181,6 +208,15 @@ library GrantHash {
         if (selector == ISessionKeyPermissionUpdates.removeGasSpendLimit.selector) return (9, keccak256("UnlimitedGas()"));
         if (selector == ISessionKeyPermissionUpdates.setCallLimit.selector) return (10, keccak256("CallLimit(uint256 callLimit,uint48 refreshInterval)"));
         if (selector == ISessionKeyPermissionUpdates.setRequiredPaymaster.selector) return (11, keccak256("RequiredPaymaster(address paymaster)"));
+        if (selector == ISessionKeyPermissionUpdates.addArgumentCondition.selector) return (12, keccak256("ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)"));
+        if (selector == ISessionKeyPermissionUpdates.addArgumentOneOf.selector) return (13, keccak256("ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)"));
+        if (selector == ISessionKeyPermissionUpdates.removeArgumentConditions.selector) return (14, keccak256("NoArgumentConditions(address target,bytes4 selector)"));
+        if (selector == ISessionKeyPermissionUpdates.setArgumentSpendLimit.selector) return (15, keccak256("ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)"));
+        if (selector == ISessionKeyPermissionUpdates.removeArgumentSpendLimit.selector) return (16, keccak256("NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)"));
+        if (selector == ISessionKeyPermissionUpdates.setFunctionCallLimit.selector) return (17, keccak256("FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)"));
+        if (selector == ISessionKeyPermissionUpdates.removeFunctionCallLimit.selector) return (18, keccak256("UnlimitedFunctionCalls(address target,bytes4 selector)"));
+        if (selector == ISessionKeyPermissionUpdates.setMaxValuePerCall.selector) return (19, keccak256("MaxValuePerCall(uint256 maxValue)"));
+        if (selector == ISessionKeyPermissionUpdates.removeMaxValuePerCall.selector) return (20, keccak256("UnlimitedValuePerCall()"));
         return (KINDS, 0);
     }
 }

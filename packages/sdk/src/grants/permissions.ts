@@ -19,6 +19,16 @@ const fieldTable = [
   ['unlimitedGas', 'UnlimitedGas', 'removeGasSpendLimit'],
   ['callLimit', 'CallLimit', 'setCallLimit'],
   ['requiredPaymaster', 'RequiredPaymaster', 'setRequiredPaymaster'],
+  // Call policies (docs/call-policies.md), in the order of ISessionKeyPermissionUpdates.
+  ['argumentConditions', 'ArgumentCondition', 'addArgumentCondition'],
+  ['argumentOneOf', 'ArgumentOneOf', 'addArgumentOneOf'],
+  ['noArgumentConditions', 'NoArgumentConditions', 'removeArgumentConditions'],
+  ['argumentLimits', 'ArgumentLimit', 'setArgumentSpendLimit'],
+  ['noArgumentLimits', 'NoArgumentLimit', 'removeArgumentSpendLimit'],
+  ['functionCallLimits', 'FunctionCallLimit', 'setFunctionCallLimit'],
+  ['unlimitedFunctionCalls', 'UnlimitedFunctionCalls', 'removeFunctionCallLimit'],
+  ['maxValuePerCall', 'MaxValuePerCall', 'setMaxValuePerCall'],
+  ['unlimitedValuePerCall', 'UnlimitedValuePerCall', 'removeMaxValuePerCall'],
 ] as const;
 
 /**
