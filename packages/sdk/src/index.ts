@@ -344,6 +344,8 @@ export {
   ArgumentSpendLimitExceededError,
   FunctionCallLimitExceededError,
   InvalidCallPolicyError,
+  TooManyArgumentConditionsError,
+  callPolicyCapacity,
   ValuePerCallExceededError,
   describeCallPolicy,
   type SessionKeyCallPolicy,

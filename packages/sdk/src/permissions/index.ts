@@ -44,6 +44,8 @@ export {
   ArgumentSpendLimitExceededError,
   FunctionCallLimitExceededError,
   InvalidCallPolicyError,
+  TooManyArgumentConditionsError,
+  callPolicyCapacity,
   describeCallPolicy,
   type SessionKeyCallPolicy,
   type SessionKeyArgumentCondition,

@@ -97,7 +97,7 @@ const callPolicyArb: fc.Arbitrary<SessionKeyCallPolicy> = fc
         minLength: 1,
         maxLength: 3,
       }),
-      argumentLimits: fc.uniqueArray(fc.record({ argIndex: argIndexArb, limit: limitArb(2n ** 256n - 1n) }, { noNullPrototype: true }), {
+      argumentLimits: fc.uniqueArray(fc.record({ argIndex: argIndexArb, limit: limitArb(2n ** 96n - 1n) }, { noNullPrototype: true }), {
         selector: (l) => l.argIndex,
         minLength: 1,
         maxLength: 3,

@@ -19,7 +19,7 @@ import type { SpendLimitStatus } from '../state.js';
 import type { SessionKeySpendLimit } from '../types.js';
 import { normalizeRefreshInterval, normalizeSelector, normalizeSpendLimit, normalizeTarget } from '../validate.js';
 import { type SessionKeyCallLimit, formatCallPeriod, maxCallLimit } from './callLimit.js';
-import type { PermissionKind } from './kind.js';
+import type { PermissionKind, PermissionUpdate } from './kind.js';
 import { argsOf, chargedBudget, compareHex, copyLimit, encodeUpdate, limitOf, statusOf } from './shared.js';
 
 /**
@@ -353,7 +353,52 @@ function normalizeFunctionCallLimit(value: unknown, context: string): number {
     throw new InvalidCallPolicyError(`Call limit ${formatValue(value)} is not one the module accepts.`, { context, details: `A call limit is a whole number from 0 to ${maxCallLimit}; remove it for "no limit".` });
   return Number(value);
 }
-const maxArgumentSpendLimit = 2n ** 256n - 1n;
+/**
+ * What one function's policy holds at most (the module refuses more with `TooManyArgumentConditions`): 4 conditions, 3
+ * one-of sets of up to 63 values each, 3 argument limits; argument limits up to 2^96 - 1, call limits up to 2^32 - 1.
+ *
+ * @example
+ * ```ts
+ * callPolicyCapacity.conditions // 4
+ * ```
+ */
+export const callPolicyCapacity = { conditions: 4, oneOfSets: 3, oneOfValues: 63, argumentLimits: 3, maxArgumentSpendLimit: 2n ** 96n - 1n } as const;
+const maxArgumentSpendLimit = callPolicyCapacity.maxArgumentSpendLimit;
+
+/**
+ * One function's policy would hold more than the module keeps (see {@link callPolicyCapacity}).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof TooManyArgumentConditionsError) console.log(error.what, error.max)
+ * ```
+ */
+export class TooManyArgumentConditionsError extends SessionKeyPermissionError {
+  override name = 'TooManyArgumentConditionsError';
+  readonly what: string;
+  readonly max: number;
+
+  constructor({ target, selector, what, max, context }: FunctionRef & { what: string; max: number; context?: string | undefined }) {
+    super(`${selector} on ${target} would hold more ${what} than the module keeps (${max}).`, {
+      context,
+      details: `A function's policy holds at most ${callPolicyCapacity.conditions} conditions, ${callPolicyCapacity.oneOfSets} one-of sets of ${callPolicyCapacity.oneOfValues} values, and ${callPolicyCapacity.argumentLimits} argument limits.`,
+    });
+    this.what = what;
+    this.max = max;
+  }
+}
+
+// The module's capacity, checked where a rule is added (the builder) or applied (the decoder). An update adds to what
+// is on-chain already, which the SDK does not see here: the module has the last word.
+function checkCapacity(policy: PolicyState, context: string): void {
+  const ref = { target: policy.target, selector: policy.selector, context };
+  if (policy.conditions.length > callPolicyCapacity.conditions) throw new TooManyArgumentConditionsError({ ...ref, what: 'conditions', max: callPolicyCapacity.conditions });
+  if (policy.oneOf.size > callPolicyCapacity.oneOfSets) throw new TooManyArgumentConditionsError({ ...ref, what: 'one-of sets', max: callPolicyCapacity.oneOfSets });
+  for (const values of policy.oneOf.values())
+    if (values.size > callPolicyCapacity.oneOfValues) throw new TooManyArgumentConditionsError({ ...ref, what: 'values in a one-of set', max: callPolicyCapacity.oneOfValues });
+  if ([...policy.argumentLimits.values()].filter((l) => l !== 'unlimited').length > callPolicyCapacity.argumentLimits)
+    throw new TooManyArgumentConditionsError({ ...ref, what: 'argument limits', max: callPolicyCapacity.argumentLimits });
+}
 
 // ----------------------------------------------------------------------------- the builder's operations
 
@@ -366,6 +411,7 @@ export function addArgumentCondition(state: State, parameters: FunctionRef & Ses
   if (policy.conditions.some((c) => compareConditions(c, condition) === 0))
     throw new DuplicatePermissionError({ permission: `the condition ${operatorSymbol(condition.operator)} ${condition.value} on argument ${condition.argIndex} of ${selector} on ${target}`, context });
   policy.conditions.push(condition);
+  checkCapacity(policy, context);
 }
 
 /** The builder's `addArgumentOneOf`: the allowed words of one argument (a set per argument). */
@@ -378,6 +424,7 @@ export function addArgumentOneOf(state: State, parameters: FunctionRef & { argIn
   const policy = policyOf(state, target, selector);
   if (policy.oneOf.has(argIndex)) throw new DuplicatePermissionError({ permission: `the one-of set of argument ${argIndex} of ${selector} on ${target}`, context });
   policy.oneOf.set(argIndex, new Set(parameters.values.map((value) => normalizeWord(value, context))));
+  checkCapacity(policy, context);
 }
 
 /** The builder's `removeArgumentConditions`: the function's conditions and one-of sets are replaced by what follows. */
@@ -410,6 +457,7 @@ export function setArgumentSpendLimit(
   const policy = policyOf(state, target, selector);
   if (policy.argumentLimits.has(argIndex)) throw new DuplicatePermissionError({ permission: `the limit on argument ${argIndex} of ${selector} on ${target}`, context });
   policy.argumentLimits.set(argIndex, normalized);
+  checkCapacity(policy, context);
 }
 
 /** The builder's `setFunctionCallLimit` / `removeFunctionCallLimit` (`'unlimited'`). */
@@ -502,6 +550,47 @@ const conditionOrder = (text: string, fn: KnownFunction | undefined) => {
   return index >= 0 ? fn!.arguments[index]!.wordIndex : match ? Number(match[1]) : 0;
 };
 
+
+function applyUpdate(policy: PolicyState, update: PermissionUpdate, context: string): void {
+  switch (update.functionName) {
+    case 'addArgumentCondition': {
+      const [, , argIndex, operator, value] = argsOf(update, 'addArgumentCondition');
+      policy.conditions.push({ argIndex: normalizeArgIndex(argIndex, context), operator: normalizeOperator(operator, context), value: normalizeWord(value, context) });
+      return;
+    }
+    case 'addArgumentOneOf': {
+      const [, , argIndex, value] = argsOf(update, 'addArgumentOneOf');
+      const index = normalizeArgIndex(argIndex, context);
+      policy.oneOf.set(index, (policy.oneOf.get(index) ?? new Set()).add(normalizeWord(value, context)));
+      return;
+    }
+    case 'removeArgumentConditions':
+      policy.replaceConditions = true;
+      policy.conditions = [];
+      policy.oneOf.clear();
+      return;
+    case 'setArgumentSpendLimit': {
+      const [, , argIndex, spendLimit, refreshInterval] = argsOf(update, 'setArgumentSpendLimit');
+      policy.argumentLimits.set(normalizeArgIndex(argIndex, context), {
+        spendLimit: normalizeSpendLimit(spendLimit, maxArgumentSpendLimit, { field: 'spendLimit', context }),
+        refreshInterval: normalizeRefreshInterval(refreshInterval, { field: 'refreshInterval', context }),
+      });
+      return;
+    }
+    case 'removeArgumentSpendLimit':
+      policy.argumentLimits.set(normalizeArgIndex(argsOf(update, 'removeArgumentSpendLimit')[2], context), 'unlimited');
+      return;
+    case 'setFunctionCallLimit': {
+      const [, , callLimit, refreshInterval] = argsOf(update, 'setFunctionCallLimit');
+      policy.callLimit = { callLimit: normalizeFunctionCallLimit(callLimit, context), refreshInterval: normalizeRefreshInterval(refreshInterval, { field: 'refreshInterval', context }) };
+      return;
+    }
+    case 'removeFunctionCallLimit':
+      policy.callLimit = 'unlimited';
+      return;
+  }
+}
+
 // ----------------------------------------------------------------------------- the kind
 
 type LensPolicy = {
@@ -536,43 +625,8 @@ export const callPolicyKind: PermissionKind<State> = {
   decode(state, update, context) {
     const [target, selector] = update.args as unknown as [Address, Hex];
     const policy = policyOf(state, normalizeTarget(target, { field: 'target', context }), selector.toLowerCase() as Hex);
-    switch (update.functionName) {
-      case 'addArgumentCondition': {
-        const [, , argIndex, operator, value] = argsOf(update, 'addArgumentCondition');
-        policy.conditions.push({ argIndex: normalizeArgIndex(argIndex, context), operator: normalizeOperator(operator, context), value: normalizeWord(value, context) });
-        return;
-      }
-      case 'addArgumentOneOf': {
-        const [, , argIndex, value] = argsOf(update, 'addArgumentOneOf');
-        const index = normalizeArgIndex(argIndex, context);
-        policy.oneOf.set(index, (policy.oneOf.get(index) ?? new Set()).add(normalizeWord(value, context)));
-        return;
-      }
-      case 'removeArgumentConditions':
-        policy.replaceConditions = true;
-        policy.conditions = [];
-        policy.oneOf.clear();
-        return;
-      case 'setArgumentSpendLimit': {
-        const [, , argIndex, spendLimit, refreshInterval] = argsOf(update, 'setArgumentSpendLimit');
-        policy.argumentLimits.set(normalizeArgIndex(argIndex, context), {
-          spendLimit: normalizeSpendLimit(spendLimit, maxArgumentSpendLimit, { field: 'spendLimit', context }),
-          refreshInterval: normalizeRefreshInterval(refreshInterval, { field: 'refreshInterval', context }),
-        });
-        return;
-      }
-      case 'removeArgumentSpendLimit':
-        policy.argumentLimits.set(normalizeArgIndex(argsOf(update, 'removeArgumentSpendLimit')[2], context), 'unlimited');
-        return;
-      case 'setFunctionCallLimit': {
-        const [, , callLimit, refreshInterval] = argsOf(update, 'setFunctionCallLimit');
-        policy.callLimit = { callLimit: normalizeFunctionCallLimit(callLimit, context), refreshInterval: normalizeRefreshInterval(refreshInterval, { field: 'refreshInterval', context }) };
-        return;
-      }
-      case 'removeFunctionCallLimit':
-        policy.callLimit = 'unlimited';
-        return;
-    }
+    applyUpdate(policy, update, context);
+    checkCapacity(policy, context);
   },
   encode(state) {
     return sortedPolicies(state).flatMap((policy) => {

@@ -17,8 +17,11 @@ import {
   type LensSessionKeyState,
   SessionKeyAccessListType,
   SessionKeyPermissionsBuilder,
+  PermissionNotGrantableError,
+  TooManyArgumentConditionsError,
   ValuePerCallExceededError,
   WEEK,
+  sortGrantUpdates,
   allowCall,
   compareArgumentWords,
   decodePermissionUpdates,
@@ -144,6 +147,25 @@ describe('encode and decode', () => {
       args: [usdc, transfer, 1, 10, word(1n)],
     });
     expect(() => decodePermissionUpdates([bad])).toThrow(InvalidCallPolicyError);
+  });
+});
+
+describe('what the module holds', () => {
+  it('refuses more conditions, sets, values or argument limits than a function keeps, and sums past 2^96 - 1', () => {
+    const abi = parseAbi(['function f(uint256 a, uint256 b, uint256 c, uint256 d, uint256 e)']);
+    const f = (args: unknown[]) => () => new SessionKeyPermissionsBuilder().allowCall({ target: usdc, abi, functionName: 'f', args: args as never });
+    expect(f([[gt(0n), lt(9n)], [gt(0n), lt(9n)]])).not.toThrow();
+    expect(f([[gt(0n), lt(9n)], [gt(0n), lt(9n)], gt(1n)])).toThrow(TooManyArgumentConditionsError);
+    expect(f([oneOf([1n]), oneOf([1n]), oneOf([1n]), oneOf([1n])])).toThrow(/one-of sets/);
+    expect(f([oneOf(Array.from({ length: 64 }, (_, i) => BigInt(i)))])).toThrow(/values in a one-of set/);
+    expect(f([sumAtMost(1n), sumAtMost(1n), sumAtMost(1n), sumAtMost(1n)])).toThrow(/argument limits/);
+    expect(f([sumAtMost(2n ** 96n)])).toThrow(/spendLimit/);
+  });
+
+  it('grants carry call policies, but not a removal that would clear what the same grant adds', () => {
+    expect(() => sortGrantUpdates(agentKey().encode())).not.toThrow();
+    const replacing = agentKey().removeArgumentConditions({ target: usdc, selector: transfer }).encode();
+    expect(() => sortGrantUpdates(replacing)).toThrow(PermissionNotGrantableError);
   });
 });
 
