@@ -90,16 +90,26 @@ describe('an agent key limited by a call policy', () => {
     expect(otherRecipient).toMatchObject({ argument: 'to', argIndex: 0 });
     const tooMuch = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(bob, units('10') + 1n)] }), ArgumentConditionFailedError);
     expect(tooMuch).toMatchObject({ argument: 'amount', allowed: expect.stringMatching(/989680$/), actual: expect.stringMatching(/989681$/) });
-    const crossing = await expectRefusal(session.executeWithSessionKey({ calls: Array.from({ length: 20 }, () => transfer(bob, 1n)) }), FunctionCallLimitExceededError);
-    expect(crossing).toMatchObject({ limit: 20n, functionName: 'transfer' });
     await expectRefusal(session.executeWithSessionKey({ calls: [transfer(alice, 1n, 1n)] }), ValuePerCallExceededError);
     expect(await before()).toEqual(snapshot);
 
-    // The 20th call goes, the 21st does not.
-    await session.executeWithSessionKey({ calls: Array.from({ length: 19 }, () => transfer(bob, 1n)) });
+    // Up to the 20th call in batches of 2 (each call of a batch counts). Larger batches are refused by Alto's safe mode
+    // today: with 5 calls to a function under this policy it reports the account running out of gas in validation at
+    // the estimated verification gas ("account internally reverts on oog"), which plain batches of 10 do not.
+    const batch = (size: number) => Array.from({ length: size }, () => transfer(bob, 1n));
+    for (let i = 0; i < 9; i++) await session.executeWithSessionKey({ calls: batch(2) });
+    const beforeCrossing = await before();
+    expect(beforeCrossing.calls).toMatchObject({ used: 19n, remaining: 1n });
+    // A batch that crosses the count is refused whole.
+    const crossing = await expectRefusal(session.executeWithSessionKey({ calls: batch(2) }), FunctionCallLimitExceededError);
+    expect(crossing).toMatchObject({ limit: 20n, functionName: 'transfer' });
+    expect(await before()).toEqual(beforeCrossing);
+    await session.executeWithSessionKey({ calls: batch(1) });
     expect(await balanceOf(bob)).toBe(19n);
     expect((await owner.getSessionKeyPermissions({ key })).spending.callPolicies[0]!.calls).toMatchObject({ used: 20n, remaining: 0n });
-    await expectRefusal(session.executeWithSessionKey({ calls: [transfer(alice, 1n)] }), FunctionCallLimitExceededError);
+    // The 21st call.
+    const twentyFirst = await expectRefusal(session.executeWithSessionKey({ calls: [transfer(alice, 1n)] }), FunctionCallLimitExceededError);
+    expect(twentyFirst).toMatchObject({ limit: 20n, used: 20n });
     expect(await balanceOf(alice)).toBe(units('10'));
   }, 120_000);
 });
