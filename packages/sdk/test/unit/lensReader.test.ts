@@ -10,6 +10,7 @@ import {
   encodeFunctionResult,
   erc20Abi,
   getAddress,
+  maxUint256,
   stringToHex,
   zeroAddress,
 } from 'viem';
@@ -77,6 +78,9 @@ async function keyState(): Promise<LensSessionKeyState> {
       },
     ],
     calls: daily(20n, 19n),
+    // Issue 18's fields of the lens's SessionKeyState: no call policy, no per-call cap.
+    callPolicies: [],
+    maxValuePerCall: maxUint256,
   };
 }
 
