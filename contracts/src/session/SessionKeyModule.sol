@@ -232,8 +232,8 @@ contract SessionKeyModule is ISessionKeyModule {
         return (window, calls, largestValue, largestValueTarget);
     }
 
-    /// @dev One call: never the account, the module or an EntryPoint; then the access list; then ERC-20 metering; then
-    /// the function's call policy, when its contract has any.
+    /// @dev One call: never the account, the module or an EntryPoint; then the access list; then the function's call
+    /// policy, when its contract has any; then ERC-20 metering.
     function _checkCall(
         address account,
         uint256 record,
@@ -251,11 +251,11 @@ contract SessionKeyModule is ISessionKeyModule {
         if (!AccessList.allows(listType, entry, selector)) {
             AccessList.check(account, sessionId, listType, entry, target, selector, data);
         }
-        if (Erc20SpendLimit.isLimited(entry)) {
-            window = Erc20SpendLimit.charge(account, record, slot, entry, target, selector, data, statedTime, window);
+        if (entry & CallPolicy.HAS_POLICY != 0) {
+            window = _checkCallPolicy(account, record, target, selector, data, statedTime, window);
         }
-        if (entry & CallPolicy.HAS_POLICY == 0) return window;
-        return _checkCallPolicy(account, record, target, selector, data, statedTime, window);
+        if (!Erc20SpendLimit.isLimited(entry)) return window;
+        return Erc20SpendLimit.charge(account, record, slot, entry, target, selector, data, statedTime, window);
     }
 
     /// @dev The function's call policy (docs/call-policies.md): its conditions and one-of sets must hold; its argument
