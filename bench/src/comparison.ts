@@ -10,6 +10,12 @@ export type MeasuredScenario = { id: string; gasUsed: bigint | number };
 export const overheadId = 'session-overhead-s1';
 /** What a call-count limit adds to the session S1 transfer (issue 14: at most 3,000). */
 export const callLimitOverheadId = 'call-limit-overhead-s1';
+/** What one argument condition, a function call limit and a one-of of two recipients add to the S1 transfer (issue 18). */
+export const callPolicyOverheadIds = {
+  'session-erc20-s1-condition': 'argument-condition-overhead-s1',
+  'session-erc20-s1-fn-calls': 'function-call-limit-overhead-s1',
+  'session-erc20-s1-one-of-2': 'one-of-2-overhead-s1',
+} as const;
 /** Adding a key (owner op), then its first op at S0: what a grant in the first op replaces (issue 17). */
 export const addKeyThenFirstOpId = 'add-key-then-s0';
 /** A later op of a key enabled by a grant, over the same op of a key added by the owner (issue 17: within 200 gas). */
@@ -23,6 +29,10 @@ export function gasFiguresOf(scenarios: readonly MeasuredScenario[]): GasFigures
   if (session !== undefined && owner !== undefined) figures[overheadId] = session - owner;
   const counted = figures['session-erc20-s1-calls'];
   if (session !== undefined && counted !== undefined) figures[callLimitOverheadId] = counted - session;
+  for (const [scenario, id] of Object.entries(callPolicyOverheadIds)) {
+    const withPolicy = figures[scenario];
+    if (session !== undefined && withPolicy !== undefined) figures[id] = withPolicy - session;
+  }
   const [addKey, firstOp] = [figures['add-key-full'], figures['session-erc20-s0']];
   if (addKey !== undefined && firstOp !== undefined) figures[addKeyThenFirstOpId] = addKey + firstOp;
   const grantLater = figures['session-erc20-grant-s1'];

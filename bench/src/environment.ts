@@ -140,6 +140,8 @@ export const eip170Limit = 24_576;
 export type LeashDeployment = {
   sessionKeyModule: Address;
   permissionUpdater: Address;
+  /** Absent from deployments recorded before issue 18. */
+  callPolicyUpdater?: Address | undefined;
   sessionKeyLens: Address;
   accountFactory: Address;
   accountImplementation: Address;
@@ -165,6 +167,7 @@ export async function readChainFacts(publicClient: PublicClient<Transport, Chain
         [
           ['SessionKeyModule (validation core)', addresses.sessionKeyModule],
           ['PermissionUpdater (key management)', addresses.permissionUpdater],
+          ...(addresses.callPolicyUpdater ? [['CallPolicyUpdater (call-policy updates)', addresses.callPolicyUpdater] as const] : []),
           ['SessionKeyLens', addresses.sessionKeyLens],
           ['LeashAccountFactory', addresses.accountFactory],
           ['LeashAccount (implementation)', addresses.accountImplementation],

@@ -53,6 +53,20 @@ export const gasTargets: GasTarget[] = [
     peers: [],
   },
   {
+    id: 'argument-condition-overhead-s1',
+    title: 'What one argument condition adds to the session ERC-20 transfer, S1 (issue 18)',
+    target: 1_500,
+    isOverhead: true,
+    peers: [],
+  },
+  {
+    id: 'function-call-limit-overhead-s1',
+    title: 'What a function call limit adds to the session ERC-20 transfer, S1 (issue 18)',
+    target: 3_000,
+    isOverhead: true,
+    peers: [],
+  },
+  {
     id: 'session-erc20-grant-s0',
     // Issue 17: at least 30% below adding a key plus its first op at 50b16cf (198,369 + 145,238 = 343,607), and below
     // Modular Account v2's install + use in one op.

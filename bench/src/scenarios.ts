@@ -9,6 +9,8 @@ import {
   parseEther,
   parseUnits,
   stringToHex,
+  toFunctionSelector,
+  toHex,
 } from 'viem';
 import type { PrivateKeyAccount } from 'viem/accounts';
 import { type UserOperation, entryPoint08Abi } from 'viem/account-abstraction';
@@ -240,6 +242,48 @@ export async function runGasScenarios(
       'S1: lane used before, counters nonzero, recipient holds the token',
       await a.asSession(countedKey, 2n, transferTo(holder, 1_000_000n), now),
     );
+
+    // ---- call policies (issue 18) on the same transfer, S1, each key on a lane of its own used once before: one
+    // argument condition (amount ≤ 10 tokens), a function call limit (1,000 transfers a day) and a one-of set of two
+    // recipients (the recipient is the second value of the set).
+    const transferSelector = toFunctionSelector('transfer(address,uint256)');
+    const policyUpdate = (functionName: string, args: readonly unknown[]) =>
+      encodeFunctionData({ abi: sessionKeyPermissionUpdatesAbi, functionName, args } as never);
+    const word = (value: bigint) => toHex(value, { size: 32 });
+    const policyScenarios = [
+      {
+        id: 'session-erc20-s1-condition',
+        title: 'Session ERC-20 transfer, full permission set and one argument condition (S1)',
+        lane: 5n,
+        updates: [policyUpdate('addArgumentCondition', [token, transferSelector, 1, 3, word(parseUnits('10', 6))])],
+      },
+      {
+        id: 'session-erc20-s1-fn-calls',
+        title: 'Session ERC-20 transfer, full permission set and a function call limit (S1)',
+        lane: 6n,
+        updates: [policyUpdate('setFunctionCallLimit', [token, transferSelector, 1000n, DAY])],
+      },
+      {
+        id: 'session-erc20-s1-one-of-2',
+        title: 'Session ERC-20 transfer, full permission set and a one-of of 2 recipients (S1)',
+        lane: 7n,
+        updates: [
+          policyUpdate('addArgumentOneOf', [token, transferSelector, 0, word(BigInt(fresh().address))]),
+          policyUpdate('addArgumentOneOf', [token, transferSelector, 0, word(BigInt(holder))]),
+        ],
+      },
+    ];
+    for (const scenario of policyScenarios) {
+      const policyKey = fresh();
+      await a.addKey(policyKey.address, [...fullPermissions(token, now).encode(), ...scenario.updates]);
+      await a.asSession(policyKey, scenario.lane, transferTo(holder, 1_000_000n), now);
+      record(
+        scenario.id,
+        scenario.title,
+        'S1: lane used before, counters nonzero, recipient holds the token',
+        await a.asSession(policyKey, scenario.lane, transferTo(holder, 1_000_000n), now),
+      );
+    }
 
     // ---- a key enabled by the owner's grant (one signature, no owner op): its first op carries the grant, at S0 (a
     // lane never used, counters 0, recipient balance 0); then a later op of the key at S1. The grant's nonce is the

@@ -30,6 +30,7 @@ const CONTRACTS = [
   ['LeashAccountFactory.sol', 'LeashAccountFactory', true],
   ['SessionKeyModule.sol', 'SessionKeyModule', true],
   ['PermissionUpdater.sol', 'PermissionUpdater', true],
+  ['CallPolicyUpdater.sol', 'CallPolicyUpdater', true, false],
   ['SessionKeyLens.sol', 'SessionKeyLens', true, false],
   ['ISessionKeyPermissionUpdates.sol', 'ISessionKeyPermissionUpdates', false],
   ['ISessionKeyLens.sol', 'ISessionKeyLens', false],

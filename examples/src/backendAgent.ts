@@ -1,11 +1,12 @@
 // A backend agent with a weekly allowance: the agent generates its own session key and shares only its address; the
-// owner grants that address 100 dUSD a week; the agent pays 30 dUSD invoices until the allowance refuses one.
+// owner grants that address 100 dUSD a week, to one supplier only; the agent pays 30 dUSD invoices until the allowance
+// refuses one.
 //
 //   npm run example:agent
 //
 // Starts a local stack and stops it at the end (or runs on LEASH_RPC_URL + LEASH_BUNDLER_URL with LEASH_PRIVATE_KEY).
 // The agent's keystore is LEASH_AGENT_KEYSTORE (default .leash/agent-key.json), encrypted with LEASH_AGENT_PASSWORD.
-import { http, parseEther, parseUnits } from 'viem';
+import { erc20Abi, http, parseEther, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   DAY,
@@ -14,6 +15,7 @@ import {
   WEEK,
   createLeashAccountClient,
   describePermissions,
+  oneOf,
   sessionKeyActions,
 } from '@leash/sdk';
 import { startPaymentAgent } from './agent.js';
@@ -58,15 +60,15 @@ await runExample('Leash: a backend agent with a weekly allowance', async (networ
 
   step(3, 'The owner grants the agent a weekly allowance');
   const allowance = new SessionKeyPermissionsBuilder()
-    // Only dUSD's transfer function: the access list is an allowlist by default.
-    .addContractAddressAccessEntry({ contractAddress: token.address, isOnList: true, checkSelectors: true })
-    .addContractFunctionAccessEntry({ contractAddress: token.address, methodSelector: 'transfer(address,uint256)', isOnList: true })
+    // Only dUSD's transfer function, and only to the supplier (a call policy, typed from the ABI; it also puts the
+    // function on the access list, which is an allowlist by default). No call may send ETH.
+    .allowCall({ target: token.address, abi: erc20Abi, functionName: 'transfer', args: [oneOf([supplier])], maxValue: 0n })
     // 100 dUSD per week; the budget refreshes each week on a fixed schedule.
     .addErc20TokenSpendLimit({ tokenAddress: token.address, spendLimit: units('100'), refreshInterval: WEEK })
     // The account pays the agent's gas: cap it too.
     .setGasSpendLimit({ spendLimit: parseEther('0.02'), refreshInterval: WEEK })
     .setTimeRange({ validUntil: Math.floor(Date.now() / 1000) + 90 * DAY });
-  for (const line of describePermissions(allowance.toPermissions(), { tokens: { [token.address]: token } })) say(`- ${line}`);
+  for (const line of describePermissions(allowance.toPermissions(), { tokens: { [token.address]: token }, addressNames: { [supplier]: 'the supplier' } })) say(`- ${line}`);
   const { userOpHash } = await owner.addSessionKey({ key: agent.address, tag: 'invoice-agent', permissions: allowance.encode() });
   say(`Added the agent's key (user op ${userOpHash})`);
 

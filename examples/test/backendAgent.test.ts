@@ -30,6 +30,8 @@ describe('npm run example:agent', () => {
     expect(out).toContain('Spends at most 100 dUSD');
     expect(out).toContain('per week, through transfer and approve only');
     expect(out).toContain('Gas paid by the account: at most 0.02 ETH per week');
+    expect(out).toContain('May call dUSD.transfer with to = the supplier');
+    expect(out).toContain('No call may send ETH (per-call cap 0)');
     expect(out.match(/Invoice \d: paid 30 dUSD \(user op 0x[0-9a-f]{64}\)/g)).toEqual([
       expect.stringMatching(/^Invoice 1/),
       expect.stringMatching(/^Invoice 2/),

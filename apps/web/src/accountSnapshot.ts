@@ -36,6 +36,13 @@ export async function loadAccountSnapshot(connection: OwnerConnection, config: S
   const keys = moduleInstalled ? await client.getSessionKeyStates() : [];
   const tokenAddresses = new Set<Address>(keys.flatMap((key) => key.spending.erc20.map((limit) => limit.tokenAddress)));
   const tokens = await Promise.all([...tokenAddresses].map((address) => loadTokenInfo(publicClient, address)));
+  // Targets of call policies that are tokens show amounts in token units (a target that is no token stays an address).
+  const policyTargets = new Set<Address>(keys.flatMap((key) => key.spending.callPolicies.map((policy) => policy.target)));
+  for (const address of policyTargets) {
+    if (tokens.some((t) => t.address === address)) continue;
+    const info = await loadTokenInfo(publicClient, address).catch(() => undefined);
+    if (info) tokens.push(info);
+  }
   if (devToken && !tokens.some((t) => t.address === devToken.info.address)) tokens.push(devToken.info);
   return { account, deployed: code !== undefined && code !== '0x', ethBalance, devToken, moduleInstalled, keys, tokens };
 }

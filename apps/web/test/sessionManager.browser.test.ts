@@ -617,6 +617,40 @@ describe.each(screens)('the web session manager on %s', (name, viewport) => {
     expect(pageErrors).toEqual([]);
   }, 180_000);
 
+  it('adds a recipient rule: the form\'s fields, the card\'s rule in plain language and its transfer budget, a tip over the per-transfer cap refused', async () => {
+    const ruleField = page.getByRole('group', { name: 'Recipient rule' });
+    await ruleField.getByLabel('Transfers of the token only to these recipients').check();
+    await page.getByLabel('Recipients', { exact: true }).fill('0x000000000000000000000000000000000000c0de');
+    await page.getByLabel('At most per transfer').fill('2');
+    await page.getByLabel('Number of transfers').fill('2');
+    await page.getByLabel('Transfers period').selectOption('per day');
+    await ruleField.scrollIntoViewIfNeeded();
+    await expectNothingCutOff(page);
+    await shot('recipient-rule-field');
+    const ruled = await addGeneratedKey(page, 'tips-to-the-creator', '100');
+    // Later keys of this suite get no recipient rule.
+    await ruleField.getByLabel('Transfers of the token only to these recipients').uncheck();
+    const card = keyCard(page, ruled);
+    await waitForText(card.getByTestId('permissions'), /May call dUSD\.transfer with to = 0x0{36}c0de and amount ≤ 2 dUSD, at most 2 times a day/i);
+    await waitForText(card.getByTestId('budgets'), /dUSD\.transfer calls\s*2 calls left of 2 calls per day/);
+    await card.scrollIntoViewIfNeeded();
+    await expectNothingCutOff(page);
+    await shot('recipient-rule-card');
+
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(ruled);
+    await sendTip(page, '3');
+    const refusal = page.getByRole('alert');
+    await waitForText(refusal, 'Refused: a call argument is not allowed.');
+    expect(await refusal.innerText()).toContain('Rule: argument-condition');
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+    await expectNothingCutOff(page);
+    await openPage(page, 'Session keys');
+    await waitForText(card.getByTestId('budgets'), /dUSD\.transfer calls\s*1 calls? left of 2 calls per day/);
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
   it('shows a key card whole: its address, expiry, budgets and what it may do fit the screen', async () => {
     const card = keyCard(page, key);
     await waitForText(card.getByTestId('validity'), /^Expires in (59m|1h)/);

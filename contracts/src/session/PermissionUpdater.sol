@@ -15,6 +15,7 @@ import {CallLimit} from "./permissions/CallLimit.sol";
 import {GrantHash, GrantHead} from "./grants/GrantHash.sol";
 import {GrantNonces} from "./grants/GrantNonces.sol";
 import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
+import {CallPolicyUpdater} from "./CallPolicyUpdater.sol";
 
 /**
  * @title PermissionUpdater
@@ -33,6 +34,14 @@ contract PermissionUpdater {
 
     /// @dev The updater's own address: code running at it was called directly, not delegatecalled by the module.
     address private immutable SELF = address(this);
+
+    /// @notice Where the call-policy updates are applied (delegatecalled): {CallPolicyUpdater}.
+    address public immutable CALL_POLICY_UPDATER;
+
+    /// @param callPolicyUpdater The {CallPolicyUpdater} this updater delegates call-policy updates to.
+    constructor(address callPolicyUpdater) {
+        CALL_POLICY_UPDATER = callPolicyUpdater;
+    }
 
     /// @notice Called directly rather than through the session key module.
     error OnlyThroughTheModule();
@@ -369,7 +378,24 @@ contract PermissionUpdater {
         if (GasSpendLimit.applyUpdate(u, selector, update, now_)) return;
         if (RequiredPaymaster.applyUpdate(u, selector, update)) return;
         if (CallLimit.applyUpdate(u, selector, update, now_)) return;
-        revert ISessionKeyModule.UnknownPermissionUpdate(u.i, selector);
+        _applyCallPolicyUpdate(u, update, now_);
+    }
+
+    /// @dev Any other update: applied by {CallPolicyUpdater} (delegatecalled, so in this storage), which returns `u`
+    /// changed, or reverts (UnknownPermissionUpdate for an update no kind handles).
+    function _applyCallPolicyUpdate(KeyUpdate memory u, bytes calldata update, uint256 now_) private {
+        (bool ok, bytes memory result) =
+            CALL_POLICY_UPDATER.delegatecall(abi.encodeCall(CallPolicyUpdater.applyCallPolicyUpdate, (u, update, now_)));
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(result, 0x20), mload(result))
+            }
+        }
+        KeyUpdate memory changed = abi.decode(result, (KeyUpdate));
+        u.record = changed.record;
+        u.listEntry = changed.listEntry;
+        u.listEntryLoaded = changed.listEntryLoaded;
+        u.listEntryChanged = changed.listEntryChanged;
     }
 
     /**

@@ -11,14 +11,20 @@ import {Erc20SpendLimit} from "./permissions/Erc20SpendLimit.sol";
 import {NativeSpendLimit} from "./permissions/NativeSpendLimit.sol";
 import {GasSpendLimit} from "./permissions/GasSpendLimit.sol";
 import {CallLimit} from "./permissions/CallLimit.sol";
+import {CallPolicy} from "./permissions/CallPolicy.sol";
+import {ArgumentConditions} from "./permissions/ArgumentConditions.sol";
+import {ArgumentSpendLimit} from "./permissions/ArgumentSpendLimit.sol";
+import {FunctionCallLimit} from "./permissions/FunctionCallLimit.sol";
+import {ValuePerCall} from "./permissions/ValuePerCall.sol";
 import {GrantNonces} from "./grants/GrantNonces.sol";
 
 /**
  * @title SessionKeyLens
  * @notice Reads everything the session key module stores about an account's keys, in one `eth_call`: the keys, and for
  * each its time range, tag, access list type and every contract its permissions named (entry, function entries,
- * ERC-20 budget), its native, gas and call-count budgets (limit, used, remaining, period, next refresh) and its
- * paymaster rule. It works on any RPC (no event replay) and holds no state: it reads the module's storage words through
+ * ERC-20 budget), its native, gas and call-count budgets (limit, used, remaining, period, next refresh), its
+ * paymaster rule, and its call policies (conditions, one-of sets, argument limits and function call limits with their
+ * state) and per-call value cap. It works on any RPC (no event replay) and holds no state: it reads the module's storage words through
  * the module's `extsload` and decodes them with the same libraries the module writes them with. Budgets are reported
  * as of the block's timestamp.
  */
@@ -69,11 +75,20 @@ contract SessionKeyLens is ISessionKeyLens {
         state.info = _info(k);
         uint256 count = _keyListEntry(k).targetCountOf();
         state.targets = new TargetRule[](count);
+        uint256 policies;
         for (uint256 i; i < count; ++i) {
             uint256 listWord = _load(module, SessionKeyStorage.targetListSlot(account, k.record.sessionId(), i));
             state.targets[i] = _targetRule(k, address(uint160(listWord)), listWord);
+            uint256 entry = _entry(k, state.targets[i].target);
+            if (entry & CallPolicy.HAS_POLICY != 0) policies += _policySelectorCount(k, state.targets[i].target);
         }
         state.calls = _calls(k);
+        state.callPolicies = _callPolicies(k, state.targets, policies);
+        uint256 budgets = k.record & SessionKeyStorage.FLAG_BUDGETS_SLOT == 0 ? 0 : _budgets(k);
+        uint256 cap = ValuePerCall.isCapped(budgets)
+            ? _load(module, SessionKeyStorage.valuePerCallSlot(account, k.record.sessionId()))
+            : 0;
+        state.maxValuePerCall = ValuePerCall.status(k.record, budgets, cap);
     }
 
     /// @inheritdoc ISessionKeyLens
@@ -210,6 +225,97 @@ contract SessionKeyLens is ISessionKeyLens {
             ? 0
             : _load(k.module, SessionKeyStorage.targetListSlot(k.account, k.record.sessionId(), TargetList.indexOf(entry)));
         return Erc20SpendLimit.status(k.record, entry, listWord, block.timestamp);
+    }
+
+    function _policySelectorCount(Key memory k, address target) private view returns (uint256) {
+        return _load(k.module, SessionKeyStorage.policySelectorsSlot(k.account, k.record.sessionId(), target, 0));
+    }
+
+    /// @dev Every function with a call policy that holds any rule, by contract in target-list order (`most` bounds them).
+    function _callPolicies(Key memory k, TargetRule[] memory targets, uint256 most)
+        private
+        view
+        returns (CallPolicyRule[] memory rules)
+    {
+        rules = new CallPolicyRule[](most);
+        uint256 n;
+        for (uint256 i; i < targets.length; ++i) {
+            address target = targets[i].target;
+            if (_entry(k, target) & CallPolicy.HAS_POLICY == 0) continue;
+            uint256 count = _policySelectorCount(k, target);
+            uint256 group;
+            for (uint256 place; place < count; ++place) {
+                if (place & 7 == 0) {
+                    group = _load(
+                        k.module,
+                        SessionKeyStorage.policySelectorsSlot(k.account, k.record.sessionId(), target, (place >> 3) + 1)
+                    );
+                }
+                bytes4 selector = CallPolicy.selectorInGroup(group, place);
+                uint256 header =
+                    _load(k.module, SessionKeyStorage.callPolicySlot(k.account, k.record.sessionId(), target, selector));
+                if (!_hasRules(header)) continue;
+                rules[n++] = _callPolicy(k, target, selector, header);
+            }
+        }
+        assembly ("memory-safe") {
+            mstore(rules, n)
+        }
+    }
+
+    /// @dev Whether a header holds any rule now: a condition, a one-of set, an active argument limit or a call limit.
+    function _hasRules(uint256 header) private pure returns (bool) {
+        if (FunctionCallLimit.isLimited(header)) return true;
+        if (ArgumentConditions.conditionCount(header) != 0 || ArgumentConditions.setCount(header) != 0) return true;
+        for (uint256 j; j < ArgumentSpendLimit.limitCount(header); ++j) {
+            (, bool active) = ArgumentSpendLimit.limitAt(header, j);
+            if (active) return true;
+        }
+        return false;
+    }
+
+    function _callPolicy(Key memory k, address target, bytes4 selector, uint256 header)
+        private
+        view
+        returns (CallPolicyRule memory rule)
+    {
+        uint256 sessionId = k.record.sessionId();
+        rule.target = target;
+        rule.selector = selector;
+        rule.conditions = new ArgumentConditionRule[](ArgumentConditions.conditionCount(header));
+        for (uint256 c; c < rule.conditions.length; ++c) {
+            (uint256 argIndex, uint256 operator) = ArgumentConditions.conditionAt(header, c);
+            bytes32 value =
+                bytes32(_load(k.module, SessionKeyStorage.policyValueSlot(k.account, sessionId, target, selector, c)));
+            rule.conditions[c] = ArgumentConditionRule(uint8(argIndex), uint8(operator), value);
+        }
+        rule.oneOf = new ArgumentOneOfRule[](ArgumentConditions.setCount(header));
+        for (uint256 s; s < rule.oneOf.length; ++s) {
+            (uint256 argIndex, uint256 size) = ArgumentConditions.setAt(header, s);
+            bytes32[] memory values = new bytes32[](size);
+            for (uint256 j; j < size; ++j) {
+                uint256 place = ArgumentConditions.setValuePlace(s, j);
+                values[j] =
+                    bytes32(_load(k.module, SessionKeyStorage.policyValueSlot(k.account, sessionId, target, selector, place)));
+            }
+            rule.oneOf[s] = ArgumentOneOfRule(uint8(argIndex), values);
+        }
+        uint256 limits = ArgumentSpendLimit.limitCount(header);
+        rule.argumentLimits = new ArgumentLimitRule[](limits);
+        uint256 active;
+        for (uint256 j; j < limits; ++j) {
+            (uint256 argIndex, bool isActive) = ArgumentSpendLimit.limitAt(header, j);
+            if (!isActive) continue;
+            uint256 budget =
+                _load(k.module, SessionKeyStorage.argumentBudgetSlot(k.account, sessionId, target, selector, argIndex));
+            rule.argumentLimits[active++] =
+                ArgumentLimitRule(uint8(argIndex), ArgumentSpendLimit.status(true, k.record, budget, block.timestamp));
+        }
+        ArgumentLimitRule[] memory argumentLimits = rule.argumentLimits;
+        assembly ("memory-safe") {
+            mstore(argumentLimits, active)
+        }
+        rule.calls = FunctionCallLimit.status(k.record, header, block.timestamp);
     }
 
     function _calls(Key memory k) private view returns (SpendLimitStatus memory) {

@@ -16,14 +16,20 @@ import {NativeSpendLimit} from "./permissions/NativeSpendLimit.sol";
 import {GasSpendLimit} from "./permissions/GasSpendLimit.sol";
 import {RequiredPaymaster} from "./permissions/RequiredPaymaster.sol";
 import {CallLimit} from "./permissions/CallLimit.sol";
+import {CallPolicy} from "./permissions/CallPolicy.sol";
+import {ArgumentConditions} from "./permissions/ArgumentConditions.sol";
+import {ArgumentSpendLimit} from "./permissions/ArgumentSpendLimit.sol";
+import {FunctionCallLimit} from "./permissions/FunctionCallLimit.sol";
+import {ValuePerCall} from "./permissions/ValuePerCall.sol";
 import {PermissionUpdater} from "./PermissionUpdater.sol";
 
 /**
  * @title SessionKeyModule
  * @notice ERC-7579 validator for session keys: extra signers whose every user op is checked, during ERC-4337
  * validation, against the permissions the account's owner granted them. Time range, access list (contracts and
- * functions), ERC-20, native token and gas spend limits (lifetime or per period), a call-count limit, and a required
- * paymaster.
+ * functions), ERC-20, native token and gas spend limits (lifetime or per period), a call-count limit, a required
+ * paymaster, call policies (argument conditions, one-of sets, argument limits and call limits per function; see
+ * docs/call-policies.md) and a per-call value cap.
  * @dev Route an op to this module with the nonce key `module address ‖ 4-byte lane` (OpenZeppelin AccountERC7579).
  * The op's signature is `uint32 statedTime ‖ ECDSA(digest)` (69 bytes), or, for gas estimation,
  * `uint32 statedTime ‖ sessionKey ‖ ECDSA(digest)` (89 bytes), which runs every check for `sessionKey` and reports
@@ -113,7 +119,9 @@ contract SessionKeyModule is ISessionKeyModule {
         uint256 window = TimeRange.ofKey(record);
         if (grantWindow != 0) window = TimeRange.intersect(window, grantWindow);
         uint256 calls;
-        (window, calls) = _checkCalls(account, record, callData, statedTime, window);
+        uint256 largestValue;
+        address largestValueTarget;
+        (window, calls, largestValue, largestValueTarget) = _checkCalls(account, record, callData, statedTime, window);
         if (record & SessionKeyStorage.FLAG_PAYMASTER_REQUIRED != 0) {
             RequiredPaymaster.check(paymasterAndData, account, record);
         }
@@ -131,6 +139,9 @@ contract SessionKeyModule is ISessionKeyModule {
             // The call-count and gas budgets share one slot: one read and one write for both.
             uint256 budgetsSlot = SessionKeyStorage.opBudgetsSlot(account, record.sessionId());
             uint256 budgets = budgetsSlot.load();
+            if (largestValue != 0 && ValuePerCall.isCapped(budgets)) {
+                ValuePerCall.check(account, record.sessionId(), largestValueTarget, largestValue);
+            }
             (budgets, window) = CallLimit.charge(budgets, record.refreshAnchor(), calls, statedTime, window);
             if (cost != 0) {
                 (budgets, window) = GasSpendLimit.charge(account, generation, record, budgets, cost, statedTime, window);
@@ -183,21 +194,22 @@ contract SessionKeyModule is ISessionKeyModule {
         return 0xffffffff;
     }
 
-    /// @dev Access list and ERC-20 limits per call, then the native token limit on the sum of the values.
+    /// @dev Access list, ERC-20 limits and call policies per call, then the native token limit on the sum of the values.
     /// @return The window, narrowed to every refreshing budget charged.
     /// @return calls How many calls the op makes.
+    /// @return largestValue The largest value one call sends (for the per-call cap), and `largestValueTarget` its target.
     function _checkCalls(address account, uint256 record, bytes calldata callData, uint256 statedTime, uint256 window)
         private
-        returns (uint256, uint256 calls)
+        returns (uint256, uint256 calls, uint256 largestValue, address largestValueTarget)
     {
         (bool isBatch, bytes calldata executionCalldata) = ExecutionParser.parse(callData);
         uint256 value;
         calls = 1;
         if (!isBatch) {
-            address target;
             bytes calldata data;
-            (target, value, data) = ExecutionParser.single(executionCalldata);
-            window = _checkCall(account, record, target, data, statedTime, window);
+            (largestValueTarget, value, data) = ExecutionParser.single(executionCalldata);
+            largestValue = value;
+            window = _checkCall(account, record, largestValueTarget, data, statedTime, window);
         } else {
             // Canonical encoding only (see ExecutionParser): each call must start where the previous one ended, and the
             // last must end the region, so the account reads exactly these calls.
@@ -209,15 +221,19 @@ contract SessionKeyModule is ISessionKeyModule {
                 bytes calldata data;
                 (target, callValue, data, head) = ExecutionParser.batchCall(executionCalldata, i, head);
                 value += callValue;
+                if (callValue > largestValue) (largestValue, largestValueTarget) = (callValue, target);
                 window = _checkCall(account, record, target, data, statedTime, window);
             }
             ExecutionParser.batchEnd(executionCalldata, head);
         }
-        if (value == 0 || record & SessionKeyStorage.FLAG_NATIVE_UNLIMITED != 0) return (window, calls);
-        return (NativeSpendLimit.charge(account, record, value, statedTime, window), calls);
+        if (value != 0 && record & SessionKeyStorage.FLAG_NATIVE_UNLIMITED == 0) {
+            window = NativeSpendLimit.charge(account, record, value, statedTime, window);
+        }
+        return (window, calls, largestValue, largestValueTarget);
     }
 
-    /// @dev One call: never the account, the module or an EntryPoint; then the access list; then ERC-20 metering.
+    /// @dev One call: never the account, the module or an EntryPoint; then the access list; then the function's call
+    /// policy, when its contract has any; then ERC-20 metering.
     function _checkCall(
         address account,
         uint256 record,
@@ -235,8 +251,35 @@ contract SessionKeyModule is ISessionKeyModule {
         if (!AccessList.allows(listType, entry, selector)) {
             AccessList.check(account, sessionId, listType, entry, target, selector, data);
         }
+        if (entry & CallPolicy.HAS_POLICY != 0) {
+            window = _checkCallPolicy(account, record, target, selector, data, statedTime, window);
+        }
         if (!Erc20SpendLimit.isLimited(entry)) return window;
         return Erc20SpendLimit.charge(account, record, slot, entry, target, selector, data, statedTime, window);
+    }
+
+    /// @dev The function's call policy (docs/call-policies.md): its conditions and one-of sets must hold; its argument
+    /// limits and call limit are charged. One header read, and one write when the function is call-limited.
+    function _checkCallPolicy(
+        address account,
+        uint256 record,
+        address target,
+        bytes4 selector,
+        bytes calldata data,
+        uint256 statedTime,
+        uint256 window
+    ) private returns (uint256) {
+        uint256 sessionId = record.sessionId();
+        uint256 slot = SessionKeyStorage.callPolicySlot(account, sessionId, target, selector);
+        uint256 header = slot.load();
+        if (header == 0) return window;
+        ArgumentConditions.check(account, sessionId, header, target, selector, data);
+        window = ArgumentSpendLimit.charge(account, record, header, target, selector, data, statedTime, window);
+        if (FunctionCallLimit.isLimited(header)) {
+            (header, window) = FunctionCallLimit.charge(header, record.refreshAnchor(), target, selector, statedTime, window);
+            slot.store(header);
+        }
+        return window;
     }
 
     /// @dev Session keys never call the account (address(0) runs as the account too), the module or an EntryPoint.

@@ -60,7 +60,14 @@ abstract contract GrantTestBase is SessionKeyTestBase {
             '{"name":"erc20Limits","type":"Erc20Limit[]"},{"name":"nativeTokenLimit","type":"NativeTokenLimit[]"},'
             '{"name":"unlimitedNativeToken","type":"UnlimitedNativeToken[]"},{"name":"gasLimit","type":"GasLimit[]"},'
             '{"name":"unlimitedGas","type":"UnlimitedGas[]"},{"name":"callLimit","type":"CallLimit[]"},'
-            '{"name":"requiredPaymaster","type":"RequiredPaymaster[]"}],'
+            '{"name":"requiredPaymaster","type":"RequiredPaymaster[]"},'
+            '{"name":"argumentConditions","type":"ArgumentCondition[]"},{"name":"argumentOneOf","type":"ArgumentOneOf[]"},'
+            '{"name":"noArgumentConditions","type":"NoArgumentConditions[]"},'
+            '{"name":"argumentLimits","type":"ArgumentLimit[]"},{"name":"noArgumentLimits","type":"NoArgumentLimit[]"},'
+            '{"name":"functionCallLimits","type":"FunctionCallLimit[]"},'
+            '{"name":"unlimitedFunctionCalls","type":"UnlimitedFunctionCalls[]"},'
+            '{"name":"maxValuePerCall","type":"MaxValuePerCall[]"},'
+            '{"name":"unlimitedValuePerCall","type":"UnlimitedValuePerCall[]"}],'
             '"AccessListType":[{"name":"listType","type":"uint8"}],'
             '"ContractAccess":[{"name":"target","type":"address"},{"name":"isOnList","type":"bool"},'
             '{"name":"checkSelectors","type":"bool"}],'
@@ -75,11 +82,26 @@ abstract contract GrantTestBase is SessionKeyTestBase {
             '"GasLimit":[{"name":"spendLimit","type":"uint256"},{"name":"refreshInterval","type":"uint48"}],'
             '"UnlimitedGas":[],'
             '"CallLimit":[{"name":"callLimit","type":"uint256"},{"name":"refreshInterval","type":"uint48"}],'
-            '"RequiredPaymaster":[{"name":"paymaster","type":"address"}]}';
+            '"RequiredPaymaster":[{"name":"paymaster","type":"address"}],'
+            '"ArgumentCondition":[{"name":"target","type":"address"},{"name":"selector","type":"bytes4"},'
+            '{"name":"argIndex","type":"uint8"},{"name":"operator","type":"uint8"},{"name":"value","type":"bytes32"}],'
+            '"ArgumentOneOf":[{"name":"target","type":"address"},{"name":"selector","type":"bytes4"},'
+            '{"name":"argIndex","type":"uint8"},{"name":"value","type":"bytes32"}],'
+            '"NoArgumentConditions":[{"name":"target","type":"address"},{"name":"selector","type":"bytes4"}],'
+            '"ArgumentLimit":[{"name":"target","type":"address"},{"name":"selector","type":"bytes4"},'
+            '{"name":"argIndex","type":"uint8"},{"name":"spendLimit","type":"uint256"},'
+            '{"name":"refreshInterval","type":"uint48"}],'
+            '"NoArgumentLimit":[{"name":"target","type":"address"},{"name":"selector","type":"bytes4"},'
+            '{"name":"argIndex","type":"uint8"}],'
+            '"FunctionCallLimit":[{"name":"target","type":"address"},{"name":"selector","type":"bytes4"},'
+            '{"name":"callLimit","type":"uint256"},{"name":"refreshInterval","type":"uint48"}],'
+            '"UnlimitedFunctionCalls":[{"name":"target","type":"address"},{"name":"selector","type":"bytes4"}],'
+            '"MaxValuePerCall":[{"name":"maxValue","type":"uint256"}],'
+            '"UnlimitedValuePerCall":[]}';
     }
 
     /// @dev The Permissions fields, in order, and the update each stands for.
-    uint256 internal constant FIELDS = 12;
+    uint256 internal constant FIELDS = 21;
 
     function _fieldSelectors() internal pure returns (bytes4[FIELDS] memory s) {
         s = [
@@ -94,7 +116,16 @@ abstract contract GrantTestBase is SessionKeyTestBase {
             Updates.setGasSpendLimit.selector,
             Updates.removeGasSpendLimit.selector,
             Updates.setCallLimit.selector,
-            Updates.setRequiredPaymaster.selector
+            Updates.setRequiredPaymaster.selector,
+            Updates.addArgumentCondition.selector,
+            Updates.addArgumentOneOf.selector,
+            Updates.removeArgumentConditions.selector,
+            Updates.setArgumentSpendLimit.selector,
+            Updates.removeArgumentSpendLimit.selector,
+            Updates.setFunctionCallLimit.selector,
+            Updates.removeFunctionCallLimit.selector,
+            Updates.setMaxValuePerCall.selector,
+            Updates.removeMaxValuePerCall.selector
         ];
     }
 
@@ -111,7 +142,16 @@ abstract contract GrantTestBase is SessionKeyTestBase {
             "gasLimit",
             "unlimitedGas",
             "callLimit",
-            "requiredPaymaster"
+            "requiredPaymaster",
+            "argumentConditions",
+            "argumentOneOf",
+            "noArgumentConditions",
+            "argumentLimits",
+            "noArgumentLimits",
+            "functionCallLimits",
+            "unlimitedFunctionCalls",
+            "maxValuePerCall",
+            "unlimitedValuePerCall"
         ];
     }
 
@@ -129,7 +169,16 @@ abstract contract GrantTestBase is SessionKeyTestBase {
             "GasLimit(uint256 spendLimit,uint48 refreshInterval)",
             "UnlimitedGas()",
             "CallLimit(uint256 callLimit,uint48 refreshInterval)",
-            "RequiredPaymaster(address paymaster)"
+            "RequiredPaymaster(address paymaster)",
+            "ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)",
+            "ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)",
+            "NoArgumentConditions(address target,bytes4 selector)",
+            "ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)",
+            "NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)",
+            "FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)",
+            "UnlimitedFunctionCalls(address target,bytes4 selector)",
+            "MaxValuePerCall(uint256 maxValue)",
+            "UnlimitedValuePerCall()"
         ];
     }
 
@@ -232,6 +281,7 @@ abstract contract GrantTestBase is SessionKeyTestBase {
         bytes32 t = keccak256(bytes(typeName));
         if (t == keccak256("address")) return string.concat('"', vm.toString(address(uint160(value))), '"');
         if (t == keccak256("bool")) return value == 0 ? "false" : "true";
+        if (t == keccak256("bytes32")) return string.concat('"', vm.toString(bytes32(value)), '"');
         if (t == keccak256("bytes4")) return string.concat('"', vm.toString(abi.encodePacked(bytes4(bytes32(value)))), '"');
         return string.concat('"', vm.toString(value), '"');
     }
@@ -263,19 +313,33 @@ abstract contract GrantTestBase is SessionKeyTestBase {
             }
             fieldHashes[f] = keccak256(concatenated);
         }
-        string memory elementTypes = string.concat(structs[0], structs[10], structs[1], structs[5]);
-        elementTypes = string.concat(elementTypes, structs[2], structs[8], structs[6]);
+        // Referenced types sorted by name, Permissions among them: AccessListType, ArgumentCondition, ArgumentLimit,
+        // ArgumentOneOf, CallLimit, ContractAccess, Erc20Limit, FunctionAccess, FunctionCallLimit, GasLimit,
+        // MaxValuePerCall, NativeTokenLimit, NoArgumentConditions, NoArgumentLimit, (Permissions,) RefreshAnchor,
+        // RequiredPaymaster, TimeRange, UnlimitedFunctionCalls, UnlimitedGas, UnlimitedNativeToken, UnlimitedValuePerCall.
+        uint8[14] memory before = [0, 12, 15, 13, 10, 1, 5, 2, 17, 8, 19, 6, 14, 16];
+        uint8[7] memory afterPermissions = [4, 11, 3, 18, 9, 7, 20];
+        string memory elementTypes;
+        for (uint256 i; i < before.length; ++i) {
+            elementTypes = string.concat(elementTypes, structs[before[i]]);
+        }
+        string memory tail;
+        for (uint256 i; i < afterPermissions.length; ++i) {
+            tail = string.concat(tail, structs[afterPermissions[i]]);
+        }
         string memory permissionsType = string.concat(
             "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,",
             "TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,",
             "NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,",
-            "UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster)"
+            "UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster,",
+            string.concat(
+                "ArgumentCondition[] argumentConditions,ArgumentOneOf[] argumentOneOf,",
+                "NoArgumentConditions[] noArgumentConditions,ArgumentLimit[] argumentLimits,",
+                "NoArgumentLimit[] noArgumentLimits,FunctionCallLimit[] functionCallLimits,",
+                "UnlimitedFunctionCalls[] unlimitedFunctionCalls,MaxValuePerCall[] maxValuePerCall,",
+                "UnlimitedValuePerCall[] unlimitedValuePerCall)"
+            )
         );
-        // Referenced types sorted by name: AccessListType, CallLimit, ContractAccess, Erc20Limit, FunctionAccess,
-        // GasLimit, NativeTokenLimit, (Permissions,) RefreshAnchor, RequiredPaymaster, TimeRange, UnlimitedGas,
-        // UnlimitedNativeToken.
-        string memory tail = string.concat(structs[4], structs[11], structs[3]);
-        tail = string.concat(tail, structs[9], structs[7]);
         bytes32 permissionsTypeHash = keccak256(bytes(string.concat(permissionsType, elementTypes, tail)));
         bytes32 chainTypeHash = keccak256(
             bytes(

@@ -49,7 +49,8 @@ abstract contract SessionKeyTestBase is LeashTestBase {
 
     /// @dev A session key module with its own permission updater.
     function _deployModule() internal returns (ISessionKeyModule) {
-        address updater = deployCode("PermissionUpdater.sol:PermissionUpdater");
+        address callPolicyUpdater = deployCode("CallPolicyUpdater.sol:CallPolicyUpdater");
+        address updater = deployCode("PermissionUpdater.sol:PermissionUpdater", abi.encode(callPolicyUpdater));
         return ISessionKeyModule(deployCode("SessionKeyModule.sol:SessionKeyModule", abi.encode(updater)));
     }
 

@@ -6,10 +6,16 @@ import { type AccessSpec } from './parse/access.js';
 import { toBaseUnits } from './parse/amounts.js';
 import { InvalidFlagError } from './parse/errors.js';
 import type { Erc20LimitSpec, LimitSpec } from './parse/limits.js';
+import { type CallRuleSpec, resolveCallRule } from './parse/callPolicy.js';
 
 /** The permission flags of `key add` and `key update`, parsed. */
 export type PermissionFlags = {
-  allow?: AccessSpec[] | undefined;
+  /** Contract and function entries, and call rules with conditions. */
+  allow?: (AccessSpec | CallRuleSpec)[] | undefined;
+  /** `--label name=0x…`: names for the addresses call rules mention. */
+  label?: Record<string, Address> | undefined;
+  /** `--max-value-per-call`: the most native token one call may send. */
+  maxValuePerCall?: bigint | 'unlimited' | undefined;
   deny?: AccessSpec[] | undefined;
   allowAll?: boolean | undefined;
   /** `key update` only: entries to take off the access list. */
@@ -35,7 +41,7 @@ export type CurrentKey = {
 };
 
 /** The permission updates to send, the tokens they name, and notes for the user. */
-export type BuiltPermissions = { builder: SessionKeyPermissionsBuilder; tokens: TokenInfo[]; notes: string[]; empty: boolean };
+export type BuiltPermissions = { builder: SessionKeyPermissionsBuilder; tokens: TokenInfo[]; notes: string[]; empty: boolean; labels: Record<string, Address> };
 
 const listTypeNames = { 0: 'allowlist', 1: 'denylist', 2: 'allow-all' } as const;
 
@@ -51,18 +57,21 @@ export async function buildPermissions(
   const { publicClient, now, current } = context;
   const builder = new SessionKeyPermissionsBuilder();
   const notes: string[] = [];
+  const tokens: TokenInfo[] = [];
   let empty = true;
-  const allow = flags.allow ?? [];
+  const allowEntries = flags.allow ?? [];
+  const allow = allowEntries.filter((entry): entry is AccessSpec => 'contract' in entry && !('items' in entry));
+  const callRules = allowEntries.filter((entry): entry is CallRuleSpec => 'items' in entry);
   const deny = flags.deny ?? [];
   const unlist = flags.unlist ?? [];
 
-  const modes = [allow.length > 0 && '--allow', deny.length > 0 && '--deny', flags.allowAll && '--allow-all'].filter(Boolean);
+  const modes = [allowEntries.length > 0 && '--allow', deny.length > 0 && '--deny', flags.allowAll && '--allow-all'].filter(Boolean);
   if (modes.length > 1)
     throw new CliError(`${modes.join(' and ')} cannot be combined: a key's access list is an allowlist, a denylist, or allow-all.`, {
       exitCode: exitCodes.usage,
     });
   const listType =
-    allow.length > 0 ? SessionKeyAccessListType.ALLOWLIST : deny.length > 0 ? SessionKeyAccessListType.DENYLIST : flags.allowAll ? SessionKeyAccessListType.ALLOW_ALL : undefined;
+    allowEntries.length > 0 ? SessionKeyAccessListType.ALLOWLIST : deny.length > 0 ? SessionKeyAccessListType.DENYLIST : flags.allowAll ? SessionKeyAccessListType.ALLOW_ALL : undefined;
   if (listType !== undefined && listType !== current?.accessListType) {
     // A new key starts as an allowlist; sending the type anyway keeps the op explicit.
     builder.setContractAccessControlType(listType);
@@ -82,6 +91,21 @@ export async function buildPermissions(
       builder.addContractFunctionAccessEntry({ contractAddress: contract, methodSelector: entry.function!.selector, isOnList: true });
     empty = false;
   }
+  for (const rule of callRules) {
+    const parameters = await resolveCallRule(rule, {
+      labels: flags.label ?? {},
+      token: async (address) => {
+        const info = await tokenInfo(publicClient, address).catch(() => undefined);
+        if (info && !tokens.some((t) => t.address === info.address)) tokens.push(info);
+        return info;
+      },
+    });
+    builder.allowCall(parameters as never);
+    empty = false;
+  }
+  if (flags.maxValuePerCall === 'unlimited') builder.removeMaxValuePerCall();
+  else if (flags.maxValuePerCall !== undefined) builder.setMaxValuePerCall({ maxValue: flags.maxValuePerCall });
+  if (flags.maxValuePerCall !== undefined) empty = false;
   for (const entry of unlist) {
     if (entry.function) builder.addContractFunctionAccessEntry({ contractAddress: entry.contract, methodSelector: entry.function.selector, isOnList: false });
     else builder.addContractAddressAccessEntry({ contractAddress: entry.contract, isOnList: false, checkSelectors: false });
@@ -110,10 +134,9 @@ export async function buildPermissions(
   else if (flags.maxCalls) builder.setCallLimit(flags.maxCalls);
   if (flags.maxCalls) empty = false;
 
-  const tokens: TokenInfo[] = [];
   for (const { token, limit } of flags.erc20 ?? []) {
     const info = await tokenInfo(publicClient, token);
-    tokens.push(info);
+    if (!tokens.some((t) => t.address === info.address)) tokens.push(info);
     if (limit === 'unlimited') builder.removeErc20TokenSpendLimit({ tokenAddress: token });
     else
       builder.addErc20TokenSpendLimit({
@@ -143,7 +166,7 @@ export async function buildPermissions(
         if (!allow.some((entry) => entry.contract === token.address))
           notes.push(`${token.symbol} ${token.address} has a spend limit but is not on the allowlist: add --allow ${token.address}:transfer(address,uint256)`);
   }
-  return { builder, tokens, notes, empty };
+  return { builder, tokens, notes, empty, labels: flags.label ?? {} };
 }
 
 function toSpendLimit(limit: { amount: bigint; refreshInterval: number }): SessionKeySpendLimit {

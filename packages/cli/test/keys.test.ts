@@ -277,6 +277,33 @@ describe('granting a key with one owner signature (no transaction)', () => {
   });
 });
 
+describe('call rules', () => {
+  it('key add takes readable conditions; key show says them; exec outside them is refused with the rule (exit code 3)', async () => {
+    const added = ok(
+      await leash(
+        ['key', 'add', '--tag', 'tipper', '--allow', `dUSD:transfer(to=bob|carol, amount<=10dusd, calls<=20/day)`, '--label', `dUSD=${token}`, '--label', `bob=${bob}`, '--label', `carol=${carol}`,
+          '--max-value-per-call', '0eth', '--gas', '0.05eth/day', '--valid-for', '2h', '--json'],
+        env,
+      ),
+    ).json;
+    expect(added.description).toContain('May call dUSD.transfer with to ∈ {bob, carol} and amount ≤ 10 dUSD, at most 20 times a day');
+    expect(added.description).toContain('No call may send ETH (per-call cap 0)');
+    const key = added.key as Address;
+
+    ok(await leash(['exec', '--key', key, '--to', token, transfer, bob, '10dusd', '--json'], env));
+    const refused = await leash(['exec', '--key', key, '--to', token, transfer, bob, '11dusd'], env);
+    expect(refused.code, refused.stderr).toBe(3);
+    expect(refused.stderr).toContain('amount (argument 1) must be ≤ 10000000, the call has 11000000');
+    const elsewhere = await leash(['exec', '--key', key, '--to', token, transfer, bob.replace('b0b0', 'b0b1'), '1dusd', '--check', '--json'], env);
+    expect(elsewhere.code).toBe(3);
+    expect(JSON.stringify(elsewhere.json)).toContain('argument-condition');
+
+    const shown = ok(await leash(['key', 'show', key], env)).stdout;
+    expect(shown).toContain(`May call dUSD.transfer with to ∈ {${bob}, ${carol}} and amount ≤ 10 dUSD, at most 20 times a day`);
+    expect(shown).toMatch(/dUSD\.transfer calls\s+1 calls? used of 20 calls per day, 19 calls left/);
+  }, 120_000);
+});
+
 describe('rotating and revoking', () => {
   it('rotate moves the permissions and the spend to a new stored key and deletes the old keystore', async () => {
     const rotated = ok(await leash(['key', 'rotate', agentKey, '--json'], env)).json;

@@ -1,7 +1,9 @@
 import { type FormEvent, useId, useState } from 'react';
-import { type Address, getAddress, isAddress } from 'viem';
+import { type Address, erc20Abi, getAddress, isAddress } from 'viem';
 import {
   InvalidInputError,
+  lte,
+  oneOf,
   type PermissionWarning,
   SessionKeyAccessListType,
   SessionKeyPermissionsBuilder,
@@ -64,6 +66,8 @@ type Form = {
   gas: Limit;
   /** How many calls the key's ops may make; `amount` is the count. */
   calls: Limit;
+  /** A recipient rule on the token's transfer: only to these addresses, at most this much each, this many times. */
+  recipientRule: { enabled: boolean; recipients: string; maxAmount: string; transfers: Limit };
   validity: string;
   validUntil: string;
 };
@@ -131,10 +135,35 @@ async function permissionsOf(form: Form, connection: OwnerConnection): Promise<S
   else builder.setNativeTokenSpendLimit({ spendLimit: parseAmount(form.native.amount, ether.decimals, 'ETH limit'), refreshInterval: Number(form.native.period) });
   if (form.gas.noLimit) builder.removeGasSpendLimit();
   else builder.setGasSpendLimit({ spendLimit: parseAmount(form.gas.amount, ether.decimals, 'Gas limit'), refreshInterval: Number(form.gas.period) });
+  if (form.recipientRule.enabled) await addRecipientRule(builder, form, connection);
   // A new key has no call limit: send one only when the form sets it.
   if (!form.calls.noLimit) builder.setCallLimit({ callLimit: parseCallCount(form.calls.amount), refreshInterval: Number(form.calls.period) });
   builder.setTimeRange({ validUntil: validUntilOf(form) });
   return builder;
+}
+
+/** Recipients, one per line or comma-separated, as checksummed addresses. */
+function parseRecipients(text: string): Address[] {
+  const parts = text.split(/[\n,]/).map((part) => part.trim()).filter((part) => part !== '');
+  if (parts.length === 0) throw new Error('Recipients: give at least one address.');
+  return parts.map((part) => {
+    if (!isAddress(part, { strict: false })) throw new Error(`Recipients: "${part}" is not an address.`);
+    return getAddress(part);
+  });
+}
+
+/** The recipient rule: the token's transfer only to the recipients, at most an amount each, a number of times. */
+async function addRecipientRule(builder: SessionKeyPermissionsBuilder, form: Form, connection: OwnerConnection): Promise<void> {
+  const { recipients, maxAmount, transfers } = form.recipientRule;
+  if (!isAddress(form.erc20Token.trim(), { strict: false })) throw new Error(`Recipient rule: "${form.erc20Token}" is not a token address (see Token limit).`);
+  const token = await loadTokenInfo(connection.publicClient, form.erc20Token.trim() as Address);
+  builder.allowCall({
+    target: token.address,
+    abi: erc20Abi,
+    functionName: 'transfer',
+    args: [oneOf(parseRecipients(recipients)), maxAmount.trim() === '' ? undefined : lte(parseAmount(maxAmount, token.decimals, `${token.symbol} per transfer`))],
+    maxCalls: transfers.noLimit ? undefined : { count: parseCallCount(transfers.amount), per: Number(transfers.period) },
+  });
 }
 
 /** The SDK's gas warning for the form's gas limit (the form never requires a paymaster); none while it does not parse. */
@@ -181,6 +210,7 @@ export function AddKeyForm({ config, connection, moduleInstalled, action, onChan
     native: { noLimit: false, amount: '0', period: '0' },
     gas: { noLimit: false, amount: '0.05', period: '86400' },
     calls: { noLimit: true, amount: '20', period: '86400' },
+    recipientRule: { enabled: false, recipients: '', maxAmount: '', transfers: { noLimit: false, amount: '20', period: '86400' } },
     validity: '3600',
     validUntil: '',
   });
@@ -327,6 +357,47 @@ export function AddKeyForm({ config, connection, moduleInstalled, action, onChan
         </fieldset>
 
         <fieldset>
+          <legend>Recipient rule</legend>
+          <label>
+            <input type="checkbox" checked={form.recipientRule.enabled} onChange={(e) => update({ recipientRule: { ...form.recipientRule, enabled: e.target.checked } })} /> Transfers of
+            the token only to these recipients
+          </label>
+          {form.recipientRule.enabled && (
+            <>
+              <label>
+                Recipients
+                <textarea
+                  className="mono"
+                  rows={2}
+                  value={form.recipientRule.recipients}
+                  placeholder="0x…, one per line"
+                  onChange={(e) => update({ recipientRule: { ...form.recipientRule, recipients: e.target.value } })}
+                />
+              </label>
+              <label>
+                At most per transfer
+                <input
+                  type="text"
+                  inputMode="decimal"
+                  value={form.recipientRule.maxAmount}
+                  placeholder="no cap"
+                  onChange={(e) => update({ recipientRule: { ...form.recipientRule, maxAmount: e.target.value } })}
+                />
+                <span className="hint">in token units; empty for no cap</span>
+              </label>
+              <LimitInputs
+                name="Number of transfers"
+                limit={form.recipientRule.transfers}
+                unit="calls of transfer; each call of a batch counts"
+                allowNoLimit
+                inputMode="numeric"
+                onChange={(transfers) => update({ recipientRule: { ...form.recipientRule, transfers } })}
+              />
+            </>
+          )}
+        </fieldset>
+
+        <fieldset>
           <legend>ETH the key may send</legend>
           <LimitInputs name="ETH amount" limit={form.native} unit="ETH; 0 means none" allowNoLimit onChange={(native) => update({ native })} />
         </fieldset>
@@ -395,7 +466,7 @@ function LimitInputs({ name, limit, unit, allowNoLimit, inputMode = 'decimal', o
         <span className="hint">{unit}</span>
       </label>
       <div className="field">
-        <label htmlFor={periodId}>{name.replace(/ amount$/, '').replace(/^Number of calls$/, 'Calls')} period</label>
+        <label htmlFor={periodId}>{name.replace(/ amount$/, '').replace(/^Number of calls$/, 'Calls').replace(/^Number of transfers$/, 'Transfers')} period</label>
         <select id={periodId} value={limit.period} disabled={limit.noLimit} onChange={(e) => onChange({ ...limit, period: e.target.value })}>
           {periods.map(([value, text]) => (
             <option key={value} value={value}>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { type Address, isAddress } from 'viem';
-import { type SessionKeyState, type SpendLimitStatus, formatRefreshInterval } from '@leash/sdk';
+import { type SessionKeyState, type SpendLimitStatus, formatRefreshInterval, knownFunction } from '@leash/sdk';
 import type { OwnerConnection } from '../connection.js';
 import { describeKeyPermissions } from '../describeKey.js';
 import { type DisplayUnit, calls, ether, formatAmount, formatDuration, formatTimestamp, shortHex } from '../format.js';
@@ -59,6 +59,22 @@ export function SessionKeyCard({ connection, sessionKey, tokens, now, fromDemo, 
         <Budget name="ETH sent" status={sessionKey.spending.nativeToken} unit={ether} now={now} />
         <Budget name="Gas" status={sessionKey.spending.gas} unit={ether} now={now} />
         <Budget name="Calls" status={sessionKey.spending.calls} unit={calls} now={now} />
+        {sessionKey.spending.callPolicies.map((policy) => {
+          const fn = knownFunction(policy.selector);
+          const name = `${tokenOf(policy.target)?.symbol ?? shortHex(policy.target)}.${fn?.name ?? policy.selector}`;
+          return [
+            ...(policy.calls === 'unlimited' ? [] : [<Budget key={`${name}-calls`} name={`${name} calls`} status={policy.calls} unit={calls} now={now} />]),
+            ...policy.argumentLimits.map(({ argIndex, status }) => (
+              <Budget
+                key={`${name}-${argIndex}`}
+                name={`${name} ${fn?.arguments.find((a) => a.wordIndex === argIndex)?.name ?? `argument ${argIndex}`}`}
+                status={status}
+                unit={tokenOf(policy.target) ?? { symbol: '', decimals: 0 }}
+                now={now}
+              />
+            )),
+          ];
+        })}
       </ul>
 
       <h4>May do</h4>

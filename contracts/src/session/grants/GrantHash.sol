@@ -39,7 +39,7 @@ struct GrantHead {
  */
 library GrantHash {
     /// @notice How many permission kinds a grant holds (the Permissions struct's fields).
-    uint256 internal constant KINDS = 12;
+    uint256 internal constant KINDS = 21;
     /// @notice At most this many chains in one grant: bounds the proof every chain carries.
     uint256 internal constant MAX_CHAINS = 64;
 
@@ -48,52 +48,79 @@ library GrantHash {
     bytes32 private constant VERSION_HASH = keccak256("1");
 
     bytes32 internal constant PERMISSIONS_TYPEHASH = keccak256(
-        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster)"
+        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster,ArgumentCondition[] argumentConditions,ArgumentOneOf[] argumentOneOf,NoArgumentConditions[] noArgumentConditions,ArgumentLimit[] argumentLimits,NoArgumentLimit[] noArgumentLimits,FunctionCallLimit[] functionCallLimits,UnlimitedFunctionCalls[] unlimitedFunctionCalls,MaxValuePerCall[] maxValuePerCall,UnlimitedValuePerCall[] unlimitedValuePerCall)"
         "AccessListType(uint8 listType)"
+        "ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)"
+        "ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)"
+        "ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)"
         "CallLimit(uint256 callLimit,uint48 refreshInterval)"
         "ContractAccess(address target,bool isOnList,bool checkSelectors)"
         "Erc20Limit(address token,uint256 spendLimit,uint48 refreshInterval)"
         "FunctionAccess(address target,bytes4 selector,bool isOnList)"
+        "FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)"
         "GasLimit(uint256 spendLimit,uint48 refreshInterval)"
+        "MaxValuePerCall(uint256 maxValue)"
         "NativeTokenLimit(uint256 spendLimit,uint48 refreshInterval)"
+        "NoArgumentConditions(address target,bytes4 selector)"
+        "NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)"
         "RefreshAnchor(uint48 anchor)"
         "RequiredPaymaster(address paymaster)"
         "TimeRange(uint48 validFrom,uint48 validUntil)"
+        "UnlimitedFunctionCalls(address target,bytes4 selector)"
         "UnlimitedGas()"
         "UnlimitedNativeToken()"
+        "UnlimitedValuePerCall()"
     );
     bytes32 internal constant CHAIN_GRANT_TYPEHASH = keccak256(
         "ChainGrant(uint256 chainId,uint32 generation,Permissions permissions)"
         "AccessListType(uint8 listType)"
+        "ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)"
+        "ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)"
+        "ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)"
         "CallLimit(uint256 callLimit,uint48 refreshInterval)"
         "ContractAccess(address target,bool isOnList,bool checkSelectors)"
         "Erc20Limit(address token,uint256 spendLimit,uint48 refreshInterval)"
         "FunctionAccess(address target,bytes4 selector,bool isOnList)"
+        "FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)"
         "GasLimit(uint256 spendLimit,uint48 refreshInterval)"
+        "MaxValuePerCall(uint256 maxValue)"
         "NativeTokenLimit(uint256 spendLimit,uint48 refreshInterval)"
-        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster)"
+        "NoArgumentConditions(address target,bytes4 selector)"
+        "NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)"
+        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster,ArgumentCondition[] argumentConditions,ArgumentOneOf[] argumentOneOf,NoArgumentConditions[] noArgumentConditions,ArgumentLimit[] argumentLimits,NoArgumentLimit[] noArgumentLimits,FunctionCallLimit[] functionCallLimits,UnlimitedFunctionCalls[] unlimitedFunctionCalls,MaxValuePerCall[] maxValuePerCall,UnlimitedValuePerCall[] unlimitedValuePerCall)"
         "RefreshAnchor(uint48 anchor)"
         "RequiredPaymaster(address paymaster)"
         "TimeRange(uint48 validFrom,uint48 validUntil)"
+        "UnlimitedFunctionCalls(address target,bytes4 selector)"
         "UnlimitedGas()"
         "UnlimitedNativeToken()"
+        "UnlimitedValuePerCall()"
     );
     bytes32 internal constant GRANT_TYPEHASH = keccak256(
         "SessionKeyGrant(address account,address sessionKey,uint8 keyType,bytes32 tag,uint64 nonce,uint48 validUntil,ChainGrant[] chains)"
         "AccessListType(uint8 listType)"
+        "ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)"
+        "ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)"
+        "ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)"
         "CallLimit(uint256 callLimit,uint48 refreshInterval)"
         "ChainGrant(uint256 chainId,uint32 generation,Permissions permissions)"
         "ContractAccess(address target,bool isOnList,bool checkSelectors)"
         "Erc20Limit(address token,uint256 spendLimit,uint48 refreshInterval)"
         "FunctionAccess(address target,bytes4 selector,bool isOnList)"
+        "FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)"
         "GasLimit(uint256 spendLimit,uint48 refreshInterval)"
+        "MaxValuePerCall(uint256 maxValue)"
         "NativeTokenLimit(uint256 spendLimit,uint48 refreshInterval)"
-        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster)"
+        "NoArgumentConditions(address target,bytes4 selector)"
+        "NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)"
+        "Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster,ArgumentCondition[] argumentConditions,ArgumentOneOf[] argumentOneOf,NoArgumentConditions[] noArgumentConditions,ArgumentLimit[] argumentLimits,NoArgumentLimit[] noArgumentLimits,FunctionCallLimit[] functionCallLimits,UnlimitedFunctionCalls[] unlimitedFunctionCalls,MaxValuePerCall[] maxValuePerCall,UnlimitedValuePerCall[] unlimitedValuePerCall)"
         "RefreshAnchor(uint48 anchor)"
         "RequiredPaymaster(address paymaster)"
         "TimeRange(uint48 validFrom,uint48 validUntil)"
+        "UnlimitedFunctionCalls(address target,bytes4 selector)"
         "UnlimitedGas()"
         "UnlimitedNativeToken()"
+        "UnlimitedValuePerCall()"
     );
 
     /// @dev keccak256 of nothing: the EIP-712 hash of an empty array, the Permissions field of every kind not granted.
@@ -117,7 +144,7 @@ library GrantHash {
         uint256 end;
         uint256 endKind;
         assembly ("memory-safe") {
-            // An update's field (12: none) and its struct's type hash, from its selector ({_kindOf}).
+            // An update's field (21: none) and its struct's type hash, from its selector.
             function kindOf(selector) -> kind, typeHash {
                 switch selector
                 case 0x8f2920d8 { kind := 0 typeHash := 0xd14a953f7af44528b6db3d4110fbf58109ba7e5505c574a0cf3705aa01bc0875 }
@@ -132,14 +159,23 @@ library GrantHash {
                 case 0x2f9ec580 { kind := 9 typeHash := 0x11174e28cdaa8b2be59d8cd44d43b6b81ccce2c5b4766e2f933b38a3b1cfee89 }
                 case 0x35f6176a { kind := 10 typeHash := 0x533737d80289f70809f1e0a52fa3943d2b34c6da4059afc49412b176c72113aa }
                 case 0xb85631d7 { kind := 11 typeHash := 0xc75762fffc9169d75bc6f9fed6688767aa94f867175f1d9c7ca289794775cc2b }
-                default { kind := 12 }
+                case 0x7584bf03 { kind := 12 typeHash := 0x0b7ab0504c8b3b52837954db9ac5bf79ea64736af0cad81254a38b0e7d701fd0 }
+                case 0x9cfa78c1 { kind := 13 typeHash := 0x359303d40ee03bfa43b2f12cb1e8cf7282ec86d3d3c1dd6121220007b81a7ff7 }
+                case 0xf1a1151d { kind := 14 typeHash := 0x2b429e79390b81f7b2f37bb9f0eae0179f544facb1d064a105ca63c2709fcddf }
+                case 0xac067e14 { kind := 15 typeHash := 0x1b62b24a8c7a8a5cc629eb6c2057b5cd5db11e0b94f20fe3afa65cf5856781c1 }
+                case 0x2d2f1e88 { kind := 16 typeHash := 0xa00da6562eea3fc7c5c13db26a0ab0dcedc755b4f6943eeca0f66392fb7e9461 }
+                case 0x813f6f1d { kind := 17 typeHash := 0x327183a33cb27ddbfec41b59faa17cc5496af6e5ea3244c35d2e798e1c569b51 }
+                case 0xb261216b { kind := 18 typeHash := 0x5184cfab5454a1ca9f19988af6552d5203d5d04d6680fc63bb59039eeecfdcf8 }
+                case 0x97c2db00 { kind := 19 typeHash := 0xf3572826cb318ecea579d786101d3b730104f427a1ec58bf38bdf49303a04b54 }
+                case 0x664118a6 { kind := 20 typeHash := 0x90fb53e89b26574a23bf8d0357132db49b3439116820600e8401dec69afaaea2 }
+                default { kind := 21 }
             }
-            // Update i's element (its length word, then its bytes) and its kind; 12 past the last update.
+            // Update i's element (its length word, then its bytes) and its kind; 21 past the last update.
             function elementAt(base, i) -> element {
                 element := add(base, calldataload(add(base, shl(5, i))))
             }
             function kindAt(base, n, i) -> kind, typeHash {
-                kind := 12
+                kind := 21
                 if lt(i, n) {
                     let element := elementAt(base, i)
                     // Shorter than a selector: selector 0, no kind (ExecutionParser.selectorOf).
@@ -150,15 +186,15 @@ library GrantHash {
             }
             let base := updates.offset
             let n := updates.length
-            // Free memory, not allocated: [the Permissions type hash, 12 field hashes] ‖ the element hashes (n words) ‖
+            // Free memory, not allocated: [the Permissions type hash, 21 field hashes] ‖ the element hashes (n words) ‖
             // scratch for one struct (its type hash, then its arguments).
             let words := mload(0x40)
-            let elements := add(words, 0x1a0)
+            let elements := add(words, 0x2c0)
             let scratch := add(elements, shl(5, n))
             mstore(words, permissionsTypeHash)
             let i := 0
             let kind, typeHash := kindAt(base, n, 0)
-            for { let k := 0 } lt(k, 12) { k := add(k, 1) } {
+            for { let k := 0 } lt(k, 21) { k := add(k, 1) } {
                 let start := i
                 for {} eq(kind, k) {} {
                     // keccak256(typeHash ‖ the update's arguments); a kind's update is at least its 4-byte selector.
@@ -174,7 +210,7 @@ library GrantHash {
                 if gt(i, start) { fieldHash := keccak256(add(elements, shl(5, start)), shl(5, sub(i, start))) }
                 mstore(add(words, shl(5, add(k, 1))), fieldHash)
             }
-            hash := keccak256(words, 0x1a0)
+            hash := keccak256(words, 0x2c0)
             end := i
             endKind := kind
         }

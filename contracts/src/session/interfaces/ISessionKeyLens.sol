@@ -52,6 +52,36 @@ interface ISessionKeyLens {
         SpendLimitStatus erc20Spend;
     }
 
+    /// @notice One argument condition of a call policy (an {ArgumentOperator} as uint8).
+    struct ArgumentConditionRule {
+        uint8 argIndex;
+        uint8 operator;
+        bytes32 value;
+    }
+
+    /// @notice The set of values one argument must be one of.
+    struct ArgumentOneOfRule {
+        uint8 argIndex;
+        bytes32[] values;
+    }
+
+    /// @notice A cumulative limit on one argument, with its state now.
+    struct ArgumentLimitRule {
+        uint8 argIndex;
+        SpendLimitStatus spend;
+    }
+
+    /// @notice The call policy of one function of one contract.
+    struct CallPolicyRule {
+        address target;
+        bytes4 selector;
+        ArgumentConditionRule[] conditions;
+        ArgumentOneOfRule[] oneOf;
+        ArgumentLimitRule[] argumentLimits;
+        /// Calls made and allowed per period; `hasLimit` false when the function has no call limit.
+        SpendLimitStatus calls;
+    }
+
     /// @notice Everything about a key.
     struct SessionKeyState {
         address sessionKey;
@@ -60,6 +90,10 @@ interface ISessionKeyLens {
         TargetRule[] targets;
         /// The call-count limit: calls made and allowed per period (each call of a batch counts).
         SpendLimitStatus calls;
+        /// Every function with a call policy, by contract in target-list order.
+        CallPolicyRule[] callPolicies;
+        /// The largest native value one call may send; `type(uint256).max` when uncapped.
+        uint256 maxValuePerCall;
     }
 
     /// @notice The session keys of `account`.

@@ -118,6 +118,28 @@ interface ISessionKeyModule is IERC7579Validator {
     /// @notice The op's calls (each call of a batch counts) would take the key beyond its call limit.
     error CallLimitExceeded(uint256 limit, uint256 used, uint256 attempted);
 
+    // ------------------------------------------------------------------ call policy errors (docs/call-policies.md)
+    /// @notice Update time: the operator is not an {ArgumentOperator}.
+    error InvalidArgumentOperator(uint256 operator);
+    /// @notice Update time: a function holds too many conditions, one-of values or argument limits.
+    error TooManyArgumentConditions(address target, bytes4 selector);
+    /// @notice Validation: the call's data is too short to hold argument `argIndex` (never read as zero).
+    error ArgumentMissing(address target, bytes4 selector, uint256 argIndex, uint256 dataLength);
+    /// @notice Validation: `actual <operator> allowed` does not hold for argument `argIndex`.
+    error ArgumentConditionFailed(
+        address target, bytes4 selector, uint256 argIndex, uint8 operator, bytes32 allowed, bytes32 actual
+    );
+    /// @notice Validation: argument `argIndex` is not one of its allowed values.
+    error ArgumentNotOneOf(address target, bytes4 selector, uint256 argIndex, bytes32 actual);
+    /// @notice Validation: the sum of argument `argIndex` over the period would exceed its limit.
+    error ArgumentSpendLimitExceeded(
+        address target, bytes4 selector, uint256 argIndex, uint256 limit, uint256 used, uint256 attempted
+    );
+    /// @notice Validation: calls to `selector` on `target` would exceed the function's call limit.
+    error FunctionCallLimitExceeded(address target, bytes4 selector, uint256 limit, uint256 used, uint256 attempted);
+    /// @notice Validation: a single call sends more native value than the per-call cap.
+    error ValuePerCallExceeded(address target, uint256 maxValue, uint256 value);
+
     // ------------------------------------------------------------------ grant errors (revert during validation)
 
     /// @notice The op's grant is not in the canonical encoding, states another time than its signature, or its chain

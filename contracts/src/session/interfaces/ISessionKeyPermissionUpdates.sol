@@ -12,6 +12,21 @@ enum AccessListType {
     ALLOW_ALL
 }
 
+/// @notice How an argument condition compares the call's argument word (left) with the condition's value (right).
+/// The unsigned comparisons read both words as uint256, the signed ones as int256.
+enum ArgumentOperator {
+    EQUAL,
+    NOT_EQUAL,
+    LESS_THAN,
+    LESS_THAN_OR_EQUAL,
+    GREATER_THAN,
+    GREATER_THAN_OR_EQUAL,
+    SIGNED_LESS_THAN,
+    SIGNED_LESS_THAN_OR_EQUAL,
+    SIGNED_GREATER_THAN,
+    SIGNED_GREATER_THAN_OR_EQUAL
+}
+
 /**
  * @title ISessionKeyPermissionUpdates
  * @notice The permission updates a session key's owner can make. Each update is encoded as a call to one of these
@@ -71,4 +86,43 @@ interface ISessionKeyPermissionUpdates {
 
     /// @notice Lets the key make any number of calls.
     function removeCallLimit() external;
+
+    // ------------------------------------------------------------------ call policies (docs/call-policies.md)
+    // A call policy belongs to one function of one contract (target, selector) and holds for every call of the key to
+    // it, in every access-list mode, on top of the access list (which still decides whether the function may be called
+    // at all). Arguments are named by position: argument n is the calldata word at 4 + 32n, read as the ABI lays out
+    // static arguments. Calldata too short to hold a named argument is refused (never read as zero).
+
+    /// @notice Adds a condition on argument `argIndex` of `selector` on `target`: `argument <operator> value` must hold.
+    /// A function holds at most a few conditions (the module's limit, named by TooManyArgumentConditions).
+    function addArgumentCondition(address target, bytes4 selector, uint8 argIndex, ArgumentOperator operator, bytes32 value)
+        external;
+
+    /// @notice Adds `value` to the set argument `argIndex` of `selector` on `target` must be one of (a set per argument;
+    /// the first value creates it).
+    function addArgumentOneOf(address target, bytes4 selector, uint8 argIndex, bytes32 value) external;
+
+    /// @notice Removes every condition and one-of set of `selector` on `target` (argument limits and call limits stay).
+    function removeArgumentConditions(address target, bytes4 selector) external;
+
+    /// @notice Limits the sum of argument `argIndex` (unsigned) over the key's calls to `selector` on `target`, in total
+    /// or per period, with the same period rules as the ERC-20 limits.
+    function setArgumentSpendLimit(address target, bytes4 selector, uint8 argIndex, uint256 spendLimit, uint48 refreshInterval)
+        external;
+
+    /// @notice Removes an argument limit; its state is kept, so setting it again continues from what was used.
+    function removeArgumentSpendLimit(address target, bytes4 selector, uint8 argIndex) external;
+
+    /// @notice Limits how many calls to `selector` on `target` the key's ops may make (each call of a batch counts), in
+    /// total or per period, beside the key-wide call limit.
+    function setFunctionCallLimit(address target, bytes4 selector, uint256 callLimit, uint48 refreshInterval) external;
+
+    /// @notice Lets the key call `selector` on `target` any number of times (the key-wide call limit still counts).
+    function removeFunctionCallLimit(address target, bytes4 selector) external;
+
+    /// @notice Limits the native value of any single call of the key, beside the cumulative native limit.
+    function setMaxValuePerCall(uint256 maxValue) external;
+
+    /// @notice Removes the per-call value cap.
+    function removeMaxValuePerCall() external;
 }

@@ -59,6 +59,22 @@ library SessionKeyStorage {
     uint256 internal constant KIND_GRANT_NONCES = 12;
     /// Grant nonces the owner cancelled, same payload and bits: read only to name a refusal and by the lens.
     uint256 internal constant KIND_GRANTS_CANCELLED = 13;
+    // Call policies (docs/call-policies.md), kinds 14-19.
+    /// A function's call policy header ({CallPolicy}), payload session id (24) ‖ contract (160) ‖ selector (32).
+    uint256 internal constant KIND_CALL_POLICY = 14;
+    /// A call policy's argument words ({ArgumentConditions}): a condition's value or a one-of set's value, payload
+    /// session id ‖ contract ‖ selector ‖ place (8: condition k at k, value j of set s at (s + 1) << 6 | j).
+    uint256 internal constant KIND_POLICY_VALUE = 15;
+    /// One-of membership ({ArgumentConditions}): nonzero when a value is in an argument's set, payload the low 224
+    /// bits of keccak256(session id, contract, selector, argument index, value).
+    uint256 internal constant KIND_ONE_OF_MEMBER = 16;
+    /// An argument's cumulative budget ({ArgumentSpendLimit}), payload session id ‖ contract ‖ selector ‖ argument (8).
+    uint256 internal constant KIND_ARGUMENT_BUDGET = 17;
+    /// The functions of a contract with a call policy, for the lens ({CallPolicy}), payload session id (24) ‖
+    /// contract (160) ‖ group (40): group 0 holds the count, group g > 0 selectors 8(g - 1) .. 8g - 1, j in [32j, 32j + 32).
+    uint256 internal constant KIND_POLICY_SELECTORS = 18;
+    /// The per-call value cap ({ValuePerCall}), payload session id.
+    uint256 internal constant KIND_VALUE_PER_CALL = 19;
 
     uint256 internal constant MASK_24 = 0xffffff;
     uint256 internal constant MASK_32 = 0xffffffff;
@@ -138,6 +154,69 @@ library SessionKeyStorage {
 
     function grantsCancelledSlot(address account, uint256 generation_, uint256 nonceWord) internal pure returns (uint256) {
         return slotOf(account, _id(KIND_GRANTS_CANCELLED, (generation_ << 56) | nonceWord));
+    }
+
+    function callPolicySlot(address account, uint256 sessionId_, address target, bytes4 selector)
+        internal
+        pure
+        returns (uint256)
+    {
+        return slotOf(account, _id(KIND_CALL_POLICY, _function(sessionId_, target, selector)));
+    }
+
+    function policyValueSlot(address account, uint256 sessionId_, address target, bytes4 selector, uint256 place)
+        internal
+        pure
+        returns (uint256)
+    {
+        return slotOf(account, _id(KIND_POLICY_VALUE, (_function(sessionId_, target, selector) << 8) | place));
+    }
+
+    function oneOfMemberSlot(
+        address account,
+        uint256 sessionId_,
+        address target,
+        bytes4 selector,
+        uint256 argIndex,
+        bytes32 value
+    ) internal pure returns (uint256 slot) {
+        uint256 payload;
+        // Assembly: hashes the five words from free memory without allocating, once per one-of check.
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, sessionId_)
+            mstore(add(ptr, 0x20), target)
+            mstore(add(ptr, 0x40), selector)
+            mstore(add(ptr, 0x60), argIndex)
+            mstore(add(ptr, 0x80), value)
+            payload := shr(32, keccak256(ptr, 0xa0))
+        }
+        return slotOf(account, _id(KIND_ONE_OF_MEMBER, payload));
+    }
+
+    function argumentBudgetSlot(address account, uint256 sessionId_, address target, bytes4 selector, uint256 argIndex)
+        internal
+        pure
+        returns (uint256)
+    {
+        return slotOf(account, _id(KIND_ARGUMENT_BUDGET, (_function(sessionId_, target, selector) << 8) | argIndex));
+    }
+
+    function policySelectorsSlot(address account, uint256 sessionId_, address target, uint256 group)
+        internal
+        pure
+        returns (uint256)
+    {
+        return slotOf(account, _id(KIND_POLICY_SELECTORS, (sessionId_ << 200) | (uint256(uint160(target)) << 40) | group));
+    }
+
+    function valuePerCallSlot(address account, uint256 sessionId_) internal pure returns (uint256) {
+        return slotOf(account, _id(KIND_VALUE_PER_CALL, sessionId_));
+    }
+
+    /// @dev session id (24) ‖ contract (160) ‖ selector (32): 216 bits.
+    function _function(uint256 sessionId_, address target, bytes4 selector) private pure returns (uint256) {
+        return (sessionId_ << 192) | (uint256(uint160(target)) << 32) | uint32(selector);
     }
 
     function load(uint256 slot) internal view returns (uint256 value) {

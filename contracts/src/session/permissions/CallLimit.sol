@@ -16,7 +16,7 @@ import {TimeRange} from "./TimeRange.sol";
  * @dev The budget shares the key's op budgets slot with its gas budget ({GasSpendLimit}, bits [149,256)), so an op of
  * a key with both writes one slot: [0,32) refresh interval | [32,64) start of the period it belongs to | [64,98) calls
  * left in it, signed (negative after the owner lowered the limit below the calls made) | [98,130) the limit | [130]
- * limited. The first call limit moves the key's gas budget from its record to this slot (FLAG_BUDGETS_SLOT in the
+ * limited | [131] per-call value cap set ({ValuePerCall}). The first call limit moves the key's gas budget from its record to this slot (FLAG_BUDGETS_SLOT in the
  * record), for good: the record is then only read by its ops, and the slot is read and written once.
  */
 library CallLimit {
@@ -100,7 +100,7 @@ library CallLimit {
         if (selector == Updates.setCallLimit.selector) {
             uint256 limit = u.limitArg(update, 0, 2, MAX_LIMIT);
             uint256 interval = u.intervalArg(update, 1, 2);
-            uint256 slot = _budgetsSlot(u);
+            uint256 slot = budgetsSlot(u);
             slot.store(_rebase(slot.load(), limit, interval, u.record.refreshAnchor(), now_));
         } else if (selector == Updates.removeCallLimit.selector) {
             u.noArgs(update);
@@ -114,8 +114,9 @@ library CallLimit {
         return true;
     }
 
-    /// @dev The key's op budgets slot; the first time, the key's gas budget moves there from its record.
-    function _budgetsSlot(KeyUpdate memory u) private returns (uint256 slot) {
+    /// @notice The key's op budgets slot; the first time, the key's gas budget moves there from its record (also used by
+    /// {ValuePerCall}, whose flag lives in this slot).
+    function budgetsSlot(KeyUpdate memory u) internal returns (uint256 slot) {
         slot = SessionKeyStorage.opBudgetsSlot(u.account, u.sessionId());
         if (u.record & SessionKeyStorage.FLAG_BUDGETS_SLOT != 0) return slot;
         // A session's slot is only ever written once the flag is set, so it is empty here.

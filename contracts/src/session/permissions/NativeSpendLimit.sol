@@ -43,24 +43,45 @@ library NativeSpendLimit {
         returns (uint256 narrowed)
     {
         uint256 slot = SessionKeyStorage.nativeSlot(account, record.sessionId());
-        uint256 budget = SessionKeyStorage.load(slot);
+        uint256 budget;
+        uint256 limit_;
+        uint256 used;
+        bool fits;
+        (budget, narrowed, limit_, used, fits) =
+            chargeBudget(SessionKeyStorage.load(slot), record.refreshAnchor(), amount, statedTime, window);
+        if (!fits) revert ISessionKeyModule.NativeTokenSpendLimitExceeded(limit_, used, amount);
+        SessionKeyStorage.store(slot, budget);
+    }
+
+    /**
+     * @notice Charges `amount` to a budget in this layout (also {ArgumentSpendLimit}'s) in the period containing
+     * `statedTime`, whose periods start at `anchor`.
+     * @return updated The budget with the charge (store it only when `fits`).
+     * @return narrowed The window narrowed to the period charged.
+     * @return limit_ The limit (for the caller's error).
+     * @return used What was used in the period before this charge (for the caller's error).
+     * @return fits Whether `amount` fits what remains.
+     */
+    function chargeBudget(uint256 budget, uint256 anchor, uint256 amount, uint256 statedTime, uint256 window)
+        internal
+        pure
+        returns (uint256 updated, uint256 narrowed, uint256 limit_, uint256 used, bool fits)
+    {
         uint256 interval = refreshInterval(budget);
         uint256 start = (budget >> 32) & SessionKeyStorage.MASK_32;
-        uint256 limit_ = limit(budget);
-        uint256 used = budget >> 160;
+        limit_ = limit(budget);
+        used = budget >> 160;
         narrowed = window;
         if (interval != 0) {
             bool refreshed;
-            (narrowed, start, refreshed) =
-                TimeRange.narrowToBudgetPeriod(window, statedTime, start, record.refreshAnchor(), interval);
+            (narrowed, start, refreshed) = TimeRange.narrowToBudgetPeriod(window, statedTime, start, anchor, interval);
             if (refreshed) used = 0;
         }
-        // `amount` is the sum of values the signer chose: compare without overflow. `used` may exceed a lowered limit.
-        if (used > limit_ || amount > limit_ - used) {
-            revert ISessionKeyModule.NativeTokenSpendLimitExceeded(limit_, used, amount);
-        }
+        // `amount` is a word the signer chose: compare without overflow. `used` may exceed a lowered limit.
+        fits = used <= limit_ && amount <= limit_ - used;
         unchecked {
-            SessionKeyStorage.store(slot, _pack(interval, start, limit_, used + amount));
+            // Only stored when it fits: used + amount ≤ limit < 2^96.
+            updated = _pack(interval, start, limit_, used + amount);
         }
     }
 

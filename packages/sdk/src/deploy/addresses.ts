@@ -3,7 +3,8 @@ import { canonicalStakeOwner, create2DeployerAddress, entryPointAddress, leashSa
 import { leashAccountFactoryAbi, leashAccountFactoryBytecode } from '../generated/LeashAccountFactory.js';
 import { devTokenAbi, devTokenBytecode } from '../generated/DevToken.js';
 import { sessionKeyModuleAbi, sessionKeyModuleBytecode } from '../generated/SessionKeyModule.js';
-import { permissionUpdaterBytecode } from '../generated/PermissionUpdater.js';
+import { permissionUpdaterAbi, permissionUpdaterBytecode } from '../generated/PermissionUpdater.js';
+import { callPolicyUpdaterBytecode } from '../generated/CallPolicyUpdater.js';
 import { sessionKeyLensBytecode } from '../generated/SessionKeyLens.js';
 import { devPaymasterBytecode } from '../generated/DevPaymaster.js';
 import { leash7702AccountBytecode } from '../generated/Leash7702Account.js';
@@ -24,6 +25,11 @@ export type LeashAddresses = {
   sessionKeyModule: Address;
   /** Key management, delegatecalled by the module (never called directly). */
   permissionUpdater: Address;
+  /**
+   * The call-policy updates, delegatecalled by the permission updater (never called directly). Optional: nothing in the
+   * SDK calls it (its address is part of the updater's), and stacks recorded before it existed do not name it.
+   */
+  callPolicyUpdater?: Address | undefined;
   /** Reads every key's state in one call. */
   sessionKeyLens: Address;
 };
@@ -80,11 +86,19 @@ export function getAccountFactoryInitCode(stakeOwner: Address = canonicalStakeOw
  */
 export function getLeashContracts(parameters: GetLeashAddressesParameters = {}): DeterministicContract[] {
   const factoryInitCode = getAccountFactoryInitCode(parameters.stakeOwner);
-  const updater = getDeterministicAddress(permissionUpdaterBytecode);
-  // The module delegates key management to the updater, whose address is part of its creation code (and so of its own).
+  const callPolicyUpdater = getDeterministicAddress(callPolicyUpdaterBytecode);
+  // The updater delegates call-policy updates to the call-policy updater, and the module delegates key management to
+  // the updater: each one's address is part of the next one's creation code (and so of its address).
+  const updaterInitCode = encodeDeployData({
+    abi: permissionUpdaterAbi,
+    bytecode: permissionUpdaterBytecode,
+    args: [callPolicyUpdater],
+  });
+  const updater = getDeterministicAddress(updaterInitCode);
   const moduleInitCode = encodeDeployData({ abi: sessionKeyModuleAbi, bytecode: sessionKeyModuleBytecode, args: [updater] });
   return [
-    { name: 'PermissionUpdater', initCode: permissionUpdaterBytecode, address: updater },
+    { name: 'CallPolicyUpdater', initCode: callPolicyUpdaterBytecode, address: callPolicyUpdater },
+    { name: 'PermissionUpdater', initCode: updaterInitCode, address: updater },
     { name: 'SessionKeyModule', initCode: moduleInitCode, address: getDeterministicAddress(moduleInitCode) },
     { name: 'SessionKeyLens', initCode: sessionKeyLensBytecode, address: getDeterministicAddress(sessionKeyLensBytecode) },
     { name: 'LeashAccountFactory', initCode: factoryInitCode, address: getDeterministicAddress(factoryInitCode) },
@@ -100,12 +114,13 @@ export function getLeashContracts(parameters: GetLeashAddressesParameters = {}):
  * ```
  */
 export function getLeashAddresses(parameters: GetLeashAddressesParameters = {}): LeashAddresses {
-  const [updater, module, lens, factory] = getLeashContracts(parameters);
+  const [callPolicyUpdater, updater, module, lens, factory] = getLeashContracts(parameters);
   const accountFactory = factory!.address;
   return {
     entryPoint: entryPointAddress,
     sessionKeyModule: module!.address,
     permissionUpdater: updater!.address,
+    callPolicyUpdater: callPolicyUpdater!.address,
     sessionKeyLens: lens!.address,
     accountFactory,
     // The factory creates the implementation in its constructor: its first CREATE (nonce 1).

@@ -478,6 +478,163 @@ export const sessionKeyLensAbi = [
                 "internalType": "uint48"
               }
             ]
+          },
+          {
+            "name": "callPolicies",
+            "type": "tuple[]",
+            "internalType": "struct ISessionKeyLens.CallPolicyRule[]",
+            "components": [
+              {
+                "name": "target",
+                "type": "address",
+                "internalType": "address"
+              },
+              {
+                "name": "selector",
+                "type": "bytes4",
+                "internalType": "bytes4"
+              },
+              {
+                "name": "conditions",
+                "type": "tuple[]",
+                "internalType": "struct ISessionKeyLens.ArgumentConditionRule[]",
+                "components": [
+                  {
+                    "name": "argIndex",
+                    "type": "uint8",
+                    "internalType": "uint8"
+                  },
+                  {
+                    "name": "operator",
+                    "type": "uint8",
+                    "internalType": "uint8"
+                  },
+                  {
+                    "name": "value",
+                    "type": "bytes32",
+                    "internalType": "bytes32"
+                  }
+                ]
+              },
+              {
+                "name": "oneOf",
+                "type": "tuple[]",
+                "internalType": "struct ISessionKeyLens.ArgumentOneOfRule[]",
+                "components": [
+                  {
+                    "name": "argIndex",
+                    "type": "uint8",
+                    "internalType": "uint8"
+                  },
+                  {
+                    "name": "values",
+                    "type": "bytes32[]",
+                    "internalType": "bytes32[]"
+                  }
+                ]
+              },
+              {
+                "name": "argumentLimits",
+                "type": "tuple[]",
+                "internalType": "struct ISessionKeyLens.ArgumentLimitRule[]",
+                "components": [
+                  {
+                    "name": "argIndex",
+                    "type": "uint8",
+                    "internalType": "uint8"
+                  },
+                  {
+                    "name": "spend",
+                    "type": "tuple",
+                    "internalType": "struct ISessionKeyLens.SpendLimitStatus",
+                    "components": [
+                      {
+                        "name": "hasLimit",
+                        "type": "bool",
+                        "internalType": "bool"
+                      },
+                      {
+                        "name": "limit",
+                        "type": "uint256",
+                        "internalType": "uint256"
+                      },
+                      {
+                        "name": "used",
+                        "type": "uint256",
+                        "internalType": "uint256"
+                      },
+                      {
+                        "name": "remaining",
+                        "type": "uint256",
+                        "internalType": "uint256"
+                      },
+                      {
+                        "name": "refreshInterval",
+                        "type": "uint48",
+                        "internalType": "uint48"
+                      },
+                      {
+                        "name": "periodStart",
+                        "type": "uint48",
+                        "internalType": "uint48"
+                      },
+                      {
+                        "name": "nextRefresh",
+                        "type": "uint48",
+                        "internalType": "uint48"
+                      }
+                    ]
+                  }
+                ]
+              },
+              {
+                "name": "calls",
+                "type": "tuple",
+                "internalType": "struct ISessionKeyLens.SpendLimitStatus",
+                "components": [
+                  {
+                    "name": "hasLimit",
+                    "type": "bool",
+                    "internalType": "bool"
+                  },
+                  {
+                    "name": "limit",
+                    "type": "uint256",
+                    "internalType": "uint256"
+                  },
+                  {
+                    "name": "used",
+                    "type": "uint256",
+                    "internalType": "uint256"
+                  },
+                  {
+                    "name": "remaining",
+                    "type": "uint256",
+                    "internalType": "uint256"
+                  },
+                  {
+                    "name": "refreshInterval",
+                    "type": "uint48",
+                    "internalType": "uint48"
+                  },
+                  {
+                    "name": "periodStart",
+                    "type": "uint48",
+                    "internalType": "uint48"
+                  },
+                  {
+                    "name": "nextRefresh",
+                    "type": "uint48",
+                    "internalType": "uint48"
+                  }
+                ]
+              }
+            ]
+          },
+          {
+            "name": "maxValuePerCall",
+            "type": "uint256",
+            "internalType": "uint256"
           }
         ]
       }
@@ -886,6 +1043,163 @@ export const sessionKeyLensAbi = [
                 "internalType": "uint48"
               }
             ]
+          },
+          {
+            "name": "callPolicies",
+            "type": "tuple[]",
+            "internalType": "struct ISessionKeyLens.CallPolicyRule[]",
+            "components": [
+              {
+                "name": "target",
+                "type": "address",
+                "internalType": "address"
+              },
+              {
+                "name": "selector",
+                "type": "bytes4",
+                "internalType": "bytes4"
+              },
+              {
+                "name": "conditions",
+                "type": "tuple[]",
+                "internalType": "struct ISessionKeyLens.ArgumentConditionRule[]",
+                "components": [
+                  {
+                    "name": "argIndex",
+                    "type": "uint8",
+                    "internalType": "uint8"
+                  },
+                  {
+                    "name": "operator",
+                    "type": "uint8",
+                    "internalType": "uint8"
+                  },
+                  {
+                    "name": "value",
+                    "type": "bytes32",
+                    "internalType": "bytes32"
+                  }
+                ]
+              },
+              {
+                "name": "oneOf",
+                "type": "tuple[]",
+                "internalType": "struct ISessionKeyLens.ArgumentOneOfRule[]",
+                "components": [
+                  {
+                    "name": "argIndex",
+                    "type": "uint8",
+                    "internalType": "uint8"
+                  },
+                  {
+                    "name": "values",
+                    "type": "bytes32[]",
+                    "internalType": "bytes32[]"
+                  }
+                ]
+              },
+              {
+                "name": "argumentLimits",
+                "type": "tuple[]",
+                "internalType": "struct ISessionKeyLens.ArgumentLimitRule[]",
+                "components": [
+                  {
+                    "name": "argIndex",
+                    "type": "uint8",
+                    "internalType": "uint8"
+                  },
+                  {
+                    "name": "spend",
+                    "type": "tuple",
+                    "internalType": "struct ISessionKeyLens.SpendLimitStatus",
+                    "components": [
+                      {
+                        "name": "hasLimit",
+                        "type": "bool",
+                        "internalType": "bool"
+                      },
+                      {
+                        "name": "limit",
+                        "type": "uint256",
+                        "internalType": "uint256"
+                      },
+                      {
+                        "name": "used",
+                        "type": "uint256",
+                        "internalType": "uint256"
+                      },
+                      {
+                        "name": "remaining",
+                        "type": "uint256",
+                        "internalType": "uint256"
+                      },
+                      {
+                        "name": "refreshInterval",
+                        "type": "uint48",
+                        "internalType": "uint48"
+                      },
+                      {
+                        "name": "periodStart",
+                        "type": "uint48",
+                        "internalType": "uint48"
+                      },
+                      {
+                        "name": "nextRefresh",
+                        "type": "uint48",
+                        "internalType": "uint48"
+                      }
+                    ]
+                  }
+                ]
+              },
+              {
+                "name": "calls",
+                "type": "tuple",
+                "internalType": "struct ISessionKeyLens.SpendLimitStatus",
+                "components": [
+                  {
+                    "name": "hasLimit",
+                    "type": "bool",
+                    "internalType": "bool"
+                  },
+                  {
+                    "name": "limit",
+                    "type": "uint256",
+                    "internalType": "uint256"
+                  },
+                  {
+                    "name": "used",
+                    "type": "uint256",
+                    "internalType": "uint256"
+                  },
+                  {
+                    "name": "remaining",
+                    "type": "uint256",
+                    "internalType": "uint256"
+                  },
+                  {
+                    "name": "refreshInterval",
+                    "type": "uint48",
+                    "internalType": "uint48"
+                  },
+                  {
+                    "name": "periodStart",
+                    "type": "uint48",
+                    "internalType": "uint48"
+                  },
+                  {
+                    "name": "nextRefresh",
+                    "type": "uint48",
+                    "internalType": "uint48"
+                  }
+                ]
+              }
+            ]
+          },
+          {
+            "name": "maxValuePerCall",
+            "type": "uint256",
+            "internalType": "uint256"
           }
         ]
       }

@@ -3,6 +3,108 @@
 export const sessionKeyPermissionUpdatesAbi = [
   {
     "type": "function",
+    "name": "addArgumentCondition",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "selector",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      },
+      {
+        "name": "argIndex",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "operator",
+        "type": "uint8",
+        "internalType": "enum ArgumentOperator"
+      },
+      {
+        "name": "value",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "addArgumentOneOf",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "selector",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      },
+      {
+        "name": "argIndex",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "value",
+        "type": "bytes32",
+        "internalType": "bytes32"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "removeArgumentConditions",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "selector",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "removeArgumentSpendLimit",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "selector",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      },
+      {
+        "name": "argIndex",
+        "type": "uint8",
+        "internalType": "uint8"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "removeCallLimit",
     "inputs": [],
     "outputs": [],
@@ -23,7 +125,32 @@ export const sessionKeyPermissionUpdatesAbi = [
   },
   {
     "type": "function",
+    "name": "removeFunctionCallLimit",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "selector",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "removeGasSpendLimit",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "removeMaxValuePerCall",
     "inputs": [],
     "outputs": [],
     "stateMutability": "nonpayable"
@@ -43,6 +170,39 @@ export const sessionKeyPermissionUpdatesAbi = [
         "name": "listType",
         "type": "uint8",
         "internalType": "enum AccessListType"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setArgumentSpendLimit",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "selector",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      },
+      {
+        "name": "argIndex",
+        "type": "uint8",
+        "internalType": "uint8"
+      },
+      {
+        "name": "spendLimit",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "refreshInterval",
+        "type": "uint48",
+        "internalType": "uint48"
       }
     ],
     "outputs": [],
@@ -91,6 +251,34 @@ export const sessionKeyPermissionUpdatesAbi = [
   },
   {
     "type": "function",
+    "name": "setFunctionCallLimit",
+    "inputs": [
+      {
+        "name": "target",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "selector",
+        "type": "bytes4",
+        "internalType": "bytes4"
+      },
+      {
+        "name": "callLimit",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "refreshInterval",
+        "type": "uint48",
+        "internalType": "uint48"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "setGasSpendLimit",
     "inputs": [
       {
@@ -102,6 +290,19 @@ export const sessionKeyPermissionUpdatesAbi = [
         "name": "refreshInterval",
         "type": "uint48",
         "internalType": "uint48"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setMaxValuePerCall",
+    "inputs": [
+      {
+        "name": "maxValue",
+        "type": "uint256",
+        "internalType": "uint256"
       }
     ],
     "outputs": [],

@@ -19,6 +19,16 @@ const fieldTable = [
   ['unlimitedGas', 'UnlimitedGas', 'removeGasSpendLimit'],
   ['callLimit', 'CallLimit', 'setCallLimit'],
   ['requiredPaymaster', 'RequiredPaymaster', 'setRequiredPaymaster'],
+  // Call policies (docs/call-policies.md), in the order of ISessionKeyPermissionUpdates.
+  ['argumentConditions', 'ArgumentCondition', 'addArgumentCondition'],
+  ['argumentOneOf', 'ArgumentOneOf', 'addArgumentOneOf'],
+  ['noArgumentConditions', 'NoArgumentConditions', 'removeArgumentConditions'],
+  ['argumentLimits', 'ArgumentLimit', 'setArgumentSpendLimit'],
+  ['noArgumentLimits', 'NoArgumentLimit', 'removeArgumentSpendLimit'],
+  ['functionCallLimits', 'FunctionCallLimit', 'setFunctionCallLimit'],
+  ['unlimitedFunctionCalls', 'UnlimitedFunctionCalls', 'removeFunctionCallLimit'],
+  ['maxValuePerCall', 'MaxValuePerCall', 'setMaxValuePerCall'],
+  ['unlimitedValuePerCall', 'UnlimitedValuePerCall', 'removeMaxValuePerCall'],
 ] as const;
 
 /**
@@ -97,6 +107,7 @@ export function sortGrantUpdates(updates: readonly Hex[]): Hex[] {
     if (!entry) throw new PermissionNotGrantableError({ index, functionName, selector: slice(update, 0, 4) });
     return { update: update.toLowerCase() as Hex, rank: entry.rank, index };
   });
+  refuseReorderedRemovals(updates);
   return ranked.sort((a, b) => a.rank - b.rank || a.index - b.index).map(({ update }) => update);
 }
 
@@ -124,4 +135,20 @@ export function toGrantPermissions(updates: readonly Hex[]): GrantPermissions {
 export function grantFieldRank(update: Hex): number | undefined {
   const { functionName } = decodeFunctionData({ abi: sessionKeyPermissionUpdatesAbi, data: update });
   return fieldOfUpdate.get(functionName)?.rank;
+}
+
+// A grant applies its updates field by field, so `removeArgumentConditions` (a later field) would clear the conditions
+// the same grant adds to that function: refuse the pair rather than sign something else than was meant (a new key has
+// no conditions to remove anyway).
+function refuseReorderedRemovals(updates: readonly Hex[]): void {
+  const decoded = updates.map((update) => decodeFunctionData({ abi: sessionKeyPermissionUpdatesAbi, data: update }));
+  const added = new Set(
+    decoded
+      .filter((d) => d.functionName === 'addArgumentCondition' || d.functionName === 'addArgumentOneOf')
+      .map((d) => `${String(d.args?.[0]).toLowerCase()}:${String(d.args?.[1])}`),
+  );
+  decoded.forEach((d, index) => {
+    if (d.functionName === 'removeArgumentConditions' && added.has(`${String(d.args[0]).toLowerCase()}:${String(d.args[1])}`))
+      throw new PermissionNotGrantableError({ index, functionName: d.functionName, selector: slice(updates[index]!, 0, 4) });
+  });
 }

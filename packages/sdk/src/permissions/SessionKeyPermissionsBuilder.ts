@@ -1,6 +1,17 @@
-import type { Address, Hex } from 'viem';
+import type { Abi, Address, ContractFunctionName, Hex } from 'viem';
+import { type AllowCallParameters, planAllowCall } from './allowCall.js';
+import type { ArgumentOperator } from './callArguments.js';
 import { decodePermissionUpdates } from './decodePermissionUpdates.js';
-import { accessListKind, addContractEntry, addFunctionEntry, setAccessListType } from './kinds/accessList.js';
+import { accessListKind, addContractEntry, addFunctionEntry, allowFunction, setAccessListType } from './kinds/accessList.js';
+import {
+  addArgumentCondition,
+  addArgumentOneOf,
+  callPolicyKind,
+  removeArgumentConditions,
+  setArgumentSpendLimit,
+  setFunctionCallLimit,
+} from './kinds/callPolicy.js';
+import { maxValuePerCallKind, setMaxValuePerCall } from './kinds/maxValuePerCall.js';
 import { type CallLimitParameters, callLimitKind, removeCallLimit, setCallLimit } from './kinds/callLimit.js';
 import { addErc20SpendLimit, erc20SpendLimitKind, removeErc20SpendLimit } from './kinds/erc20SpendLimit.js';
 import { gasSpendLimitKind } from './kinds/gasSpendLimit.js';
@@ -130,6 +141,14 @@ export class SessionKeyPermissionsBuilder {
     const copy = structuredClone(this.#state(kind));
     change(copy);
     this.#states.set(kind, copy);
+    return this;
+  }
+
+  // Applies changes to copies of several kinds' states at once (allowCall), so a call that throws changes nothing.
+  #changeAll(kinds: readonly AnyPermissionKind[], change: (states: unknown[]) => void): this {
+    const copies = kinds.map((kind) => structuredClone(this.#state(kind)));
+    change(copies);
+    kinds.forEach((kind, i) => this.#states.set(kind, copies[i]));
     return this;
   }
 
@@ -341,6 +360,153 @@ export class SessionKeyPermissionsBuilder {
   }
 
   /**
+   * Lets the key call one function of a contract under rules on its arguments, typed from the ABI (a wrong argument
+   * type, or a rule on a dynamic argument, does not compile where the types can tell; at run time it is a typed
+   * error). Rules: {@link eq}, {@link neq}, {@link lt}, {@link lte}, {@link gt}, {@link gte} (signed for intN
+   * arguments), {@link oneOf}, {@link sumAtMost}; a list of rules for one argument must all hold. `maxCalls` limits
+   * calls to the function; `maxValue` sets the key-wide per-call value cap. Unless the builder's list type is
+   * DENYLIST or ALLOW_ALL, the contract (selectors checked) and the function are put on the access list too.
+   *
+   * @example
+   * ```ts
+   * builder.allowCall({
+   *   target: usdc,
+   *   abi: erc20Abi,
+   *   functionName: 'transfer',
+   *   args: [oneOf([alice, bob]), lte(parseUnits('10', 6))],
+   *   maxCalls: { count: 20, per: 'day' },
+   *   maxValue: 0n,
+   * })
+   * ```
+   */
+  allowCall<const abi extends Abi | readonly unknown[], functionName extends ContractFunctionName<abi>>(parameters: AllowCallParameters<abi, functionName>): this {
+    const plan = planAllowCall(parameters as AllowCallParameters<readonly unknown[], string>);
+    const context = `allowCall(${plan.function.name})`;
+    return this.#changeAll([accessListKind, callPolicyKind, maxValuePerCallKind], ([access, policies, cap]) => {
+      const ref = { target: plan.target, selector: plan.selector };
+      allowFunction(access as never, { contractAddress: plan.target, selector: plan.selector }, context);
+      for (const condition of plan.conditions) addArgumentCondition(policies as never, { ...ref, ...condition }, context);
+      for (const set of plan.oneOf) addArgumentOneOf(policies as never, { ...ref, ...set }, context);
+      for (const sum of plan.sums) setArgumentSpendLimit(policies as never, { ...ref, ...sum }, context);
+      if (plan.callLimit) setFunctionCallLimit(policies as never, { ...ref, limit: plan.callLimit }, context);
+      if (plan.maxValue !== undefined) setMaxValuePerCall(cap as never, plan.maxValue, context);
+    });
+  }
+
+  /**
+   * Adds a condition on the argument word `argIndex` (the calldata word at 4 + 32 × argIndex) of a function: the
+   * call's word `<operator>` `value` must hold. The low-level form of {@link SessionKeyPermissionsBuilder.allowCall}.
+   *
+   * @example
+   * ```ts
+   * builder.addArgumentCondition({ target: usdc, selector: '0xa9059cbb', argIndex: 1, operator: ArgumentOperator.LESS_THAN_OR_EQUAL, value: numberToHex(10n ** 7n, { size: 32 }) })
+   * ```
+   */
+  addArgumentCondition(parameters: { target: Address; selector: Hex; argIndex: number; operator: ArgumentOperator; value: Hex }): this {
+    return this.#change(callPolicyKind, (state) => addArgumentCondition(state, parameters));
+  }
+
+  /**
+   * Sets the words argument `argIndex` of a function must be one of.
+   *
+   * @example
+   * ```ts
+   * builder.addArgumentOneOf({ target: usdc, selector: '0xa9059cbb', argIndex: 0, values: [pad(alice), pad(bob)] })
+   * ```
+   */
+  addArgumentOneOf(parameters: { target: Address; selector: Hex; argIndex: number; values: readonly Hex[] }): this {
+    return this.#change(callPolicyKind, (state) => addArgumentOneOf(state, parameters));
+  }
+
+  /**
+   * Removes every condition and one-of set of a function (its argument limits and call limit stay); conditions added
+   * in the same builder replace them.
+   *
+   * @example
+   * ```ts
+   * builder.removeArgumentConditions({ target: usdc, selector: '0xa9059cbb' })
+   * ```
+   */
+  removeArgumentConditions(parameters: { target: Address; selector: Hex }): this {
+    return this.#change(callPolicyKind, (state) => removeArgumentConditions(state, parameters));
+  }
+
+  /**
+   * Limits the (unsigned) sum of argument `argIndex` over the key's calls to a function, in total or per `refreshInterval`.
+   *
+   * @example
+   * ```ts
+   * builder.setArgumentSpendLimit({ target: usdc, selector: '0xa9059cbb', argIndex: 1, spendLimit: parseUnits('100', 6), refreshInterval: DAY })
+   * ```
+   */
+  setArgumentSpendLimit(parameters: { target: Address; selector: Hex; argIndex: number } & SpendLimitParameters): this {
+    const { target, selector, argIndex, ...limit } = parameters;
+    return this.#change(callPolicyKind, (state) => setArgumentSpendLimit(state, { target, selector, argIndex, limit }));
+  }
+
+  /**
+   * Removes an argument limit (its state is kept on-chain: setting it again continues from what was used).
+   *
+   * @example
+   * ```ts
+   * builder.removeArgumentSpendLimit({ target: usdc, selector: '0xa9059cbb', argIndex: 1 })
+   * ```
+   */
+  removeArgumentSpendLimit(parameters: { target: Address; selector: Hex; argIndex: number }): this {
+    return this.#change(callPolicyKind, (state) => setArgumentSpendLimit(state, { ...parameters, limit: 'unlimited' }, 'removeArgumentSpendLimit'));
+  }
+
+  /**
+   * Limits calls to one function (each call of a batch counts), in total or per `refreshInterval`, beside the
+   * key-wide call limit.
+   *
+   * @example
+   * ```ts
+   * builder.setFunctionCallLimit({ target: nft, selector: toFunctionSelector('mint(address,uint256)'), callLimit: 10, refreshInterval: DAY })
+   * ```
+   */
+  setFunctionCallLimit(parameters: { target: Address; selector: Hex } & CallLimitParameters): this {
+    const { target, selector, ...limit } = parameters;
+    return this.#change(callPolicyKind, (state) => setFunctionCallLimit(state, { target, selector, limit }));
+  }
+
+  /**
+   * Lets the key call a function any number of times (the key-wide call limit still counts).
+   *
+   * @example
+   * ```ts
+   * builder.removeFunctionCallLimit({ target: nft, selector: toFunctionSelector('mint(address,uint256)') })
+   * ```
+   */
+  removeFunctionCallLimit(parameters: { target: Address; selector: Hex }): this {
+    return this.#change(callPolicyKind, (state) => setFunctionCallLimit(state, { ...parameters, limit: 'unlimited' }, 'removeFunctionCallLimit'));
+  }
+
+  /**
+   * Caps the native value (wei) of any single call of the key, beside the cumulative native limit.
+   *
+   * @example
+   * ```ts
+   * builder.setMaxValuePerCall({ maxValue: parseEther('0.05') })
+   * ```
+   */
+  setMaxValuePerCall(parameters: { maxValue: bigint }): this {
+    return this.#change(maxValuePerCallKind, (state) => setMaxValuePerCall(state, parameters.maxValue));
+  }
+
+  /**
+   * Removes the per-call value cap.
+   *
+   * @example
+   * ```ts
+   * builder.removeMaxValuePerCall()
+   * ```
+   */
+  removeMaxValuePerCall(): this {
+    return this.#change(maxValuePerCallKind, (state) => setMaxValuePerCall(state, 'unlimited', 'removeMaxValuePerCall'));
+  }
+
+  /**
    * The encoded permission updates (`bytes[]` for the module): only what was set, in this canonical order (the order
    * of ISessionKeyPermissionUpdates, one permission kind after the other), so equal permissions always encode equally:
    * 1. setAccessListType;
@@ -351,7 +517,10 @@ export class SessionKeyPermissionsBuilder {
    * 6. setGasSpendLimit or removeGasSpendLimit;
    * 7. setRequiredPaymaster;
    * 8. setRefreshAnchor;
-   * 9. setCallLimit or removeCallLimit.
+   * 9. setCallLimit or removeCallLimit;
+   * 10. per function, by contract and selector: removeArgumentConditions, addArgumentCondition, addArgumentOneOf,
+   *     setArgumentSpendLimit or removeArgumentSpendLimit (by argument), setFunctionCallLimit or removeFunctionCallLimit;
+   * 11. setMaxValuePerCall or removeMaxValuePerCall.
    *
    * @example
    * ```ts
@@ -392,4 +561,27 @@ export class SessionKeyPermissionsBuilder {
   warnings(): PermissionWarning[] {
     return permissionWarnings(this.toPermissions());
   }
+}
+
+/**
+ * A new builder with one function allowed under rules on its arguments: `new SessionKeyPermissionsBuilder().allowCall(parameters)`
+ * (chain more `.allowCall(…)` or other permissions, then `.encode()`).
+ *
+ * @example
+ * ```ts
+ * const permissions = allowCall({
+ *   target: usdc,
+ *   abi: erc20Abi,
+ *   functionName: 'transfer',
+ *   args: [oneOf([alice, bob]), lte(parseUnits('10', 6))],
+ *   maxCalls: { count: 20, per: 'day' },
+ *   maxValue: 0n,
+ * }).setGasSpendLimit({ spendLimit: parseEther('0.01'), refreshInterval: DAY })
+ * await client.addSessionKey({ key, permissions: permissions.encode() })
+ * ```
+ */
+export function allowCall<const abi extends Abi | readonly unknown[], functionName extends ContractFunctionName<abi>>(
+  parameters: AllowCallParameters<abi, functionName>,
+): SessionKeyPermissionsBuilder {
+  return new SessionKeyPermissionsBuilder().allowCall(parameters);
 }

@@ -17,7 +17,10 @@ export type DescribePermissionsOptions = {
   tokens?: Record<string, { symbol?: string | undefined; decimals?: number | undefined }> | undefined;
   /** Names of contracts by address (any case), e.g. `{ [router]: 'Uniswap router' }`. */
   contractNames?: Record<string, string> | undefined;
-  /** Function signatures by selector, added to the built-in common ones (ERC-20, ERC-721, WETH). */
+  /** Names of any address (recipients, spenders, contracts), e.g. `{ [alice]: 'alice' }`: call policies show them. */
+  addressNames?: Record<string, string> | undefined;
+  /** Function signatures by selector, added to the built-in common ones (ERC-20, ERC-721, WETH). With parameter names
+   * (`'swap(address recipient, uint256 amountIn)'`) call policies name arguments by them. */
   functionSignatures?: Record<string, string> | undefined;
   /** The chain's native currency; default ETH with 18 decimals. */
   nativeCurrency?: { symbol: string; decimals: number } | undefined;
@@ -37,6 +40,10 @@ export type DescribeContext = {
   contractName: (address: Address) => string;
   /** A selector's signature if known, else the selector. */
   functionName: (selector: Hex) => string;
+  /** A short name for an address (from addressNames, contractNames or a token's symbol), if known. */
+  label: (address: Address) => string | undefined;
+  /** The signatures given in the options (they may name parameters). */
+  signatures: string[];
 };
 
 const commonSignatures = [
@@ -79,6 +86,8 @@ export function toDescribeContext(options: DescribePermissionsOptions = {}): Des
       const name = lookup(options.contractNames, address) ?? token(address)?.symbol;
       return name ? `${name} ${address}` : `contract ${address}`;
     },
+    label: (address) => lookup(options.addressNames, address) ?? lookup(options.contractNames, address) ?? token(address)?.symbol,
+    signatures: Object.values(options.functionSignatures ?? {}),
     functionName: (selector) => lookup(options.functionSignatures, selector) ?? signatures.get(selector.toLowerCase()) ?? selector,
   };
 }

@@ -19,6 +19,7 @@ export {
 } from './types.js';
 export {
   SessionKeyPermissionsBuilder,
+  allowCall,
   type SessionKeyTimestamp,
   type ContractAddressAccessEntryParameters,
   type ContractFunctionAccessEntryParameters,
@@ -36,6 +37,59 @@ export {
   type SessionKeyCallLimit,
   type CallLimitParameters,
 } from './kinds/callLimit.js';
+export {
+  ArgumentConditionFailedError,
+  ArgumentNotOneOfError,
+  ArgumentMissingError,
+  ArgumentSpendLimitExceededError,
+  FunctionCallLimitExceededError,
+  InvalidCallPolicyError,
+  TooManyArgumentConditionsError,
+  callPolicyCapacity,
+  describeCallPolicy,
+  type SessionKeyCallPolicy,
+  type SessionKeyArgumentCondition,
+  type SessionKeyArgumentOneOf,
+  type SessionKeyArgumentLimit,
+  type CallPolicySpending,
+} from './kinds/callPolicy.js';
+export { ValuePerCallExceededError } from './kinds/maxValuePerCall.js';
+export {
+  eq,
+  neq,
+  lt,
+  lte,
+  gt,
+  gte,
+  oneOf,
+  sumAtMost,
+  periodSeconds,
+  planAllowCall,
+  CallPolicyRuleError,
+  type AllowCallParameters,
+  type AllowCallPlan,
+  type ArgumentComparison,
+  type ArgumentOneOf,
+  type ArgumentSum,
+  type ArgumentRuleOf,
+  type ArgumentRules,
+  type CallPolicyPeriod,
+  type ComparisonName,
+} from './allowCall.js';
+export {
+  ArgumentOperator,
+  InvalidArgumentValueError,
+  compareArgumentWords,
+  encodeArgumentWord,
+  formatArgumentWord,
+  functionArguments,
+  knownFunction,
+  operatorSymbol,
+  registerFunctionAbi,
+  type FunctionArgument,
+  type KnownFunction,
+  type WordFormat,
+} from './callArguments.js';
 export { permissionKinds } from './kinds/index.js';
 export { permissionWarnings, type PermissionWarning } from './warnings.js';
 export type { PermissionKind } from './kinds/kind.js';

@@ -1,4 +1,5 @@
 import type { Address, Hex } from 'viem';
+import type { CallPolicySpending } from './kinds/callPolicy.js';
 import type { SessionKeyAccessListType, SessionKeyPermissions } from './types.js';
 
 /**
@@ -51,5 +52,7 @@ export type SessionKeyState = {
     erc20: { tokenAddress: Address; status: SpendLimitStatus }[];
     /** The call-count budget (each call of a batch counts), in calls. */
     calls: SpendLimitStatus | 'unlimited';
+    /** Each function with a call policy: its call count and argument sums, used and left. */
+    callPolicies: CallPolicySpending[];
   };
 };

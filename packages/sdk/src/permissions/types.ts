@@ -1,5 +1,6 @@
 import type { Address, Hex } from 'viem';
 import type { SessionKeyCallLimit } from './kinds/callLimit.js';
+import type { SessionKeyCallPolicy } from './kinds/callPolicy.js';
 
 /**
  * How a session key's access list is read, as the module numbers it.
@@ -239,4 +240,8 @@ export type SessionKeyPermissions = {
   refreshAnchor?: number | undefined;
   /** How many calls the key's ops may make (each call of a batch counts). A new key has no call limit. */
   callLimit?: SessionKeyCallLimit | 'unlimited' | undefined;
+  /** Rules on single functions: argument conditions, one-of sets, argument sums and call counts, sorted by contract and selector. */
+  callPolicies?: SessionKeyCallPolicy[] | undefined;
+  /** The largest native value (wei) any one call may send, beside the cumulative native limit. */
+  maxValuePerCall?: bigint | 'unlimited' | undefined;
 };

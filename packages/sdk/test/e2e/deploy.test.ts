@@ -4,6 +4,7 @@ import { privateKeyToAccount } from 'viem/accounts';
 import { entryPoint08Abi } from 'viem/account-abstraction';
 import { create2DeployerAddress, deployLeash, getLeashAddresses, getDevTokenContract } from '@leash/sdk';
 import { type ManagedProcess, devAccounts, getFreePort, startAnvil } from '@leash/sdk/local';
+import { permissionUpdaterAbi } from '../../src/generated/PermissionUpdater.js';
 
 // A bare chain without the deterministic deployer, as many fresh chains are: deployLeash must bring everything.
 let anvil: ManagedProcess;
@@ -43,7 +44,11 @@ describe('deployLeash on a chain without the deterministic deployer', () => {
       expect(contract.transactionHash, contract.name).toMatch(/^0x[0-9a-f]{64}$/);
       expect(await publicClient.getCode({ address: contract.address }), contract.name).toMatch(/^0x.+/);
     }
-    expect(first.contracts.map((c) => c.name)).toEqual(['EntryPoint v0.8', 'PermissionUpdater', 'SessionKeyModule', 'SessionKeyLens', 'LeashAccountFactory', 'Leash7702Account', 'DevToken']);
+    expect(first.contracts.map((c) => c.name)).toEqual(['EntryPoint v0.8', 'CallPolicyUpdater', 'PermissionUpdater', 'SessionKeyModule', 'SessionKeyLens', 'LeashAccountFactory', 'Leash7702Account', 'DevToken']);
+    // The updater delegates call-policy updates to the call-policy updater deployed before it.
+    expect(
+      await publicClient.readContract({ address: first.addresses.permissionUpdater, abi: permissionUpdaterAbi, functionName: 'CALL_POLICY_UPDATER' }),
+    ).toBe(first.addresses.callPolicyUpdater);
     expect(first.addresses.entryPoint).toBe('0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108');
     expect(first.factoryStake).toEqual({ amount: parseEther('0.5'), unstakeDelaySec: 3_600 });
     expect(progress.some((line) => line.includes('Deterministic deployer missing'))).toBe(true);

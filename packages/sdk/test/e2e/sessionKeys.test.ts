@@ -129,7 +129,7 @@ describe('reading permissions back', () => {
     const anchor = state.refreshAnchor;
     expect(anchor).toBeGreaterThanOrEqual(beforeAdd - 5);
     expect(anchor).toBeLessThanOrEqual(now());
-    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: anchor, requiredPaymaster: null, callLimit: 'unlimited' });
+    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: anchor, requiredPaymaster: null, callLimit: 'unlimited', callPolicies: [], maxValuePerCall: 'unlimited' });
     const week = periodOf(now(), anchor, WEEK);
     expect(week.start).toBe(anchor);
     expect(state.spending.erc20).toEqual([

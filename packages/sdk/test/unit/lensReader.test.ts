@@ -10,6 +10,7 @@ import {
   encodeFunctionResult,
   erc20Abi,
   getAddress,
+  maxUint256,
   stringToHex,
   zeroAddress,
 } from 'viem';
@@ -77,6 +78,9 @@ async function keyState(): Promise<LensSessionKeyState> {
       },
     ],
     calls: daily(20n, 19n),
+    // Issue 18's fields of the lens's SessionKeyState: no call policy, no per-call cap.
+    callPolicies: [],
+    maxValuePerCall: maxUint256,
   };
 }
 
@@ -149,6 +153,8 @@ describe('the lens reader (a mocked RPC that refuses eth_getLogs)', () => {
         requiredPaymaster: null,
         refreshAnchor: 0,
         callLimit: { callLimit: 20, refreshInterval: DAY },
+        callPolicies: [],
+        maxValuePerCall: 'unlimited',
       },
       spending: {
         nativeToken: { limit: 0n, used: 0n, remaining: 0n, refreshInterval: 0, periodStart: undefined, nextRefresh: undefined },
@@ -160,6 +166,7 @@ describe('the lens reader (a mocked RPC that refuses eth_getLogs)', () => {
           },
         ],
         calls: { limit: 20n, used: 19n, remaining: 1n, refreshInterval: DAY, periodStart: day * DAY, nextRefresh: (day + 1) * DAY },
+        callPolicies: [],
       },
     });
   });

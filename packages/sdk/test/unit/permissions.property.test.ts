@@ -6,6 +6,7 @@ import {
   SessionKeyPermissionsBuilder,
   SpendLimitOutOfRangeError,
   TimestampInMillisecondsError,
+  type SessionKeyCallPolicy,
   type SessionKeyContractAccess,
   type SessionKeyPermissions,
   type SessionKeySpendLimit,
@@ -68,6 +69,52 @@ const contractArb: fc.Arbitrary<SessionKeyContractAccess> = fc
     return access;
   });
 
+const wordArb: fc.Arbitrary<Hex> = fc.oneof(
+  fc.constantFrom<Hex>(`0x${'0'.repeat(64)}`, `0x${'f'.repeat(64)}`),
+  fc.uint8Array({ minLength: 32, maxLength: 32 }).map((bytes) => bytesToHex(bytes)),
+);
+const argIndexArb = fc.oneof(fc.constantFrom(0, 1, 255), fc.integer({ min: 0, max: 255 }));
+const callLimitArb = fc.record(
+  {
+    callLimit: fc.oneof(fc.constantFrom(0, 1, 20, maxCallLimit), fc.integer({ min: 0, max: maxCallLimit })),
+    refreshInterval: fc.oneof(fc.constantFrom(0, 3_600, 86_400, maxSessionKeyRefreshInterval), fc.integer({ min: 0, max: maxSessionKeyRefreshInterval })),
+  },
+  { noNullPrototype: true },
+);
+const callPolicyArb: fc.Arbitrary<SessionKeyCallPolicy> = fc
+  .record(
+    {
+      target: addressArb,
+      selector: selectorArb,
+      replaceConditions: fc.constant(true as const),
+      conditions: fc.uniqueArray(fc.record({ argIndex: argIndexArb, operator: fc.integer({ min: 0, max: 9 }), value: wordArb }, { noNullPrototype: true }), {
+        selector: (c) => `${c.argIndex}:${c.operator}:${c.value}`,
+        minLength: 1,
+        maxLength: 4,
+      }),
+      oneOf: fc.uniqueArray(fc.record({ argIndex: argIndexArb, values: fc.uniqueArray(wordArb, { minLength: 1, maxLength: 4 }) }, { noNullPrototype: true }), {
+        selector: (set) => set.argIndex,
+        minLength: 1,
+        maxLength: 3,
+      }),
+      argumentLimits: fc.uniqueArray(fc.record({ argIndex: argIndexArb, limit: limitArb(2n ** 96n - 1n) }, { noNullPrototype: true }), {
+        selector: (l) => l.argIndex,
+        minLength: 1,
+        maxLength: 3,
+      }),
+      callLimit: fc.oneof(fc.constant('unlimited' as const), callLimitArb),
+    },
+    { requiredKeys: ['target', 'selector'], noNullPrototype: true },
+  )
+  .filter((p) => Object.keys(p).length > 2)
+  .map((p) => {
+    const out = { ...p, selector: p.selector.toLowerCase() as Hex } as SessionKeyCallPolicy;
+    if (out.conditions) out.conditions = [...out.conditions].sort((a, b) => a.argIndex - b.argIndex || a.operator - b.operator || byLower(a.value, b.value)) as never;
+    if (out.oneOf) out.oneOf = [...out.oneOf].sort((a, b) => a.argIndex - b.argIndex).map((set) => ({ ...set, values: [...set.values].sort(byLower) }));
+    if (out.argumentLimits) out.argumentLimits = [...out.argumentLimits].sort((a, b) => a.argIndex - b.argIndex);
+    return out;
+  });
+
 /** Random permission sets, in the normalized form toPermissions and decode return (sorted, omitted when empty). */
 const permissionsArb: fc.Arbitrary<SessionKeyPermissions> = fc
   .record(
@@ -90,16 +137,9 @@ const permissionsArb: fc.Arbitrary<SessionKeyPermissions> = fc
       gasSpendLimit: limitArb(maxGasSpendLimit),
       requiredPaymaster: fc.option(addressArb, { nil: null }),
       refreshAnchor: timestampArb,
-      callLimit: fc.oneof(
-        fc.constant('unlimited' as const),
-        fc.record(
-          {
-            callLimit: fc.oneof(fc.constantFrom(0, 1, 20, maxCallLimit), fc.integer({ min: 0, max: maxCallLimit })),
-            refreshInterval: fc.oneof(fc.constantFrom(0, 3_600, 86_400, maxSessionKeyRefreshInterval), fc.integer({ min: 0, max: maxSessionKeyRefreshInterval })),
-          },
-          { noNullPrototype: true },
-        ),
-      ),
+      callLimit: fc.oneof(fc.constant('unlimited' as const), callLimitArb),
+      callPolicies: fc.uniqueArray(callPolicyArb, { selector: (p) => `${p.target.toLowerCase()}:${p.selector}`, minLength: 1, maxLength: 4 }),
+      maxValuePerCall: fc.oneof(fc.constant('unlimited' as const), fc.bigInt({ min: 0n, max: 2n ** 256n - 1n })),
     },
     { requiredKeys: [], noNullPrototype: true },
   )
@@ -107,6 +147,7 @@ const permissionsArb: fc.Arbitrary<SessionKeyPermissions> = fc
     const out: SessionKeyPermissions = { ...p };
     if (out.contracts) out.contracts = [...out.contracts].sort((a, b) => byLower(a.contractAddress, b.contractAddress));
     if (out.erc20SpendLimits) out.erc20SpendLimits = [...out.erc20SpendLimits].sort((a, b) => byLower(a.tokenAddress, b.tokenAddress));
+    if (out.callPolicies) out.callPolicies = [...out.callPolicies].sort((a, b) => byLower(a.target, b.target) || byLower(a.selector, b.selector));
     return out;
   });
 
@@ -136,8 +177,29 @@ function callsFor(p: SessionKeyPermissions): ((b: SessionKeyPermissionsBuilder) 
   const callLimit = p.callLimit;
   if (callLimit === 'unlimited') calls.push((b) => b.removeCallLimit());
   else if (callLimit) calls.push((b) => b.setCallLimit({ callLimit: BigInt(callLimit.callLimit), refreshInterval: callLimit.refreshInterval }));
+  for (const policy of p.callPolicies ?? []) {
+    const ref = { target: policy.target, selector: policy.selector };
+    if (policy.replaceConditions) calls.push((b) => b.removeArgumentConditions(ref));
+    for (const condition of policy.conditions ?? []) calls.push((b) => b.addArgumentCondition({ ...ref, ...condition }));
+    for (const set of policy.oneOf ?? []) calls.push((b) => b.addArgumentOneOf({ ...ref, ...set }));
+    for (const { argIndex, limit } of policy.argumentLimits ?? [])
+      calls.push(limitCall(limit, (b, l) => b.setArgumentSpendLimit({ ...ref, argIndex, ...l }), (b) => b.removeArgumentSpendLimit({ ...ref, argIndex })));
+    const fnLimit = policy.callLimit;
+    if (fnLimit === 'unlimited') calls.push((b) => b.removeFunctionCallLimit(ref));
+    else if (fnLimit) calls.push((b) => b.setFunctionCallLimit({ ...ref, ...fnLimit }));
+  }
+  const cap = p.maxValuePerCall;
+  if (cap === 'unlimited') calls.push((b) => b.removeMaxValuePerCall());
+  else if (cap !== undefined) calls.push((b) => b.setMaxValuePerCall({ maxValue: cap }));
   return calls;
 }
+
+// A removal of a function's conditions clears what came before it (as on-chain): order matters there, by design.
+const withoutRemovals = (p: SessionKeyPermissions): SessionKeyPermissions => {
+  const { callPolicies, ...rest } = p;
+  const kept = (callPolicies ?? []).map(({ replaceConditions: _, ...policy }) => policy).filter((policy) => Object.keys(policy).length > 2);
+  return kept.length > 0 ? { ...rest, callPolicies: kept } : rest;
+};
 
 describe('permissions: property tests', () => {
   it('fromPermissions → toPermissions and decode(encode()) give back the permissions', () => {
@@ -182,7 +244,7 @@ describe('permissions: property tests', () => {
   it('decoding does not depend on the order of distinct updates', () => {
     fc.assert(
       fc.property(
-        permissionsArb.chain((p) => {
+        permissionsArb.map(withoutRemovals).chain((p) => {
           const updates = SessionKeyPermissionsBuilder.fromPermissions(p).encode();
           return fc.tuple(fc.constant(p), fc.constant(updates), fc.shuffledSubarray(updates, { minLength: updates.length, maxLength: updates.length }));
         }),

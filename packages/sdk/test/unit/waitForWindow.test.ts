@@ -20,6 +20,8 @@ function keyValidFrom(validFrom: number): LensSessionKeyState {
     },
     targets: [],
     calls: none,
+    callPolicies: [],
+    maxValuePerCall: 2n ** 256n - 1n,
   };
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Address } from 'viem';
-import { type SessionKeyPermissions, type SessionKeyState, type SpendLimitStatus, describePermissions, sessionKeyModuleAbi, formatAmount } from '@leash/sdk';
+import { type SessionKeyPermissions, type SessionKeyState, type SpendLimitStatus, describePermissions, sessionKeyModuleAbi, formatAmount, knownFunction } from '@leash/sdk';
 import { heading } from '../../output.js';
 import { CliError } from '../../errors.js';
 import { type TokenInfo, formatLimit, short, formatTime, formatTimeFromNow, formatValidity, native, tokenInfo } from '../../format.js';
@@ -11,7 +11,7 @@ const listTypeNames = ['allowlist', 'denylist', 'allow-all'] as const;
 
 /** One limit of a key, with its budget. */
 export type LimitView = {
-  kind: 'erc20' | 'native' | 'gas' | 'calls';
+  kind: 'erc20' | 'native' | 'gas' | 'calls' | 'function-calls' | 'argument-sum';
   /** `dUSD (0x1f08…3BA6)`, `native`, `gas`. */
   label: string;
   unit: { symbol: string; decimals: number };
@@ -26,6 +26,26 @@ export type KeyView = { state: SessionKeyState; tokens: TokenInfo[]; limits: Lim
 export async function loadKeyView(target: Target, state: SessionKeyState): Promise<KeyView> {
   const key = state.sessionKey;
   const tokens = await Promise.all(state.spending.erc20.map((t) => tokenInfo(target.publicClient, t.tokenAddress)));
+  // Call policies on tokens show amounts in token units: read the targets that are tokens.
+  for (const policy of state.spending.callPolicies) {
+    if (tokens.some((t) => t.address === policy.target)) continue;
+    const info = await tokenInfo(target.publicClient, policy.target).catch(() => undefined);
+    if (info) tokens.push(info);
+  }
+  const nameOf = (address: Address) => tokens.find((t) => t.address === address)?.symbol ?? `${address.slice(0, 6)}…${address.slice(-4)}`;
+  const policyLimits = state.spending.callPolicies.flatMap((policy): LimitView[] => {
+    const fn = knownFunction(policy.selector);
+    const name = `${nameOf(policy.target)}.${fn?.name ?? policy.selector}`;
+    const token = tokens.find((t) => t.address === policy.target);
+    return [
+      ...(policy.calls === 'unlimited' ? [] : [{ kind: 'function-calls' as const, label: `${name} calls`, unit: callUnit, status: policy.calls }]),
+      ...policy.argumentLimits.map((limit) => {
+        const argument = fn?.arguments.find((a) => a.wordIndex === limit.argIndex);
+        const unit = token && argument?.type === 'uint256' ? token : { symbol: '', decimals: 0 };
+        return { kind: 'argument-sum' as const, label: `${name} sum of ${argument?.name ?? `argument ${limit.argIndex}`}`, unit, status: limit.status };
+      }),
+    ];
+  });
   const limits: LimitView[] = [
     ...state.spending.erc20.map(
       (t, i): LimitView => ({ kind: 'erc20', label: `${tokens[i]!.symbol} (${t.tokenAddress.slice(0, 6)}…${t.tokenAddress.slice(-4)})`, unit: tokens[i]!, token: t.tokenAddress, status: t.status }),
@@ -33,6 +53,7 @@ export async function loadKeyView(target: Target, state: SessionKeyState): Promi
     { kind: 'native', label: 'native', unit: native, status: state.spending.nativeToken },
     { kind: 'gas', label: 'gas', unit: native, status: state.spending.gas },
     { kind: 'calls', label: 'calls', unit: callUnit, status: state.spending.calls },
+    ...policyLimits,
   ];
   const stored = keystorePath(key);
   return { state, tokens, limits, keystore: fs.existsSync(stored) ? stored : undefined };
@@ -81,9 +102,10 @@ export function keyTableRows(view: KeyView, now: number): string[][] {
 export const keyTableHeader = ['KEY', 'TAG', 'VALID', 'LIMIT ON', 'LIMIT', 'USED', 'REMAINING', 'NEXT REFRESH'];
 
 /** Permissions in plain words: the SDK's description, with the tokens' symbols and decimals. */
-export function describeWithTokens(permissions: SessionKeyPermissions, tokens: readonly TokenInfo[]): string[] {
+export function describeWithTokens(permissions: SessionKeyPermissions, tokens: readonly TokenInfo[], labels: Record<string, Address> = {}): string[] {
   return describePermissions(permissions, {
     tokens: Object.fromEntries(tokens.map((t) => [t.address, { symbol: t.symbol, decimals: t.decimals }])),
+    addressNames: Object.fromEntries(Object.entries(labels).map(([name, address]) => [address, name])),
     formatTimestamp: formatTime,
   });
 }

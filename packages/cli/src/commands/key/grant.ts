@@ -46,7 +46,7 @@ export function registerGrant(key: Command): void {
       stored?.discard();
       throw error;
     }
-    const description = describeWithTokens(built.builder.toPermissions(), built.tokens);
+    const description = describeWithTokens(built.builder.toPermissions(), built.tokens, built.labels);
     if (options.json)
       return printJson({
         key: sessionKey,
@@ -95,7 +95,7 @@ export function registerGrant(key: Command): void {
     const { userOpHash } = await withProgress(`Updating session key ${sessionKey}`, () =>
       client.updateSessionKeyPermissions({ key: sessionKey, permissions: built.builder.encode() }),
     );
-    const description = describeWithTokens(built.builder.toPermissions(), built.tokens);
+    const description = describeWithTokens(built.builder.toPermissions(), built.tokens, built.labels);
     if (options.json)
       return printJson({ key: sessionKey, account, changes: built.builder.toPermissions(), description, notes: built.notes, userOpHash });
     heading(`Session key ${getAddress(sessionKey)} updated`);

@@ -82,7 +82,7 @@ export function registerSignGrant(key: Command): void {
       throw error;
     }
     writeGrantFile(options.out, signed);
-    const description = describeWithTokens(built.builder.toPermissions(), built.tokens);
+    const description = describeWithTokens(built.builder.toPermissions(), built.tokens, built.labels);
     if (options.json)
       return options.out === '-'
         ? undefined

@@ -183,3 +183,22 @@ function describeContract(
   if (!checkSelectors) return `Puts ${name} on the access list: all its functions${removals}`;
   return `Puts ${name} on the access list: ${listed.length > 0 ? `functions ${listed.join(', ')}` : 'no function listed yet'}${removals}`;
 }
+
+/**
+ * `allowCall`'s access-list part: unless the builder's list type is DENYLIST or ALLOW_ALL (where the function is
+ * callable already), puts the contract on the list with its selectors checked and the function on it. Entries the
+ * builder already holds are kept when they allow the function, and refused when they take it off the list.
+ */
+export function allowFunction(state: State, parameters: { contractAddress: Address; selector: Hex }, context = 'allowCall'): void {
+  if (state.listType === SessionKeyAccessListType.DENYLIST || state.listType === SessionKeyAccessListType.ALLOW_ALL) return;
+  const address = normalizeTarget(parameters.contractAddress, { field: 'target', context });
+  const selector = normalizeSelector(parameters.selector, context);
+  const contract = state.contracts.get(address.toLowerCase());
+  if (contract?.entry && !contract.entry.isOnList)
+    throw new DuplicatePermissionError({ permission: `the access list entry of contract ${address} (this builder takes it off the list)`, context });
+  if (contract?.functions.get(selector) === false)
+    throw new DuplicatePermissionError({ permission: `the access list entry of function ${selector} of contract ${address} (this builder takes it off the list)`, context });
+  const entry = contractOf(state, address);
+  entry.entry ??= { isOnList: true, checkSelectors: true };
+  if (entry.entry.checkSelectors) entry.functions.set(selector, true);
+}

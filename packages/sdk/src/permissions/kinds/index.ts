@@ -1,8 +1,10 @@
 import { accessListKind } from './accessList.js';
 import { callLimitKind } from './callLimit.js';
+import { callPolicyKind } from './callPolicy.js';
 import { erc20SpendLimitKind } from './erc20SpendLimit.js';
 import { gasSpendLimitKind } from './gasSpendLimit.js';
 import type { AnyPermissionKind } from './kind.js';
+import { maxValuePerCallKind } from './maxValuePerCall.js';
 import { nativeTokenSpendLimitKind } from './nativeTokenSpendLimit.js';
 import { refreshAnchorKind } from './refreshAnchor.js';
 import { requiredPaymasterKind } from './requiredPaymaster.js';
@@ -14,7 +16,7 @@ import { timeRangeKind } from './timeRange.js';
  *
  * @example
  * ```ts
- * const names = permissionKinds.map((kind) => kind.name) // ['access list', 'time range', …, 'call limit']
+ * const names = permissionKinds.map((kind) => kind.name) // ['access list', 'time range', …, 'call limit', 'call policy', 'per-call value cap']
  * ```
  */
 export const permissionKinds: readonly AnyPermissionKind[] = [
@@ -26,6 +28,8 @@ export const permissionKinds: readonly AnyPermissionKind[] = [
   requiredPaymasterKind,
   refreshAnchorKind,
   callLimitKind,
+  callPolicyKind,
+  maxValuePerCallKind,
 ];
 
 let byUpdate: Map<string, AnyPermissionKind> | undefined;

@@ -27,7 +27,7 @@ const structTypes: Record<string, string> = {
   SessionKeyGrant: 'SessionKeyGrant(address account,address sessionKey,uint8 keyType,bytes32 tag,uint64 nonce,uint48 validUntil,ChainGrant[] chains)',
   ChainGrant: 'ChainGrant(uint256 chainId,uint32 generation,Permissions permissions)',
   Permissions:
-    'Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster)',
+    'Permissions(AccessListType[] accessListType,ContractAccess[] contracts,FunctionAccess[] functions,TimeRange[] timeRange,RefreshAnchor[] refreshAnchor,Erc20Limit[] erc20Limits,NativeTokenLimit[] nativeTokenLimit,UnlimitedNativeToken[] unlimitedNativeToken,GasLimit[] gasLimit,UnlimitedGas[] unlimitedGas,CallLimit[] callLimit,RequiredPaymaster[] requiredPaymaster,ArgumentCondition[] argumentConditions,ArgumentOneOf[] argumentOneOf,NoArgumentConditions[] noArgumentConditions,ArgumentLimit[] argumentLimits,NoArgumentLimit[] noArgumentLimits,FunctionCallLimit[] functionCallLimits,UnlimitedFunctionCalls[] unlimitedFunctionCalls,MaxValuePerCall[] maxValuePerCall,UnlimitedValuePerCall[] unlimitedValuePerCall)',
   AccessListType: 'AccessListType(uint8 listType)',
   ContractAccess: 'ContractAccess(address target,bool isOnList,bool checkSelectors)',
   FunctionAccess: 'FunctionAccess(address target,bytes4 selector,bool isOnList)',
@@ -40,6 +40,15 @@ const structTypes: Record<string, string> = {
   UnlimitedGas: 'UnlimitedGas()',
   CallLimit: 'CallLimit(uint256 callLimit,uint48 refreshInterval)',
   RequiredPaymaster: 'RequiredPaymaster(address paymaster)',
+  ArgumentCondition: 'ArgumentCondition(address target,bytes4 selector,uint8 argIndex,uint8 operator,bytes32 value)',
+  ArgumentOneOf: 'ArgumentOneOf(address target,bytes4 selector,uint8 argIndex,bytes32 value)',
+  NoArgumentConditions: 'NoArgumentConditions(address target,bytes4 selector)',
+  ArgumentLimit: 'ArgumentLimit(address target,bytes4 selector,uint8 argIndex,uint256 spendLimit,uint48 refreshInterval)',
+  NoArgumentLimit: 'NoArgumentLimit(address target,bytes4 selector,uint8 argIndex)',
+  FunctionCallLimit: 'FunctionCallLimit(address target,bytes4 selector,uint256 callLimit,uint48 refreshInterval)',
+  UnlimitedFunctionCalls: 'UnlimitedFunctionCalls(address target,bytes4 selector)',
+  MaxValuePerCall: 'MaxValuePerCall(uint256 maxValue)',
+  UnlimitedValuePerCall: 'UnlimitedValuePerCall()',
 };
 const typeHash = (name: string) => keccak256(stringToHex(name));
 const permissionStructs = Object.keys(structTypes).filter((n) => !['SessionKeyGrant', 'ChainGrant', 'Permissions'].includes(n)).sort();
@@ -78,6 +87,22 @@ const fullSet = new SessionKeyPermissionsBuilder()
   .setCallLimit({ callLimit: 20, refreshInterval: DAY })
   .setRequiredPaymaster({ paymasterAddress: paymaster })
   .encode();
+// Every call-policy update, in grant order (encoded directly: the builder's call-policy methods are the SDK side's).
+const transferSelector = toFunctionSelector('transfer(address,uint256)');
+const encodeUpdate = (functionName: string, args: readonly unknown[]) =>
+  encodeFunctionData({ abi: sessionKeyPermissionUpdatesAbi, functionName, args } as never);
+const callPolicySet: Hex[] = [
+  encodeUpdate('addArgumentCondition', [token, transferSelector, 1, 3, toHex(10_000_000n, { size: 32 })]),
+  encodeUpdate('addArgumentOneOf', [token, transferSelector, 0, toHex(BigInt(other), { size: 32 })]),
+  encodeUpdate('addArgumentOneOf', [token, transferSelector, 0, toHex(BigInt(paymaster), { size: 32 })]),
+  encodeUpdate('removeArgumentConditions', [other, transferSelector]),
+  encodeUpdate('setArgumentSpendLimit', [token, transferSelector, 1, 50_000_000n, DAY]),
+  encodeUpdate('removeArgumentSpendLimit', [other, transferSelector, 2]),
+  encodeUpdate('setFunctionCallLimit', [token, transferSelector, 20n, DAY]),
+  encodeUpdate('removeFunctionCallLimit', [other, '0x00000000']),
+  encodeUpdate('setMaxValuePerCall', [10n ** 16n]),
+  encodeUpdate('removeMaxValuePerCall', []),
+];
 const unlimitedSet = new SessionKeyPermissionsBuilder()
   .setContractAccessControlType(SessionKeyAccessListType.DENYLIST)
   .removeNativeTokenSpendLimit()
@@ -115,6 +140,7 @@ describe('session key grant typed data', () => {
       { chainId: 1, generation: 0, permissions: sortGrantUpdates(fullSet) },
       { chainId: 8453, generation: 7, permissions: sortGrantUpdates(unlimitedSet) },
       { chainId: 31337, generation: 4_294_967_295, permissions: [] },
+      { chainId: 10, generation: 2, permissions: callPolicySet },
     ];
     const expectedChainHashes = chains.map((c) => chainHashTheContractsWay(BigInt(c.chainId), c.generation, c.permissions));
     expect(chains.map(hashChainGrant)).toEqual(expectedChainHashes);
