@@ -1,12 +1,16 @@
 import type { Address, Hex } from 'viem';
 import type { Call } from '../account/execution.js';
 import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import type { UserOperationFees } from '../clients/estimateUserOperationFees.js';
+import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/options.js';
+import { withRetries } from '../delivery/retry.js';
 import { LeashError } from '../errors/LeashError.js';
 import { acquireNonceLane } from '../session/lanes.js';
 import { acquireSenderSlot } from '../session/senderSlots.js';
 import { planSessionOpTiming } from '../session/planTiming.js';
 import { type SessionKeyValidator, nowInSeconds } from '../session/toSessionKeyValidator.js';
-import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
+import type { UserOperationResult } from './internal/sendCalls.js';
+import { sendSessionOperation } from './internal/sendSessionOperation.js';
 
 /**
  * Parameters of {@link executeWithSessionKey}.
@@ -24,7 +28,7 @@ import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls
 export type ExecuteWithSessionKeyParameters = {
   /** One call, or several executed as a batch in one op. */
   calls: readonly Call[];
-  /** A nonce lane to use; by default the lowest lane this key has no op pending on (0 when idle). */
+  /** A nonce lane to use; by default the lowest lane of the account with no op of this process pending (0 when idle). */
   lane?: bigint | undefined;
   /** A paymaster that pays for the op (its address, and the data it expects). */
   paymaster?: { address: Address; data?: Hex | undefined } | undefined;
@@ -32,6 +36,10 @@ export type ExecuteWithSessionKeyParameters = {
   maxWaitSeconds?: number | undefined;
   /** Called before waiting for the next period, with the number of seconds. */
   onWait?: ((seconds: number) => void) | undefined;
+  /** Fees to offer instead of the bundler's recommendation; never raised, even when the bundler refuses them. */
+  fees?: UserOperationFees | undefined;
+  /** Retries, re-sends and timeouts of the op's delivery; each field defaults as {@link defaultDeliveryOptions} says. */
+  delivery?: Partial<DeliveryOptions> | undefined;
 };
 
 /**
@@ -61,11 +69,16 @@ export function sessionValidatorOf(client: LeashAccountClient): SessionKeyValida
  * Executes calls with the client's session key: signs a user op with it and sends it through the bundler, where the
  * session key module checks it against the key's permissions.
  *
- * - Concurrent calls from one process get separate nonce lanes, so several ops of one key can be pending at once; at
- *   most four per account (the ERC-7562 limit bundlers apply), the rest wait their turn.
+ * - Concurrent calls from one process get separate nonce lanes (shared by the account's keys, as the nonce is), so
+ *   several ops can be pending at once; at most four per account (the ERC-7562 limit bundlers apply), the rest wait
+ *   their turn.
  * - Each refreshing limit the op spends from limits its validity to the current period; near a period's end the op
  *   waits for the next period (bundlers refuse ops that are about to expire).
  * - A refused op throws a typed error naming the rule and its numbers (e.g. {@link Erc20SpendLimitExceededError}).
+ * - Faults are ridden out as {@link DeliveryOptions} says: reads retried with backoff (then
+ *   {@link RequestRetriesExhaustedError}: nothing was sent), a dropped op re-sent as it was (it lands at most once),
+ *   a fresh nonce when another process took this one ({@link NonceConflictError}), and an op whose fate stays unknown
+ *   reported as {@link UserOperationMayNotHaveBeenSentError}, to resume rather than send again.
  *
  * @example
  * ```ts
@@ -80,18 +93,17 @@ export async function executeWithSessionKey(
   client: LeashAccountClient,
   parameters: ExecuteWithSessionKeyParameters,
 ): Promise<ExecuteWithSessionKeyReturnType> {
-  const { calls, paymaster, maxWaitSeconds = 120, onWait } = parameters;
+  const { calls, paymaster, fees, maxWaitSeconds = 120, onWait } = parameters;
   if (calls.length === 0) throw new LeashError('No calls to execute.');
+  const delivery = resolveDeliveryOptions(parameters.delivery);
   const validator = sessionValidatorOf(client);
   const sessionKey = await validator.signer.getAddress();
 
-  const plan = await planSessionOpTiming(client, {
-    sessionKey,
-    calls,
-    paymasterPays: paymaster !== undefined,
-    now: nowInSeconds(),
-    maxWaitSeconds,
-  });
+  const plan = await withRetries(
+    () => planSessionOpTiming(client, { sessionKey, calls, paymasterPays: paymaster !== undefined, now: nowInSeconds(), maxWaitSeconds }),
+    delivery.retry,
+    { step: "reading the key's limits", onRetry: delivery.onRetry },
+  );
   if (plan.waitSeconds > 0) {
     onWait?.(plan.waitSeconds);
     await sleep(plan.waitSeconds);
@@ -100,10 +112,9 @@ export async function executeWithSessionKey(
   // Bundlers hold at most 4 pending ops per account: further ops wait here for a slot instead of being refused.
   const releaseSlot = await acquireSenderSlot(client.account.address);
   try {
-    const { lane, release } = acquireNonceLane(client.account.address, sessionKey, parameters.lane);
+    const { lane, release } = acquireNonceLane(client.account.address, validator.module, parameters.lane);
     try {
-      const nonce = await client.account.getNonce({ key: lane });
-      const result = await sendCallsAndWait(client, calls, { nonce, paymaster });
+      const result = await sendSessionOperation(client, { calls, lane, paymaster, fees, delivery });
       return { ...result, lane };
     } finally {
       release();
