@@ -95,6 +95,7 @@ export {
   type SessionSignature,
 } from './session/signature.js';
 export { periodOf, budgetPeriodAt } from './session/periods.js';
+export { recoverSessionKey } from './session/recoverSessionKey.js';
 export { planSessionOpTiming, windowMargins, type TimingPlan } from './session/planTiming.js';
 export { acquireNonceLane } from './session/lanes.js';
 export { acquireSenderSlot, maxPendingOpsPerSender } from './session/senderSlots.js';

@@ -16,6 +16,7 @@ import {
   acquireNonceLane,
   decodeSessionKeyModuleError,
   decodeSessionSignature,
+  recoverSessionKey,
   encodeSessionSignature,
   encodeSessionStubSignature,
   periodOf,
@@ -75,6 +76,9 @@ describe('session signatures', () => {
     const { getUserOperationHash } = await import('viem/account-abstraction');
     const hash = getUserOperationHash({ chainId: 31337, entryPointAddress: '0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108', entryPointVersion: '0.8', userOperation });
     expect(await recoverAddress({ hash, signature: ecdsa })).toBe(await signer.getAddress());
+    // The audit helper finds the key from the hash and the signature alone; not from a signature of another form.
+    expect(await recoverSessionKey({ userOpHash: hash, signature })).toBe(await signer.getAddress());
+    expect(await recoverSessionKey({ userOpHash: hash, signature: ecdsa })).toBeUndefined();
   });
 });
 

@@ -1,0 +1,23 @@
+import { type Address, type Hex, recoverAddress } from 'viem';
+import { decodeSessionSignature } from './signature.js';
+
+/**
+ * The session key that signed a session op, from the op's signature and hash: for audits from the chain alone (the
+ * EntryPoint's UserOperationEvent gives the hash, the bundle transaction's calldata the signature). `undefined` when
+ * the signature is not a session signature.
+ *
+ * @example
+ * ```ts
+ * const key = await recoverSessionKey({ userOpHash: event.args.userOpHash, signature: packedOp.signature })
+ * ```
+ */
+export async function recoverSessionKey(parameters: { userOpHash: Hex; signature: Hex }): Promise<Address | undefined> {
+  let decoded;
+  try {
+    decoded = decodeSessionSignature(parameters.signature);
+  } catch {
+    return undefined;
+  }
+  // What the key signs: the op's hash itself (see toSessionKeyValidator).
+  return recoverAddress({ hash: parameters.userOpHash, signature: decoded.signature });
+}
