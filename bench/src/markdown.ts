@@ -2,6 +2,7 @@ import type { ChartGroup, TargetOutcome } from './comparison.js';
 import type { MicroBenchResult } from './microbench.js';
 import { type PeerFigure, peersOf } from './peers.js';
 import type { BenchResults, GasSection } from './results.js';
+import { renderLoadSection } from './loadMarkdown.js';
 import type { ThroughputRun } from './throughput.js';
 
 export const formatGas = (gas: number): string => gas.toLocaleString('en-US');
@@ -115,9 +116,18 @@ function throughputTable(runs: [string, ThroughputRun][]): string {
 
 const short = (hash: string) => `${hash.slice(0, 10)}…`;
 
+/** Which parts this run did not measure, and when and where the figures shown for them were. */
+function partialRunNote(results: BenchResults): string {
+  const parts = results.skipped.map((part) => {
+    const measured = results.measured?.[part as keyof BenchResults['measured']];
+    return measured ? `${part} carried over from ${measured.at} (commit \`${measured.commit.slice(0, 12)}\`)` : `${part} not measured`;
+  });
+  return `**Partial run** (\`--only\`): ${parts.join('; ')}.`;
+}
+
 /** RESULTS.md: the targets, every scenario, the comparison with peers, SDK speed, and what the figures came from. */
 export function renderResultsMarkdown(results: BenchResults, chartFile: string): string {
-  const { environment: env, gas, sdk, throughput } = results;
+  const { environment: env, gas, sdk, throughput, load } = results;
   const dirty = Object.entries(env.git.uncommittedFiles)
     .map(([dir, n]) => `${dir} ${n}`)
     .join(', ');
@@ -129,7 +139,7 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
     `Commit \`${env.git.commit.slice(0, 12)}\` (${env.git.branch}); files uncommitted at run time: ${dirty}.`,
     '',
   ];
-  if (results.skipped.length) out.push(`**Partial run**: skipped ${results.skipped.join(', ')}.`, '');
+  if (results.skipped.length) out.push(partialRunNote(results), '');
 
   if (gas) {
     const module = gas.chain.sessionKeyModule;
@@ -210,10 +220,12 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
     );
   }
 
+  if (load) out.push(...renderLoadSection(load));
+
   out.push(
     '## Conditions and versions',
     '',
-    `- One command: \`${results.command}\` (gas scenarios, SDK speed, throughput; every process it starts is stopped at the end and on Ctrl-C).`,
+    `- One command: \`${results.command}\` (gas scenarios, SDK speed, throughput, load; every process it starts is stopped at the end and on Ctrl-C).`,
     `- Node ${env.node} on ${env.platform}, ${env.cpu.cores} × ${env.cpu.model}, load average at start ${env.cpu.loadAverageAtStart.join(' / ')}.`,
     `- viem ${env.packages.viem}, TypeScript ${env.packages.typescript}, tsx ${env.packages.tsx}.`,
     `- solc ${env.packages.solc} (npm solcjs through \`contracts/${env.compiler.solc ?? 'tools/solc.cjs'}\`), OpenZeppelin Contracts ${env.packages['@openzeppelin/contracts']}.`,

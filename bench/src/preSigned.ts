@@ -1,0 +1,23 @@
+import type { Hex } from 'viem';
+import { type UserOperation, type UserOperationReceipt, formatUserOperationRequest } from 'viem/account-abstraction';
+import { type Call, type LeashAccountClient, entryPointAddress } from '@leash/sdk';
+
+/** An op of these calls, estimated and priced once (on lane 0's nonce), to copy with other calls and nonces. */
+export async function opTemplate(session: LeashAccountClient, calls: Call[]): Promise<UserOperation<'0.8'>> {
+  return (await session.prepareUserOperation({ calls, nonce: await session.account.getNonce({ key: 0n }) } as never)) as unknown as UserOperation<'0.8'>;
+}
+
+/** A copy of `template` with other calls and nonce, signed by the session key. */
+export async function signedCopy(session: LeashAccountClient, template: UserOperation<'0.8'>, calls: Call[], nonce: bigint): Promise<UserOperation<'0.8'>> {
+  const op: UserOperation<'0.8'> = { ...template, nonce, callData: await session.account.encodeCalls(calls) };
+  op.signature = await session.account.signUserOperation(op);
+  return op;
+}
+
+/** Sends a signed op straight to the bundler and waits for its receipt; throws when its calls reverted. */
+export async function submitAndWait(session: LeashAccountClient, op: UserOperation<'0.8'>): Promise<UserOperationReceipt> {
+  const hash = (await session.request({ method: 'eth_sendUserOperation', params: [formatUserOperationRequest(op), entryPointAddress] } as never)) as Hex;
+  const receipt = await session.waitForUserOperationReceipt({ hash, timeout: 300_000 });
+  if (!receipt.success) throw new Error(`pre-signed op ${hash} reverted`);
+  return receipt;
+}
