@@ -61,14 +61,21 @@ async function sendOnce(client: DeliveryClient, userOperation: UserOperation<'0.
   }
 }
 
-/** What the bundler knows of the op: pending, gone (never had it, dropped it, or threw it out), or it cannot say. */
-async function bundlerStatus(client: DeliveryClient, userOpHash: Hex): Promise<'pending' | 'gone' | 'unknown' | 'unreachable'> {
+/**
+ * What the bundler says of the op (Pimlico's and Alto's `pimlico_getUserOperationStatus`, an in-memory lookup): it
+ * holds it, has put it in a bundle transaction (`bundled`: submitted or included), no longer has it (`gone`: never
+ * had it, dropped it, threw it out, or its bundle failed), cannot say (`unknown`: the method is not served), or cannot
+ * be reached.
+ */
+type BundlerView = 'holding' | 'bundled' | 'gone' | 'unknown' | 'unreachable';
+
+async function bundlerStatus(client: DeliveryClient, userOpHash: Hex): Promise<BundlerView> {
   try {
-    // Pimlico's and Alto's status method; other bundlers answer "method not found" (then re-sending is the check).
     const answer = (await request(client, 'pimlico_getUserOperationStatus', [userOpHash])) as { status?: string } | null;
     const status = answer?.status;
     if (status === undefined) return 'unknown';
-    return ['not_found', 'rejected', 'failed'].includes(status) ? 'gone' : 'pending';
+    if (status === 'submitted' || status === 'included') return 'bundled';
+    return ['not_found', 'rejected', 'failed'].includes(status) ? 'gone' : 'holding';
   } catch (error) {
     return isTransientError(error) ? 'unreachable' : 'unknown';
   }
@@ -82,7 +89,8 @@ async function bundlerReceipt(client: DeliveryClient, userOpHash: Hex): Promise<
 
 /**
  * Sends a signed op to the bundler and follows it by its hash until it lands (see {@link DeliveryOptions}):
- * - the bundler's receipt, or the chain's (the EntryPoint's event) while the bundler cannot be reached;
+ * - the bundler's status, then its receipt once the op is in a bundle (or at every poll, for a bundler without a
+ *   status method), or the chain's (the EntryPoint's event) while the bundler cannot be reached;
  * - every `dropCheckIntervalMs`, the op's nonce: used by this op, its receipt; by another op, {@link NonceConflictError};
  *   unused while the bundler no longer holds the op, the same signed op is sent again (it can land at most once);
  * - a refusal is thrown typed: the module's rule ({@link toSessionKeyError}), {@link UserOperationFeeTooLowError},
@@ -129,19 +137,25 @@ export async function deliverUserOperation(
   let bundlerReachable = outcome !== 'unreachable';
   // Whether the bundler was out of reach since the op was last handed to it: it may have restarted and lost it.
   let outageSinceSent = !bundlerReachable;
+  let statusServed = true;
   let resends = 0;
   let nextCheck = started + (bundlerReachable ? delivery.dropCheckIntervalMs : 0);
   for (;;) {
+    // The status first: a bundler that serves it is asked for the receipt (a log search on its node) only once the
+    // op is in a bundle, which keeps each pending op to one cheap request per poll.
+    const view = statusServed ? await bundlerStatus(client, userOpHash) : 'unknown';
+    if (view === 'unknown') statusServed = false;
     let receipt: UserOperationReceipt<'0.8'> | null | undefined;
-    try {
-      receipt = await bundlerReceipt(client, userOpHash);
-      bundlerReachable = true;
-    } catch (error) {
-      if (!isTransientError(error)) throw error;
-      bundlerReachable = false;
-      outageSinceSent = true;
-      receipt = await tryRead(onChain);
-    }
+    if (view === 'bundled' || view === 'unknown') {
+      try {
+        receipt = await bundlerReceipt(client, userOpHash);
+      } catch (error) {
+        if (!isTransientError(error)) throw error;
+        receipt = await tryRead(onChain);
+      }
+    } else if (view === 'unreachable') receipt = await tryRead(onChain);
+    bundlerReachable = view !== 'unreachable';
+    if (!bundlerReachable) outageSinceSent = true;
     if (receipt) return receipt;
 
     if (Date.now() >= nextCheck) {
@@ -159,23 +173,20 @@ export async function deliverUserOperation(
         const found = await tryRead(onChain);
         if (found) return found;
         if (found === null) throw conflict();
-      } else if (nonce !== undefined) {
-        const status = await bundlerStatus(client, userOpHash);
-        if (status === 'gone' || (status === 'unknown' && outageSinceSent)) {
-          if (resends >= delivery.maxResends)
-            throw new UserOperationMayNotHaveBeenSentError({ reason: 'dropped', userOpHash, userOperation, fromBlock, waitedMs: Date.now() - started });
-          try {
-            const again = await sendOnce(client, userOperation);
-            if (again !== 'unreachable') outageSinceSent = false;
-            if (again === 'accepted') {
-              resends++;
-              delivery.onRetry?.({ step: 'following the op', reason: `the bundler no longer held ${userOpHash}: sent it again`, attempt: resends, delayMs: 0 });
-            }
-          } catch (error) {
-            // A used nonce shows at the next check (this op's receipt, or a conflict), a full mempool clears; any
-            // other refusal is final.
-            if (!(error instanceof NonceConflictError || error instanceof TooManyPendingOperationsError)) throw error;
+      } else if (nonce !== undefined && (view === 'gone' || (view === 'unknown' && outageSinceSent))) {
+        if (resends >= delivery.maxResends)
+          throw new UserOperationMayNotHaveBeenSentError({ reason: 'dropped', userOpHash, userOperation, fromBlock, waitedMs: Date.now() - started });
+        try {
+          const again = await sendOnce(client, userOperation);
+          if (again !== 'unreachable') outageSinceSent = false;
+          if (again === 'accepted') {
+            resends++;
+            delivery.onRetry?.({ step: 'following the op', reason: `the bundler no longer held ${userOpHash}: sent it again`, attempt: resends, delayMs: 0 });
           }
+        } catch (error) {
+          // A used nonce shows at the next check (this op's receipt, or a conflict), a full mempool clears; any
+          // other refusal is final.
+          if (!(error instanceof NonceConflictError || error instanceof TooManyPendingOperationsError)) throw error;
         }
       }
     }

@@ -64,9 +64,9 @@ export type SentUserOperation = {
  *
  * - Before anything is sent, failed reads are retried with backoff ({@link RetryPolicy}); when they keep failing, a
  *   {@link RequestRetriesExhaustedError} names the request and says nothing was sent.
- * - Once sent, the op is followed by its hash, at the bundler and, when the bundler cannot answer, on chain. Every
- *   `dropCheckIntervalMs` its nonce is read: used by the op itself, the receipt is returned; used by another op, a
- *   {@link NonceConflictError} (the op can never land). Otherwise, when the bundler no longer holds the op (it
+ * - Once sent, the op is followed by its hash, at the bundler (its status each poll, its receipt once bundled) and,
+ *   when the bundler cannot answer, on chain. Every `dropCheckIntervalMs` its nonce is read: used by the op itself,
+ *   the receipt is returned; used by another op, a {@link NonceConflictError} (the op can never land). Otherwise, when the bundler no longer holds the op (it
  *   restarted, evicted it, or threw it out), the same signed op is sent again: same nonce, so it lands at most once;
  *   a bundler that cannot say what it holds (no `pimlico_getUserOperationStatus`) gets the op again only after it
  *   was unreachable.

@@ -111,7 +111,8 @@ type Script = {
   send?: (n: number) => Hex | Error;
   /** The bundler's receipt on the n-th poll (null: none yet), or an error. */
   receipt?: (n: number) => unknown | Error;
-  status?: () => { status: string } | Error;
+  /** The bundler's status on the n-th call; `not_submitted` (holding it) by default. */
+  status?: (n: number) => { status: string } | Error;
   /** The on-chain nonce. */
   chainNonce?: () => bigint;
   /** Whether our op's event is on chain. */
@@ -133,7 +134,7 @@ function fakeClient(script: Script) {
             : method === 'eth_getUserOperationReceipt'
               ? (script.receipt ?? (() => null))(n)
               : method === 'pimlico_getUserOperationStatus'
-                ? (script.status ?? (() => ({ status: 'not_submitted' })))()
+                ? (script.status ?? (() => ({ status: 'not_submitted' })))(n)
                 : new Error(`unexpected bundler call ${method}`);
         if (answer instanceof Error) throw answer;
         return answer;
@@ -284,20 +285,31 @@ describe('withRetries', () => {
 });
 
 describe('deliverUserOperation', () => {
-  it('returns the bundler’s receipt once it has one, and reports the op sent once', async () => {
+  it('asks for the receipt once the bundler has bundled the op, and reports the op sent once', async () => {
     const sent: Hex[] = [];
-    const { client, calls } = fakeClient({ receipt: (n) => (n < 2 ? null : bundlerReceipt) });
+    const { client, calls } = fakeClient({
+      status: (n) => ({ status: n < 3 ? 'not_submitted' : n < 4 ? 'submitted' : 'included' }),
+      receipt: (n) => (n < 1 ? null : bundlerReceipt),
+    });
     const receipt = await deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ dropCheckIntervalMs: 60_000, onSent: (s) => sent.push(s.userOpHash) }) });
     expect([receipt.userOpHash, receipt.success, receipt.actualGasCost]).toEqual([userOpHash, true, 0x1e078n]);
     expect(sent).toEqual([userOpHash]);
     expect(calls.eth_sendUserOperation).toBe(1);
+    // Three cheap status polls while the bundler held it; the receipt (a log search on its node) only once bundled.
+    expect([calls.pimlico_getUserOperationStatus, calls.eth_getUserOperationReceipt]).toEqual([5, 2]);
+  });
+
+  it('polls for the receipt every time on a bundler without a status method', async () => {
+    const { client, calls } = fakeClient({ status: () => refusal('Method not found', -32601), receipt: (n) => (n < 2 ? null : bundlerReceipt) });
+    await deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ dropCheckIntervalMs: 60_000 }) });
+    expect([calls.pimlico_getUserOperationStatus, calls.eth_getUserOperationReceipt]).toEqual([1, 3]);
   });
 
   it('sends the same op again when the bundler dropped it (a restart), and it lands once', async () => {
     const retries: DeliveryRetryEvent[] = [];
     let resent = false;
     const { client, calls } = fakeClient({
-      status: () => ({ status: resent ? 'not_submitted' : 'not_found' }),
+      status: () => ({ status: resent ? 'included' : 'not_found' }),
       send: (n) => ((resent = n > 0), userOpHash),
       receipt: () => (resent ? bundlerReceipt : null),
     });
@@ -311,10 +323,11 @@ describe('deliverUserOperation', () => {
     let landed = false;
     const { client } = fakeClient({
       send: () => ((landed = true), networkDown('eth_sendUserOperation')),
+      status: () => networkDown('pimlico_getUserOperationStatus'),
       receipt: () => networkDown('eth_getUserOperationReceipt'),
       onChain: () => landed,
     });
-    const receipt = await deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast() });
+    const receipt = await deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ receiptTimeoutMs: 60_000 }) });
     expect(receipt).toMatchObject({ userOpHash, sender, nonce, success: true, actualGasCost: 123_000n, actualGasUsed: 99_000n, paymaster: undefined });
     expect(receipt.receipt.transactionHash).toBe(txHash);
     // Only the logs between the previous op's event and ours.
