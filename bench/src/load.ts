@@ -50,8 +50,8 @@ export type AgentRun = {
   requests: { node: Record<string, number>; bundler: Record<string, number> };
 };
 
-/** The same number of ops from the same accounts, built and signed beforehand (untimed), then only sent and waited for. */
-export type PreSignedRun = {
+/** Ops built and signed beforehand (untimed), then only sent and followed to their receipts. */
+export type PreSignedPhase = {
   ops: number;
   wallSeconds: number;
   opsPerSecond: number;
@@ -60,6 +60,21 @@ export type PreSignedRun = {
   opsPerBundle: Summary;
   preSignSeconds: number;
   maxFeePerGas: bigint;
+};
+
+/**
+ * As many ops as there are payments, from the same accounts (an equal share each, ERC-20 and native alternating),
+ * pre-signed by each account's baseline key on its four lanes: half before the agents and half after, so that a
+ * change in the shared machine's load weighs on both alike.
+ */
+export type PreSignedRun = {
+  before: PreSignedPhase;
+  after: PreSignedPhase;
+  ops: number;
+  wallSeconds: number;
+  /** Both halves: ops ÷ their summed wall time. */
+  opsPerSecond: number;
+  latencyMs: Summary;
 };
 
 export type LoadResult = {
@@ -74,8 +89,8 @@ export type LoadResult = {
   ownerChanges: { rotatedAfter: number; revokedAfter: number };
   audit: LoadAudit;
   chain: ChainFacts;
-  /** 1-minute load average before the agents and after the pre-signed run: the machine is shared. */
-  loadAverage: { before: number; after: number };
+  /** 1-minute load average at the start of the timed runs and at their end, and the cores: the machine is shared. */
+  loadAverage: { start: number; end: number; cores: number };
 };
 
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -175,6 +190,55 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       ),
     );
 
+    // The bundler's own pace: pre-signed ops from the same accounts, sent in nonce order on each account's four lanes
+    // and followed to their receipts (see PreSignedRun); half now, half after the agents.
+    const preSignedPhase = async (when: string, firstJob: number, count: number): Promise<[PreSignedPhase, number[]]> => {
+      onStep(`  pre-signing ${count} ops ${when} (gas estimated once per account and kind, nonces assigned per lane)`);
+      const preSignStart = nowMs();
+      const queues: UserOperation<'0.8'>[][][] = [];
+      let maxFeePerGas = 0n;
+      for (const [a, { session, recipients, payee }] of baselines.entries()) {
+        // Templates from the largest amounts, so every op's gas fits: job 4 pays 5 tokens, job 5 0.0003 ETH.
+        const template = (job: number) => opTemplate(session, [callOf(paymentOf(job, recipients, payee), token)]);
+        const templates = { erc20: await template(4), native: await template(5) };
+        maxFeePerGas = templates.erc20.maxFeePerGas;
+        const lanes: UserOperation<'0.8'>[][] = [[], [], [], []];
+        const nonces = await Promise.all(lanes.map((_, lane) => session.account.getNonce({ key: BigInt(lane) })));
+        // Account a takes jobs a, a + accounts, … of the phase: an equal share, ERC-20 and native alternating.
+        for (let job = firstJob + a, i = 0; job < firstJob + count; job += baselines.length, i++) {
+          const payment = paymentOf(job, recipients, payee);
+          const lane = i % lanes.length;
+          lanes[lane]!.push(await signedCopy(session, templates[payment.kind], [callOf(payment, token)], nonces[lane]! + BigInt(lanes[lane]!.length)));
+        }
+        queues[a] = lanes;
+      }
+      const preSignSeconds = (nowMs() - preSignStart) / 1000;
+      const latencies: number[] = [];
+      const bundles: Hex[] = [];
+      const phaseStart = nowMs();
+      const label = `pre-signed ${when} (submit only)`;
+      onProgress?.({ label, done: 0, total: count, elapsedMs: 0 });
+      await Promise.all(
+        queues.flatMap((lanes, a) =>
+          lanes.map(async (lane) => {
+            for (const op of lane) {
+              const sent = nowMs();
+              const receipt = await submitAndWait(baselines[a]!.session, op);
+              latencies.push(nowMs() - sent);
+              bundles.push(receipt.receipt.transactionHash);
+              onProgress?.({ label, done: latencies.length, total: count, elapsedMs: nowMs() - phaseStart });
+            }
+          }),
+        ),
+      );
+      const wallSeconds = (nowMs() - phaseStart) / 1000;
+      const phase = { ops: latencies.length, wallSeconds, opsPerSecond: latencies.length / wallSeconds, latencyMs: summarize(latencies), ...bundlesOf(bundles), preSignSeconds, maxFeePerGas };
+      return [phase, latencies];
+    };
+    const loadAtStart = os.loadavg()[0]!;
+    const half = Math.floor(ops / 2);
+    const [before, beforeLatencies] = await preSignedPhase('before the agents', 0, half);
+
     // The agents, with the owner's changes mid-run: at 30 % the capped agent of account 0 gets a new key (rotation:
     // its spend carries over), at 60 % the plain agent of account 1 loses its key (removal).
     const rotated = agents[agentRoles.indexOf('capped')]!;
@@ -182,7 +246,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const records: AgentRecord[] = [];
     const ownerChanges = { rotatedAfter: -1, revokedAfter: -1 };
     const ownerWork: Promise<void>[] = [];
-    const loadBefore = os.loadavg()[0]!;
     nodeRequests.clear();
     bundlerRequests.clear();
     const start = nowMs();
@@ -233,57 +296,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       requests: { node: Object.fromEntries(nodeRequests), bundler: Object.fromEntries(bundlerRequests) },
     };
 
-    // The bundler's own pace: as many ops as landed, per account as many as its agents landed, of the same kinds,
-    // pre-signed by each account's baseline key on its four lanes, sent in nonce order per lane and waited for.
-    onStep(`  pre-signing ${landed.length} ops (gas estimated once per account and kind, nonces assigned per lane)`);
-    const preSignStart = nowMs();
-    const queues: UserOperation<'0.8'>[][][] = [];
-    let maxFeePerGas = 0n;
-    for (const [a, { session, recipients, payee }] of baselines.entries()) {
-      const kinds = landed.filter((r) => agents[r.agent]!.account === owners[a]!.account.address).map((r) => r.payment.kind);
-      // Templates from the largest amounts, so every op's gas fits: job 4 pays 5 tokens, job 5 0.0003 ETH.
-      const template = (job: number) => opTemplate(session, [callOf(paymentOf(job, recipients, payee), token)]);
-      const templates = { erc20: await template(4), native: await template(5) };
-      maxFeePerGas = templates.erc20.maxFeePerGas;
-      const lanes: UserOperation<'0.8'>[][] = [[], [], [], []];
-      const nonces = await Promise.all(lanes.map((_, lane) => session.account.getNonce({ key: BigInt(lane) })));
-      for (const [i, kind] of kinds.entries()) {
-        const lane = i % lanes.length;
-        const payment = paymentOf(kind === 'erc20' ? 2 * i : 2 * i + 1, recipients, payee);
-        lanes[lane]!.push(await signedCopy(session, templates[kind], [callOf(payment, token)], nonces[lane]! + BigInt(lanes[lane]!.length)));
-      }
-      queues[a] = lanes;
-    }
-    const preSignSeconds = (nowMs() - preSignStart) / 1000;
-
-    const preSignedLatencies: number[] = [];
-    const preSignedBundles: Hex[] = [];
-    const preStart = nowMs();
-    const preLabel = 'pre-signed (submit only)';
-    onProgress?.({ label: preLabel, done: 0, total: landed.length, elapsedMs: 0 });
-    await Promise.all(
-      queues.flatMap((lanes, a) =>
-        lanes.map(async (lane) => {
-          for (const op of lane) {
-            const sent = nowMs();
-            const receipt = await submitAndWait(baselines[a]!.session, op);
-            preSignedLatencies.push(nowMs() - sent);
-            preSignedBundles.push(receipt.receipt.transactionHash);
-            onProgress?.({ label: preLabel, done: preSignedLatencies.length, total: landed.length, elapsedMs: nowMs() - preStart });
-          }
-        }),
-      ),
-    );
-    const preWall = (nowMs() - preStart) / 1000;
-    const loadAfter = os.loadavg()[0]!;
+    const [after, afterLatencies] = await preSignedPhase('after the agents', half, ops - half);
+    const loadAtEnd = os.loadavg()[0]!;
     const preSigned: PreSignedRun = {
-      ops: preSignedLatencies.length,
-      wallSeconds: preWall,
-      opsPerSecond: preSignedLatencies.length / preWall,
-      latencyMs: summarize(preSignedLatencies),
-      ...bundlesOf(preSignedBundles),
-      preSignSeconds,
-      maxFeePerGas,
+      before,
+      after,
+      ops: before.ops + after.ops,
+      wallSeconds: before.wallSeconds + after.wallSeconds,
+      opsPerSecond: (before.ops + after.ops) / (before.wallSeconds + after.wallSeconds),
+      latencyMs: summarize([...beforeLatencies, ...afterLatencies]),
     };
 
     onStep('  auditing from the chain: events, bundle calldata, block times, the module’s events and counters');
@@ -311,7 +332,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       ownerChanges,
       audit,
       chain,
-      loadAverage: { before: loadBefore, after: loadAfter },
+      loadAverage: { start: loadAtStart, end: loadAtEnd, cores: os.cpus().length },
     };
   } finally {
     await stack.stop();

@@ -45,7 +45,7 @@ function requestsParagraph(load: LoadResult): string {
   return (
     `Per landed op the agents' clients sent ${total(requests.node).toFixed(1)} requests to the node (${perOp(requests.node)}) and ` +
     `${total(requests.bundler).toFixed(1)} to the bundler (${perOp(requests.bundler)}), refused payments included; a pre-signed op sends one ` +
-    '`eth_sendUserOperation` and polls for its receipt. In safe mode Alto traces every `eth_estimateUserOperationGas` and `eth_sendUserOperation` ' +
+    '`eth_sendUserOperation` and is followed by the same delivery loop. In safe mode Alto traces every `eth_estimateUserOperationGas` and `eth_sendUserOperation` ' +
     "through anvil's `debug_traceCall`, on the same two cores as its bundling and anvil's mining."
   );
 }
@@ -71,21 +71,24 @@ export function renderLoadSection(load: LoadResult): string[] {
       `Mid-run the owner rotates the capped key of account 0 (after ${load.ownerChanges.rotatedAfter} payments) and removes the plain key of account 1 (after ${load.ownerChanges.revokedAfter}).`,
     '',
     markdownTable(
-      ['', 'agents (executeWithSessionKey)', 'pre-signed, sent straight to Alto'],
-      ['l', 'r', 'r'],
+      ['', 'agents (executeWithSessionKey)', 'pre-signed, before the agents', 'pre-signed, after the agents', 'pre-signed, both'],
+      ['l', 'r', 'r', 'r', 'r'],
       [
-        ['ops landed', `${a.landed} of ${a.attempted} payments`, String(p.ops)],
-        ['wall time', formatDuration(a.wallSeconds * 1000), formatDuration(p.wallSeconds * 1000)],
-        ['**ops/s**', `**${formatRate(a.opsPerSecond)}**`, `**${formatRate(p.opsPerSecond)}**`],
-        ['latency, send → receipt: p50 / p95 / max', latency(a.latencyMs.sendToReceipt), latency(p.latencyMs)],
-        ['latency, call → receipt: p50 / p95 / max', latency(a.latencyMs.callToReceipt), '–'],
-        ['bundles (ops per bundle: mean, max)', `${a.bundles} (${a.opsPerBundle.mean.toFixed(2)}, ${a.opsPerBundle.max})`, `${p.bundles} (${p.opsPerBundle.mean.toFixed(2)}, ${p.opsPerBundle.max})`],
+        ['ops landed', `${a.landed} of ${a.attempted} payments`, String(p.before.ops), String(p.after.ops), String(p.ops)],
+        ['wall time', ...[a.wallSeconds, p.before.wallSeconds, p.after.wallSeconds, p.wallSeconds].map((seconds) => formatDuration(seconds * 1000))],
+        ['**ops/s**', ...[a.opsPerSecond, p.before.opsPerSecond, p.after.opsPerSecond, p.opsPerSecond].map((rate) => `**${formatRate(rate)}**`)],
+        ['latency, send → receipt: p50 / p95 / max', latency(a.latencyMs.sendToReceipt), latency(p.before.latencyMs), latency(p.after.latencyMs), latency(p.latencyMs)],
+        ['latency, call → receipt: p50 / p95 / max', latency(a.latencyMs.callToReceipt), '–', '–', '–'],
+        ['bundles (ops per bundle: mean, max)', ...[a, p.before, p.after].map((run) => `${run.bundles} (${run.opsPerBundle.mean.toFixed(2)}, ${run.opsPerBundle.max})`), '–'],
       ],
     ),
     '',
     `**Throughput ratio, agents / pre-signed: ${load.ratio.toFixed(2)}** (target ≥ 0.9: ${load.ratio >= 0.9 ? 'met' : '**missed**'}). ` +
-      `The pre-signed run sends as many ops as the agents landed, from the same accounts (per account as many, of the same kinds), each account's ` +
-      `four nonce lanes in nonce order, after the agents finished; pre-signing took ${formatDuration(p.preSignSeconds * 1000)} (not timed) at ${gweiOf(p.maxFeePerGas)} gwei maxFeePerGas.`,
+      `The pre-signed ops are as many as the payments, from the same accounts (an equal share each, ERC-20 and native alternating), signed by each ` +
+      "account's baseline key (the steady role's limits) on the account's four nonce lanes, sent in nonce order per lane and followed to their receipts by " +
+      'the same delivery loop as the agents\' ops; half before the agents and half after, so that a change in the shared machine\'s load ' +
+      `(1-minute load average ${load.loadAverage.start.toFixed(1)} at the start, ${load.loadAverage.end.toFixed(1)} at the end, on ${load.loadAverage.cores} cores) weighs on both. ` +
+      `Pre-signing took ${formatDuration((p.before.preSignSeconds + p.after.preSignSeconds) * 1000)} (not timed) at ${gweiOf(p.before.maxFeePerGas)} gwei maxFeePerGas.`,
     '',
     requestsParagraph(load),
     '',

@@ -1,6 +1,5 @@
-import type { Hex } from 'viem';
-import { type UserOperation, type UserOperationReceipt, formatUserOperationRequest } from 'viem/account-abstraction';
-import { type Call, type LeashAccountClient, entryPointAddress } from '@leash/sdk';
+import type { UserOperation, UserOperationReceipt } from 'viem/account-abstraction';
+import { type Call, type DeliveryClient, type LeashAccountClient, deliverUserOperation, resolveDeliveryOptions } from '@leash/sdk';
 
 /** An op of these calls, estimated and priced once (on lane 0's nonce), to copy with other calls and nonces. */
 export async function opTemplate(session: LeashAccountClient, calls: Call[]): Promise<UserOperation<'0.8'>> {
@@ -14,10 +13,13 @@ export async function signedCopy(session: LeashAccountClient, template: UserOper
   return op;
 }
 
-/** Sends a signed op straight to the bundler and waits for its receipt; throws when its calls reverted. */
+/**
+ * Sends a signed op straight to the bundler and follows it to its receipt with the SDK's delivery loop (the same
+ * polling as an agent's op, and riding out a slow or restarting bundler); throws when its calls reverted.
+ */
 export async function submitAndWait(session: LeashAccountClient, op: UserOperation<'0.8'>): Promise<UserOperationReceipt> {
-  const hash = (await session.request({ method: 'eth_sendUserOperation', params: [formatUserOperationRequest(op), entryPointAddress] } as never)) as Hex;
-  const receipt = await session.waitForUserOperationReceipt({ hash, timeout: 300_000 });
-  if (!receipt.success) throw new Error(`pre-signed op ${hash} reverted`);
+  const fromBlock = await session.client.getBlockNumber({ cacheTime: 0 });
+  const receipt = await deliverUserOperation(session as unknown as DeliveryClient, { userOperation: op, fromBlock, delivery: resolveDeliveryOptions({ receiptTimeoutMs: 300_000 }) });
+  if (!receipt.success) throw new Error(`pre-signed op ${receipt.userOpHash} reverted`);
   return receipt;
 }

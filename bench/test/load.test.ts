@@ -87,7 +87,14 @@ describe('RESULTS.md load section', () => {
       opsPerBundle: summarize([2, 2, 2, 2]),
       requests: { node: { eth_call: 24 }, bundler: { eth_sendUserOperation: 8 } },
     },
-    preSigned: { ops: 8, wallSeconds: 8, opsPerSecond: 1, latencyMs: summary, bundles: 4, opsPerBundle: summarize([2, 2, 2, 2]), preSignSeconds: 0.1, maxFeePerGas: 1_000_000_000n },
+    preSigned: {
+      before: { ops: 5, wallSeconds: 4, opsPerSecond: 1.25, latencyMs: summary, bundles: 3, opsPerBundle: summarize([2, 2, 1]), preSignSeconds: 0.1, maxFeePerGas: 1_000_000_000n },
+      after: { ops: 5, wallSeconds: 6, opsPerSecond: 0.83, latencyMs: summary, bundles: 3, opsPerBundle: summarize([2, 2, 1]), preSignSeconds: 0.1, maxFeePerGas: 1_000_000_000n },
+      ops: 10,
+      wallSeconds: 10,
+      opsPerSecond: 1,
+      latencyMs: summary,
+    },
     ratio: 0.8,
     ownerChanges: { rotatedAfter: 3, revokedAfter: 6 },
     audit: {
@@ -102,12 +109,13 @@ describe('RESULTS.md load section', () => {
       perOp: [],
     },
     chain: {} as LoadResult['chain'],
-    loadAverage: { before: 1, after: 2 },
+    loadAverage: { start: 1, end: 2, cores: 2 },
   } as unknown as LoadResult;
 
   it('states the ratio against its target, every check with its count, the rotation and the fees', () => {
     const text = renderLoadSection(load).join('\n');
     expect(text).toContain('**Throughput ratio, agents / pre-signed: 0.80** (target ≥ 0.9: **missed**)');
+    expect(text).toContain('| **ops/s** | **0.800** | **1.25** | **0.830** | **1.00** |');
     expect(text).toContain('| budget periods whose charges exceed the limit | 0 | ok |');
     expect(text).toContain('Audit **passed**');
     expect(text).toContain("the new key's on-chain counter reads 14 dUSD");
