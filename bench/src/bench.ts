@@ -3,7 +3,7 @@
 // part of `npm test`.
 //
 // Options: --only gas,sdk,throughput,load (a partial run: the other parts' figures are kept from the last
-// results.json), --ops N and --lanes L (throughput), --accounts A and --load-ops N (load).
+// results.json), --ops N and --lanes L (throughput), --accounts A, --load-ops N and --load-rounds R (load).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     lanes: { type: 'string', default: String(maxLanesPerUnstakedSender) },
     accounts: { type: 'string', default: '5' },
     'load-ops': { type: 'string', default: '1000' },
+    'load-rounds': { type: 'string', default: '4' },
   },
 });
 const selected = new Set<Part>(values.only ? (values.only.split(',') as Part[]) : parts);
@@ -39,6 +40,8 @@ const loadAccounts = Number(values.accounts);
 const loadOps = Number(values['load-ops']);
 if (!Number.isInteger(loadAccounts) || loadAccounts < 2) throw new Error('--accounts must be an integer of at least 2 (the load run rotates a key on one and removes one on another)');
 if (!Number.isInteger(loadOps) || loadOps < 10) throw new Error('--load-ops must be an integer of at least 10');
+const loadRounds = Number(values['load-rounds']);
+if (!Number.isInteger(loadRounds) || loadRounds < 1 || loadRounds * 2 > loadOps) throw new Error('--load-rounds must be an integer from 1 to half of --load-ops');
 
 const progress = new ProgressDisplay();
 // Children (anvil, Alto) are killed by the SDK's process hooks on Ctrl-C; this only ends the progress line first, and
@@ -128,6 +131,7 @@ if (selected.has('load')) {
   results.load = await runLoad({
     accounts: loadAccounts,
     ops: loadOps,
+    segments: loadRounds,
     pollingIntervalMs: 100,
     onStep: (message) => progress.log(message),
     onProgress: (state) => progress.update(state),

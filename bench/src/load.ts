@@ -25,6 +25,8 @@ export type LoadOptions = {
   accounts: number;
   /** Payments in all, taken by the agents from one queue. */
   ops: number;
+  /** Rounds the run is cut into, each a pre-signed segment then an agent segment (see PreSignedRun). */
+  segments: number;
 } & StackRunOptions;
 
 /** The agent run as measured in this process (the audit checks it against the chain). */
@@ -35,6 +37,7 @@ export type AgentRun = {
   refused: Record<string, number>;
   /** Payments whose outcome was unknown at first and settled by resuming the same op. */
   resumed: number;
+  /** The agent segments' wall time, summed. */
   wallSeconds: number;
   /** Landed ops per second of wall time. */
   opsPerSecond: number;
@@ -50,9 +53,16 @@ export type AgentRun = {
   requests: { node: Record<string, number>; bundler: Record<string, number> };
 };
 
-/** Ops built and signed beforehand (untimed), then only sent and followed to their receipts. */
-export type PreSignedPhase = {
+/**
+ * The bundler's own pace: as many ops as there are payments, from the same accounts (an equal share each, ERC-20 and
+ * native alternating), built and signed beforehand (untimed) by each account's baseline key on the account's four
+ * nonce lanes, then only sent, in nonce order per lane, and followed to their receipts by the same delivery loop as
+ * the agents' ops. The run alternates a pre-signed segment and an agent segment, `segments` times, so that the shared
+ * machine's load, which drifts within minutes, weighs on both alike.
+ */
+export type PreSignedRun = {
   ops: number;
+  /** The pre-signed segments' wall time, summed. */
   wallSeconds: number;
   opsPerSecond: number;
   latencyMs: Summary;
@@ -62,20 +72,8 @@ export type PreSignedPhase = {
   maxFeePerGas: bigint;
 };
 
-/**
- * As many ops as there are payments, from the same accounts (an equal share each, ERC-20 and native alternating),
- * pre-signed by each account's baseline key on its four lanes: half before the agents and half after, so that a
- * change in the shared machine's load weighs on both alike.
- */
-export type PreSignedRun = {
-  before: PreSignedPhase;
-  after: PreSignedPhase;
-  ops: number;
-  wallSeconds: number;
-  /** Both halves: ops ÷ their summed wall time. */
-  opsPerSecond: number;
-  latencyMs: Summary;
-};
+/** One round: its pre-signed and agent segments' ops/s, and the machine's 1-minute load average at its end. */
+export type LoadSegment = { preSignedOpsPerSecond: number; agentOpsPerSecond: number; loadAverage: number };
 
 export type LoadResult = {
   options: Omit<LoadOptions, 'onProgress' | 'onStep'>;
@@ -87,6 +85,9 @@ export type LoadResult = {
   ratio: number;
   /** When the owner rotated and revoked keys, in payments completed. */
   ownerChanges: { rotatedAfter: number; revokedAfter: number };
+  /** Ops of the accounts that landed after their agents had finished a segment (an agent gave up on them while pending). */
+  lateOps: number;
+  segments: LoadSegment[];
   audit: LoadAudit;
   chain: ChainFacts;
   /** 1-minute load average at the start of the timed runs and at their end, and the cores: the machine is shared. */
@@ -108,6 +109,25 @@ function counting(transport: Transport, counts: Map<string, number>): Transport 
 }
 const newAddress = () => privateKeyToAccount(generatePrivateKey()).address;
 
+/**
+ * Waits until no op lands on the accounts' four lanes for 5 s (at most 2 minutes), and returns how many landed
+ * meanwhile: ops still pending after their agent finished with them.
+ */
+async function settle(sessions: readonly LeashAccountClient[]): Promise<number> {
+  const read = () => Promise.all(sessions.flatMap((session) => [0n, 1n, 2n, 3n].map((lane) => session.account.getNonce({ key: lane }))));
+  const first = await read();
+  let last = first;
+  const start = nowMs();
+  let stableSince = start;
+  while (nowMs() - stableSince < 5_000 && nowMs() - start < 120_000) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const current = await read();
+    if (current.some((nonce, i) => nonce !== last[i])) stableSince = nowMs();
+    last = current;
+  }
+  return last.reduce((sum, nonce, i) => sum + Number(nonce - first[i]!), 0);
+}
+
 /** Ops per distinct bundle transaction. */
 function bundlesOf(transactionHashes: readonly Hex[]): { bundles: number; opsPerBundle: Summary } {
   const counts = new Map<Hex, number>();
@@ -122,7 +142,7 @@ function bundlesOf(transactionHashes: readonly Hex[]): { bundles: number; opsPer
  * the same accounts, for the bundler's own pace; then the audit from the chain.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const { accounts, ops, pollingIntervalMs, onProgress, onStep = () => {} } = options;
+  const { accounts, ops, segments, pollingIntervalMs, onProgress, onStep = () => {} } = options;
   const stack = await startLocalStack({ onProgress: (message) => onStep(`  ${message}`) });
   try {
     const token = stack.contracts.devToken;
@@ -190,33 +210,39 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       ),
     );
 
-    // The bundler's own pace: pre-signed ops from the same accounts, sent in nonce order on each account's four lanes
-    // and followed to their receipts (see PreSignedRun); half now, half after the agents.
-    const preSignedPhase = async (when: string, firstJob: number, count: number): Promise<[PreSignedPhase, number[]]> => {
-      onStep(`  pre-signing ${count} ops ${when} (gas estimated once per account and kind, nonces assigned per lane)`);
+    // The bundler's own pace (see PreSignedRun): a segment of pre-signed ops, jobs firstJob … firstJob + count − 1.
+    const preSigned = { ops: 0, wallSeconds: 0, preSignSeconds: 0, maxFeePerGas: 0n, latencies: [] as number[], bundles: [] as Hex[] };
+    const preSignedSegment = async (segment: number, firstJob: number, count: number): Promise<number> => {
       const preSignStart = nowMs();
+      // Templates from the largest amounts, so every op's gas fits: job 4 pays 5 tokens, job 5 0.0003 ETH.
+      const templates = await Promise.all(
+        baselines.map(async ({ session, recipients, payee }) => {
+          const template = (job: number) => opTemplate(session, [callOf(paymentOf(job, recipients, payee), token)]);
+          return { erc20: await template(4), native: await template(5) };
+        }),
+      );
+      // One fee for every account, rising by 1 wei from op to op over the accounts: Alto hands its bundler ops in order
+      // of maxFeePerGas, and with one fee per account it handed over one account's ops together, so that bundles (one
+      // op per sender) held 3 ops rather than 5. The agents' ops, priced one by one, interleave by themselves.
+      const maxFeePerGas = templates.flatMap((t) => [t.erc20.maxFeePerGas, t.native.maxFeePerGas]).reduce((a, b) => (a > b ? a : b));
       const queues: UserOperation<'0.8'>[][][] = [];
-      let maxFeePerGas = 0n;
       for (const [a, { session, recipients, payee }] of baselines.entries()) {
-        // Templates from the largest amounts, so every op's gas fits: job 4 pays 5 tokens, job 5 0.0003 ETH.
-        const template = (job: number) => opTemplate(session, [callOf(paymentOf(job, recipients, payee), token)]);
-        const templates = { erc20: await template(4), native: await template(5) };
-        maxFeePerGas = templates.erc20.maxFeePerGas;
         const lanes: UserOperation<'0.8'>[][] = [[], [], [], []];
         const nonces = await Promise.all(lanes.map((_, lane) => session.account.getNonce({ key: BigInt(lane) })));
         // Account a takes jobs a, a + accounts, … of the phase: an equal share, ERC-20 and native alternating.
         for (let job = firstJob + a, i = 0; job < firstJob + count; job += baselines.length, i++) {
           const payment = paymentOf(job, recipients, payee);
           const lane = i % lanes.length;
-          lanes[lane]!.push(await signedCopy(session, templates[payment.kind], [callOf(payment, token)], nonces[lane]! + BigInt(lanes[lane]!.length)));
+          const priced = { ...templates[a]![payment.kind], maxFeePerGas: maxFeePerGas + BigInt(job - firstJob) };
+          lanes[lane]!.push(await signedCopy(session, priced, [callOf(payment, token)], nonces[lane]! + BigInt(lanes[lane]!.length)));
         }
         queues[a] = lanes;
       }
-      const preSignSeconds = (nowMs() - preSignStart) / 1000;
-      const latencies: number[] = [];
-      const bundles: Hex[] = [];
+      preSigned.preSignSeconds += (nowMs() - preSignStart) / 1000;
+      preSigned.maxFeePerGas = maxFeePerGas;
+      let done = 0;
       const phaseStart = nowMs();
-      const label = `pre-signed ${when} (submit only)`;
+      const label = `round ${segment + 1}/${segments}: pre-signed (submit only)`;
       onProgress?.({ label, done: 0, total: count, elapsedMs: 0 });
       await Promise.all(
         queues.flatMap((lanes, a) =>
@@ -224,20 +250,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
             for (const op of lane) {
               const sent = nowMs();
               const receipt = await submitAndWait(baselines[a]!.session, op);
-              latencies.push(nowMs() - sent);
-              bundles.push(receipt.receipt.transactionHash);
-              onProgress?.({ label, done: latencies.length, total: count, elapsedMs: nowMs() - phaseStart });
+              preSigned.latencies.push(nowMs() - sent);
+              preSigned.bundles.push(receipt.receipt.transactionHash);
+              onProgress?.({ label, done: ++done, total: count, elapsedMs: nowMs() - phaseStart });
             }
           }),
         ),
       );
       const wallSeconds = (nowMs() - phaseStart) / 1000;
-      const phase = { ops: latencies.length, wallSeconds, opsPerSecond: latencies.length / wallSeconds, latencyMs: summarize(latencies), ...bundlesOf(bundles), preSignSeconds, maxFeePerGas };
-      return [phase, latencies];
+      preSigned.ops += done;
+      preSigned.wallSeconds += wallSeconds;
+      return done / wallSeconds;
     };
-    const loadAtStart = os.loadavg()[0]!;
-    const half = Math.floor(ops / 2);
-    const [before, beforeLatencies] = await preSignedPhase('before the agents', 0, half);
 
     // The agents, with the owner's changes mid-run: at 30 % the capped agent of account 0 gets a new key (rotation:
     // its spend carries over), at 60 % the plain agent of account 1 loses its key (removal).
@@ -246,15 +270,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const records: AgentRecord[] = [];
     const ownerChanges = { rotatedAfter: -1, revokedAfter: -1 };
     const ownerWork: Promise<void>[] = [];
-    nodeRequests.clear();
-    bundlerRequests.clear();
     const start = nowMs();
     const clock = () => nowMs() - start;
-    const label = `agents (${agents.length}, executeWithSessionKey)`;
-    onProgress?.({ label, done: 0, total: ops, elapsedMs: 0 });
+    let segmentLabel = '';
+    let segmentStart = 0;
+    let segmentFirst = 0;
+    let segmentTotal = 0;
+    let segmentDone: (() => void) | undefined;
     const onRecord = (record: AgentRecord) => {
       records.push(record);
-      onProgress?.({ label, done: records.length, total: ops, elapsedMs: clock() });
+      onProgress?.({ label: segmentLabel, done: records.length - segmentFirst, total: segmentTotal, elapsedMs: nowMs() - segmentStart });
+      if (records.length === segmentFirst + segmentTotal) segmentDone?.();
       if (ownerChanges.rotatedAfter < 0 && records.length >= ops * 0.3) {
         ownerChanges.rotatedAfter = records.length;
         ownerWork.push(
@@ -273,10 +299,38 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         ownerWork.push(removeSessionKey(owners[1]!, { key: agentLines[revoked.id]!.keys[0]! }).then(() => undefined));
       }
     };
+
+    // Rounds: a pre-signed segment, then the agents take the next share of the payments; the agents wait between.
     const queue = new JobQueue(ops);
-    await Promise.all(agents.map((agent) => agent.run(queue, clock, onRecord, {})));
-    const agentWall = clock() / 1000;
-    await Promise.all(ownerWork);
+    nodeRequests.clear();
+    bundlerRequests.clear();
+    const agentsDone = Promise.all(agents.map((agent) => agent.run(queue, clock, onRecord, {})));
+    const loadAtStart = os.loadavg()[0]!;
+    const segmentResults: LoadSegment[] = [];
+    let agentWall = 0;
+    let lateOps = 0;
+    const share = (total: number, k: number) => Math.floor((total * k) / segments);
+    for (let k = 0; k < segments; k++) {
+      const preSignedOpsPerSecond = await preSignedSegment(k, share(ops, k), share(ops, k + 1) - share(ops, k));
+      segmentFirst = share(ops, k);
+      segmentTotal = share(ops, k + 1) - segmentFirst;
+      segmentLabel = `round ${k + 1}/${segments}: agents (${agents.length}, executeWithSessionKey)`;
+      segmentStart = nowMs();
+      const finished = new Promise<void>((resolve) => (segmentDone = resolve));
+      onProgress?.({ label: segmentLabel, done: 0, total: segmentTotal, elapsedMs: 0 });
+      queue.open(segmentTotal);
+      await finished;
+      const seconds = (nowMs() - segmentStart) / 1000;
+      agentWall += seconds;
+      const landedInSegment = records.slice(segmentFirst).filter((r) => r.outcome === 'landed').length;
+      segmentResults.push({ preSignedOpsPerSecond, agentOpsPerSecond: landedInSegment / seconds, loadAverage: os.loadavg()[0]! });
+      // Before the next pre-signed segment: the owner's changes done, and ops an agent gave up on (still in Alto's
+      // mempool) landed or gone, so that pre-signed nonces are free and no account has a fifth op pending.
+      await Promise.all(ownerWork);
+      lateOps += await settle(baselines.map((b) => b.session));
+    }
+    await agentsDone;
+    if (lateOps) onStep(`  ${lateOps} ops landed after their agents had finished with them`);
 
     const landed = records.filter((r) => r.outcome === 'landed');
     const refused: Record<string, number> = {};
@@ -296,15 +350,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       requests: { node: Object.fromEntries(nodeRequests), bundler: Object.fromEntries(bundlerRequests) },
     };
 
-    const [after, afterLatencies] = await preSignedPhase('after the agents', half, ops - half);
     const loadAtEnd = os.loadavg()[0]!;
-    const preSigned: PreSignedRun = {
-      before,
-      after,
-      ops: before.ops + after.ops,
-      wallSeconds: before.wallSeconds + after.wallSeconds,
-      opsPerSecond: (before.ops + after.ops) / (before.wallSeconds + after.wallSeconds),
-      latencyMs: summarize([...beforeLatencies, ...afterLatencies]),
+    const preSignedRun: PreSignedRun = {
+      ops: preSigned.ops,
+      wallSeconds: preSigned.wallSeconds,
+      opsPerSecond: preSigned.ops / preSigned.wallSeconds,
+      latencyMs: summarize(preSigned.latencies),
+      ...bundlesOf(preSigned.bundles),
+      preSignSeconds: preSigned.preSignSeconds,
+      maxFeePerGas: preSigned.maxFeePerGas,
     };
 
     onStep('  auditing from the chain: events, bundle calldata, block times, the module’s events and counters');
@@ -318,7 +372,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     });
 
     return {
-      options: { accounts, ops, pollingIntervalMs },
+      options: { accounts, ops, segments, pollingIntervalMs },
       agents: agents.map((agent) => ({ id: agent.id, account: Math.floor(agent.id / agentRoles.length), role: agent.role, keys: agentLines[agent.id]!.keys })),
       limits: {
         erc20: Object.fromEntries(agentRoles.map((role) => [role, { limit: roleLimits[role].erc20, interval: roleLimits[role].erc20Interval }])) as LoadResult['limits']['erc20'],
@@ -327,9 +381,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         anchor,
       },
       agentRun,
-      preSigned,
-      ratio: agentRun.opsPerSecond / preSigned.opsPerSecond,
+      preSigned: preSignedRun,
+      ratio: agentRun.opsPerSecond / preSignedRun.opsPerSecond,
+      segments: segmentResults,
       ownerChanges,
+      lateOps,
       audit,
       chain,
       loadAverage: { start: loadAtStart, end: loadAtEnd, cores: os.cpus().length },

@@ -88,12 +88,28 @@ export type AgentRecord = {
   endMs: number;
 };
 
-/** A shared queue of job numbers: agents take the next one until none is left. */
+/**
+ * A shared queue of job numbers, opened a share at a time: agents take the next open job, wait while none is open,
+ * and get `undefined` once all `total` jobs are taken.
+ */
 export class JobQueue {
   private next = 0;
+  private opened = 0;
+  private waiting: (() => void)[] = [];
   constructor(readonly total: number) {}
-  take(): number | undefined {
-    return this.next < this.total ? this.next++ : undefined;
+
+  /** Opens `count` more jobs (at most up to `total`). */
+  open(count: number): void {
+    this.opened = Math.min(this.total, this.opened + count);
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  async take(): Promise<number | undefined> {
+    while (this.next >= this.opened) {
+      if (this.next >= this.total) return undefined;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    return this.next++;
   }
 }
 
@@ -130,7 +146,7 @@ export class Agent {
 
   async run(queue: JobQueue, clock: () => number, onRecord: (record: AgentRecord) => void, delivery: Partial<DeliveryOptions>): Promise<void> {
     // A retired agent takes no further job (the check comes before the take, so no job is dropped).
-    for (let job = this.retired ? undefined : queue.take(); job !== undefined; job = this.retired ? undefined : queue.take()) {
+    for (let job = this.retired ? undefined : await queue.take(); job !== undefined; job = this.retired ? undefined : await queue.take()) {
       const payment = paymentOf(job, this.recipients, this.payee);
       const record: AgentRecord = { agent: this.id, job, key: this.key, payment, outcome: 'refused', resumed: false, startMs: clock(), sentHashes: [], endMs: 0 };
       const options = {

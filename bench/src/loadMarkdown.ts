@@ -71,28 +71,46 @@ export function renderLoadSection(load: LoadResult): string[] {
       `Mid-run the owner rotates the capped key of account 0 (after ${load.ownerChanges.rotatedAfter} payments) and removes the plain key of account 1 (after ${load.ownerChanges.revokedAfter}).`,
     '',
     markdownTable(
-      ['', 'agents (executeWithSessionKey)', 'pre-signed, before the agents', 'pre-signed, after the agents', 'pre-signed, both'],
-      ['l', 'r', 'r', 'r', 'r'],
+      ['', 'agents (executeWithSessionKey)', 'pre-signed, sent straight to Alto'],
+      ['l', 'r', 'r'],
       [
-        ['ops landed', `${a.landed} of ${a.attempted} payments`, String(p.before.ops), String(p.after.ops), String(p.ops)],
-        ['wall time', ...[a.wallSeconds, p.before.wallSeconds, p.after.wallSeconds, p.wallSeconds].map((seconds) => formatDuration(seconds * 1000))],
-        ['**ops/s**', ...[a.opsPerSecond, p.before.opsPerSecond, p.after.opsPerSecond, p.opsPerSecond].map((rate) => `**${formatRate(rate)}**`)],
-        ['latency, send → receipt: p50 / p95 / max', latency(a.latencyMs.sendToReceipt), latency(p.before.latencyMs), latency(p.after.latencyMs), latency(p.latencyMs)],
-        ['latency, call → receipt: p50 / p95 / max', latency(a.latencyMs.callToReceipt), '–', '–', '–'],
-        ['bundles (ops per bundle: mean, max)', ...[a, p.before, p.after].map((run) => `${run.bundles} (${run.opsPerBundle.mean.toFixed(2)}, ${run.opsPerBundle.max})`), '–'],
+        ['ops landed', `${a.landed} of ${a.attempted} payments`, String(p.ops)],
+        ['wall time (segments summed)', formatDuration(a.wallSeconds * 1000), formatDuration(p.wallSeconds * 1000)],
+        ['**ops/s**', `**${formatRate(a.opsPerSecond)}**`, `**${formatRate(p.opsPerSecond)}**`],
+        ['latency, send → receipt: p50 / p95 / max', latency(a.latencyMs.sendToReceipt), latency(p.latencyMs)],
+        ['latency, call → receipt: p50 / p95 / max', latency(a.latencyMs.callToReceipt), '–'],
+        ['bundles (ops per bundle: mean, max)', ...[a, p].map((run) => `${run.bundles} (${run.opsPerBundle.mean.toFixed(2)}, ${run.opsPerBundle.max})`)],
       ],
     ),
     '',
     `**Throughput ratio, agents / pre-signed: ${load.ratio.toFixed(2)}** (target ≥ 0.9: ${load.ratio >= 0.9 ? 'met' : '**missed**'}). ` +
       `The pre-signed ops are as many as the payments, from the same accounts (an equal share each, ERC-20 and native alternating), signed by each ` +
       "account's baseline key (the steady role's limits) on the account's four nonce lanes, sent in nonce order per lane and followed to their receipts by " +
-      'the same delivery loop as the agents\' ops; half before the agents and half after, so that a change in the shared machine\'s load ' +
-      `(1-minute load average ${load.loadAverage.start.toFixed(1)} at the start, ${load.loadAverage.end.toFixed(1)} at the end, on ${load.loadAverage.cores} cores) weighs on both. ` +
-      `Pre-signing took ${formatDuration((p.before.preSignSeconds + p.after.preSignSeconds) * 1000)} (not timed) at ${gweiOf(p.before.maxFeePerGas)} gwei maxFeePerGas.`,
+      "the same delivery loop as the agents' ops. Each carries 1 wei more maxFeePerGas than the one before it over all accounts: Alto hands its " +
+      "bundler ops in order of maxFeePerGas, and with one fee per account it handed over one account's ops together, so that its bundles (one op per " +
+      `sender) held about 3 ops instead of 5; the agents' ops, priced one by one, interleave by themselves. Pre-signing took ` +
+      `${formatDuration(p.preSignSeconds * 1000)} in all (not timed), at ${gweiOf(p.maxFeePerGas)} gwei maxFeePerGas.`,
+    '',
+    `The machine is shared (1-minute load average ${load.loadAverage.start.toFixed(1)} at the start, ${load.loadAverage.end.toFixed(1)} at the end, on ` +
+      `${load.loadAverage.cores} cores) and its load drifts within minutes, so the run alternates ${load.segments.length} rounds of a pre-signed segment ` +
+      'and an agent segment, each with the next share of the ops; each side\'s ops/s is its ops over its segments\' summed wall time:',
+    '',
+    markdownTable(
+      ['round', 'pre-signed ops/s', 'agents ops/s', 'ratio', 'load average at its end'],
+      ['r', 'r', 'r', 'r', 'r'],
+      load.segments.map((segment, i) => [
+        String(i + 1),
+        formatRate(segment.preSignedOpsPerSecond),
+        formatRate(segment.agentOpsPerSecond),
+        (segment.agentOpsPerSecond / segment.preSignedOpsPerSecond).toFixed(2),
+        segment.loadAverage.toFixed(1),
+      ]),
+    ),
     '',
     requestsParagraph(load),
     '',
-    `Payments refused, each with a typed error: ${refused || 'none'}. ${a.resumed} payments had an unknown outcome at first and were settled by resuming the same op.`,
+    `Payments refused, each with a typed error: ${refused || 'none'}. ${a.resumed} payments had an unknown outcome at first and were settled by resuming the same op; ` +
+      `${load.lateOps} ops landed after their agent had finished with them.`,
     '',
     '### Checked from the chain alone',
     '',

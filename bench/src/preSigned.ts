@@ -1,9 +1,14 @@
 import type { UserOperation, UserOperationReceipt } from 'viem/account-abstraction';
-import { type Call, type DeliveryClient, type LeashAccountClient, deliverUserOperation, resolveDeliveryOptions } from '@leash/sdk';
+import { type Call, type DeliveryClient, type LeashAccountClient, deliverUserOperation, prefundGas, resolveDeliveryOptions } from '@leash/sdk';
 
-/** An op of these calls, estimated and priced once (on lane 0's nonce), to copy with other calls and nonces. */
+/**
+ * An op of these calls, estimated and priced once (on lane 0's nonce), to copy with other calls and nonces. It carries
+ * the verification gas of the account's prefund payment whatever the account's deposit is now: copies sent later find
+ * the deposit drawn down (by each other) or grown (by refunds), and one without that gas fails validation out of gas.
+ */
 export async function opTemplate(session: LeashAccountClient, calls: Call[]): Promise<UserOperation<'0.8'>> {
-  return (await session.prepareUserOperation({ calls, nonce: await session.account.getNonce({ key: 0n }) } as never)) as unknown as UserOperation<'0.8'>;
+  const op = (await session.prepareUserOperation({ calls, nonce: await session.account.getNonce({ key: 0n }) } as never)) as unknown as UserOperation<'0.8'>;
+  return { ...op, verificationGasLimit: op.verificationGasLimit + prefundGas.depositUpdate };
 }
 
 /** A copy of `template` with other calls and nonce, signed by the session key. */

@@ -22,6 +22,7 @@ export {
 // Clients
 export {
   createLeashAccountClient,
+  prefundGas,
   type CreateLeashAccountClientParameters,
   type LeashAccountClient,
 } from './clients/createLeashAccountClient.js';
