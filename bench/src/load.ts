@@ -46,6 +46,8 @@ export type AgentRun = {
     sendToReceipt: Summary;
     /** From the agent's call to its receipt: with the SDK's reads, estimate and signing, and any wait for a pending-op slot. */
     callToReceipt: Summary;
+    /** From the agent's call to the op's hand-over to the bundler: the part before sending. */
+    callToSend: Summary;
   };
   bundles: number;
   opsPerBundle: Summary;
@@ -345,6 +347,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       latencyMs: {
         sendToReceipt: summarize(landed.map((r) => r.endMs - r.sentMs!)),
         callToReceipt: summarize(landed.map((r) => r.endMs - r.startMs)),
+        callToSend: summarize(landed.map((r) => r.sentMs! - r.startMs)),
       },
       ...bundlesOf(landed.map((r) => r.transactionHash!)),
       requests: { node: Object.fromEntries(nodeRequests), bundler: Object.fromEntries(bundlerRequests) },

@@ -79,6 +79,7 @@ export function renderLoadSection(load: LoadResult): string[] {
         ['**ops/s**', `**${formatRate(a.opsPerSecond)}**`, `**${formatRate(p.opsPerSecond)}**`],
         ['latency, send → receipt: p50 / p95 / max', latency(a.latencyMs.sendToReceipt), latency(p.latencyMs)],
         ['latency, call → receipt: p50 / p95 / max', latency(a.latencyMs.callToReceipt), '–'],
+        ['of which call → hand-over to the bundler (planning reads, a pending-op slot, nonce, estimate, signing)', latency(a.latencyMs.callToSend), '–'],
         ['bundles (ops per bundle: mean, max)', ...[a, p].map((run) => `${run.bundles} (${run.opsPerBundle.mean.toFixed(2)}, ${run.opsPerBundle.max})`)],
       ],
     ),

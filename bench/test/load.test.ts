@@ -92,7 +92,7 @@ describe('RESULTS.md load section', () => {
       resumed: 0,
       wallSeconds: 10,
       opsPerSecond: 0.8,
-      latencyMs: { sendToReceipt: summary, callToReceipt: summary },
+      latencyMs: { sendToReceipt: summary, callToReceipt: summary, callToSend: summary },
       bundles: 4,
       opsPerBundle: summarize([2, 2, 2, 2]),
       requests: { node: { eth_call: 24 }, bundler: { eth_sendUserOperation: 8 } },

@@ -94,7 +94,8 @@ async function bundlerReceipt(client: DeliveryClient, userOpHash: Hex): Promise<
  * - every `dropCheckIntervalMs`, the op's nonce: used by this op, its receipt; by another op, {@link NonceConflictError};
  *   unused while the bundler no longer holds the op, the same signed op is sent again (it can land at most once);
  * - a refusal is thrown typed: the module's rule ({@link toSessionKeyError}), {@link UserOperationFeeTooLowError},
- *   {@link NonceConflictError}; no outcome in `receiptTimeoutMs`, {@link UserOperationMayNotHaveBeenSentError}.
+ *   {@link NonceConflictError}; no outcome in `receiptTimeoutMs` (`heldTimeoutMs` while the bundler says it holds the
+ *   op), {@link UserOperationMayNotHaveBeenSentError}.
  * Returns the receipt whether or not the op's calls succeeded.
  *
  * @example
@@ -191,11 +192,12 @@ export async function deliverUserOperation(
       }
     }
 
-    if (Date.now() - started >= delivery.receiptTimeoutMs) {
+    const held = view === 'holding' || view === 'bundled';
+    if (Date.now() - started >= (held ? Math.max(delivery.heldTimeoutMs, delivery.receiptTimeoutMs) : delivery.receiptTimeoutMs)) {
       const found = await tryRead(onChain);
       if (found) return found;
       throw new UserOperationMayNotHaveBeenSentError({
-        reason: bundlerReachable ? 'receipt-timeout' : 'bundler-unreachable',
+        reason: held ? 'held-too-long' : bundlerReachable ? 'receipt-timeout' : 'bundler-unreachable',
         userOpHash,
         userOperation,
         fromBlock,

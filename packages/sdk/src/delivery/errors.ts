@@ -47,15 +47,15 @@ export class RequestRetriesExhaustedError extends LeashError {
 
 /**
  * Why an op's fate is unknown: the bundler could not be reached (`bundler-unreachable`), the node could not be asked
- * whether the op used its nonce (`node-unreachable`), it was not found in time (`receipt-timeout`), or the bundler kept
- * dropping it (`dropped`).
+ * whether the op used its nonce (`node-unreachable`), it was not found in time (`receipt-timeout`), the bundler still
+ * held it when the longer wait for held ops ran out (`held-too-long`), or the bundler kept dropping it (`dropped`).
  *
  * @example
  * ```ts
  * if (error instanceof UserOperationMayNotHaveBeenSentError && error.reason === 'bundler-unreachable') alertOps()
  * ```
  */
-export type UnknownOutcomeReason = 'bundler-unreachable' | 'node-unreachable' | 'receipt-timeout' | 'dropped';
+export type UnknownOutcomeReason = 'bundler-unreachable' | 'node-unreachable' | 'receipt-timeout' | 'held-too-long' | 'dropped';
 
 /**
  * The op was signed and handed to the bundler, or may have been, but was neither found on chain nor refused in time.
@@ -94,6 +94,7 @@ export class UserOperationMayNotHaveBeenSentError extends LeashError {
       'bundler-unreachable': 'the bundler could not be reached',
       'node-unreachable': 'the node could not be reached to look for it',
       'receipt-timeout': 'it was not included in time',
+      'held-too-long': 'the bundler still held it when the wait ran out',
       dropped: 'the bundler kept dropping it',
     }[reason];
     super(`The user operation may not have been sent: ${why}.`, {

@@ -71,7 +71,9 @@ export type SentUserOperation = {
  *   a bundler that cannot say what it holds (no `pimlico_getUserOperationStatus`) gets the op again only after it
  *   was unreachable.
  * - An op that neither lands nor fails within `receiptTimeoutMs` throws {@link UserOperationMayNotHaveBeenSentError},
- *   which carries the signed op for {@link resumeUserOperation}.
+ *   which carries the signed op for {@link resumeUserOperation}; while the bundler says it holds the op, the wait goes
+ *   on up to `heldTimeoutMs`: an op given up on while pending can still land, and the account's next op on its nonce
+ *   lane would collide with it (a busy bundler keeps some ops for minutes: Alto 0.0.20 bundles the lowest fees first).
  *
  * @example
  * ```ts
@@ -84,8 +86,10 @@ export type SentUserOperation = {
 export type DeliveryOptions = {
   /** Retries of reads before the op is sent (and of the nonce and status reads while it is pending). Default 6 tries, 250 ms doubling to 4 s (about 8 s of waiting). */
   retry: RetryPolicy;
-  /** Longest wait for the op to land once sent, in ms. Default 120,000. */
+  /** Longest wait for the op to land once sent while the bundler does not vouch for it, in ms. Default 120,000. */
   receiptTimeoutMs: number;
+  /** Longest wait for an op the bundler says it still holds (or has bundled), in ms. Default 600,000. */
+  heldTimeoutMs: number;
   /** How often a pending op's nonce and place in the bundler are checked (and the op re-sent if it was dropped), in ms. Default 5,000. */
   dropCheckIntervalMs: number;
   /** Most re-sends of one op the bundler dropped. Default 5. */
@@ -114,6 +118,7 @@ export type DeliveryOptions = {
 export const defaultDeliveryOptions: Readonly<DeliveryOptions> = Object.freeze({
   retry: Object.freeze({ attempts: 6, initialDelayMs: 250, maxDelayMs: 4_000 }),
   receiptTimeoutMs: 120_000,
+  heldTimeoutMs: 600_000,
   dropCheckIntervalMs: 5_000,
   maxResends: 5,
   conflictRetries: 5,
@@ -146,6 +151,7 @@ export function resolveDeliveryOptions(options: Partial<DeliveryOptions> | undef
     ['retry.initialDelayMs', resolved.retry.initialDelayMs],
     ['retry.maxDelayMs', resolved.retry.maxDelayMs],
     ['receiptTimeoutMs', resolved.receiptTimeoutMs],
+    ['heldTimeoutMs', resolved.heldTimeoutMs],
     ['dropCheckIntervalMs', resolved.dropCheckIntervalMs],
   ];
   for (const [name, value] of durations)

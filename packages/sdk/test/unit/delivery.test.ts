@@ -199,6 +199,7 @@ describe('delivery options', () => {
     expect(defaultDeliveryOptions).toMatchObject({
       retry: { attempts: 6, initialDelayMs: 250, maxDelayMs: 4_000 },
       receiptTimeoutMs: 120_000,
+      heldTimeoutMs: 600_000,
       dropCheckIntervalMs: 5_000,
       maxResends: 5,
       conflictRetries: 5,
@@ -362,11 +363,19 @@ describe('deliverUserOperation', () => {
 
   it('gives up after its timeout with the signed op, to resume; a bundler without a status method gets no blind re-sends', async () => {
     const { client, calls } = fakeClient({ status: () => refusal('Method not found', -32601) });
-    const error = await rejection(deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ receiptTimeoutMs: 50 }) }));
+    const error = await rejection(deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ receiptTimeoutMs: 50, heldTimeoutMs: 60_000 }) }));
     expect(error).toBeInstanceOf(UserOperationMayNotHaveBeenSentError);
     expect(error).toMatchObject({ reason: 'receipt-timeout', userOpHash, userOperation: op, fromBlock: 16n });
     expect((error as Error).message).toContain('resumeUserOperation');
     expect(calls.eth_sendUserOperation).toBe(1);
+  });
+
+  it('waits longer for an op the bundler says it holds, then says so', async () => {
+    const started = Date.now();
+    const { client } = fakeClient({});
+    const error = await rejection(deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ receiptTimeoutMs: 20, heldTimeoutMs: 150 }) }));
+    expect(error).toMatchObject({ name: 'UserOperationMayNotHaveBeenSentError', reason: 'held-too-long' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
   });
 
   it('says the bundler could not be reached when it never answered', async () => {
