@@ -72,6 +72,8 @@ export type PreSignedRun = {
   opsPerBundle: Summary;
   preSignSeconds: number;
   maxFeePerGas: bigint;
+  /** Sends the bundler refused because it held as many ops of the account as it allows, each tried again a second later. */
+  busyRetries: number;
 };
 
 /** One round: its pre-signed and agent segments' ops/s, and the machine's 1-minute load average at its end. */
@@ -213,7 +215,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     );
 
     // The bundler's own pace (see PreSignedRun): a segment of pre-signed ops, jobs firstJob … firstJob + count − 1.
-    const preSigned = { ops: 0, wallSeconds: 0, preSignSeconds: 0, maxFeePerGas: 0n, latencies: [] as number[], bundles: [] as Hex[] };
+    const preSigned = { ops: 0, wallSeconds: 0, preSignSeconds: 0, maxFeePerGas: 0n, latencies: [] as number[], bundles: [] as Hex[], busy: 0 };
+    // Diagnostics for a pre-signed send the bundler refuses for a full mempool: what it says of the account's agent ops.
+    const reportPending = async (a: number) => {
+      const account = owners[a]!.account.address;
+      const sent = records.filter((r) => agents[r.agent]!.account === account).flatMap((r) => r.sentHashes.map((hash) => ({ hash, outcome: r.outcome, error: r.error })));
+      const statuses = await Promise.all(
+        sent.map(async (s) => ({ ...s, status: ((await baselines[a]!.session.request({ method: 'pimlico_getUserOperationStatus', params: [s.hash] } as never)) as { status: string }).status })),
+      );
+      const open = statuses.filter((s) => !['included', 'rejected', 'not_found', 'failed'].includes(s.status));
+      onStep(`  Alto refused a pre-signed op of account ${a} for a full mempool; of its agents' ${sent.length} sent ops it still holds: ${JSON.stringify(open)}`);
+    };
     const preSignedSegment = async (segment: number, firstJob: number, count: number): Promise<number> => {
       const preSignStart = nowMs();
       // Templates from the largest amounts, so every op's gas fits: job 4 pays 5 tokens, job 5 0.0003 ETH.
@@ -251,7 +263,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
           lanes.map(async (lane) => {
             for (const op of lane) {
               const sent = nowMs();
-              const receipt = await submitAndWait(baselines[a]!.session, op);
+              const receipt = await submitAndWait(baselines[a]!.session, op, () => {
+                if (preSigned.busy++ === 0) void reportPending(a);
+              });
               preSigned.latencies.push(nowMs() - sent);
               preSigned.bundles.push(receipt.receipt.transactionHash);
               onProgress?.({ label, done: ++done, total: count, elapsedMs: nowMs() - phaseStart });
@@ -362,6 +376,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       ...bundlesOf(preSigned.bundles),
       preSignSeconds: preSigned.preSignSeconds,
       maxFeePerGas: preSigned.maxFeePerGas,
+      busyRetries: preSigned.busy,
     };
 
     onStep('  auditing from the chain: events, bundle calldata, block times, the module’s events and counters');

@@ -90,7 +90,8 @@ export function renderLoadSection(load: LoadResult): string[] {
       "the same delivery loop as the agents' ops. Each carries 1 wei more maxFeePerGas than the one before it over all accounts: Alto hands its " +
       "bundler ops in order of maxFeePerGas, and with one fee per account it handed over one account's ops together, so that its bundles (one op per " +
       `sender) held about 3 ops instead of 5; the agents' ops, priced one by one, interleave by themselves. Pre-signing took ` +
-      `${formatDuration(p.preSignSeconds * 1000)} in all (not timed), at ${gweiOf(p.maxFeePerGas)} gwei maxFeePerGas.`,
+      `${formatDuration(p.preSignSeconds * 1000)} in all (not timed), at ${gweiOf(p.maxFeePerGas)} gwei maxFeePerGas; ${p.busyRetries ?? 0} pre-signed sends found ` +
+      "the account's four mempool places taken and were sent again a second later.",
     '',
     `The machine is shared (1-minute load average ${load.loadAverage.start.toFixed(1)} at the start, ${load.loadAverage.end.toFixed(1)} at the end, on ` +
       `${load.loadAverage.cores} cores) and its load drifts within minutes, so the run alternates ${load.segments.length} rounds of a pre-signed segment ` +

@@ -1,5 +1,13 @@
 import type { UserOperation, UserOperationReceipt } from 'viem/account-abstraction';
-import { type Call, type DeliveryClient, type LeashAccountClient, deliverUserOperation, prefundGas, resolveDeliveryOptions } from '@leash/sdk';
+import {
+  type Call,
+  type DeliveryClient,
+  type LeashAccountClient,
+  TooManyPendingOperationsError,
+  deliverUserOperation,
+  prefundGas,
+  resolveDeliveryOptions,
+} from '@leash/sdk';
 
 /**
  * An op of these calls, estimated and priced once (on lane 0's nonce), to copy with other calls and nonces. It carries
@@ -20,11 +28,22 @@ export async function signedCopy(session: LeashAccountClient, template: UserOper
 
 /**
  * Sends a signed op straight to the bundler and follows it to its receipt with the SDK's delivery loop (the same
- * polling as an agent's op, and riding out a slow or restarting bundler); throws when its calls reverted.
+ * polling as an agent's op, and riding out a slow or restarting bundler); throws when its calls reverted. When the
+ * bundler already holds as many ops of the account as it allows, it tries again every second (for up to 5 minutes)
+ * and calls `onBusy` each time.
  */
-export async function submitAndWait(session: LeashAccountClient, op: UserOperation<'0.8'>): Promise<UserOperationReceipt> {
+export async function submitAndWait(session: LeashAccountClient, op: UserOperation<'0.8'>, onBusy?: () => void): Promise<UserOperationReceipt> {
   const fromBlock = await session.client.getBlockNumber({ cacheTime: 0 });
-  const receipt = await deliverUserOperation(session as unknown as DeliveryClient, { userOperation: op, fromBlock, delivery: resolveDeliveryOptions({ receiptTimeoutMs: 300_000 }) });
-  if (!receipt.success) throw new Error(`pre-signed op ${receipt.userOpHash} reverted`);
-  return receipt;
+  const delivery = resolveDeliveryOptions({ receiptTimeoutMs: 300_000 });
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const receipt = await deliverUserOperation(session as unknown as DeliveryClient, { userOperation: op, fromBlock, delivery });
+      if (!receipt.success) throw new Error(`pre-signed op ${receipt.userOpHash} reverted`);
+      return receipt;
+    } catch (error) {
+      if (!(error instanceof TooManyPendingOperationsError) || attempt >= 300) throw error;
+      onBusy?.();
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }

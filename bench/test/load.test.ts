@@ -97,7 +97,7 @@ describe('RESULTS.md load section', () => {
       opsPerBundle: summarize([2, 2, 2, 2]),
       requests: { node: { eth_call: 24 }, bundler: { eth_sendUserOperation: 8 } },
     },
-    preSigned: { ops: 10, wallSeconds: 10, opsPerSecond: 1, latencyMs: summary, bundles: 5, opsPerBundle: summarize([2, 2, 2, 2, 2]), preSignSeconds: 0.2, maxFeePerGas: 1_000_000_000n },
+    preSigned: { ops: 10, wallSeconds: 10, opsPerSecond: 1, latencyMs: summary, bundles: 5, opsPerBundle: summarize([2, 2, 2, 2, 2]), preSignSeconds: 0.2, maxFeePerGas: 1_000_000_000n, busyRetries: 0 },
     ratio: 0.8,
     ownerChanges: { rotatedAfter: 3, revokedAfter: 6 },
     lateOps: 0,
