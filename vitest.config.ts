@@ -7,7 +7,7 @@ export default defineConfig({
   },
   ssr: { resolve: { conditions: ['source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/test/**/*.test.ts', 'bench/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
     // End-to-end files start their own anvil + Alto; forks keep their exit hooks per file.
     pool: 'forks',
     // The end-to-end files mostly wait (for the bundler, for block times, for a period to end): three at a time keep

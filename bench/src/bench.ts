@@ -1,8 +1,8 @@
-// `npm run bench`: gas per scenario beside the peers' published figures, SDK speed, an agent's throughput through
-// the local bundler, and many agents under load. Writes bench/results.json, bench/RESULTS.md and bench/chart.svg. Not
-// part of `npm test`.
+// `npm run bench`: gas per scenario beside the peers' published figures, Leash side by side with MetaMask's Delegation
+// Framework on one chain, SDK speed, an agent's throughput through the local bundler, and many agents under load.
+// Writes bench/results.json, bench/RESULTS.md and bench/chart.svg. Not part of `npm test`.
 //
-// Options: --only gas,sdk,throughput,load (a partial run: the other parts' figures are kept from the last
+// Options: --only gas,peer,sdk,throughput,load (a partial run: the other parts' figures are kept from the last
 // results.json), --ops N and --lanes L (throughput), --accounts A, --load-ops N and --load-rounds R (load).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,12 +11,16 @@ import { renderChartSvg } from './chart.js';
 import { chartGroups, evaluateTargets, gasFiguresOf } from './comparison.js';
 import { type ChainFacts, readChainFacts, readEnvironment, repoRoot } from './environment.js';
 import { fixedGas } from './handleOps.js';
-import { formatDuration, formatGas, formatRate, renderResultsMarkdown, targetVerdict } from './markdown.js';
+import { chartFootnotes, chartTitle, formatDuration, formatGas, formatRate, renderResultsMarkdown, targetVerdict } from './markdown.js';
+import { ratioVerdict } from './sideBySideMarkdown.js';
 import { peerFigures, publishedFigureNotes } from './peers.js';
 import { ProgressDisplay } from './progress.js';
 import { type BenchResults, type GasSection, toJson } from './results.js';
 import { runGasScenarios } from './scenarios.js';
 import { runSdkSpeed } from './sdkSpeed.js';
+import { runSideBySide } from './sideBySide.js';
+import { compareSideBySide, evaluateRatioTargets, sessionOverheads, sideBySideChartGroups, systemShortName } from './sideBySideComparison.js';
+import { deploymentNotes, fairnessNotes, l1DataGasDefinition, smartSessionsNote } from './sideBySideNotes.js';
 import { maxLanesPerUnstakedSender, runThroughput } from './throughput.js';
 import { runLoad } from './load.js';
 import { type BenchPart as Part, benchParts as parts, carryOver, readPreviousResults } from './partialRuns.js';
@@ -65,6 +69,7 @@ let results: BenchResults = {
   skipped: parts.filter((p) => !selected.has(p)),
   measured: Object.fromEntries([...selected].map((part) => [part, { at: new Date(started).toISOString(), commit: environment.git.commit }])),
   gas: null,
+  sideBySide: null,
   sdk: null,
   throughput: null,
   load: null,
@@ -84,7 +89,7 @@ if (selected.has('gas')) {
   let chain: ChainFacts | undefined;
   const scenarios = await runGasScenarios({
     onDeployed: async ({ publicClient, addresses }) => {
-      chain = await readChainFacts(publicClient, addresses.sessionKeyModule);
+      chain = await readChainFacts(publicClient, addresses);
     },
     onResult: (r) => progress.log(`  ${r.id.padEnd(24)} ${formatGas(Number(r.gasUsed)).padStart(9)}`),
   });
@@ -109,6 +114,33 @@ if (selected.has('gas')) {
   };
   results.gas = gas;
   for (const t of gas.targets) progress.log(`  ${t.title}: ${formatGas(t.ours)} (target ≤ ${formatGas(t.target)}): ${targetVerdict(t).replace(/\*/g, '')}`);
+}
+
+if (selected.has('peer')) {
+  progress.log("Side by side with MetaMask's Delegation Framework (one anvil, both deployed):");
+  let chain: ChainFacts | undefined;
+  const run = await runSideBySide({
+    onDeployed: async ({ publicClient, addresses }) => {
+      chain = await readChainFacts(publicClient, addresses);
+    },
+    onResult: (m) =>
+      progress.log(`  ${m.scenario.padEnd(18)} ${systemShortName(m.system).padEnd(8)} ${m.variant.padEnd(18)} ${m.path.padEnd(19)} ${formatGas(m.gasUsed).padStart(9)}`),
+  });
+  const scenarios = compareSideBySide(run.measurements);
+  results.sideBySide = {
+    chain: chain!,
+    deployment: run.deployment,
+    measurements: run.measurements,
+    scenarios,
+    targets: evaluateRatioTargets(scenarios),
+    sessionOverheads: sessionOverheads(scenarios),
+    l1DataGasDefinition,
+    deploymentNotes: deploymentNotes(run.deployment),
+    fairness: fairnessNotes(run.measurements),
+    smartSessions: smartSessionsNote,
+    chart: sideBySideChartGroups(scenarios),
+  };
+  for (const t of results.sideBySide.targets) progress.log(`  ${t.title}: ${t.ratio.toFixed(3)} (target ≤ ${t.max}): ${ratioVerdict(t).replace(/\*/g, '')}`);
 }
 
 if (selected.has('throughput')) {
@@ -149,10 +181,9 @@ const chartFile = 'chart.svg';
 const resultsFile = path.join(benchDir, 'results.json');
 results = carryOver(results, readPreviousResults(resultsFile), [...selected]);
 fs.writeFileSync(resultsFile, toJson(results));
-if (results.gas)
-  fs.writeFileSync(
-    path.join(benchDir, chartFile),
-    renderChartSvg(results.gas.chart, "Leash gas beside peers' published figures and DESIGN.md's floor"),
-  );
+// With both parts, the published figures' groups follow the side-by-side ones and say so in their titles.
+const publishedGroups = (results.gas?.chart ?? []).map((g) => (results.sideBySide ? { ...g, title: `${g.title}: beside published figures` } : g));
+const allChartGroups = [...(results.sideBySide?.chart ?? []), ...publishedGroups];
+if (allChartGroups.length) fs.writeFileSync(path.join(benchDir, chartFile), renderChartSvg(allChartGroups, chartTitle(results), chartFootnotes(results)));
 fs.writeFileSync(path.join(benchDir, 'RESULTS.md'), renderResultsMarkdown(results, chartFile));
-progress.log(`Wrote bench/results.json, bench/RESULTS.md${results.gas ? ', bench/chart.svg' : ''} in ${Math.round(results.durationSeconds)} s.`);
+progress.log(`Wrote bench/results.json, bench/RESULTS.md${allChartGroups.length ? ', bench/chart.svg' : ''} in ${Math.round(results.durationSeconds)} s.`);

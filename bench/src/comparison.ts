@@ -8,6 +8,8 @@ export type GasFigures = Record<string, number>;
 export type MeasuredScenario = { id: string; gasUsed: bigint | number };
 
 export const overheadId = 'session-overhead-s1';
+/** What a call-count limit adds to the session S1 transfer (issue 14: at most 3,000). */
+export const callLimitOverheadId = 'call-limit-overhead-s1';
 
 /** Figures by id, with the session overhead in S1 derived as session transfer minus owner transfer. */
 export function gasFiguresOf(scenarios: readonly MeasuredScenario[]): GasFigures {
@@ -15,6 +17,8 @@ export function gasFiguresOf(scenarios: readonly MeasuredScenario[]): GasFigures
   const session = figures['session-erc20-s1'];
   const owner = figures['owner-erc20-s1'];
   if (session !== undefined && owner !== undefined) figures[overheadId] = session - owner;
+  const counted = figures['session-erc20-s1-calls'];
+  if (session !== undefined && counted !== undefined) figures[callLimitOverheadId] = counted - session;
   return figures;
 }
 
@@ -53,7 +57,8 @@ export function evaluateTargets(figures: GasFigures, targets: readonly GasTarget
   });
 }
 
-export type BarKind = 'leash' | 'floor' | 'peer';
+/** Leash measured here, DESIGN.md's floor estimate, a peer measured in the same run, a peer's published figure. */
+export type BarKind = 'leash' | 'floor' | 'peer-measured' | 'peer';
 
 /** One bar of the comparison chart. */
 export type Bar = {
@@ -64,10 +69,12 @@ export type Bar = {
   target?: number;
   /** An estimate or a figure derived by difference, shown with ≈. */
   approximate?: boolean;
+  /** Shown after the value, e.g. Leash ÷ this bar. */
+  note?: string;
 };
 
 /** A group of bars measuring the same kind of action, ours first, then the floor, then peers. */
-export type ChartGroup = { group: ComparisonGroup; title: string; bars: Bar[] };
+export type ChartGroup = { group: ComparisonGroup | `side-${string}`; title: string; bars: Bar[] };
 
 type OursSpec = { id: string; label: string };
 const groupSpecs: { group: ComparisonGroup; title: string; ours: OursSpec[] }[] = [

@@ -126,9 +126,27 @@ export type ChainFacts = {
   clientVersion: string;
   entryPoint: { address: Address; codeHash: Hex };
   sessionKeyModule: { address: Address; codeHash: Hex; codeSize: number };
+  /** Runtime size of every contract Leash deploys, beside EIP-170's 24,576-byte limit. */
+  contractSizes: ContractSize[];
 };
 
-export async function readChainFacts(publicClient: PublicClient<Transport, Chain>, sessionKeyModule: Address): Promise<ChainFacts> {
+/** A deployed contract's runtime size and the room EIP-170 leaves it. */
+export type ContractSize = { name: string; address: Address; codeSize: number; eip170Room: number };
+
+/** EIP-170's limit on a contract's runtime code. */
+export const eip170Limit = 24_576;
+
+/** The Leash contracts whose size the bench reports. */
+export type LeashDeployment = {
+  sessionKeyModule: Address;
+  permissionUpdater: Address;
+  sessionKeyLens: Address;
+  accountFactory: Address;
+  accountImplementation: Address;
+};
+
+export async function readChainFacts(publicClient: PublicClient<Transport, Chain>, addresses: LeashDeployment): Promise<ChainFacts> {
+  const sessionKeyModule = addresses.sessionKeyModule;
   const nodeInfo = (await publicClient.request({ method: 'anvil_nodeInfo' } as never)) as { hardFork: string };
   const clientVersion = (await publicClient.request({ method: 'web3_clientVersion' })) as string;
   const codeOf = async (address: Address) => {
@@ -142,5 +160,19 @@ export async function readChainFacts(publicClient: PublicClient<Transport, Chain
     clientVersion,
     entryPoint: { address: entryPointAddress, codeHash: keccak256(await codeOf(entryPointAddress)) },
     sessionKeyModule: { address: sessionKeyModule, codeHash: keccak256(moduleCode), codeSize: size(moduleCode) },
+    contractSizes: await Promise.all(
+      (
+        [
+          ['SessionKeyModule (validation core)', addresses.sessionKeyModule],
+          ['PermissionUpdater (key management)', addresses.permissionUpdater],
+          ['SessionKeyLens', addresses.sessionKeyLens],
+          ['LeashAccountFactory', addresses.accountFactory],
+          ['LeashAccount (implementation)', addresses.accountImplementation],
+        ] as const
+      ).map(async ([name, address]) => {
+        const codeSize = size(await codeOf(address));
+        return { name, address, codeSize, eip170Room: eip170Limit - codeSize };
+      }),
+    ),
   };
 }

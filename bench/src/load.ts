@@ -152,7 +152,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const token = stack.contracts.devToken;
     const transports = { chain: stack.chain, transport: http(stack.rpcUrl), bundlerTransport: http(stack.bundlerUrl), pollingInterval: pollingIntervalMs };
     const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
-    const chain = await readChainFacts(publicClient, stack.contracts.sessionKeyModule);
+    const chain = await readChainFacts(publicClient, stack.contracts);
     const fromBlock = await publicClient.getBlockNumber();
     const now = nowInSeconds();
     // Periods start at set-up, so that only the short period refreshes during the run, whatever the time of day.
@@ -382,6 +382,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     onStep('  auditing from the chain: events, bundle calldata, block times, the module’s events and counters');
     const audit = await auditLoad(publicClient, {
       module: stack.contracts.sessionKeyModule,
+      lens: stack.contracts.sessionKeyLens,
       token,
       fromBlock,
       lines: [...agentLines, ...baselineLines],

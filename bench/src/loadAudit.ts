@@ -11,7 +11,7 @@ import {
   slice,
 } from 'viem';
 import { entryPoint08Abi } from 'viem/account-abstraction';
-import { decodeExecute, entryPointAddress, periodOf, recoverSessionKey, sessionKeyModuleAbi } from '@leash/sdk';
+import { type LensSessionKeyState, decodeExecute, entryPointAddress, periodOf, recoverSessionKey, sessionKeyLensAbi, sessionKeyModuleAbi } from '@leash/sdk';
 import type { AgentRecord } from './loadAgents.js';
 import { type Summary, summarize } from './stats.js';
 
@@ -184,6 +184,8 @@ export async function auditLoad(
   client: PublicClient<Transport, Chain>,
   parameters: {
     module: Address;
+    /** The session key lens: each key's counters in one call. */
+    lens: Address;
     token: Address;
     fromBlock: bigint;
     lines: readonly KeyLine[];
@@ -191,7 +193,7 @@ export async function auditLoad(
     shortAgents: readonly number[];
   },
 ): Promise<LoadAudit> {
-  const { module, token, fromBlock, lines, records } = parameters;
+  const { module, lens, token, fromBlock, lines, records } = parameters;
   const accounts = [...new Set(lines.map((line) => line.account))];
   const ops = await sessionOpsOnChain(client, { accounts, module, token, fromBlock });
   const lineOf = new Map(lines.flatMap((line) => line.keys.map((key) => [lower(key), line] as const)));
@@ -222,6 +224,12 @@ export async function auditLoad(
 
   // Budgets, per line and period, from the ops' calls; and the module's counters at one block against the same sums.
   const latest = await client.getBlock();
+  // A key's state at the audit's block, through the lens; undefined once it is no key of the account.
+  const keyState = async (account: Address, key: Address) =>
+    (await client.readContract({ address: lens, abi: sessionKeyLensAbi, functionName: 'getSessionKeys', args: [module, account], blockNumber: latest.number })).find(
+      (state) => lower(state.sessionKey) === lower(key),
+    );
+  const erc20Used = (state: LensSessionKeyState | undefined) => state?.targets.find((target) => lower(target.target) === lower(token))?.erc20Spend.used ?? 0n;
   const now = Number(latest.timestamp);
   const shortPeriods = new Set<number>();
   for (const line of lines) {
@@ -239,15 +247,13 @@ export async function auditLoad(
         for (const period of periods) shortPeriods.add(period);
     }
     const current = line.keys.at(-1)!;
-    if (!(await client.readContract({ address: module, abi: sessionKeyModuleAbi, functionName: 'isSessionKeyOf', args: [line.account, current], blockNumber: latest.number }))) continue;
+    const state = await keyState(line.account, current);
+    if (!state) continue;
     const inPeriod = (op: OpOnChain, budget: Budget) => !budget.interval || periodOf(op.timestamp, budget.anchor, budget.interval).start === periodOf(now, budget.anchor, budget.interval).start;
     const sum = (budget: Budget, amount: (op: OpOnChain) => bigint) => lineOps.filter((op) => inPeriod(op, budget)).reduce((total, op) => total + amount(op), 0n);
-    const [erc20Status, info] = await Promise.all([
-      client.readContract({ address: module, abi: sessionKeyModuleAbi, functionName: 'getErc20SpendLimit', args: [line.account, current, token], blockNumber: latest.number }),
-      client.readContract({ address: module, abi: sessionKeyModuleAbi, functionName: 'getSessionKeyInfo', args: [line.account, current], blockNumber: latest.number }),
-    ]);
+    const { info } = state;
     if (
-      erc20Status.used !== sum(line.erc20, (op) => op.erc20) ||
+      erc20Used(state) !== sum(line.erc20, (op) => op.erc20) ||
       info.nativeTokenSpend.used !== sum(line.native, (op) => op.native) ||
       info.gasSpend.used !== sum(line.gas, (op) => op.gas)
     )
@@ -273,13 +279,12 @@ export async function auditLoad(
     checks.opsAfterRotation += signedBy(oldKey).filter((op) => after(op, rotated)).length;
     const line = lineOf.get(lower(oldKey))!;
     const inCurrent = (op: OpOnChain) => !line.erc20.interval || periodOf(op.timestamp, line.erc20.anchor, line.erc20.interval).start === periodOf(now, line.erc20.anchor, line.erc20.interval).start;
-    const status = await client.readContract({ address: module, abi: sessionKeyModuleAbi, functionName: 'getErc20SpendLimit', args: [account, newKey, token], blockNumber: latest.number });
     rotation = {
       oldKey,
       newKey,
       oldKeyCharged: signedBy(oldKey).filter(inCurrent).reduce((total, op) => total + op.erc20, 0n),
       newKeyCharged: signedBy(newKey).filter(inCurrent).reduce((total, op) => total + op.erc20, 0n),
-      newKeyCounterAtEnd: status.used,
+      newKeyCounterAtEnd: erc20Used(await keyState(account, newKey)),
       block: rotated.blockNumber,
     };
     if (rotation.newKeyCounterAtEnd !== rotation.oldKeyCharged + rotation.newKeyCharged) checks.rotatedSpendNotCarried++;

@@ -1,9 +1,11 @@
+import type { ChainFacts } from './environment.js';
 import type { ChartGroup, TargetOutcome } from './comparison.js';
 import type { MicroBenchResult } from './microbench.js';
 import { type PeerFigure, peersOf } from './peers.js';
 import type { BenchResults, GasSection } from './results.js';
 import { renderLoadSection } from './loadMarkdown.js';
 import type { ThroughputRun } from './throughput.js';
+import { renderSideBySide } from './sideBySideMarkdown.js';
 
 export const formatGas = (gas: number): string => gas.toLocaleString('en-US');
 export const formatSigned = (gas: number): string => `${gas > 0 ? '+' : gas < 0 ? '−' : '±'}${formatGas(Math.abs(gas))}`;
@@ -127,7 +129,8 @@ function partialRunNote(results: BenchResults): string {
 
 /** RESULTS.md: the targets, every scenario, the comparison with peers, SDK speed, and what the figures came from. */
 export function renderResultsMarkdown(results: BenchResults, chartFile: string): string {
-  const { environment: env, gas, sdk, throughput, load } = results;
+  const { environment: env, gas, sideBySide, sdk, throughput, load } = results;
+  const chain = gas?.chain ?? sideBySide?.chain;
   const dirty = Object.entries(env.git.uncommittedFiles)
     .map(([dir, n]) => `${dir} ${n}`)
     .join(', ');
@@ -151,6 +154,13 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
       `Measured on the session key module with code hash \`${short(module.codeHash)}\` (${formatGas(module.codeSize)} bytes). ` +
         'The overhead is the session S1 transfer minus the owner S1 transfer of the same account.',
       '',
+      '## Contract sizes',
+      '',
+      'Runtime code of every contract Leash deploys, beside EIP-170\'s limit of 24,576 bytes. Every one keeps at least 1,024 bytes ' +
+        'of room; the validation core (the only contract that runs during validation) stays at most 16,384 bytes.',
+      '',
+      contractSizesTable(gas.chain.contractSizes),
+      '',
       '## Gas per scenario',
       '',
       'Receipt `gasUsed` of `handleOps` carrying one op, sent straight to EntryPoint v0.8 by a bundler EOA with a separate beneficiary ' +
@@ -164,9 +174,16 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
         .map(([k, v]) => `${k} ${formatGas(v)}`)
         .join(', ')}; key management ops raise callGasLimit), so calldata sizes are comparable.`,
       '',
+    );
+  }
+  if (sideBySide) out.push(...renderSideBySide(sideBySide, chartFile));
+  if (gas) {
+    out.push(
       "## Beside peers' published figures",
       '',
-      `![Leash gas beside peers' published figures and DESIGN.md's floor](${chartFile})`,
+      sideBySide
+        ? "Figures the peers published under their own conditions (other EntryPoints, permission sets and states), kept apart from the measurements above; they are the chart's lower groups."
+        : `![Leash gas beside peers' published figures and DESIGN.md's floor](${chartFile})`,
       '',
     );
     for (const group of gas.chart) out.push(`### ${group.title}`, '', groupTable(group), '');
@@ -225,7 +242,7 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
   out.push(
     '## Conditions and versions',
     '',
-    `- One command: \`${results.command}\` (gas scenarios, SDK speed, throughput, load; every process it starts is stopped at the end and on Ctrl-C).`,
+    `- One command: \`${results.command}\` (gas scenarios, the side-by-side run with MetaMask's Delegation Framework, SDK speed, throughput, load; every process it starts is stopped at the end and on Ctrl-C).`,
     `- Node ${env.node} on ${env.platform}, ${env.cpu.cores} × ${env.cpu.model}, load average at start ${env.cpu.loadAverageAtStart.join(' / ')}.`,
     `- viem ${env.packages.viem}, TypeScript ${env.packages.typescript}, tsx ${env.packages.tsx}.`,
     `- solc ${env.packages.solc} (npm solcjs through \`contracts/${env.compiler.solc ?? 'tools/solc.cjs'}\`), OpenZeppelin Contracts ${env.packages['@openzeppelin/contracts']}.`,
@@ -233,10 +250,36 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
       .filter(([key]) => key !== 'solc')
       .map(([key, value]) => `\`${key} = ${value}\``)
       .join(', ')}.`,
-    `- forge ${env.binaries.forge}, anvil ${env.binaries.anvil}${gas ? ` (${gas.chain.clientVersion}), hardfork ${gas.chain.hardfork}` : ''}.`,
-    `- EntryPoint v0.8 from @account-abstraction/contracts ${env.packages['@account-abstraction/contracts']}${gas ? ` at ${gas.chain.entryPoint.address}, code hash \`${short(gas.chain.entryPoint.codeHash)}\`` : ''}.`,
+    `- forge ${env.binaries.forge}, anvil ${env.binaries.anvil}${chain ? ` (${chain.clientVersion}), hardfork ${chain.hardfork}` : ''}.`,
+    `- EntryPoint v0.8 from @account-abstraction/contracts ${env.packages['@account-abstraction/contracts']}${chain ? ` at ${chain.entryPoint.address}, code hash \`${short(chain.entryPoint.codeHash)}\`` : ''}.`,
+    ...(sideBySide
+      ? [
+          `- The peer: @metamask/smart-accounts-kit ${sideBySide.deployment.packages['@metamask/smart-accounts-kit']}, @metamask/delegation-abis ${sideBySide.deployment.packages['@metamask/delegation-abis']}, ` +
+            `EntryPoint v0.7 from @account-abstraction/contracts ${sideBySide.deployment.packages['account-abstraction-contracts-v0.7']} at ${sideBySide.deployment.entryPoint.address}.`,
+        ]
+      : []),
     `- Alto ${env.packages['@pimlico/alto']} with ${env.altoPatches.join(', ')}, safe mode on.`,
     '',
   );
   return out.join('\n');
+}
+
+/** The chart's title, for the parts this run measured. */
+export function chartTitle(results: Pick<BenchResults, 'gas' | 'sideBySide'>): string {
+  if (results.sideBySide && results.gas) return "Leash side by side with MetaMask's Delegation Framework (one run), then beside peers' published figures";
+  return results.sideBySide ? "Leash side by side with MetaMask's Delegation Framework (one run)" : "Leash gas beside peers' published figures and DESIGN.md's floor";
+}
+
+/** The lines under the chart. */
+export function chartFootnotes(results: Pick<BenchResults, 'gas' | 'sideBySide'>): string[] {
+  return [
+    'Receipt gasUsed of handleOps with one op (an EOA path: of its own transaction). Each group has its own scale, starting at 0.',
+    ...(results.sideBySide ? ['Side-by-side groups: both systems on one anvil in one run; Leash on EntryPoint v0.8, MetaMask on v0.7. See RESULTS.md for the conditions.'] : []),
+    ...(results.gas ? ["Published figures come from the peers' own publications (EntryPoint v0.6/v0.7, conditions not always stated): see RESULTS.md."] : []),
+  ];
+}
+
+function contractSizesTable(sizes: ChainFacts['contractSizes']): string {
+  const rows = sizes.map((c) => `| ${c.name} | ${formatGas(c.codeSize)} | ${formatGas(c.eip170Room)} |`);
+  return ['| contract | runtime bytes | room under EIP-170 |', '| --- | ---: | ---: |', ...rows].join('\n');
 }

@@ -2,8 +2,17 @@ import fs from 'node:fs';
 import type { BenchResults } from './results.js';
 
 /** The parts of the bench, in the order a full run measures them. */
-export const benchParts = ['sdk', 'gas', 'throughput', 'load'] as const;
+export const benchParts = ['sdk', 'gas', 'peer', 'throughput', 'load'] as const;
 export type BenchPart = (typeof benchParts)[number];
+
+/** The results.json section each part writes. */
+export const sectionOf = {
+  sdk: 'sdk',
+  gas: 'gas',
+  peer: 'sideBySide',
+  throughput: 'throughput',
+  load: 'load',
+} as const satisfies Record<BenchPart, keyof BenchResults>;
 
 /** When and at which commit a part's figures were measured. */
 export type Measured = { at: string; commit: string };
@@ -26,9 +35,9 @@ export function carryOver(results: BenchResults, previous: Partial<BenchResults>
   const merged: BenchResults = { ...results };
   for (const part of benchParts) {
     if (measuredNow.includes(part)) continue;
-    const section = previous?.[part];
+    const section = previous?.[sectionOf[part]];
     if (section === undefined || section === null) continue;
-    (merged as Record<BenchPart, unknown>)[part] = section;
+    (merged as Record<string, unknown>)[sectionOf[part]] = section;
     const when = previous?.measured?.[part] ?? { at: previous?.generatedAt ?? 'unknown', commit: previous?.environment?.git.commit ?? 'unknown' };
     measured[part] = when;
   }

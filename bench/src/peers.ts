@@ -74,7 +74,7 @@ export const peerFigures: PeerFigure[] = [
 ];
 
 /** The peer figures that sit beside one of our groups. */
-export const peersOf = (group: ComparisonGroup): PeerFigure[] => peerFigures.filter((p) => p.group === group);
+export const peersOf = (group: ComparisonGroup | `side-${string}`): PeerFigure[] => peerFigures.filter((p) => p.group === group);
 
 /** Caveats that apply to every published figure (ANCHORS.md notes). */
 export const publishedFigureNotes: string[] = [

@@ -2,8 +2,12 @@ import type { ChartGroup, GasFigures, TargetOutcome } from './comparison.js';
 import type { ChainFacts, Environment } from './environment.js';
 import type { LoadResult } from './load.js';
 import type { BenchPart, Measured } from './partialRuns.js';
+import type { MetaMaskDeployment } from './peers/metamask/deploy.js';
 import type { PeerFigure } from './peers.js';
 import type { SdkSpeedResult } from './sdkSpeed.js';
+import type { SideMeasurement } from './sideBySide.js';
+import type { ComparedScenario, RatioOutcome } from './sideBySideComparison.js';
+import type { fairnessNotes, smartSessionsNote } from './sideBySideNotes.js';
 import type { ThroughputResult } from './throughput.js';
 
 /** A gas scenario as written to results.json (numbers, not bigints). */
@@ -29,6 +33,24 @@ export type GasSection = {
   peerNotes: string[];
 };
 
+/** Leash beside MetaMask's Delegation Framework, measured on one chain in one run. */
+export type SideBySideSection = {
+  chain: ChainFacts;
+  deployment: MetaMaskDeployment;
+  /** Each measured transaction (an off-chain grant: 0 gas, no transaction). */
+  measurements: SideMeasurement[];
+  /** The tables: per scenario, Leash's rows and the peer's, with Leash ÷ peer. */
+  scenarios: ComparedScenario[];
+  targets: RatioOutcome[];
+  /** Session S1 transfer minus the same system's owner-signed S1 transfer (ERC-4337 rows). */
+  sessionOverheads: { label: string; overhead: number }[];
+  l1DataGasDefinition: string;
+  deploymentNotes: string[];
+  fairness: ReturnType<typeof fairnessNotes>;
+  smartSessions: typeof smartSessionsNote;
+  chart: ChartGroup[];
+};
+
 /** Everything one `npm run bench` measured, as written to bench/results.json. */
 export type BenchResults = {
   generatedAt: string;
@@ -40,6 +62,7 @@ export type BenchResults = {
   /** When and at which commit each part's figures were measured. */
   measured: Partial<Record<BenchPart, Measured>>;
   gas: GasSection | null;
+  sideBySide: SideBySideSection | null;
   sdk: SdkSpeedResult | null;
   throughput: ThroughputResult | null;
   load: LoadResult | null;

@@ -4,49 +4,41 @@ import {
   type Hex,
   type PublicClient,
   type Transport,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
   encodeAbiParameters,
   encodeFunctionData,
-  http,
-  keccak256,
   parseEther,
   parseUnits,
   stringToHex,
 } from 'viem';
-import { type PrivateKeyAccount, privateKeyToAccount } from 'viem/accounts';
+import type { PrivateKeyAccount } from 'viem/accounts';
 import { type UserOperation, entryPoint08Abi } from 'viem/account-abstraction';
 import {
   type LeashAddresses,
-  deployLeash,
+  DAY,
+  SessionKeyPermissionsBuilder,
+  WEEK,
   devTokenAbi,
   encodeExecute,
   encodeSessionSignature,
+  getSessionOperationDigest,
+  sessionKeyPermissionUpdatesAbi,
   entryPointAddress,
-  getDevTokenContract,
   getLeashAccountAddress,
   getNonceKey,
   leashAccountAbi,
   leashAccountFactoryAbi,
   moduleTypeValidator,
-  DAY,
-  SessionKeyPermissionsBuilder,
   sessionKeyModuleAbi,
-  WEEK,
 } from '@leash/sdk';
-import { devAccounts, getFreePort, startAnvil } from '@leash/sdk/local';
-import { type OpMeasurement, type SendOp, directHandleOps, fixedGas, userOpHash } from './handleOps.js';
+import { type BenchChain, type DeployedContext, genesisTime, withBenchChain } from './benchChain.js';
+import { type OpMeasurement, type SendOp, fixedGas, userOpHash } from './handleOps.js';
 import { fullPermissions, nativePermissions } from './permissionSets.js';
 
 /** One measured scenario: what was done, under which state (S0 / S1 as DESIGN.md defines them), and its gas. */
 export type ScenarioResult = { id: string; title: string; conditions: string } & OpMeasurement;
 
-/** What the gas run exposes once Leash is deployed, e.g. to read what exactly is being measured. */
-export type GasRunContext = { publicClient: PublicClient<Transport, Chain>; addresses: LeashAddresses };
-
 /** A Leash account driven directly (owner or session key), measuring every op. */
-class Driver {
+export class Driver {
   constructor(
     readonly chain: Chain,
     readonly publicClient: PublicClient<Transport, Chain>,
@@ -77,9 +69,9 @@ class Driver {
 
   async asSession(key: PrivateKeyAccount, lane: bigint, callData: Hex, statedTime: number): Promise<OpMeasurement> {
     const op = await this.op(getNonceKey({ module: this.addresses.sessionKeyModule }, lane), callData, {});
-    const signature = await key.sign({ hash: userOpHash(this.chain.id, op) });
-    // The SDK's encoder: the bench follows the module's signature format wherever the SDK does.
-    op.signature = encodeSessionSignature({ statedTime, signature });
+    const digest = getSessionOperationDigest({ userOpHash: userOpHash(this.chain.id, op), statedTime });
+    // The SDK's digest and encoder: the bench follows the module's signature format wherever the SDK does.
+    op.signature = encodeSessionSignature({ statedTime, signature: await key.sign({ hash: digest }) });
     return this.expectSuccess(await this.send(op));
   }
 
@@ -90,45 +82,64 @@ class Driver {
     ]);
   }
 
+  /** Installs the session key module with no keys (an owner op). */
+  async installModule(): Promise<OpMeasurement> {
+    const data = encodeFunctionData({
+      abi: leashAccountAbi,
+      functionName: 'installModule',
+      args: [moduleTypeValidator, this.addresses.sessionKeyModule, '0x'],
+    });
+    return this.asOwner(encodeExecute([{ to: this.account, data }]), management);
+  }
+
+  /** Adds a key without a tag (an owner op). */
+  async addKey(key: Address, permissions: readonly Hex[]): Promise<OpMeasurement> {
+    return this.asOwner(this.module('addSessionKey', [key, `0x${'00'.repeat(32)}`, permissions]), management);
+  }
+
   private expectSuccess(measurement: OpMeasurement): OpMeasurement {
     if (!measurement.success) throw new Error(`user op reverted in execution (${measurement.transactionHash})`);
     return measurement;
   }
 }
 
-const management = { callGasLimit: 600_000n } as const;
+/** Gas fields of key management ops: more call gas than a transfer needs. */
+export const management = { callGasLimit: 600_000n } as const;
+
+/** `execute` calldata of one ERC-20 transfer. */
+export function erc20Transfer(token: Address, to: Address, amount: bigint): Hex {
+  return encodeExecute([{ to: token, data: encodeFunctionData({ abi: devTokenAbi, functionName: 'transfer', args: [to, amount] }) }]);
+}
 
 /**
- * The chain's genesis time, and the time every op states: 01:00 UTC on a Monday, so the daily and weekly periods the
- * ops spend in cannot end during a run. With it, and keys derived from a counter, every op's calldata (hence its gas)
- * is the same on every run; random keys and times would move figures by a few times 12 gas (zero vs nonzero bytes).
+ * A deployed Leash account with a funded EntryPoint deposit, 10 ether and a million dev tokens, that has sent an owner
+ * op before (the one that deployed it).
  */
-const genesisTime = 1_767_574_800; // 2026-01-05T01:00:00Z
+export async function newLeashAccount(bench: BenchChain): Promise<Driver> {
+  const { addresses, faucet, token, wait } = bench;
+  const owner = bench.freshKey();
+  const account = getLeashAccountAddress({ owner: owner.address, addresses });
+  await wait(await faucet.sendTransaction({ to: account, value: parseEther('10') }));
+  await wait(await faucet.writeContract({ address: token, abi: devTokenAbi, functionName: 'mint', args: [account, parseUnits('1000000', 6)] }));
+  await wait(await faucet.writeContract({ address: entryPointAddress, abi: entryPoint08Abi, functionName: 'depositTo', args: [account], value: parseEther('1') }));
+  const driver = new Driver(bench.chain, bench.publicClient, bench.send, addresses, owner, account);
+  await driver.asOwner(erc20Transfer(token, bench.freshKey().address, 1n), {
+    factory: addresses.accountFactory,
+    factoryData: encodeFunctionData({ abi: leashAccountFactoryAbi, functionName: 'createAccount', args: [owner.address, 0n] }),
+  });
+  return driver;
+}
 
 /**
  * Runs every gas scenario of DESIGN.md on a fresh anvil (pinned hardfork) with handleOps sent directly, one op per
  * transaction, and returns the measurements in a fixed order.
  */
 export async function runGasScenarios(
-  options: { onResult?: (r: ScenarioResult) => void; onDeployed?: (context: GasRunContext) => Promise<void> } = {},
+  options: { onResult?: (r: ScenarioResult) => void; onDeployed?: (context: DeployedContext) => Promise<void> } = {},
 ): Promise<ScenarioResult[]> {
-  const anvil = await startAnvil({ port: await getFreePort(), chainId: 31337, extraArgs: ['--timestamp', String(genesisTime)] });
-  try {
-    const chain = defineChain({
-      id: 31337,
-      name: 'gas',
-      nativeCurrency: { name: 'Ether', symbol: 'ETH', decimals: 18 },
-      rpcUrls: { default: { http: [anvil.rpcUrl] } },
-    });
-    const transport = http(anvil.rpcUrl);
-    const publicClient = createPublicClient({ chain, transport, pollingInterval: 50 });
-    const wallet = (key: Hex) => createWalletClient({ account: privateKeyToAccount(key), chain, transport });
-    const { addresses } = await deployLeash(wallet(devAccounts.deployer), { extraContracts: [getDevTokenContract()] });
-    await options.onDeployed?.({ publicClient, addresses });
-    const token = getDevTokenContract().address;
-    const faucet = wallet(devAccounts.faucet);
-    const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
-    const send = directHandleOps(publicClient, wallet(devAccounts.bundlerExecutor), privateKeyToAccount(devAccounts.bundlerUtility).address);
+  return withBenchChain('leash-bench-key', async (bench) => {
+    const { addresses, token } = bench;
+    await options.onDeployed?.(bench);
     const now = genesisTime;
     const results: ScenarioResult[] = [];
     const record = (id: string, title: string, conditions: string, m: OpMeasurement) => {
@@ -136,34 +147,17 @@ export async function runGasScenarios(
       results.push(r);
       options.onResult?.(r);
     };
-    const transferTo = (to: Address, amount: bigint) =>
-      encodeExecute([{ to: token, data: encodeFunctionData({ abi: devTokenAbi, functionName: 'transfer', args: [to, amount] }) }]);
-    let keyCounter = 0;
-    const fresh = () => privateKeyToAccount(keccak256(stringToHex(`leash-bench-key-${keyCounter++}`)));
-
-    /** A deployed account with a funded EntryPoint deposit, that has sent owner ops before. */
-    const newAccount = async (): Promise<Driver> => {
-      const owner = fresh();
-      const account = getLeashAccountAddress({ owner: owner.address, addresses });
-      await wait(await faucet.sendTransaction({ to: account, value: parseEther('10') }));
-      await wait(await faucet.writeContract({ address: token, abi: devTokenAbi, functionName: 'mint', args: [account, parseUnits('1000000', 6)] }));
-      await wait(await faucet.writeContract({ address: entryPointAddress, abi: entryPoint08Abi, functionName: 'depositTo', args: [account], value: parseEther('1') }));
-      const driver = new Driver(chain, publicClient, send, addresses, owner, account);
-      await driver.asOwner(transferTo(fresh().address, 1n), {
-        factory: addresses.accountFactory,
-        factoryData: encodeFunctionData({ abi: leashAccountFactoryAbi, functionName: 'createAccount', args: [owner.address, 0n] }),
-      });
-      return driver;
-    };
+    const fresh = bench.freshKey;
+    const transferTo = (to: Hex, amount: bigint) => erc20Transfer(token, to, amount);
 
     // ---- owner baseline, S1: warm lane, recipient already holds the token
-    const a = await newAccount();
+    const a = await newLeashAccount(bench);
     const holder = fresh().address;
     await a.asOwner(transferTo(holder, 1n));
     record('owner-erc20-s1', 'Owner-signed ERC-20 transfer (S1)', 'S1: deposit funded, owner lane used before, recipient holds the token', await a.asOwner(transferTo(holder, 1_000_000n)));
 
     // ---- module install with one key (full set), on a second account
-    const b = await newAccount();
+    const b = await newLeashAccount(bench);
     const initData = encodeAbiParameters(
       [{ type: 'address[]' }, { type: 'bytes32[]' }, { type: 'bytes[][]' }],
       [[fresh().address], [stringToHex('bench', { size: 32 })], [fullPermissions(token, now).encode()]],
@@ -184,14 +178,9 @@ export async function runGasScenarios(
     );
 
     // ---- add keys on account a
-    await a.asOwner(
-      encodeExecute([
-        { to: a.account, data: encodeFunctionData({ abi: leashAccountAbi, functionName: 'installModule', args: [moduleTypeValidator, addresses.sessionKeyModule, '0x'] }) },
-      ]),
-      management,
-    );
+    await a.installModule();
     const key = fresh();
-    record('add-key-full', 'Add a key with the full permission set (no tag)', 'module installed, new key', await a.asOwner(a.module('addSessionKey', [key.address, `0x${'00'.repeat(32)}`, fullPermissions(token, now).encode()]), management));
+    record('add-key-full', 'Add a key with the full permission set (no tag)', 'module installed, new key', await a.addKey(key.address, fullPermissions(token, now).encode()));
     const tagged = fresh();
     record('add-key-full-tagged', 'Add a key with the full permission set and a tag', 'module installed, new key, nonzero tag', await a.asOwner(a.module('addSessionKey', [tagged.address, stringToHex('trading-bot', { size: 32 }), fullPermissions(token, now).encode()]), management));
 
@@ -200,12 +189,30 @@ export async function runGasScenarios(
     await a.asSession(key, 0n, transferTo(holder, 1_000_000n), now);
     record('session-erc20-s1', 'Session ERC-20 transfer, full permission set (S1)', 'S1: lane used before, counters nonzero, recipient holds the token', await a.asSession(key, 0n, transferTo(holder, 1_000_000n), now));
 
+    // ---- the same transfer by a key that also has a call-count limit (1,000 calls a day): its call and gas budgets share
+    // one slot. Lane 2: a lane never used, for S0.
+    const countedKey = fresh();
+    const callLimit = encodeFunctionData({ abi: sessionKeyPermissionUpdatesAbi, functionName: 'setCallLimit', args: [1000n, DAY] });
+    await a.addKey(countedKey.address, [...fullPermissions(token, now).encode(), callLimit]);
+    record(
+      'session-erc20-s0-calls',
+      'Session ERC-20 transfer, full permission set and a call limit (S0)',
+      'S0: new nonce lane, counters 0, recipient balance 0',
+      await a.asSession(countedKey, 2n, transferTo(fresh().address, 1_000_000n), now),
+    );
+    record(
+      'session-erc20-s1-calls',
+      'Session ERC-20 transfer, full permission set and a call limit (S1)',
+      'S1: lane used before, counters nonzero, recipient holds the token',
+      await a.asSession(countedKey, 2n, transferTo(holder, 1_000_000n), now),
+    );
+
     // ---- session native transfer under a value limit: S0 then S1. Lane 0 of the module's nonce space is shared by
     // every key of the account and the ERC-20 key used it above, so S0 takes lane 1: a nonce lane never used.
     const nativeLane = 1n;
     const payee = fresh().address;
     const nativeKey = fresh();
-    await a.asOwner(a.module('addSessionKey', [nativeKey.address, `0x${'00'.repeat(32)}`, nativePermissions(payee, now).encode()]), management);
+    await a.addKey(nativeKey.address, nativePermissions(payee, now).encode());
     const pay = encodeExecute([{ to: payee, value: parseEther('0.001') }]);
     record('session-native-s0', 'Session native transfer under a value limit (S0)', 'S0: new nonce lane, counters 0, payee without balance (a new account)', await a.asSession(nativeKey, nativeLane, pay, now));
     record('session-native-s1', 'Session native transfer under a value limit (S1)', 'S1: lane used before, counters nonzero, payee holds ether', await a.asSession(nativeKey, nativeLane, pay, now));
@@ -228,7 +235,5 @@ export async function runGasScenarios(
     record('remove-key', 'Remove a key', 'existing key (the rotated one)', await a.asOwner(a.module('removeSessionKey', [rotated.address]), management));
     record('revoke-all', 'Revoke all keys', 'two keys left (O(1): a generation counter)', await a.asOwner(a.module('revokeAllSessionKeys', []), management));
     return results;
-  } finally {
-    await anvil.stop();
-  }
+  });
 }

@@ -120,7 +120,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const token = stack.contracts.devToken;
     const transports = { chain: stack.chain, transport: http(stack.rpcUrl), bundlerTransport: http(stack.bundlerUrl), pollingInterval: pollingIntervalMs };
     const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
-    const chain = await readChainFacts(publicClient, stack.contracts.sessionKeyModule);
+    const chain = await readChainFacts(publicClient, stack.contracts);
 
     onStep('  setting up: an owner account with the module and one session key (full permission set)');
     const owner = await createLeashAccountClient({ ...transports, owner: privateKeyToAccount(generatePrivateKey()) });
@@ -129,7 +129,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const sessionKey = await signer.getAddress();
     // A daily gas budget far above what the run can spend: each op counts at its maximum cost, and local fees can climb
     // to hundreds of gwei, so the default 1 ETH ran out mid-run and would have measured refusals instead of throughput.
-    const permissions = fullPermissions(token, nowInSeconds(), parseEther('100')).encode();
+    const permissions = fullPermissions(token, nowInSeconds(), { gasSpendLimit: parseEther('100') }).encode();
     await installSessionKeyModule(owner, { keys: [sessionKey], tags: ['bench-agent'], permissions: [permissions] });
     const session = await createLeashAccountClient({ ...transports, signer, accountAddress: owner.account.address });
 

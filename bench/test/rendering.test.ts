@@ -50,11 +50,11 @@ describe('comparison', () => {
 
 describe('chart', () => {
   const groups = chartGroups(gasFiguresOf(scenarios));
-  const svg = renderChartSvg(groups, 'Gas <test> & more');
+  const svg = renderChartSvg(groups, 'Gas <test> & more', ['first footnote', 'second footnote']);
 
   it('is a standalone SVG of the computed height', () => {
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg).toContain(`height="${chartHeight(groups)}"`);
+    expect(svg).toContain(`height="${chartHeight(groups, 2)}"`);
     expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
   });
 
@@ -68,7 +68,7 @@ describe('chart', () => {
 
   it('scales each group to its largest bar or target', () => {
     const overhead = groups.find((g) => g.group === 'session-overhead')!;
-    const widest = renderChartSvg([overhead], 't').match(/width="([\d.]+)" height="13"/g)!.map((m) => Number(/width="([\d.]+)"/.exec(m)![1]));
+    const widest = renderChartSvg([overhead], 't', []).match(/width="([\d.]+)" height="13"/g)!.map((m) => Number(/width="([\d.]+)"/.exec(m)![1]));
     // The peer's +41,000 is the largest: 360 px / 1.05.
     expect(Math.max(...widest)).toBeCloseTo(360 / 1.05, 0);
   });
@@ -94,7 +94,7 @@ describe('markdown helpers', () => {
 
 describe('approximate figures', () => {
   it('marks floors and derived peer figures with ≈, measured ones without', () => {
-    const svg = renderChartSvg(chartGroups(gasFiguresOf(scenarios)), 't');
+    const svg = renderChartSvg(chartGroups(gasFiguresOf(scenarios)), 't', []);
     expect(svg).toContain('≈ 104,000');
     expect(svg).toContain('≈ 41,000');
     expect(svg).not.toContain('≈ 226,220');

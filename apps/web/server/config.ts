@@ -1,5 +1,8 @@
 import type { Address, Hex } from 'viem';
 
+/** A session key granted by the CLI's demo: its label (tag), key and account. */
+export type DemoSessionKey = { label: string; privateKey: Hex; address: Address; account: Address };
+
 /**
  * What the web session manager needs to know about the chain it manages keys on. The server that serves the app
  * answers GET /config.json with it.
@@ -17,6 +20,10 @@ export type SessionManagerConfig = {
     accountFactory: Address;
     accountImplementation: Address;
     sessionKeyModule: Address;
+    /** Key management, delegatecalled by the module. */
+    permissionUpdater: Address;
+    /** The lens that reads an account's keys in one call. */
+    sessionKeyLens: Address;
     /** The local stack's development ERC-20 (dUSD), when there is one: the form's and the demo's default token. */
     devToken?: Address | undefined;
   };
@@ -27,4 +34,9 @@ export type SessionManagerConfig = {
   devOwnerKey?: Hex | undefined;
   /** A funded development key the page uses as a faucet (ETH and dUSD), for local chains only. */
   devFaucetKey?: Hex | undefined;
+  /**
+   * The session key that the CLI's demo (`npm start`, `leash up --demo`) granted its account, for local chains only:
+   * the demo page tips with it. Like the development owner key, anyone who can open the page sees it.
+   */
+  demoSessionKey?: DemoSessionKey | undefined;
 };

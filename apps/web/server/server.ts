@@ -52,6 +52,8 @@ export function sessionManagerConfigFromStack(stack: LocalStack): SessionManager
       accountFactory: stack.contracts.accountFactory,
       accountImplementation: stack.contracts.accountImplementation,
       sessionKeyModule: stack.contracts.sessionKeyModule,
+      permissionUpdater: stack.contracts.permissionUpdater,
+      sessionKeyLens: stack.contracts.sessionKeyLens,
       devToken: stack.contracts.devToken,
     },
     devOwnerKey: stack.keys.devOwner,

@@ -32,9 +32,8 @@ export async function loadAccountSnapshot(connection: OwnerConnection, config: S
         ]).then(([info, balance]) => ({ info, balance }))
       : undefined,
   ]);
-  const keys = moduleInstalled
-    ? await Promise.all((await client.getSessionKeys()).map(({ address }) => client.getSessionKeyPermissions({ key: address })))
-    : [];
+  // Every key with its permissions and budgets: one read through the session key lens.
+  const keys = moduleInstalled ? await client.getSessionKeyStates() : [];
   const tokenAddresses = new Set<Address>(keys.flatMap((key) => key.spending.erc20.map((limit) => limit.tokenAddress)));
   const tokens = await Promise.all([...tokenAddresses].map((address) => loadTokenInfo(publicClient, address)));
   if (devToken && !tokens.some((t) => t.address === devToken.info.address)) tokens.push(devToken.info);

@@ -49,6 +49,8 @@ const addresses = (config: SessionManagerConfig) => ({
   accountFactory: config.contracts.accountFactory,
   accountImplementation: config.contracts.accountImplementation,
   sessionKeyModule: config.contracts.sessionKeyModule,
+  permissionUpdater: config.contracts.permissionUpdater,
+  sessionKeyLens: config.contracts.sessionKeyLens,
 });
 
 /** A public client on the configured chain. */

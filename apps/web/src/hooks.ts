@@ -66,34 +66,49 @@ export function useNow(): number {
   return now;
 }
 
-/** The outcome of the last action: what is running, what succeeded, or why it failed. */
+/** The outcome of the last action: what is running, what succeeded, or why it failed; `place` says where to show it. */
 export type ActionState =
   | { status: 'idle' }
-  | { status: 'running'; label: string }
-  | { status: 'done'; message: string }
-  | { status: 'failed'; error: ExplainedError };
+  | { status: 'running'; label: string; place?: string | undefined }
+  | { status: 'done'; message: string; place?: string | undefined }
+  | { status: 'failed'; error: ExplainedError; place?: string | undefined };
 
-/** Runs one user action at a time and keeps its outcome for display. */
+/** Runs a user action: returns whether it succeeded. */
+export type RunAction = (label: string, action: () => Promise<string | void>) => Promise<boolean>;
+
+/**
+ * Runs one user action at a time and keeps the outcome of the last one for display. Several panels may share it, each
+ * passing its `place`: a new action's outcome then replaces the last one's wherever that was shown, so no stale
+ * message stays beside a newer one.
+ */
 export function useAction(explain: (error: unknown) => ExplainedError = explainError) {
   const [state, setState] = useState<ActionState>({ status: 'idle' });
   const run = useCallback(
-    async (label: string, action: () => Promise<string | void>): Promise<boolean> => {
-      setState({ status: 'running', label });
+    async (label: string, action: () => Promise<string | void>, place?: string): Promise<boolean> => {
+      setState({ status: 'running', label, place });
       try {
         const message = await action();
-        setState({ status: 'done', message: message ?? `${label}: done.` });
+        setState({ status: 'done', message: message ?? `${label}: done.`, place });
         return true;
       } catch (error) {
         console.error(error);
-        setState({ status: 'failed', error: explain(error) });
+        setState({ status: 'failed', error: explain(error), place });
         return false;
       }
     },
     [explain],
   );
   const clear = useCallback(() => setState({ status: 'idle' }), []);
-  return { state, run, clear, busy: state.status === 'running' };
+  /** The same action, run and shown at `place`. */
+  const at = useCallback(
+    (place: string): PlacedAction => ({ state, busy: state.status === 'running', place, run: (label, action) => run(label, action, place) }),
+    [state, run],
+  );
+  return { state, run, clear, at, busy: state.status === 'running' };
 }
+
+/** A shared action as one panel sees it: it runs actions at its place, and shows the outcome only when it is there. */
+export type PlacedAction = { state: ActionState; busy: boolean; place: string; run: RunAction };
 
 /** Re-renders when this browser's stored session keys change (here or in another tab). */
 export function useLocalKeysVersion(): number {

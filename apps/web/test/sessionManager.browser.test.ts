@@ -3,47 +3,104 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, type BrowserContext, type Locator, type Page, chromium } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { type Address, createPublicClient, erc20Abi, getAddress, http, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { createLeashAccountClient, devTokenParameters, sessionKeyActions } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
 import { type SessionManager, ensureWebAppBuilt, sessionManagerConfigFromStack, startSessionManager } from '@leash/web/server';
+import { launchChromium, resolveChromium } from './support/chromium.js';
 
 // Screenshots of each step, kept as test artifacts (test-results/ is not committed).
 const screenshotDir = path.resolve(import.meta.dirname, '../../../test-results/web');
 const creator = getAddress('0x000000000000000000000000000000000000c0de');
 const dusd = (amount: string) => parseUnits(amount, devTokenParameters.decimals);
 
-// Debian's chromium. The flags keep it off the network: this machine's network is closed, and without them Chromium
-// keeps trying to reach Google's services.
-const chromiumPath = process.env.LEASH_CHROMIUM ?? '/usr/bin/chromium';
-const chromiumArgs = [
-  '--no-sandbox', // as root (CI) Chromium refuses to start with its sandbox
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
 let stack: LocalStack;
 let manager: SessionManager;
 let browser: Browser;
 
+const leashBin = path.resolve(import.meta.dirname, '../../../packages/cli/bin/leash.mjs');
+
+type LeashRun = { child: ChildProcess; output: Promise<Record<string, unknown>>; exit: Promise<number | null>; stdout: () => string; stderr: () => string };
+
+/** Runs the built CLI; `output` resolves with the first JSON document on its stdout, or rejects when it exits first. */
+function startLeash(args: string[], env: NodeJS.ProcessEnv): LeashRun {
+  const child = spawn(process.execPath, [leashBin, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const output = new Promise<Record<string, unknown>>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      // The document is printed indented: it ends at the first line that is a lone closing brace.
+      const document = /^\{[\s\S]*?^\}$/m.exec(stdout)?.[0];
+      if (document) resolve(JSON.parse(document));
+    });
+    void exit.then((code) => reject(new Error(`leash ${args[0]} exited (${code}) before printing its JSON: ${stderr}`)));
+  });
+  return { child, output, exit, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** The widths each layout fix is checked at: a small phone's and a desktop's. */
+const screens = [
+  ['a 390 px phone', { width: 390, height: 844 }],
+  ['a 1280 px desktop', { width: 1280, height: 900 }],
+] as const;
+
+/**
+ * Fails when anything on the page is cut off sideways: the page scrolls sideways, an element reaches past the
+ * window's edge or out of its key card, or an element's content is wider than its box.
+ */
+async function expectNothingCutOff(page: Page): Promise<void> {
+  const problems = await page.evaluate(() => {
+    const found: string[] = [];
+    const width = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > width) found.push(`the page is ${document.documentElement.scrollWidth} px wide in a ${width} px window`);
+    const name = (element: Element) => `<${element.tagName.toLowerCase()}> "${(element.textContent ?? '').trim().slice(0, 50)}"`;
+    for (const element of document.querySelectorAll('body *')) {
+      const box = element.getBoundingClientRect();
+      if (box.width === 0 && box.height === 0) continue;
+      if (box.left < -0.5 || box.right > width + 0.5) found.push(`${name(element)} spans ${Math.round(box.left)} to ${Math.round(box.right)} px`);
+      const card = element.parentElement?.closest('[data-testid^="session-key-0x"]');
+      if (card && box.right > card.getBoundingClientRect().right + 0.5) found.push(`${name(element)} reaches out of its key card`);
+      // Form fields scroll their own value; anything else must fit its content.
+      const inline = getComputedStyle(element).display === 'inline';
+      if (!inline && !['INPUT', 'TEXTAREA', 'SELECT', 'OPTION'].includes(element.tagName) && element.scrollWidth > element.clientWidth + 1)
+        found.push(`${name(element)} holds ${element.scrollWidth} px of content in ${element.clientWidth} px`);
+    }
+    return found.slice(0, 10);
+  });
+  expect(problems).toEqual([]);
+}
+
+// `leash up --demo`, as `npm start` runs it, on a stack of its own: the demo's session key on the web pages. It starts
+// with the rest and is awaited by its tests.
+let demoUp: LeashRun | undefined;
+const demoHome = fs.mkdtempSync(path.join(os.tmpdir(), 'leash-web-demo-'));
+
 beforeAll(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true });
-  // The stack's start-up and a (re)build of the browser assets, when they are stale, overlap.
-  [stack] = await Promise.all([startLocalStack(), ensureWebAppBuilt()]);
+  demoUp = startLeash(['up', '--demo', '--json'], { LEASH_HOME: demoHome });
+  // The stack's start-up, a (re)build of the browser assets when they are stale, and finding (or unpacking) the
+  // browser overlap.
+  const [started, , chromium] = await Promise.all([startLocalStack(), ensureWebAppBuilt(), resolveChromium()]);
+  stack = started;
+  console.info(`Browser: Chromium ${chromium.version} at ${chromium.executablePath}, ${chromium.reason}`);
   manager = await startSessionManager({ config: sessionManagerConfigFromStack(stack), build: 'never' });
-  browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  browser = await launchChromium(chromium);
 }, 300_000);
 
 afterAll(async () => {
   await browser?.close();
   await manager?.stop();
   await stack?.stop();
+  if (demoUp && demoUp.child.exitCode === null) {
+    demoUp.child.kill('SIGINT');
+    await demoUp.exit;
+  }
+  fs.rmSync(demoHome, { recursive: true, force: true });
 });
 
 /** Waits until `locator` shows `text`; on failure says what it showed instead. */
@@ -89,11 +146,14 @@ async function waitUntil<T>(read: () => Promise<T | undefined>, what: string, ti
 
 const addedKeys = new Set<string>();
 
-/** Adds a key generated in the browser, with dUSD transfers only, limits in total (no period boundary to wait for). */
-async function addGeneratedKey(page: Page, label: string, dusdLimit: string): Promise<Address> {
+/**
+ * Adds a key generated in the browser, with dUSD transfers only, limits in total by default (no period boundary to
+ * wait for).
+ */
+async function addGeneratedKey(page: Page, label: string, dusdLimit: string, dusdPeriod = 'in total'): Promise<Address> {
   await page.getByLabel('Label', { exact: true }).fill(label);
   await page.getByLabel('Token amount').fill(dusdLimit);
-  await page.getByLabel('Token period').selectOption('in total');
+  await page.getByLabel('Token period').selectOption(dusdPeriod);
   await page.getByLabel('Gas amount').fill('0.5');
   await page.getByLabel('Gas period').selectOption('in total');
   await page.getByLabel('Valid', { exact: true }).selectOption('for 1 hour');
@@ -335,30 +395,176 @@ describe('the web session manager with a browser wallet', () => {
   }, 120_000);
 });
 
+describe.each(screens)('the web session manager on %s', (name, viewport) => {
+  let context: BrowserContext;
+  let page: Page;
+  let pageErrors: string[];
+  let ownManager: SessionManager;
+  const shot = (step: string) => screenshot(page, `${viewport.width}px-${step}`);
+
+  beforeAll(async () => {
+    // An owner of its own, so that its keys do not mix with the other tests' keys.
+    ownManager = await startSessionManager({ config: { ...sessionManagerConfigFromStack(stack), devOwnerKey: generatePrivateKey() }, build: 'never' });
+    context = await browser.newContext({ viewport });
+    page = await context.newPage();
+    pageErrors = watchPageErrors(page);
+    await page.goto(ownManager.url);
+    await page.getByRole('button', { name: 'Use the development owner key' }).click();
+    await waitForText(page.getByTestId('module-status'), /Installed|Not installed/);
+    await page.getByRole('button', { name: /from the dev faucet/ }).click();
+    await waitForText(page.getByRole('status'), 'The account received 1 ETH and 1,000 dUSD.');
+    await page.getByRole('button', { name: 'Install the session key module' }).click();
+    await waitForText(page.getByTestId('module-status'), /^Installed$/);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await ownManager?.stop();
+  });
+
+  let key: Address;
+
+  it('offers budgets per month (30 days)', async () => {
+    for (const limit of ['Token period', 'ETH period', 'Gas period'])
+      expect(await page.getByLabel(limit).locator('option').allInnerTexts()).toContain('per month (30 days)');
+    key = await addGeneratedKey(page, 'groceries-for-the-month', '250', 'per month (30 days)');
+    await waitForText(keyCard(page, key).getByTestId('budgets'), '250 dUSD left of 250 dUSD per 30 days');
+  }, 120_000);
+
+  it('limits how many calls a key may make: the form\'s call field, the card\'s budget, and a tip past the count refused with the numbers', async () => {
+    const callsField = page.getByRole('group', { name: 'Calls the key may make' });
+    expect(await callsField.getByLabel('No limit').isChecked()).toBe(true); // a new key has no call limit
+    await callsField.getByLabel('No limit').uncheck();
+    await page.getByLabel('Number of calls').fill('2');
+    await page.getByLabel('Calls period').selectOption('per day');
+    await callsField.scrollIntoViewIfNeeded();
+    await expectNothingCutOff(page);
+    await shot('call-limit-field');
+    const limited = await addGeneratedKey(page, 'two-tips-a-day', '100');
+    // Later keys of this suite get no call limit again.
+    await callsField.getByLabel('No limit').check();
+    const card = keyCard(page, limited);
+    await waitForText(card.getByTestId('budgets'), '2 calls left of 2 calls per day');
+    await waitForText(card.getByTestId('permissions'), 'At most 2 calls a day (each call of a batch counts)');
+    await card.scrollIntoViewIfNeeded();
+    await expectNothingCutOff(page);
+    await shot('call-limit-card');
+
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(limited);
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+    await sendTip(page, '1');
+    await waitForText(page.getByTestId('activity'), /Tipped 1 dUSD[\s\S]*Tipped 1 dUSD/);
+    await sendTip(page, '1');
+    const refusal = page.getByRole('alert');
+    await waitForText(refusal, 'Refused: over the session key\'s call limit.');
+    const text = await refusal.innerText();
+    expect(text).toContain('Limit: 2 calls a day');
+    expect(text).toContain('Already used: 2 calls');
+    expect(text).toContain('Left: 0 calls');
+    expect(text).toContain('This action: 1 call');
+    expect(text).toContain('Rule: call-limit');
+    await expectNothingCutOff(page);
+    await shot('call-limit-refused');
+    await openPage(page, 'Session keys');
+    await waitForText(card.getByTestId('budgets'), '0 calls left of 2 calls per day');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it('shows a key card whole: its address, expiry, budgets and what it may do fit the screen', async () => {
+    const card = keyCard(page, key);
+    await waitForText(card.getByTestId('validity'), /^Expires in (59m|1h)/);
+    await card.scrollIntoViewIfNeeded();
+    await shot('key-card');
+    for (const part of [card.locator('header .mono'), card.getByTestId('validity'), card.getByTestId('budgets'), card.getByTestId('permissions')])
+      expect(await part.isVisible(), `${part} on ${name}`).toBe(true);
+    await expectNothingCutOff(page);
+
+    // So does the demo page, with this browser's key.
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(key);
+    await waitForText(page.getByTestId('demo-budget'), '250 dUSD left of 250 dUSD');
+    await waitForText(page.getByTestId('key-origin'), 'Generated in this browser');
+    await expectNothingCutOff(page);
+    await shot('demo-page');
+    await openPage(page, 'Session keys');
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+
+  it('says in plain words what a key may call ("Access list: allowlist" is the module\'s word for it)', async () => {
+    const permissions = await keyCard(page, key).getByTestId('permissions').innerText();
+    expect(permissions.split('\n')[0]).toBe('May call only what is listed below, nothing else');
+    expect(permissions).toContain('only transfer(address,uint256)');
+    expect(permissions).not.toMatch(/access list|allowlist/i);
+  });
+
+  it('shows only the outcome of the last owner action: a rotation replaces the "Added" message', async () => {
+    const key = await addGeneratedKey(page, 'to-rotate', '5');
+    // The module's installation message went when the key was added.
+    expect(await page.getByRole('status').filter({ hasText: 'The session key module is installed.' }).count()).toBe(0);
+    await keyCard(page, key).getByRole('button', { name: 'Rotate' }).click();
+    await keyCard(page, key).getByRole('button', { name: 'Rotate key' }).click();
+    await page.getByRole('status').filter({ hasText: /^Rotated: 0x/ }).waitFor({ timeout: 60_000 });
+    const statuses = await page.getByRole('status').allInnerTexts();
+    expect(statuses).toHaveLength(1);
+    expect(statuses[0]).toMatch(new RegExp(`^Rotated: 0x[0-9a-fA-F]{40} replaces ${key}`));
+    await shot('rotated');
+    await expectNothingCutOff(page);
+    expect(pageErrors).toEqual([]);
+  }, 120_000);
+});
+
+describe('the session key of the npm start demo (leash up --demo)', () => {
+  let url: string;
+
+  beforeAll(async () => {
+    url = (await demoUp!.output).sessionManagerUrl as string;
+    // The demo has run (its key spent 10 of its 50 dUSD) once the stack says it runs.
+    const deadline = Date.now() + 120_000;
+    while (!demoUp!.stdout().includes('The local stack is running.')) {
+      if (demoUp!.child.exitCode !== null || Date.now() > deadline) throw new Error(`leash up --demo did not finish its demo: ${demoUp!.stderr()}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }, 150_000);
+
+  it.each(screens)('is labelled on the manager page and tips on the demo page, explained, on %s', async (name, viewport) => {
+    const context = await browser.newContext({ viewport });
+    try {
+      const page = await context.newPage();
+      const pageErrors = watchPageErrors(page);
+      const shot = (step: string) => screenshot(page, `${viewport.width}px-npm-start-demo-${step}`);
+      await page.goto(url);
+      await page.getByRole('button', { name: 'Use the development owner key' }).click();
+      const card = page.getByRole('article', { name: 'Session key tipping-app' });
+      await card.waitFor({ timeout: 60_000 });
+      await waitForText(card, 'granted by the npm start demo: the Demo app page can use it');
+      await waitForText(card.getByTestId('budgets'), /\d+ dUSD left of 50 dUSD per day/);
+      await shot('manager');
+      await expectNothingCutOff(page);
+
+      // A new browser: it holds no key of its own, and the demo page uses the demo's, saying where it comes from.
+      await openPage(page, 'Demo app');
+      expect(await page.getByTestId('no-local-key').count()).toBe(0);
+      const select = page.getByLabel('Session key', { exact: true });
+      expect(await select.locator('option:checked').innerText()).toMatch(/^tipping-app · 0x.* · from the npm start demo$/);
+      await waitForText(page.getByTestId('key-origin'), 'The demo in your terminal (npm start) granted this key to its account');
+      await waitForText(page.getByTestId('demo-budget'), /^\d+ dUSD left of 50 dUSD$/);
+      const leftBefore = Number(/^(\d+)/.exec(await page.getByTestId('demo-budget').innerText())![1]);
+      await sendTip(page, '1');
+      await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator, signed by the session key');
+      await waitForText(page.getByTestId('demo-budget'), `${leftBefore - 1} dUSD left of 50 dUSD`);
+      await shot('demo-page');
+      await expectNothingCutOff(page);
+      expect(pageErrors, name).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+});
+
 describe('leash ui', () => {
-  const leashBin = path.resolve(import.meta.dirname, '../../../packages/cli/bin/leash.mjs');
-
-  /** Runs the built CLI; resolves with its first JSON document on stdout, or rejects when it exits first. */
-  function startLeashUi(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: Promise<Record<string, unknown>>; exit: Promise<number | null>; stderr: () => string } {
-    const child = spawn(process.execPath, [leashBin, 'ui', ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const output = new Promise<Record<string, unknown>>((resolve, reject) => {
-      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        try {
-          resolve(JSON.parse(stdout));
-        } catch {
-          // not complete yet
-        }
-      });
-      void exit.then((code) => reject(new Error(`leash ui exited (${code}) before printing its URL: ${stderr}`)));
-    });
-    return { child, output, exit, stderr: () => stderr };
-  }
-
+  const startLeashUi = (args: string[], env: NodeJS.ProcessEnv) => startLeash(['ui', ...args], env);
   const stateDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'leash-ui-'));
 
   it('serves the running local stack from the CLI state file, with the development keys, until Ctrl-C', async () => {
@@ -381,6 +587,8 @@ describe('leash ui', () => {
           accountFactory: contracts.accountFactory,
           accountImplementation: contracts.accountImplementation,
           sessionKeyModule: contracts.sessionKeyModule,
+          permissionUpdater: contracts.permissionUpdater,
+          sessionKeyLens: contracts.sessionKeyLens,
           devToken: contracts.devToken,
         },
         // No `leash account create` in this state directory: the stack's development owner, as `npm start`'s demo.

@@ -75,6 +75,12 @@ abstract contract LeashTestBase is Test {
         return abi.encodePacked(r, s, v);
     }
 
+    /// @dev The digest a session key signs for an op (SessionSignature): keccak256(userOpHash ‖ uint32 statedTime),
+    /// computed here independently of the module's assembly.
+    function _sessionDigest(bytes32 userOpHash, uint256 statedTime) internal pure returns (bytes32) {
+        return keccak256(abi.encodePacked(userOpHash, uint32(statedTime)));
+    }
+
     function _handleOp(PackedUserOperation memory op) internal {
         PackedUserOperation[] memory ops = new PackedUserOperation[](1);
         ops[0] = op;

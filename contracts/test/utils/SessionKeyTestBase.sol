@@ -6,6 +6,7 @@ import {MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IE
 import {LeashAccount} from "../../src/account/LeashAccount.sol";
 import {DevToken} from "../../src/dev/DevToken.sol";
 import {ISessionKeyModule} from "../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../src/session/interfaces/ISessionKeyLens.sol";
 import {ISessionKeyPermissionUpdates as Updates, AccessListType} from
     "../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {LeashTestBase} from "./LeashTestBase.sol";
@@ -19,6 +20,7 @@ abstract contract SessionKeyTestBase is LeashTestBase {
     bytes4 internal constant APPROVE = 0x095ea7b3;
 
     ISessionKeyModule internal module;
+    ISessionKeyLens internal lens;
     LeashAccount internal account;
     address internal owner;
     uint256 internal ownerKey;
@@ -32,7 +34,8 @@ abstract contract SessionKeyTestBase is LeashTestBase {
         _setUpEntryPoint();
         // From the compiled artifact: tests never import the module's source, so only the module itself compiles
         // through the (slow) via-IR pipeline.
-        module = ISessionKeyModule(deployCode("SessionKeyModule.sol:SessionKeyModule"));
+        module = _deployModule();
+        lens = ISessionKeyLens(deployCode("SessionKeyLens.sol:SessionKeyLens"));
         (owner, ownerKey) = makeAddrAndKey("owner");
         account = factory.createAccount(owner, 0);
         vm.deal(address(account), 100 ether);
@@ -42,6 +45,12 @@ abstract contract SessionKeyTestBase is LeashTestBase {
         recipient = makeAddr("recipient");
         vm.prank(address(account));
         account.installModule(MODULE_TYPE_VALIDATOR, address(module), "");
+    }
+
+    /// @dev A session key module with its own permission updater.
+    function _deployModule() internal returns (ISessionKeyModule) {
+        address updater = deployCode("PermissionUpdater.sol:PermissionUpdater");
+        return ISessionKeyModule(deployCode("SessionKeyModule.sol:SessionKeyModule", abi.encode(updater)));
     }
 
     // ---------------------------------------------------------------- permission updates
@@ -123,7 +132,8 @@ abstract contract SessionKeyTestBase is LeashTestBase {
         view
         returns (bytes memory)
     {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, entryPoint.getUserOpHash(op));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(pk, _sessionDigest(entryPoint.getUserOpHash(op), statedTime));
         return abi.encodePacked(uint32(statedTime), r, s, v);
     }
 
@@ -132,6 +142,17 @@ abstract contract SessionKeyTestBase is LeashTestBase {
         PackedUserOperation memory op = _sessionOp(callData);
         op.signature = _signSession(op, sessionKeyPk, block.timestamp);
         _handleOp(op);
+    }
+
+    /// @dev Sends one op through the EntryPoint; returns whether handleOps accepted it (validation passed).
+    function _trySend(PackedUserOperation memory op) internal returns (bool) {
+        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
+        ops[0] = op;
+        try entryPoint.handleOps(ops, beneficiary) {
+            return true;
+        } catch {
+            return false;
+        }
     }
 
     /// @dev Runs validation as the account would (without the EntryPoint), returning the validation data.
@@ -152,8 +173,8 @@ abstract contract SessionKeyTestBase is LeashTestBase {
 
     /// @dev Every field of a spend limit status, named `what` in failures.
     function _assertStatusEq(
-        ISessionKeyModule.SpendLimitStatus memory actual,
-        ISessionKeyModule.SpendLimitStatus memory expected,
+        ISessionKeyLens.SpendLimitStatus memory actual,
+        ISessionKeyLens.SpendLimitStatus memory expected,
         string memory what
     ) internal pure {
         assertEq(actual.hasLimit, expected.hasLimit, string.concat(what, ".hasLimit"));

@@ -1,5 +1,5 @@
 import { type Address, type Hex, encodeFunctionData, formatEther, formatUnits, http, parseEther, parseUnits } from 'viem';
-import { privateKeyToAccount } from 'viem/accounts';
+import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   DAY,
   Erc20SpendLimitExceededError,
@@ -7,22 +7,38 @@ import {
   SessionKeySigner,
   createLeashAccountClient,
   devTokenAbi,
+  getLeashAccountAddress,
   devTokenParameters,
   type LeashAccountClient,
   sessionKeyActions,
 } from '@leash/sdk';
 import type { LocalStack } from '@leash/sdk/local';
+import type { DemoSessionKey } from '@leash/web/server';
 import { heading, paint, printRows, withProgress } from './output.js';
 
 const alice: Address = '0x00000000000000000000000000000000000A11cE';
 const bob: Address = '0x0000000000000000000000000000000000000B0b';
 
 /**
+ * The session key the demo grants, made before the demo runs so that the web session manager can offer it on its
+ * demo page: a new key, its label, and the demo's account (the stack's development owner's).
+ */
+export function createDemoSessionKey(stack: LocalStack): DemoSessionKey {
+  const privateKey = generatePrivateKey();
+  return {
+    label: 'tipping-app',
+    privateKey,
+    address: privateKeyToAccount(privateKey).address,
+    account: getLeashAccountAddress({ owner: privateKeyToAccount(stack.keys.devOwner).address }),
+  };
+}
+
+/**
  * The `npm start` demo: a new account, deployed by its first user operation, sends a native transfer, then a batch
  * of a native and an ERC-20 transfer, all through the bundler. Then the owner grants a session key a daily dUSD
  * allowance, and the key pays without the owner, until the module refuses a payment over the allowance.
  */
-export async function runDemo(stack: LocalStack): Promise<void> {
+export async function runDemo(stack: LocalStack, demoKey: DemoSessionKey = createDemoSessionKey(stack)): Promise<void> {
   const owner = privateKeyToAccount(stack.keys.devOwner);
   const client = await createLeashAccountClient({
     chain: stack.chain,
@@ -31,6 +47,7 @@ export async function runDemo(stack: LocalStack): Promise<void> {
     owner,
   });
   const account = client.account.address;
+  if (account !== demoKey.account) throw new Error(`The demo's account is ${account}, not ${demoKey.account} as its session key says.`);
   const token = stack.contracts.devToken;
   const units = (amount: string) => parseUnits(amount, devTokenParameters.decimals);
 
@@ -51,7 +68,7 @@ export async function runDemo(stack: LocalStack): Promise<void> {
     { to: token, data: encodeFunctionData({ abi: devTokenAbi, functionName: 'transfer', args: [alice, units('25')] }) },
   ]);
 
-  await sessionKeyDemo(stack, client, token);
+  await sessionKeyDemo(stack, client, token, demoKey);
 
   const [aliceEth, bobEth, aliceTokens] = await Promise.all([
     client.client.getBalance({ address: alice }),
@@ -85,11 +102,12 @@ async function sendAndReport(
 }
 
 /** Parts 3 to 5: a session key with a daily dUSD allowance pays Alice with no owner signature, and is refused beyond it. */
-async function sessionKeyDemo(stack: LocalStack, ownerClient: LeashAccountClient, token: Address): Promise<void> {
+async function sessionKeyDemo(stack: LocalStack, ownerClient: LeashAccountClient, token: Address, demoKey: DemoSessionKey): Promise<void> {
   const units = (amount: string) => parseUnits(amount, devTokenParameters.decimals);
   const dUsd = (amount: bigint) => `${formatUnits(amount, devTokenParameters.decimals)} dUSD`;
   const owner = ownerClient.extend(sessionKeyActions());
-  const signer = new SessionKeySigner(); // in memory: an app's key, which never sees the owner's
+  // In memory: an app's key, which never sees the owner's (the web session manager's demo page gets it too).
+  const signer = new SessionKeySigner({ privateKey: demoKey.privateKey });
   const key = await signer.getAddress();
   const permissions = new SessionKeyPermissionsBuilder()
     .addContractAddressAccessEntry({ contractAddress: token, isOnList: true, checkSelectors: true })
@@ -99,12 +117,12 @@ async function sessionKeyDemo(stack: LocalStack, ownerClient: LeashAccountClient
 
   heading('3. The owner installs the session key module with a key for a tipping app');
   printRows([
-    ['Session key', key],
+    ['Session key', `${key} (${demoKey.label})`],
     ['May call', 'dUSD transfer(address,uint256), nothing else'],
     ['Allowance', '50 dUSD per day, 0.01 ETH of gas per day'],
   ]);
   const installed = await withProgress('Sending the owner\'s user operation through the bundler', () =>
-    owner.installSessionKeyModule({ keys: [key], tags: ['tipping-app'], permissions: [permissions.encode()] }),
+    owner.installSessionKeyModule({ keys: [key], tags: [demoKey.label], permissions: [permissions.encode()] }),
   );
   printRows([['User op hash', installed.userOpHash], ['Gas used (tx)', installed.receipt.receipt.gasUsed.toLocaleString('en-US')]]);
 

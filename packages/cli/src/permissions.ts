@@ -1,5 +1,5 @@
 import type { Address, PublicClient } from 'viem';
-import { type SessionKeySpendLimit, SessionKeyAccessListType, SessionKeyPermissionsBuilder } from '@leash/sdk';
+import { type SessionKeyCallLimit, type SessionKeySpendLimit, SessionKeyAccessListType, SessionKeyPermissionsBuilder } from '@leash/sdk';
 import { CliError, exitCodes } from './errors.js';
 import { type TokenInfo, formatTime, tokenInfo } from './format.js';
 import { type AccessSpec } from './parse/access.js';
@@ -17,6 +17,8 @@ export type PermissionFlags = {
   erc20?: Erc20LimitSpec[] | undefined;
   native?: LimitSpec<bigint> | undefined;
   gas?: LimitSpec<bigint> | undefined;
+  /** `--max-calls`: how many calls the key's ops may make. */
+  maxCalls?: SessionKeyCallLimit | 'unlimited' | undefined;
   /** 'none': no paymaster required. */
   paymaster?: Address | 'none' | undefined;
   /** Seconds from now. */
@@ -104,6 +106,9 @@ export async function buildPermissions(
   if (flags.gas === 'unlimited') builder.removeGasSpendLimit();
   else if (flags.gas) builder.setGasSpendLimit(toSpendLimit(flags.gas));
   if (flags.native || flags.gas) empty = false;
+  if (flags.maxCalls === 'unlimited') builder.removeCallLimit();
+  else if (flags.maxCalls) builder.setCallLimit(flags.maxCalls);
+  if (flags.maxCalls) empty = false;
 
   const tokens: TokenInfo[] = [];
   for (const { token, limit } of flags.erc20 ?? []) {

@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { type Address, type Hex, getAddress } from 'viem';
 import type { LeashAddresses } from '@leash/sdk';
+import type { DemoSessionKey } from '@leash/web/server';
 import { CliError } from './errors.js';
+import { type ProcessIdentity, isRunning, isSameProcess, processIdentity } from './processIdentity.js';
 
 /** What `leash up` records about the stack it runs, for the other commands. */
 export type StackFile = {
@@ -14,6 +16,13 @@ export type StackFile = {
   safeMode: boolean;
   contracts: LeashAddresses & { devToken: Address; devPaymaster: Address };
   pids: { anvil: number; bundler: number };
+  /** The session key that `leash up --demo` granted, which `leash ui` offers to its demo page too. */
+  demoSessionKey?: DemoSessionKey | undefined;
+  /**
+   * Start time and command line of `leash up` and its children, so that a later `leash up` stops only these processes,
+   * not others that got their PIDs since (absent in files from older versions).
+   */
+  processes?: { up?: ProcessIdentity | undefined; anvil?: ProcessIdentity | undefined; bundler?: ProcessIdentity | undefined } | undefined;
   startedAt: string;
 };
 
@@ -32,15 +41,6 @@ export const stackFilePath = (): string => path.join(stateDir(), 'stack.json');
 export const ownerKeyPath = (): string => path.join(stateDir(), 'owner-key');
 /** Where `key add` keeps a generated session key's encrypted keystore. */
 export const keystorePath = (key: Address): string => path.join(stateDir(), 'keys', `${getAddress(key)}.json`);
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
 
 /** The state of the stack file: absent, describing a live stack, or left behind by a `leash up` that is gone. */
 export type StackFileState = { status: 'none' } | { status: 'running'; stack: StackFile } | { status: 'stale'; stack: StackFile };
@@ -62,13 +62,16 @@ export function readStackFile(): StackFileState {
       hint: 'Remove it; `leash up` writes a new one.',
     });
   }
-  return { status: isAlive(stack.pid) ? 'running' : 'stale', stack };
+  const up = stack.processes?.up;
+  const running = up ? isSameProcess(up) : isRunning(stack.pid);
+  return { status: running ? 'running' : 'stale', stack };
 }
 
-/** Writes the stack file for this process's stack (directory mode 0700). */
-export function writeStackFile(stack: Omit<StackFile, 'pid' | 'startedAt'>): void {
+/** Writes the stack file for this process's stack, with who runs it (directory mode 0700). */
+export function writeStackFile(stack: Omit<StackFile, 'pid' | 'startedAt' | 'processes'>): void {
   fs.mkdirSync(stateDir(), { recursive: true, mode: 0o700 });
-  const file: StackFile = { pid: process.pid, ...stack, startedAt: new Date().toISOString() };
+  const processes = { up: processIdentity(process.pid), anvil: processIdentity(stack.pids.anvil), bundler: processIdentity(stack.pids.bundler) };
+  const file: StackFile = { pid: process.pid, ...stack, processes, startedAt: new Date().toISOString() };
   fs.writeFileSync(stackFilePath(), `${JSON.stringify(file, null, 2)}\n`);
 }
 

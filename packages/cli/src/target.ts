@@ -103,6 +103,8 @@ export async function resolveTarget(options: ConnectionOptions, needs: { bundler
         accountFactory: local.contracts.accountFactory,
         accountImplementation: local.contracts.accountImplementation,
         sessionKeyModule: local.contracts.sessionKeyModule,
+        permissionUpdater: local.contracts.permissionUpdater,
+        sessionKeyLens: local.contracts.sessionKeyLens,
       }
     : getLeashAddresses();
   const publicClient = createPublicClient({ chain, transport: http(rpcUrl), pollingInterval: local ? 250 : 1_000 });

@@ -7,6 +7,7 @@ import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { decryptKeystore } from '@leash/sdk';
 import { devAccounts } from '@leash/sdk/local';
 import { type LeashUp, leash, startLeashUp, stopLeashUp } from './helpers.js';
+import { startLogRefusingRpc } from '../../sdk/test/e2e/helpers.js';
 
 // One local stack (through `leash up`) for the whole file; the tests build on each other's account and keys.
 let home: string;
@@ -171,6 +172,32 @@ describe('granting and using a session key', () => {
     expect(text).toContain(`May call contract ${bob}: any function`);
   });
 
+  it('--max-calls counts every call of a batch, key list shows the count, and the call past it is refused with the numbers', async () => {
+    const added = ok(
+      await leash(['key', 'add', '--tag', 'counted', '--allow', `${token}:${transfer}`, '--gas', '0.05eth/day', '--max-calls', '2/day', '--json'], env),
+    ).json;
+    expect(added.description).toContain('At most 2 calls a day (each call of a batch counts)');
+    const calls = path.join(home, 'two-calls.json');
+    fs.writeFileSync(calls, JSON.stringify([{ to: token, function: transfer, args: [carol, '1e6'] }, { to: token, function: transfer, args: [carol, '1e6'] }]));
+    ok(await leash(['exec', '--key', added.key, '--calls', calls], env));
+
+    const refused = await leash(['exec', '--key', added.key, '--to', token, transfer, carol, '1e6'], env);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('refused: call limit of 2 calls a day: used 2, attempted 1, remaining 0');
+    const check = await leash(['exec', '--check', '--key', added.key, '--to', token, transfer, carol, '1e6', '--json'], env);
+    expect(check.code).toBe(3);
+    expect(check.json.error).toMatchObject({ name: 'CallLimitExceededError', rule: 'call-limit', limit: '2', used: '2', attempted: '1', remaining: '0', refreshInterval: 86400 });
+
+    const listed = ok(await leash(['key', 'list', '--json'], env)).json;
+    const counted = listed.keys.find((k: { key: Address }) => k.key === added.key);
+    expect(counted.limits.find((l: { kind: string }) => l.kind === 'calls')).toMatchObject({ unlimited: false, limit: '2', used: '2', remaining: '0', refreshInterval: 86400 });
+    expect(ok(await leash(['key', 'show', added.key], env)).stdout).toMatch(/calls\s+2 calls used of 2 calls per day, 0 calls left, refreshes /);
+
+    ok(await leash(['key', 'update', added.key, '--max-calls', 'unlimited'], env));
+    ok(await leash(['exec', '--key', added.key, '--to', token, transfer, carol, '1e6'], env));
+    ok(await leash(['key', 'remove', added.key], env));
+  });
+
   it('a required paymaster: ops it does not pay for are refused; with it the op passes', async () => {
     const sponsored = ok(await leash(['key', 'add', '--tag', 'sponsored', '--allow-all', '--paymaster', paymaster, '--json'], env)).json;
     expect(sponsored.notes).toEqual([]);
@@ -265,9 +292,18 @@ describe('any chain and bundler, through flags and environment variables', () =>
     expect(wrong.stderr).toContain('Wrong password for the keystore');
     ok(await leash(['exec', '--key', added.key, '--to', carol], { ...withOwner, LEASH_KEY_PASSWORD: 's3cret' }));
 
-    // Reading needs no bundler; sending does.
-    const listed = ok(await leash(['key', 'list', '--json', '--account', added.account], { ...remoteEnv, LEASH_BUNDLER_URL: '' })).json;
-    expect(listed.keys.map((k: { key: Address }) => k.key)).toEqual([added.key]);
+    // Reading needs no bundler; sending does. Reads go through the session key lens, so an RPC that refuses
+    // eth_getLogs (as public ones do for long ranges) serves key list and key show.
+    const rpc = await startLogRefusingRpc(up.stack.rpcUrl);
+    try {
+      const readEnv = { ...remoteEnv, LEASH_RPC_URL: rpc.url, LEASH_BUNDLER_URL: '' };
+      const listed = ok(await leash(['key', 'list', '--json', '--account', added.account], readEnv)).json;
+      expect(listed.keys.map((k: { key: Address }) => k.key)).toEqual([added.key]);
+      ok(await leash(['key', 'show', added.key, '--account', added.account], readEnv));
+      expect(rpc.methods).not.toContain('eth_getLogs');
+    } finally {
+      await rpc.close();
+    }
     const noBundler = await leash(['key', 'remove', added.key], { ...withOwner, LEASH_BUNDLER_URL: '' });
     expect(noBundler.code).toBe(1);
     expect(noBundler.stderr).toContain('--bundler-url (or LEASH_BUNDLER_URL) is required with --rpc-url');

@@ -5,7 +5,7 @@ import { parseAccessEntry, parseFunction } from '../src/parse/access.js';
 import { parseNativeAmount, toBaseUnits } from '../src/parse/amounts.js';
 import { encodeCallData, parseCallsFile, parseValue } from '../src/parse/calls.js';
 import { InvalidFlagError } from '../src/parse/errors.js';
-import { parseAddress, parseErc20Limit, parseNativeLimit, parsePaymaster } from '../src/parse/limits.js';
+import { parseAddress, parseErc20Limit, parseMaxCalls, parseNativeLimit, parsePaymaster } from '../src/parse/limits.js';
 import { MONTH, parseDate, parseDuration, parsePeriod, parseValidUntil } from '../src/parse/time.js';
 
 const token = '0x1f08BBFde5eA8c5a6B4A23Ce29dD218eAcd23BA6';
@@ -94,6 +94,15 @@ describe('amounts and limits', () => {
     expect(parseNativeLimit('unlimited', '--gas')).toBe('unlimited');
     expect(refusal(() => parseNativeLimit('0.1eth', '--gas')).expected).toContain('<amount><unit>/<period>');
     expect(refusal(() => parseNativeLimit('0.1eth/day/week', '--gas')).flag).toBe('--gas');
+  });
+
+  it('reads --max-calls as a call count per period, or "unlimited"', () => {
+    expect(parseMaxCalls('20/day', '--max-calls')).toEqual({ callLimit: 20, refreshInterval: DAY });
+    expect(parseMaxCalls('100/total', '--max-calls')).toEqual({ callLimit: 100, refreshInterval: 0 });
+    expect(parseMaxCalls('unlimited', '--max-calls')).toBe('unlimited');
+    expect(refusal(() => parseMaxCalls('20', '--max-calls')).expected).toContain('<amount>/<period>');
+    expect(refusal(() => parseMaxCalls('twenty/day', '--max-calls')).expected).toContain('whole number');
+    expect(refusal(() => parseMaxCalls('20/fortnight', '--max-calls')).flag).toBe('--max-calls');
   });
 
   it('reads --erc20 limits with the amount kept in token units until the decimals are known', () => {

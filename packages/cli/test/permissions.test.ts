@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { type PublicClient, parseEther } from 'viem';
 import { DAY, SessionKeyAccessListType, WEEK, decodePermissionUpdates } from '@leash/sdk';
 import { CliError } from '../src/errors.js';
-import { formatAmountShort, formatSpan, formatValidity } from '../src/format.js';
+import { formatValidity } from '../src/format.js';
 import { InvalidFlagError } from '../src/parse/errors.js';
 import { type PermissionFlags, buildPermissions } from '../src/permissions.js';
 
@@ -89,18 +89,23 @@ describe('permission flags → permission updates', () => {
   });
 });
 
+describe('--max-calls', () => {
+  it('sets or removes the call limit, and counts as a change for key update', async () => {
+    const daily = await build({ maxCalls: { callLimit: 20, refreshInterval: DAY } });
+    expect(decodePermissionUpdates(daily.builder.encode()).callLimit).toEqual({ callLimit: 20, refreshInterval: DAY });
+    const current = { accessListType: SessionKeyAccessListType.ALLOWLIST, validFrom: undefined, validUntil: undefined };
+    const removed = await build({ maxCalls: 'unlimited' }, current);
+    expect(removed.empty).toBe(false);
+    expect(decodePermissionUpdates(removed.builder.encode())).toEqual({ callLimit: 'unlimited' });
+  });
+});
+
 describe('formatting', () => {
-  it('spans, validity windows and rounded amounts', () => {
-    expect(formatSpan(0)).toBe('0s');
-    expect(formatSpan(3 * DAY + 4 * 3600 + 5)).toBe('3d 4h');
-    expect(formatSpan(59 * 60 + 10)).toBe('59m 10s');
+  // Spans and rounded amounts are the SDK's formatDuration and formatAmount: packages/sdk/test/unit/format.test.ts.
+  it('validity windows', () => {
     expect(formatValidity({ validFrom: undefined, validUntil: undefined }, now)).toBe('no expiry');
     expect(formatValidity({ validFrom: undefined, validUntil: now + 3600 }, now)).toBe('until 2030-03-17 18:46:40Z (in 1h)');
     expect(formatValidity({ validFrom: undefined, validUntil: now - 60 }, now)).toBe('expired 1m ago (2030-03-17 17:45:40Z)');
     expect(formatValidity({ validFrom: now + 60, validUntil: undefined }, now)).toBe('not yet: from 2030-03-17 17:47:40Z (in 1m)');
-    const eth = { symbol: 'ETH', decimals: 18 };
-    expect(formatAmountShort(parseEther('0.05'), eth)).toBe('0.05 ETH');
-    expect(formatAmountShort(419_800_554_407_594n, eth)).toBe('≈0.00042 ETH');
-    expect(formatAmountShort(parseEther('1.9999999'), eth)).toBe('≈2 ETH');
   });
 });

@@ -6,6 +6,7 @@ import { sessionKeyPermissionUpdatesAbi as sessionKeyPermissionUpdates } from '.
 import { leashAccountAbi as leashAccount } from './generated/LeashAccount.js';
 import { leashAccountFactoryAbi as leashAccountFactory } from './generated/LeashAccountFactory.js';
 import { sessionKeyModuleAbi as sessionKeyModule } from './generated/SessionKeyModule.js';
+import { sessionKeyLensAbi as sessionKeyLens } from './generated/ISessionKeyLens.js';
 
 /**
  * ABI of the Leash reference account: an ERC-7579 account (OpenZeppelin 5.7) with an ECDSA owner.
@@ -38,19 +39,31 @@ export const leashAccountAbi = leashAccount;
 export const leashAccountFactoryAbi = leashAccountFactory;
 
 /**
- * ABI of the session key module (an ERC-7579 validator): its management functions, getters and custom errors.
+ * ABI of the session key module (an ERC-7579 validator): its management functions and custom errors. Read its state
+ * through the lens ({@link sessionKeyLensAbi}).
  *
  * @example
  * ```ts
- * const keys = await publicClient.readContract({
- *   address: getLeashAddresses().sessionKeyModule,
- *   abi: sessionKeyModuleAbi,
- *   functionName: 'sessionKeysOf',
- *   args: [account],
- * })
+ * const data = encodeFunctionData({ abi: sessionKeyModuleAbi, functionName: 'removeSessionKey', args: [key] })
  * ```
  */
 export const sessionKeyModuleAbi = sessionKeyModule;
+
+/**
+ * ABI of the session key lens: everything about an account's keys in one `eth_call` (every getter takes the module's
+ * address first).
+ *
+ * @example
+ * ```ts
+ * const state = await publicClient.readContract({
+ *   address: addresses.sessionKeyLens,
+ *   abi: sessionKeyLensAbi,
+ *   functionName: 'getSessionKey',
+ *   args: [addresses.sessionKeyModule, account, key],
+ * })
+ * ```
+ */
+export const sessionKeyLensAbi = sessionKeyLens;
 
 /**
  * ABI of the permission updates the module takes (what {@link SessionKeyPermissionsBuilder.encode} produces).

@@ -11,6 +11,26 @@ export {
   type ToLeashSmartAccountParameters,
 } from './account/toLeashSmartAccount.js';
 export {
+  type SessionKeyAccountCapability,
+  type SessionKeySmartAccount,
+  type SessionKeyClient,
+  type UserOperationValidator,
+} from './account/capability.js';
+export {
+  toErc7579SmartAccount,
+  type Erc7579SmartAccount,
+  type ToErc7579SmartAccountParameters,
+} from './account/toErc7579SmartAccount.js';
+export {
+  openZeppelinNonceLayout,
+  kernelNonceLayout,
+  nexusNonceLayout,
+  encodeErc7579InstallValidator,
+  encodeErc7579UninstallValidator,
+  isErc7579ValidatorInstalled,
+  type NonceKeyLayout,
+} from './account/erc7579.js';
+export {
   encodeExecute,
   decodeExecute,
   executionModes,
@@ -38,7 +58,7 @@ export { removeSessionKey } from './actions/removeSessionKey.js';
 export { updateSessionKeyPermissions } from './actions/updateSessionKeyPermissions.js';
 export { rotateSessionKey } from './actions/rotateSessionKey.js';
 export { revokeAllSessionKeys } from './actions/revokeAllSessionKeys.js';
-export { getSessionKeys, type SessionKeySummary } from './actions/getSessionKeys.js';
+export { getSessionKeys, getSessionKeyStates, type SessionKeySummary } from './actions/getSessionKeys.js';
 export {
   getSessionKeyPermissions,
   type GetSessionKeyPermissionsParameters,
@@ -65,6 +85,7 @@ export {
   resolveDeliveryOptions,
   type DeliveryOptions,
   type DeliveryRetryEvent,
+  type OfferedFees,
   type RetryPolicy,
   type SentUserOperation,
 } from './delivery/options.js';
@@ -93,11 +114,27 @@ export {
   encodeSessionSignature,
   encodeSessionStubSignature,
   decodeSessionSignature,
+  getSessionOperationDigest,
   type SessionSignature,
+  type SessionOperationParameters,
 } from './session/signature.js';
 export { periodOf, budgetPeriodAt } from './session/periods.js';
 export { recoverSessionKey } from './session/recoverSessionKey.js';
-export { planSessionOpTiming, windowMargins, type TimingPlan } from './session/planTiming.js';
+export {
+  planSessionOpTiming,
+  planTiming,
+  windowMargins,
+  type TimingPlan,
+  type PlanSessionOpTimingParameters,
+} from './session/planTiming.js';
+
+// Key types (secp256k1 now; P-256 and WebAuthn later)
+export { type SessionKeyType } from './keys/keyType.js';
+export { secp256k1KeyType } from './keys/secp256k1.js';
+
+// The session key lens: a key's whole state in one eth_call
+export { toSessionKeyState } from './lens/toSessionKeyState.js';
+export type { LensSessionKeyState, LensSpendLimitStatus } from './lens/types.js';
 export { acquireNonceLane } from './session/lanes.js';
 export { acquireSenderSlot, maxPendingOpsPerSender } from './session/senderSlots.js';
 
@@ -116,11 +153,10 @@ export {
   SessionKeyOutsideTimeRangeError,
   SessionKeyNotAuthorizedError,
   SessionKeyModuleError,
-  decodeSessionKeyModuleError,
-  toSessionKeyError,
   type SessionKeyRule,
   type CallNotAllowedReason,
 } from './errors/sessionKeyErrors.js';
+export { decodeSessionKeyModuleError, toSessionKeyError } from './errors/decodeSessionKeyModuleError.js';
 
 // Deployment
 export {
@@ -144,6 +180,9 @@ export {
   type FactoryStake,
 } from './deploy/deployLeash.js';
 
+// Formatting and parsing of amounts, durations, limits and call targets, and refusal explanations (for apps)
+export * from './format/index.js';
+
 // Constants, ABIs, errors
 export * from './constants.js';
 export {
@@ -153,6 +192,7 @@ export {
   devPaymasterAbi,
   sessionKeyModuleAbi,
   sessionKeyPermissionUpdatesAbi,
+  sessionKeyLensAbi,
 } from './abis.js';
 export { LeashError, type LeashErrorParameters } from './errors/LeashError.js';
 
@@ -169,6 +209,11 @@ export {
   maxGasSpendLimit,
   maxSessionKeyRefreshInterval,
   millisecondsTimestampThreshold,
+  maxCallLimit,
+  CallLimitExceededError,
+  CallLimitOutOfRangeError,
+  formatCallPeriod,
+  permissionKinds,
   SessionKeyPermissionsBuilder,
   decodePermissionUpdates,
   splitPermissionUpdates,
@@ -193,6 +238,9 @@ export {
   type SessionKeyFunctionAccess,
   type SessionKeyErc20SpendLimit,
   type SessionKeyTimeRange,
+  type SessionKeyCallLimit,
+  type CallLimitParameters,
+  type PermissionKind,
   type SessionKeyTimestamp,
   type ContractAddressAccessEntryParameters,
   type ContractFunctionAccessEntryParameters,
@@ -219,8 +267,8 @@ export {
   KeystorePasswordError,
   InvalidKeystoreError,
   InvalidPrivateKeyError,
+  InvalidDigestError,
   SessionKeyStorageError,
-  InvalidUserOperationHashError,
   type SessionKeySignerParameters,
   type SessionKeyStorage,
   type SessionKeyStorageType,

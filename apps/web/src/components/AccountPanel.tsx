@@ -2,19 +2,20 @@ import type { AccountSnapshot } from '../accountSnapshot.js';
 import type { SessionManagerConfig } from '../config.js';
 import { type OwnerConnection, fundFromDevFaucet } from '../connection.js';
 import { ether, formatAmount } from '../format.js';
-import { useAction } from '../hooks.js';
+import type { PlacedAction } from '../hooks.js';
 import { ActionStatus } from './ActionStatus.js';
 
 type Props = {
   config: SessionManagerConfig;
   connection: OwnerConnection;
   snapshot: AccountSnapshot | undefined;
+  /** The manager page's owner action, shown here when run here. */
+  action: PlacedAction;
   onChanged: () => void;
 };
 
 /** The smart account: address, balances, whether the session key module is installed; funding and installing. */
-export function AccountPanel({ config, connection, snapshot, onChanged }: Props) {
-  const action = useAction();
+export function AccountPanel({ config, connection, snapshot, action, onChanged }: Props) {
   const account = connection.client.account.address;
 
   const fund = () =>
@@ -69,7 +70,7 @@ export function AccountPanel({ config, connection, snapshot, onChanged }: Props)
       {snapshot && snapshot.ethBalance === 0n && (
         <p className="hint">The account pays for its user operations: it needs some ETH first.</p>
       )}
-      <ActionStatus state={action.state} />
+      <ActionStatus state={action.state} place={action.place} />
     </section>
   );
 }

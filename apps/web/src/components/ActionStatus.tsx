@@ -1,7 +1,11 @@
 import type { ActionState } from '../hooks.js';
 
-/** Shows what the last action is doing, did, or why it failed (with the rule and numbers of a refused session op). */
-export function ActionStatus({ state }: { state: ActionState }) {
+/**
+ * Shows what the last action is doing, did, or why it failed (with the rule and numbers of a refused session op).
+ * With `place`, only an action that was run there.
+ */
+export function ActionStatus({ state, place }: { state: ActionState; place?: string }) {
+  if (place !== undefined && state.status !== 'idle' && state.place !== place) return null;
   switch (state.status) {
     case 'idle':
       return null;

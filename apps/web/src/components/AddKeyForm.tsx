@@ -1,10 +1,10 @@
 import { type FormEvent, useId, useState } from 'react';
-import { type Address, getAddress, isAddress, parseUnits } from 'viem';
-import { SessionKeyAccessListType, SessionKeyPermissionsBuilder } from '@leash/sdk';
+import { type Address, getAddress, isAddress } from 'viem';
+import { InvalidInputError, SessionKeyAccessListType, SessionKeyPermissionsBuilder, parseAmount as parseAmountIn, parseCallTarget } from '@leash/sdk';
 import type { SessionManagerConfig } from '../config.js';
 import type { OwnerConnection } from '../connection.js';
 import { ether, nowInSeconds } from '../format.js';
-import { useAction } from '../hooks.js';
+import type { PlacedAction } from '../hooks.js';
 import { createLocalSessionKey, forgetLocalSessionKey } from '../localKeys.js';
 import { loadTokenInfo } from '../tokens.js';
 import { ActionStatus } from './ActionStatus.js';
@@ -15,6 +15,7 @@ const periods = [
   ['3600', 'per hour'],
   ['86400', 'per day'],
   ['604800', 'per week'],
+  ['2592000', 'per month (30 days)'],
 ] as const;
 
 const validities = [
@@ -38,34 +39,44 @@ type Form = {
   erc20: Limit;
   native: Limit;
   gas: Limit;
+  /** How many calls the key's ops may make; `amount` is the count. */
+  calls: Limit;
   validity: string;
   validUntil: string;
 };
 
-const amountPattern = /^\d+(\.\d+)?$/;
-
-function parseAmount(value: string, decimals: number, what: string): bigint {
-  const trimmed = value.trim().replaceAll(',', '');
-  if (!amountPattern.test(trimmed)) throw new Error(`${what}: "${value}" is not an amount (write it like 10 or 0.5).`);
-  return parseUnits(trimmed, decimals);
+/** Reads a form field with one of the SDK's parsers; its refusal names the field. */
+function field<T>(what: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof InvalidInputError) throw new Error(`${what}: ${error.shortMessage}`);
+    throw error;
+  }
 }
 
-/** `address` (any function) or `address:function(signature)`, one per line; lines for one contract combine. */
+const parseAmount = (value: string, decimals: number, what: string) => field(what, () => parseAmountIn(value, { symbol: what, decimals }));
+
+/** `address` (any function) or `address:function(signature)` (the SDK's parseCallTarget), one per line; lines for one contract combine. */
 function parseAllowlist(text: string): { contract: Address; anyFunction: boolean; functions: string[] }[] {
   const contracts = new Map<string, { contract: Address; anyFunction: boolean; functions: string[] }>();
   text.split('\n').forEach((raw, index) => {
     const line = raw.trim();
     if (line === '') return;
-    const match = /^(0x[0-9a-fA-F]{40})\s*(?::\s*(.+))?$/.exec(line);
-    if (!match || !isAddress(match[1]!, { strict: false }))
-      throw new Error(`Allowed contracts, line ${index + 1}: "${line}" is not an address or address:function(argument types).`);
-    const contract = getAddress(match[1]!);
-    const entry = contracts.get(contract) ?? { contract, anyFunction: false, functions: [] };
-    if (match[2] === undefined) entry.anyFunction = true;
-    else entry.functions.push(match[2].replaceAll(' ', ''));
-    contracts.set(contract, entry);
+    const target = field(`Allowed contracts, line ${index + 1}`, () => parseCallTarget(line));
+    const entry = contracts.get(target.contract) ?? { contract: target.contract, anyFunction: false, functions: [] };
+    if (target.function === undefined) entry.anyFunction = true;
+    else entry.functions.push(target.function.selector);
+    contracts.set(target.contract, entry);
   });
   return [...contracts.values()];
+}
+
+/** The call count as a whole number (the SDK refuses counts the module cannot store). */
+function parseCallCount(value: string): number {
+  const text = value.trim();
+  if (!/^\d+$/.test(text)) throw new Error(`Calls: "${value}" is not a whole number of calls.`);
+  return Number(text);
 }
 
 function validUntilOf(form: Form): number {
@@ -97,14 +108,16 @@ async function permissionsOf(form: Form, connection: OwnerConnection): Promise<S
   else builder.setNativeTokenSpendLimit({ spendLimit: parseAmount(form.native.amount, ether.decimals, 'ETH limit'), refreshInterval: Number(form.native.period) });
   if (form.gas.noLimit) builder.removeGasSpendLimit();
   else builder.setGasSpendLimit({ spendLimit: parseAmount(form.gas.amount, ether.decimals, 'Gas limit'), refreshInterval: Number(form.gas.period) });
+  // A new key has no call limit: send one only when the form sets it.
+  if (!form.calls.noLimit) builder.setCallLimit({ callLimit: parseCallCount(form.calls.amount), refreshInterval: Number(form.calls.period) });
   builder.setTimeRange({ validUntil: validUntilOf(form) });
   return builder;
 }
 
-type Props = { config: SessionManagerConfig; connection: OwnerConnection; moduleInstalled: boolean; onChanged: () => void };
+type Props = { config: SessionManagerConfig; connection: OwnerConnection; moduleInstalled: boolean; action: PlacedAction; onChanged: () => void };
 
 /** Grants a new session key: generated in this browser (kept in localStorage) or given by address. */
-export function AddKeyForm({ config, connection, moduleInstalled, onChanged }: Props) {
+export function AddKeyForm({ config, connection, moduleInstalled, action, onChanged }: Props) {
   const devToken = config.contracts.devToken;
   const [form, setForm] = useState<Form>({
     label: 'tip-jar',
@@ -116,10 +129,10 @@ export function AddKeyForm({ config, connection, moduleInstalled, onChanged }: P
     erc20: { noLimit: false, amount: '10', period: '86400' },
     native: { noLimit: false, amount: '0', period: '0' },
     gas: { noLimit: false, amount: '0.05', period: '86400' },
+    calls: { noLimit: true, amount: '20', period: '86400' },
     validity: '3600',
     validUntil: '',
   });
-  const action = useAction();
   const update = (patch: Partial<Form>) => setForm((current) => ({ ...current, ...patch }));
   const account = connection.client.account.address;
 
@@ -212,6 +225,11 @@ export function AddKeyForm({ config, connection, moduleInstalled, onChanged }: P
         </fieldset>
 
         <fieldset>
+          <legend>Calls the key may make</legend>
+          <LimitInputs name="Number of calls" limit={form.calls} unit="each call of a batch counts" allowNoLimit inputMode="numeric" onChange={(calls) => update({ calls })} />
+        </fieldset>
+
+        <fieldset>
           <legend>Validity</legend>
           <div className="field">
             <label htmlFor="validity">Valid</label>
@@ -235,22 +253,31 @@ export function AddKeyForm({ config, connection, moduleInstalled, onChanged }: P
           Add session key
         </button>
       </form>
-      <ActionStatus state={action.state} />
+      <ActionStatus state={action.state} place={action.place} />
     </section>
   );
 }
 
-function LimitInputs({ name, limit, unit, allowNoLimit, onChange }: { name: string; limit: Limit; unit: string; allowNoLimit: boolean; onChange: (limit: Limit) => void }) {
+type LimitInputsProps = {
+  name: string;
+  limit: Limit;
+  unit: string;
+  allowNoLimit: boolean;
+  inputMode?: 'decimal' | 'numeric';
+  onChange: (limit: Limit) => void;
+};
+
+function LimitInputs({ name, limit, unit, allowNoLimit, inputMode = 'decimal', onChange }: LimitInputsProps) {
   const periodId = useId();
   return (
     <div className="limit">
       <label>
         {name}
-        <input type="text" inputMode="decimal" value={limit.amount} disabled={limit.noLimit} onChange={(e) => onChange({ ...limit, amount: e.target.value })} />
+        <input type="text" inputMode={inputMode} value={limit.amount} disabled={limit.noLimit} onChange={(e) => onChange({ ...limit, amount: e.target.value })} />
         <span className="hint">{unit}</span>
       </label>
       <div className="field">
-        <label htmlFor={periodId}>{name.replace(/ amount$/, '')} period</label>
+        <label htmlFor={periodId}>{name.replace(/ amount$/, '').replace(/^Number of calls$/, 'Calls')} period</label>
         <select id={periodId} value={limit.period} disabled={limit.noLimit} onChange={(e) => onChange({ ...limit, period: e.target.value })}>
           {periods.map(([value, text]) => (
             <option key={value} value={value}>

@@ -1,23 +1,54 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { type Address, encodeFunctionData, erc20Abi, getAddress, parseUnits } from 'viem';
-import { devTokenParameters } from '@leash/sdk';
+import { type SessionKeyState, SessionKeySigner, devTokenParameters } from '@leash/sdk';
 import type { SessionManagerConfig } from '../config.js';
 import { type SessionKeyClient, connectSessionKey, createChainClient } from '../connection.js';
 import { explainError } from '../errors.js';
 import { formatAmount, shortHex } from '../format.js';
 import { useAction, useLocalKeysVersion, usePolling } from '../hooks.js';
-import { type LocalSessionKey, listLocalSessionKeys, loadLocalSessionKeySigner } from '../localKeys.js';
+import { listLocalSessionKeys, loadLocalSessionKeySigner } from '../localKeys.js';
 import { ActionStatus } from './ActionStatus.js';
 
 /** Who receives the tips: a fixed address, so balances are easy to follow. */
 const creator = getAddress('0x000000000000000000000000000000000000c0de');
 const dusd = { symbol: devTokenParameters.symbol, decimals: devTokenParameters.decimals };
 
-/** A small app that acts with a session key held by this browser: tips in dUSD, one click each, no wallet prompt. */
+/** A session key the demo page can sign with: one this browser generated, or the one the CLI's demo granted. */
+type UsableKey = { address: Address; account: Address; label: string; origin: 'browser' | 'cli-demo' };
+
+function signerOf(key: UsableKey, config: SessionManagerConfig): SessionKeySigner | undefined {
+  if (key.origin === 'browser') return loadLocalSessionKeySigner(key.address);
+  return config.demoSessionKey && new SessionKeySigner({ privateKey: config.demoSessionKey.privateKey });
+}
+
+/** Where a key comes from, for a reader who has not seen the code. */
+function KeyOrigin({ usableKey }: { usableKey: UsableKey }) {
+  return (
+    <p className="hint" data-testid="key-origin">
+      {usableKey.origin === 'cli-demo' ? (
+        <>
+          The demo in your terminal (<code>npm start</code>) granted this key to its account, in its step 3. This page
+          got the key from the local server, as an app's front end gets a key from its backend: only the account's owner
+          could grant it, and its limits are enforced on-chain.
+        </>
+      ) : (
+        <>Generated in this browser on the Session keys page; its private key stays in this browser's localStorage.</>
+      )}
+    </p>
+  );
+}
+
+/** A small app that acts with a session key: tips in dUSD, one click each, no wallet prompt. */
 export function DemoPage({ config }: { config: SessionManagerConfig }) {
   const localKeysVersion = useLocalKeysVersion();
-  // Re-read from localStorage whenever the stored keys change.
-  const keys = useMemo(() => listLocalSessionKeys(), [localKeysVersion]);
+  // Re-read from localStorage whenever the stored keys change; the CLI demo's key (if any) comes last.
+  const keys = useMemo((): UsableKey[] => {
+    const demo = config.demoSessionKey;
+    return [
+      ...listLocalSessionKeys().map((key) => ({ address: key.address, account: key.account, label: key.tag, origin: 'browser' as const })),
+      ...(demo ? [{ address: demo.address, account: demo.account, label: demo.label, origin: 'cli-demo' as const }] : []),
+    ];
+  }, [localKeysVersion, config]);
   const [selected, setSelected] = useState<Address>();
   const current = keys.find((key) => key.address === selected) ?? keys[0];
   const devToken = config.contracts.devToken;
@@ -33,8 +64,9 @@ export function DemoPage({ config }: { config: SessionManagerConfig }) {
         <p className="status failed">The demo needs the local stack's dUSD token; this chain has none.</p>
       ) : !current ? (
         <p data-testid="no-local-key">
-          This browser holds no session key yet. On the <a href="#/">Session keys</a> page, add one with “Generate a new
-          key in this browser”, allowing transfer on the dUSD token.
+          This browser holds no session key yet (and this server offers no key from the CLI's demo). On the{' '}
+          <a href="#/">Session keys</a> page, add one with “Generate a new key in this browser”, allowing transfer on the
+          dUSD token.
         </p>
       ) : (
         <>
@@ -42,11 +74,13 @@ export function DemoPage({ config }: { config: SessionManagerConfig }) {
           <select id="demo-session-key" value={current.address} onChange={(e) => setSelected(e.target.value as Address)}>
             {keys.map((key) => (
               <option key={key.address} value={key.address}>
-                {key.tag || '(no label)'} · {shortHex(key.address)} · account {shortHex(key.account)}
+                {key.label || 'No label'} · {shortHex(key.address)} · account {shortHex(key.account)}
+                {key.origin === 'cli-demo' ? ' · from the npm start demo' : ' · made in this browser'}
               </option>
             ))}
           </select>
-          <TipJar key={current.address} config={config} devToken={devToken} localKey={current} />
+          <KeyOrigin usableKey={current} />
+          <TipJar key={current.address} config={config} devToken={devToken} usableKey={current} />
         </>
       )}
     </section>
@@ -55,34 +89,42 @@ export function DemoPage({ config }: { config: SessionManagerConfig }) {
 
 type LogEntry = { id: number; ok: boolean; text: string };
 
-function TipJar({ config, devToken, localKey }: { config: SessionManagerConfig; devToken: Address; localKey: LocalSessionKey }) {
+function TipJar({ config, devToken, usableKey }: { config: SessionManagerConfig; devToken: Address; usableKey: UsableKey }) {
   const publicClient = useMemo(() => createChainClient(config), [config]);
   const [client, setClient] = useState<SessionKeyClient>();
   const [amount, setAmount] = useState('1');
   const [log, setLog] = useState<LogEntry[]>([]);
+  // The key's last read state gives each limit's period in refusals ("Limit: 2 calls a day").
+  const keyState = useRef<SessionKeyState | undefined>(undefined);
   const explain = (error: unknown) =>
-    explainError(error, (token) => (token.toLowerCase() === devToken.toLowerCase() ? { address: devToken, ...dusd } : undefined));
+    explainError(error, (token) => (token.toLowerCase() === devToken.toLowerCase() ? { address: devToken, ...dusd } : undefined), keyState.current);
   const action = useAction(explain);
 
   useEffect(() => {
-    const signer = loadLocalSessionKeySigner(localKey.address);
-    if (signer) void connectSessionKey(config, signer, localKey.account).then(setClient);
-  }, [config, localKey]);
+    const signer = signerOf(usableKey, config);
+    if (signer) void connectSessionKey(config, signer, usableKey.account).then(setClient);
+  }, [config, usableKey]);
 
   const state = usePolling(async () => {
     const balanceOf = (owner: Address) => publicClient.readContract({ address: devToken, abi: erc20Abi, functionName: 'balanceOf', args: [owner] });
     const [accountBalance, creatorBalance, budget] = await Promise.all([
-      balanceOf(localKey.account),
+      balanceOf(usableKey.account),
       balanceOf(creator),
       client
-        ? client.getSessionKeyPermissions({ key: localKey.address }).then(
-            (permissions) => permissions.spending.erc20.find((limit) => limit.tokenAddress.toLowerCase() === devToken.toLowerCase())?.status ?? 'no limit',
-            () => 'not a session key' as const,
+        ? client.getSessionKeyPermissions({ key: usableKey.address }).then(
+            (permissions) => {
+              keyState.current = permissions;
+              return permissions.spending.erc20.find((limit) => limit.tokenAddress.toLowerCase() === devToken.toLowerCase())?.status ?? 'no limit';
+            },
+            () => {
+              keyState.current = undefined;
+              return 'not a session key' as const;
+            },
           )
         : undefined,
     ]);
     return { accountBalance, creatorBalance, budget };
-  }, [client, localKey, devToken, publicClient]);
+  }, [client, usableKey, devToken, publicClient]);
 
   const append = (entry: Omit<LogEntry, 'id'>) => setLog((entries) => [{ ...entry, id: entries.length + 1 }, ...entries]);
 
@@ -111,7 +153,7 @@ function TipJar({ config, devToken, localKey }: { config: SessionManagerConfig; 
     <>
       <dl className="facts">
         <dt>Account</dt>
-        <dd className="mono">{localKey.account}</dd>
+        <dd className="mono">{usableKey.account}</dd>
         <dt>Account balance</dt>
         <dd data-testid="demo-account-balance">{state.data ? formatAmount(state.data.accountBalance, dusd) : '…'}</dd>
         <dt>Creator ({shortHex(creator)}) received</dt>
@@ -122,7 +164,7 @@ function TipJar({ config, devToken, localKey }: { config: SessionManagerConfig; 
             ? '…'
             : typeof budget === 'string'
               ? budget === 'not a session key'
-                ? 'This key is not a session key of the account (revoked or rotated away).'
+                ? 'This key is not a session key of the account (not granted yet, revoked, or rotated away).'
                 : 'No dUSD limit'
               : `${formatAmount(budget.remaining, dusd)} left of ${formatAmount(budget.limit, dusd)}`}
         </dd>

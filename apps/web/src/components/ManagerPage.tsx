@@ -26,8 +26,9 @@ export function ManagerPage({ config }: { config: SessionManagerConfig }) {
 
 function ConnectedManager({ config, connection, onDisconnect }: { config: SessionManagerConfig; connection: OwnerConnection; onDisconnect: () => void }) {
   const snapshot = usePolling(() => loadAccountSnapshot(connection, config), [connection, config]);
-  // Key actions report here, so that the outcome of revoking a key stays on screen after its card is gone.
-  const keyAction = useAction();
+  // One owner action at a time for the whole page (each is an owner user operation); its outcome shows in the panel
+  // it was started from, and the next action's outcome replaces it.
+  const action = useAction();
   return (
     <>
       <div className="connected">
@@ -36,9 +37,9 @@ function ConnectedManager({ config, connection, onDisconnect }: { config: Sessio
           Disconnect
         </button>
       </div>
-      <AccountPanel config={config} connection={connection} snapshot={snapshot.data} onChanged={snapshot.refresh} />
-      <SessionKeyList connection={connection} snapshot={snapshot.data} loadError={snapshot.data ? undefined : snapshot.error} action={keyAction} onChanged={snapshot.refresh} />
-      <AddKeyForm config={config} connection={connection} moduleInstalled={snapshot.data?.moduleInstalled ?? false} onChanged={snapshot.refresh} />
+      <AccountPanel config={config} connection={connection} snapshot={snapshot.data} action={action.at('account')} onChanged={snapshot.refresh} />
+      <SessionKeyList connection={connection} snapshot={snapshot.data} loadError={snapshot.data ? undefined : snapshot.error} demoKey={config.demoSessionKey?.address} action={action.at('keys')} onChanged={snapshot.refresh} />
+      <AddKeyForm config={config} connection={connection} moduleInstalled={snapshot.data?.moduleInstalled ?? false} action={action.at('add')} onChanged={snapshot.refresh} />
     </>
   );
 }

@@ -1,18 +1,20 @@
 import { useState } from 'react';
 import { type Address, isAddress } from 'viem';
-import { type SessionKeyState, type SpendLimitStatus, describePermissions, formatRefreshInterval } from '@leash/sdk';
+import { type SessionKeyState, type SpendLimitStatus, formatRefreshInterval } from '@leash/sdk';
 import type { OwnerConnection } from '../connection.js';
-import { ether, formatAmount, formatDuration, formatTimestamp } from '../format.js';
+import { describeKeyPermissions } from '../describeKey.js';
+import { type DisplayUnit, calls, ether, formatAmount, formatDuration, formatTimestamp, shortHex } from '../format.js';
+import type { RunAction } from '../hooks.js';
 import { createLocalSessionKey, forgetLocalSessionKey, hasLocalSessionKey } from '../localKeys.js';
 import { type TokenInfo, tokensByAddress } from '../tokens.js';
-
-type RunAction = (label: string, action: () => Promise<string | void>) => Promise<boolean>;
 
 type Props = {
   connection: OwnerConnection;
   sessionKey: SessionKeyState;
   tokens: TokenInfo[];
   now: number;
+  /** Whether this is the key that the CLI's demo (npm start) granted, which the demo page can use. */
+  fromDemo: boolean;
   /** Runs an owner action; the list shows its outcome (it outlives this card when the key goes away). */
   run: RunAction;
   busy: boolean;
@@ -20,10 +22,11 @@ type Props = {
 };
 
 /** One session key: what it may do in plain language, its budgets, its expiry countdown; rotate or revoke it. */
-export function SessionKeyCard({ connection, sessionKey, tokens, now, run, busy, onChanged }: Props) {
+export function SessionKeyCard({ connection, sessionKey, tokens, now, fromDemo, run, busy, onChanged }: Props) {
   const [mode, setMode] = useState<'view' | 'confirm-revoke' | 'rotate'>('view');
   const address = sessionKey.sessionKey;
-  const label = sessionKey.tagText || '(no label)';
+  // A tag that is not text (e.g. a hash) shows as hex.
+  const label = sessionKey.tagText || (sessionKey.tagText === '' ? 'No label' : `Tag ${shortHex(sessionKey.tag)}`);
   const tokenOf = (token: Address) => tokens.find((t) => t.address.toLowerCase() === token.toLowerCase());
 
   const revoke = () =>
@@ -34,10 +37,7 @@ export function SessionKeyCard({ connection, sessionKey, tokens, now, run, busy,
       return `Revoked ${address}.`;
     });
 
-  const description = describePermissions(sessionKey.permissions, {
-    tokens: tokensByAddress(tokens),
-    formatTimestamp,
-  }).filter((line) => !line.includes('Unix epoch')); // the default period anchor says nothing to a reader
+  const description = describeKeyPermissions(sessionKey.permissions, { tokens: tokensByAddress(tokens), formatTimestamp });
 
   return (
     <article className="key-card" data-testid={`session-key-${address}`} aria-label={`Session key ${label}`}>
@@ -45,6 +45,7 @@ export function SessionKeyCard({ connection, sessionKey, tokens, now, run, busy,
         <h3>{label}</h3>
         <span className="mono">{address}</span>
         {hasLocalSessionKey(address) && <span className="badge">key held by this browser</span>}
+        {fromDemo && <span className="badge">granted by the npm start demo: the Demo app page can use it</span>}
       </header>
       <p className="validity" data-testid="validity">
         <Validity validFrom={sessionKey.timeRange.validFrom} validUntil={sessionKey.timeRange.validUntil} now={now} />
@@ -57,6 +58,7 @@ export function SessionKeyCard({ connection, sessionKey, tokens, now, run, busy,
         ))}
         <Budget name="ETH sent" status={sessionKey.spending.nativeToken} unit={ether} now={now} />
         <Budget name="Gas" status={sessionKey.spending.gas} unit={ether} now={now} />
+        <Budget name="Calls" status={sessionKey.spending.calls} unit={calls} now={now} />
       </ul>
 
       <h4>May do</h4>
@@ -104,7 +106,7 @@ function Validity({ validFrom, validUntil, now }: { validFrom: number | undefine
   return <>Expires in {formatDuration(validUntil - now)} ({formatTimestamp(validUntil)})</>;
 }
 
-function Budget({ name, status, unit, now }: { name: string; status: SpendLimitStatus | 'unlimited'; unit: { symbol: string; decimals: number }; now: number }) {
+function Budget({ name, status, unit, now }: { name: string; status: SpendLimitStatus | 'unlimited'; unit: DisplayUnit; now: number }) {
   if (status === 'unlimited') return <li><span className="budget-name">{name}</span> no limit</li>;
   if (status.limit === 0n) return <li><span className="budget-name">{name}</span> not allowed</li>;
   // A refreshing budget whose period ended since the last read is whole again; the next read confirms it.

@@ -1,7 +1,8 @@
 import { useState } from 'react';
+import type { Address } from 'viem';
 import type { AccountSnapshot } from '../accountSnapshot.js';
 import type { OwnerConnection } from '../connection.js';
-import { type ActionState, useNow } from '../hooks.js';
+import { type PlacedAction, useNow } from '../hooks.js';
 import { forgetLocalSessionKeysOf } from '../localKeys.js';
 import { ActionStatus } from './ActionStatus.js';
 import { SessionKeyCard } from './SessionKeyCard.js';
@@ -10,12 +11,15 @@ type Props = {
   connection: OwnerConnection;
   snapshot: AccountSnapshot | undefined;
   loadError: unknown;
-  action: { state: ActionState; run: (label: string, action: () => Promise<string | void>) => Promise<boolean>; busy: boolean };
+  /** The key the CLI's demo granted, if the server offers it. */
+  demoKey: Address | undefined;
+  /** The manager page's owner action, shown here when run here (it outlives a key's card when the key goes away). */
+  action: PlacedAction;
   onChanged: () => void;
 };
 
 /** The account's session keys, re-read every few seconds, with revoke-all. */
-export function SessionKeyList({ connection, snapshot, loadError, action, onChanged }: Props) {
+export function SessionKeyList({ connection, snapshot, loadError, demoKey, action, onChanged }: Props) {
   const now = useNow();
   const [confirmingRevokeAll, setConfirmingRevokeAll] = useState(false);
   const account = connection.client.account.address;
@@ -53,7 +57,7 @@ export function SessionKeyList({ connection, snapshot, loadError, action, onChan
           </div>
         </div>
       )}
-      <ActionStatus state={action.state} />
+      <ActionStatus state={action.state} place={action.place} />
       {loadError !== undefined && (
         <p className="status failed" role="alert">
           Could not read the account: {loadError instanceof Error ? loadError.message.split('\n')[0] : String(loadError)}
@@ -70,6 +74,7 @@ export function SessionKeyList({ connection, snapshot, loadError, action, onChan
             sessionKey={sessionKey}
             tokens={snapshot?.tokens ?? []}
             now={now}
+            fromDemo={demoKey !== undefined && demoKey.toLowerCase() === sessionKey.sessionKey.toLowerCase()}
             run={action.run}
             busy={action.busy}
             onChanged={onChanged}

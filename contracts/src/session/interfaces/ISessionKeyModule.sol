@@ -2,46 +2,14 @@
 pragma solidity 0.8.28;
 
 import {IERC7579Validator} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
-import {AccessListType} from "./ISessionKeyPermissionUpdates.sol";
 
 /**
  * @title ISessionKeyModule
  * @notice An ERC-7579 validator that lets an account's owner add session keys with scoped permissions, enforced while
  * the EntryPoint validates each user op a session key signs. Every management function acts on the calling account.
+ * A key's state is read through {ISessionKeyLens}.
  */
 interface ISessionKeyModule is IERC7579Validator {
-    // ------------------------------------------------------------------ types
-
-    /// @notice A spend limit and its state, as seen at the time of the call.
-    struct SpendLimitStatus {
-        /// False when the key may spend without limit.
-        bool hasLimit;
-        uint256 limit;
-        /// Spent in the current period (in total, for a lifetime limit).
-        uint256 used;
-        /// limit - used, or 0 when used exceeds a lowered limit.
-        uint256 remaining;
-        /// 0 for a lifetime limit.
-        uint48 refreshInterval;
-        /// Start of the current period (0 for a lifetime limit).
-        uint48 periodStart;
-        /// When the budget refreshes next (0 for a lifetime limit).
-        uint48 nextRefresh;
-    }
-
-    /// @notice Everything about a session key except its per-contract entries.
-    struct SessionKeyInfo {
-        bytes32 tag;
-        uint48 validFrom;
-        uint48 validUntil;
-        AccessListType accessListType;
-        uint48 refreshAnchor;
-        SpendLimitStatus nativeTokenSpend;
-        SpendLimitStatus gasSpend;
-        /// The zero address when any payer is fine.
-        address requiredPaymaster;
-    }
-
     // ------------------------------------------------------------------ events
 
     /// @notice A key was added, with its initial permission updates (concatenated, as in
@@ -80,6 +48,9 @@ interface ISessionKeyModule is IERC7579Validator {
     error UnknownPermissionUpdate(uint256 index, bytes4 selector);
     /// @notice The update is not a well-formed encoding of its permission update.
     error MalformedPermissionUpdate(uint256 index);
+    /// @notice The list of updates is not in the canonical ABI encoding (offsets or lengths outside it, out of order,
+    /// gaps, overlaps or trailing bytes).
+    error MalformedPermissionUpdateList();
     /// @notice The access list type must be 0 (allowlist), 1 (denylist) or 2 (allow-all).
     error InvalidAccessListType(uint256 listType);
     /// @notice Access list entries and limits cannot name the zero address, the account or the module.
@@ -101,12 +72,19 @@ interface ISessionKeyModule is IERC7579Validator {
     error UnsupportedAccountFunction(bytes4 selector);
     /// @notice Only single and batch calls with the default exec type are allowed (no delegatecall, try or static call).
     error UnsupportedExecutionMode(bytes32 mode);
-    /// @notice The execute calldata is not canonically encoded.
+    /// @notice The execute calldata is not in the canonical ABI encoding (an offset or length outside its region,
+    /// elements out of order, gaps, overlaps, trailing bytes or dirty address words).
     error MalformedExecutionCalldata();
+    /// @notice A dynamic field of the op (callData, paymasterAndData, signature) does not lie inside calldata.
+    error MalformedUserOperation();
     /// @notice A batch must hold at least one call.
     error EmptyBatch();
     /// @notice Session keys can never call the account itself (address(0) executes as the account too).
     error CallToAccountNotAllowed(address target);
+    /// @notice Under ALLOW_ALL or DENYLIST access a key never calls a validator or executor installed on the account:
+    /// such a module trusts calls from the account, so the key could make itself its signer or operator. An allowlist
+    /// may name one explicitly.
+    error CallToAccountModuleNotAllowed(address module, uint256 moduleType);
     /// @notice Session keys can never call the session key module.
     error CallToModuleNotAllowed();
     /// @notice Session keys can never call the EntryPoint (the deposit is the account's).
@@ -129,6 +107,8 @@ interface ISessionKeyModule is IERC7579Validator {
     error GasSpendLimitExceeded(uint256 limit, uint256 used, uint256 attempted);
     /// @notice The op is not paid by the paymaster the key requires.
     error RequiredPaymasterMissing(address required, address actual);
+    /// @notice The op's calls (each call of a batch counts) would take the key beyond its call limit.
+    error CallLimitExceeded(uint256 limit, uint256 used, uint256 attempted);
 
     // ------------------------------------------------------------------ management
 
@@ -156,30 +136,6 @@ interface ISessionKeyModule is IERC7579Validator {
     /// @notice Whether `account` has installed the module (ERC-7579).
     function isInitialized(address account) external view returns (bool);
 
-    /// @notice The session keys of `account`.
-    function sessionKeysOf(address account) external view returns (address[] memory);
-
-    /// @notice Whether `sessionKey` is a session key of `account`.
-    function isSessionKeyOf(address account, address sessionKey) external view returns (bool);
-
-    /// @notice A key's tag, time range, list type, native and gas limits (with the current period's spend) and paymaster.
-    function getSessionKeyInfo(address account, address sessionKey) external view returns (SessionKeyInfo memory);
-
-    /// @notice A contract's access list entry for a key.
-    function getAccessListEntry(address account, address sessionKey, address target)
-        external
-        view
-        returns (bool isOnList, bool checkSelectors);
-
-    /// @notice Whether a function of a contract is on a key's access list.
-    function isSelectorOnAccessList(address account, address sessionKey, address target, bytes4 selector)
-        external
-        view
-        returns (bool);
-
-    /// @notice A token's spend limit for a key, with the current period's spend.
-    function getErc20SpendLimit(address account, address sessionKey, address token)
-        external
-        view
-        returns (SpendLimitStatus memory);
+    /// @notice A raw storage word of the module, for the lens ({ISessionKeyLens}), which decodes every key's state.
+    function extsload(bytes32 slot) external view returns (bytes32);
 }

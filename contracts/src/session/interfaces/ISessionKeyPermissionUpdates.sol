@@ -60,4 +60,11 @@ interface ISessionKeyPermissionUpdates {
 
     /// @notice Sets when refreshing limits' periods start: at `anchor + k × interval` for every whole k.
     function setRefreshAnchor(uint48 anchor) external;
+
+    /// @notice Limits how many calls the key's ops may make (each call of a batch counts), in total or per period.
+    /// A new key has no call limit.
+    function setCallLimit(uint256 callLimit, uint48 refreshInterval) external;
+
+    /// @notice Lets the key make any number of calls.
+    function removeCallLimit() external;
 }

@@ -4,7 +4,10 @@ pragma solidity 0.8.28;
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../interfaces/ISessionKeyLens.sol";
+import {ISessionKeyPermissionUpdates as Updates} from "../interfaces/ISessionKeyPermissionUpdates.sol";
 import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
+import {KeyUpdate, KeyUpdates} from "../updates/KeyUpdate.sol";
 import {TimeRange} from "./TimeRange.sol";
 
 /**
@@ -17,12 +20,14 @@ import {TimeRange} from "./TimeRange.sol";
  *
  * The budget lives in the key's record, read by every op anyway: [149,181) refresh interval | [181,213) start of the
  * period it belongs to | [213,256) what remains of it, in whole gwei, signed (43 bits: limits up to about 4,398 ETH;
- * negative after the owner lowered the limit below what was already spent). Costs are rounded up to the gwei, so the
- * rounding never favours the key. The exact limit, only needed when a period refreshes, is kept beside the key in its
- * key-list entry (bits [160,256)).
+ * negative after the owner lowered the limit below what was already spent). For a key with FLAG_BUDGETS_SLOT it sits
+ * at the same bits of the key's op budgets slot instead, beside its call-count budget ({CallLimit}), so one slot is
+ * written per op. Costs are rounded up to the gwei, so the rounding never favours the key. The exact limit, only needed
+ * when a period refreshes, is kept beside the key in its key-list entry (bits [160,232)).
  */
 library GasSpendLimit {
     using SessionKeyStorage for uint256;
+    using KeyUpdates for KeyUpdate;
 
     uint256 internal constant GWEI = 1000000000;
     /// @notice The largest limit the module stores, in wei; remove the limit for "no limit".
@@ -44,7 +49,7 @@ library GasSpendLimit {
 
     /// @notice The exact limit, from the key's key-list entry.
     function limitOf(uint256 keyListEntry) internal pure returns (uint256) {
-        return keyListEntry >> 160;
+        return keyListEntry.gasLimitOf();
     }
 
     function _withBudget(uint256 record, uint256 interval, uint256 start, int256 remaining)
@@ -55,23 +60,20 @@ library GasSpendLimit {
         return (record & ((1 << BUDGET_SHIFT) - 1)) | (interval << 149) | (start << 181) | uint256(remaining << 213);
     }
 
-    /// @notice The most the account can pay for `userOp`; 0 when a paymaster pays.
+    /// @notice The most the account can pay for `userOp` when no paymaster pays (the caller checks paymasterAndData).
     function maxCost(PackedUserOperation calldata userOp) internal pure returns (uint256 cost) {
-        // Assembly: reads the four fields straight from the op's calldata, once per op. Each gas limit is at most
-        // 2^128 and preVerificationGas is checked below 2^128, so the sum cannot overflow; the product is checked.
-        uint256 paymasterAndDataLength;
+        // Assembly: reads the three static fields straight from the op's calldata, once per op. Each gas limit is at
+        // most 2^128 and preVerificationGas is checked below 2^128, so the sum cannot overflow; the product is checked.
         uint256 totalGas;
         uint256 maxFeePerGas;
         bool absurd;
         assembly ("memory-safe") {
-            paymasterAndDataLength := calldataload(add(userOp, calldataload(add(userOp, 0xe0))))
             let limits := calldataload(add(userOp, 0x80))
             let preVerificationGas := calldataload(add(userOp, 0xa0))
             totalGas := add(add(shr(128, limits), and(limits, 0xffffffffffffffffffffffffffffffff)), preVerificationGas)
             absurd := gt(shr(128, preVerificationGas), 0)
             maxFeePerGas := and(calldataload(add(userOp, 0xc0)), 0xffffffffffffffffffffffffffffffff)
         }
-        if (paymasterAndDataLength != 0) return 0;
         // Saturating: absurd gas fields then exceed any limit and fail with GasSpendLimitExceeded, not a panic.
         (bool ok, uint256 product) = Math.tryMul(totalGas, maxFeePerGas);
         return ok && !absurd ? product : type(uint256).max;
@@ -79,28 +81,31 @@ library GasSpendLimit {
 
     /**
      * @notice Charges `cost` (wei, > 0) to the key's budget in the period containing `statedTime`.
-     * @return updated The record with the charge (the caller stores it).
+     * @param record The key's record (its refresh anchor, and its index to find the limit on a refresh).
+     * @param word Where the budget is: the record itself, or the key's op budgets slot (FLAG_BUDGETS_SLOT).
+     * @return updated `word` with the charge (the caller stores it).
      * @return narrowed The window narrowed to that period.
      */
     function charge(
         address account,
         uint256 generation,
         uint256 record,
+        uint256 word,
         uint256 cost,
         uint256 statedTime,
         uint256 window
     ) internal view returns (uint256 updated, uint256 narrowed) {
-        int256 remaining = remainingGwei(record);
-        uint256 interval = refreshInterval(record);
+        int256 remaining = remainingGwei(word);
+        uint256 interval = refreshInterval(word);
         narrowed = window;
         if (interval != 0) {
             uint256 start;
             bool refreshed;
             (narrowed, start, refreshed) =
-                TimeRange.narrowToBudgetPeriod(window, statedTime, periodStart(record), record.refreshAnchor(), interval);
+                TimeRange.narrowToBudgetPeriod(window, statedTime, periodStart(word), record.refreshAnchor(), interval);
             // A new period starts from the whole limit: budgets refresh by themselves and never get stuck.
             if (refreshed) {
-                record = (record & ~(SessionKeyStorage.MASK_32 << 181)) | (start << 181);
+                word = (word & ~(SessionKeyStorage.MASK_32 << 181)) | (start << 181);
                 remaining = int256(_limit(account, generation, record) / GWEI);
             }
         }
@@ -113,7 +118,7 @@ library GasSpendLimit {
             revert ISessionKeyModule.GasSpendLimitExceeded(limit, _usedWei(limit, remaining), cost);
         }
         unchecked {
-            updated = (record & ((1 << 213) - 1)) | ((uint256(remaining) - costGwei) << 213);
+            updated = (word & ((1 << 213) - 1)) | ((uint256(remaining) - costGwei) << 213);
         }
     }
 
@@ -122,18 +127,16 @@ library GasSpendLimit {
      * limit leaves less (or a debt, when lowered below the spend), a raised one more. The period is the one that was
      * running if the interval is unchanged ({TimeRange-startAfterChange}).
      */
-    function rebase(uint256 record, uint256 oldLimit, uint256 newLimit, uint256 newInterval, uint256 now_)
+    function rebase(uint256 word, uint256 anchor, uint256 oldLimit, uint256 newLimit, uint256 newInterval, uint256 now_)
         internal
         pure
         returns (uint256)
     {
         // Limits are below 2^42 gwei and spend never exceeds a limit at the time: the differences fit 43 signed bits.
-        int256 usedGwei = int256(oldLimit / GWEI) - _remainingNow(record, oldLimit, now_);
+        int256 usedGwei = int256(oldLimit / GWEI) - _remainingNow(word, oldLimit, now_);
         int256 remaining = int256(newLimit / GWEI) - usedGwei;
-        uint256 start = TimeRange.startAfterChange(
-            periodStart(record), refreshInterval(record), newInterval, record.refreshAnchor(), now_
-        );
-        return _withBudget(record, newInterval, start, remaining);
+        uint256 start = TimeRange.startAfterChange(periodStart(word), refreshInterval(word), newInterval, anchor, now_);
+        return _withBudget(word, newInterval, start, remaining);
     }
 
     /// @notice Used and remaining, in wei, at time `now_`. `remaining` is what an op can still be charged: whole gwei,
@@ -164,5 +167,59 @@ library GasSpendLimit {
 
     function _limit(address account, uint256 generation, uint256 record) private view returns (uint256) {
         return limitOf(SessionKeyStorage.load(SessionKeyStorage.keyListSlot(account, generation, record.index())));
+    }
+
+    // ================================================================== apply (management)
+
+    /// @notice Applies `setGasSpendLimit` or `removeGasSpendLimit`: the limit goes to the key-list entry, the budget to
+    /// wherever the key keeps it (the record, or its op budgets slot).
+    /// @return handled Whether `selector` is one of them.
+    function applyUpdate(KeyUpdate memory u, bytes4 selector, bytes calldata update, uint256 now_)
+        internal
+        returns (bool handled)
+    {
+        if (selector == Updates.setGasSpendLimit.selector) {
+            uint256 limit = u.limitArg(update, 0, 2, MAX_LIMIT);
+            uint256 interval = u.intervalArg(update, 1, 2);
+            uint256 listEntry = u.keyListEntry();
+            u.setKeyListEntry(listEntry.withGasLimit(limit));
+            uint256 anchor = u.record.refreshAnchor();
+            if (u.record & SessionKeyStorage.FLAG_BUDGETS_SLOT == 0) {
+                u.record = rebase(u.record, anchor, limitOf(listEntry), limit, interval, now_);
+            } else {
+                uint256 slot = SessionKeyStorage.opBudgetsSlot(u.account, u.sessionId());
+                slot.store(rebase(slot.load(), anchor, limitOf(listEntry), limit, interval, now_));
+            }
+            u.record = u.record.withFlag(SessionKeyStorage.FLAG_GAS_UNLIMITED, false);
+        } else if (selector == Updates.removeGasSpendLimit.selector) {
+            u.noArgs(update);
+            u.record = u.record.withFlag(SessionKeyStorage.FLAG_GAS_UNLIMITED, true);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    // ================================================================== status (lens)
+
+    /// @notice The key's gas budget now (`now_`), as the lens reports it: from its record, the word that holds the
+    /// budget (the record, or the op budgets slot with FLAG_BUDGETS_SLOT) and its key-list entry (the limit).
+    function budget(uint256 record, uint256 word, uint256 keyListEntry, uint256 now_)
+        internal
+        pure
+        returns (ISessionKeyLens.SpendLimitStatus memory)
+    {
+        uint256 limit = limitOf(keyListEntry);
+        (uint256 used, uint256 remaining) = status(word, limit, now_);
+        return TimeRange.budgetStatus(
+            record & SessionKeyStorage.FLAG_GAS_UNLIMITED == 0,
+            limit,
+            used,
+            remaining,
+            refreshInterval(word),
+            periodStart(word),
+            record.refreshAnchor(),
+            now_
+        );
     }
 }

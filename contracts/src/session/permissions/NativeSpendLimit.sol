@@ -2,7 +2,10 @@
 pragma solidity 0.8.28;
 
 import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../interfaces/ISessionKeyLens.sol";
+import {ISessionKeyPermissionUpdates as Updates} from "../interfaces/ISessionKeyPermissionUpdates.sol";
 import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
+import {KeyUpdate, KeyUpdates} from "../updates/KeyUpdate.sol";
 import {TimeRange} from "./TimeRange.sol";
 
 /**
@@ -14,6 +17,7 @@ import {TimeRange} from "./TimeRange.sol";
  */
 library NativeSpendLimit {
     using SessionKeyStorage for uint256;
+    using KeyUpdates for KeyUpdate;
 
     /// @notice The largest limit the module stores, in wei; remove the limit for "no limit".
     uint256 internal constant MAX_LIMIT = (1 << 96) - 1;
@@ -81,5 +85,46 @@ library NativeSpendLimit {
 
     function periodStart(uint256 budget) internal pure returns (uint256) {
         return (budget >> 32) & SessionKeyStorage.MASK_32;
+    }
+
+    /// @notice Applies `setNativeTokenSpendLimit` or `removeNativeTokenSpendLimit`.
+    /// @return handled Whether `selector` is one of them.
+    function applyUpdate(KeyUpdate memory u, bytes4 selector, bytes calldata update, uint256 now_)
+        internal
+        returns (bool handled)
+    {
+        if (selector == Updates.setNativeTokenSpendLimit.selector) {
+            uint256 limit_ = u.limitArg(update, 0, 2, MAX_LIMIT);
+            uint256 interval = u.intervalArg(update, 1, 2);
+            uint256 slot = SessionKeyStorage.nativeSlot(u.account, u.sessionId());
+            slot.store(rebase(slot.load(), limit_, interval, u.record.refreshAnchor(), now_));
+            u.record = u.record.withFlag(SessionKeyStorage.FLAG_NATIVE_UNLIMITED, false);
+        } else if (selector == Updates.removeNativeTokenSpendLimit.selector) {
+            u.noArgs(update);
+            u.record = u.record.withFlag(SessionKeyStorage.FLAG_NATIVE_UNLIMITED, true);
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /// @notice The key's native budget now (`now_`), as the lens reports it, from its record and its native slot.
+    function status(uint256 record, uint256 budget, uint256 now_)
+        internal
+        pure
+        returns (ISessionKeyLens.SpendLimitStatus memory)
+    {
+        uint256 limit_ = limit(budget);
+        uint256 used = usedAt(budget, now_);
+        return TimeRange.budgetStatus(
+            record & SessionKeyStorage.FLAG_NATIVE_UNLIMITED == 0,
+            limit_,
+            used,
+            used >= limit_ ? 0 : limit_ - used,
+            refreshInterval(budget),
+            periodStart(budget),
+            record.refreshAnchor(),
+            now_
+        );
     }
 }

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
+import {ISessionKeyModule} from "../interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../interfaces/ISessionKeyLens.sol";
+import {ISessionKeyPermissionUpdates as Updates} from "../interfaces/ISessionKeyPermissionUpdates.sol";
 import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
+import {KeyUpdate, KeyUpdates} from "../updates/KeyUpdate.sol";
 
 /**
  * @title TimeRange
@@ -13,9 +17,13 @@ import {SessionKeyStorage} from "../libraries/SessionKeyStorage.sol";
  *
  * A window is inclusive [from, until], packed in one word (from << 128 | until) to keep validation's stack shallow;
  * `until` is OPEN_END when unbounded. Timestamps are stored in 32 bits (until 2106).
+ *
+ * Its updates: `setTimeRange`, and `setRefreshAnchor` (where every refreshing limit's periods start), applied before
+ * the other updates of the same call ({applyAnchor}).
  */
 library TimeRange {
     using SessionKeyStorage for uint256;
+    using KeyUpdates for KeyUpdate;
 
     uint256 internal constant OPEN_END = 0xffffffffffff; // type(uint48).max
     uint256 internal constant MAX_TIMESTAMP = (1 << 32) - 1;
@@ -125,6 +133,64 @@ library TimeRange {
                 validationData := or(shl(160, validUntil), shl(208, validAfter))
             }
             validationData := or(validationData, sigFailed)
+        }
+    }
+
+    // ================================================================== apply (management)
+
+    /// @notice Applies `setRefreshAnchor`: first, so every limit set in the same call starts its periods from it.
+    /// It moves no budget: each keeps the period it is in until that period ends by its own clock.
+    /// @return handled Whether `selector` is setRefreshAnchor.
+    function applyAnchor(KeyUpdate memory u, bytes4 selector, bytes calldata update) internal pure returns (bool handled) {
+        if (selector != Updates.setRefreshAnchor.selector) return false;
+        u.record = u.record.withRefreshAnchor(u.timestampArg(update, 0, 1));
+        return true;
+    }
+
+    /// @notice Applies `setTimeRange` (and accepts `setRefreshAnchor`, applied first by {applyAnchor}).
+    /// @return handled Whether `selector` is one of them.
+    function applyUpdate(KeyUpdate memory u, bytes4 selector, bytes calldata update) internal pure returns (bool handled) {
+        if (selector == Updates.setTimeRange.selector) {
+            uint256 from = u.timestampArg(update, 0, 2);
+            uint256 until = u.timestampArg(update, 1, 2);
+            if (until != 0 && from > until) revert ISessionKeyModule.InvalidTimeRange(from, until);
+            u.record = u.record.withTimeRange(from, until);
+            return true;
+        }
+        return selector == Updates.setRefreshAnchor.selector;
+    }
+
+    // ================================================================== status (lens)
+
+    /**
+     * @notice A budget's state at `now_` as the lens reports it. The current period is the stored one until it ends
+     * by its own clock; then the period of now, starting no earlier than the stored one's end (see
+     * {narrowToBudgetPeriod}).
+     */
+    function budgetStatus(
+        bool hasLimit,
+        uint256 limit,
+        uint256 used,
+        uint256 remaining,
+        uint256 interval,
+        uint256 storedStart,
+        uint256 anchor,
+        uint256 now_
+    ) internal pure returns (ISessionKeyLens.SpendLimitStatus memory status) {
+        status.hasLimit = hasLimit;
+        status.limit = limit;
+        status.used = used;
+        status.remaining = remaining;
+        status.refreshInterval = uint48(interval);
+        if (interval == 0) return status;
+        uint256 storedEnd = storedStart + interval;
+        if (!isOver(storedStart, interval, now_)) {
+            status.periodStart = uint48(storedStart);
+            status.nextRefresh = uint48(storedEnd);
+        } else {
+            (uint256 start, uint256 end) = period(now_, anchor, interval);
+            status.periodStart = uint48(start > storedEnd ? start : storedEnd);
+            status.nextRefresh = uint48(end + 1);
         }
     }
 }

@@ -43,7 +43,7 @@ contract AccessListFuzzTest is SessionFuzzBase {
     function _checkAll(uint256 probe) internal {
         for (uint256 i; i < pool.length; ++i) {
             assertEq(
-                module.isSelectorOnAccessList(address(account), sessionKey, address(target), pool[i]),
+                lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), pool[i]),
                 inSet[i],
                 string.concat("selector ", vm.toString(i))
             );
@@ -89,7 +89,7 @@ contract AccessListFuzzTest is SessionFuzzBase {
             _checkAll(r >> 16);
         }
         // The contract-level entry is untouched by all of that.
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(target));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target));
         assertTrue(onList && checks, "contract entry");
     }
 
@@ -107,7 +107,7 @@ contract AccessListFuzzTest is SessionFuzzBase {
         _update(sessionKey, _one(_listType(AccessListType.ALLOW_ALL)));
         assertEq(_validate(_signedOp(_callWith(sel), block.timestamp)), 0, "allow-all");
         assertTrue(
-            module.isSelectorOnAccessList(address(account), sessionKey, address(target), pool[seed % pool.length]),
+            lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), pool[seed % pool.length]),
             "function entry kept"
         );
     }

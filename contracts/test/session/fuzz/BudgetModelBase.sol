@@ -2,14 +2,16 @@
 pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
+import {Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates
 } from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {SessionFuzzBase, CallRecorder, Reference} from "./SessionFuzzHelpers.sol";
 
 /**
- * @dev One budget (ERC-20, native or gas) of the fuzz key, modelled as the interface describes it, and the ops and
+ * @dev One budget (ERC-20, native, gas or call count) of the fuzz key, modelled as the interface describes it, and the ops and
  * views to compare the module with the model (LimitChangeFuzz.t.sol, RefreshRuleFuzz.t.sol):
  * - a refreshing budget charges its stored period [start, start + interval) until that period ends by its own clock (a
  *   stated time before it included); after that an op opens the period of its stated time on the anchor's grid, from
@@ -27,6 +29,10 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
     uint256 internal constant ERC20 = 0;
     uint256 internal constant NATIVE = 1;
     uint256 internal constant GAS = 2;
+    /// The call-count budget: an op's amount is its number of calls (a batch of that many). The module stores limits up
+    /// to 2^32 - 1; the fuzz keeps them to a few dozen, so that spending one fits in a batch.
+    uint256 internal constant CALLS = 3;
+    uint256 internal constant FUZZ_MAX_CALLS = 40;
 
     /// @dev One budget as the interface describes it; `used` in charge units (gas: whole gwei).
     struct Model {
@@ -46,6 +52,7 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
     // ------------------------------------------------------------------ the model
 
     function _maxLimit(uint256 kind) internal pure returns (uint256) {
+        if (kind == CALLS) return FUZZ_MAX_CALLS;
         return kind == ERC20
             ? Reference.MAX_ERC20_LIMIT
             : kind == NATIVE ? Reference.MAX_NATIVE_LIMIT : Reference.MAX_GAS_LIMIT;
@@ -85,7 +92,8 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
         returns (bool ok, uint256 usedBefore, uint256 from, uint256 until)
     {
         usedBefore = m.used;
-        // The module charges no native budget for an op sending nothing, and no gas budget for an op costing nothing.
+        // The module charges no native budget for an op sending nothing, and no gas budget for an op costing nothing (and
+        // an op makes at least one call: no op charges no calls).
         if (amount == 0 && m.kind != ERC20) return (true, usedBefore, 0, 0);
         uint256 start = m.stored;
         if (m.interval != 0) {
@@ -103,6 +111,7 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
 
     function _limitUpdate(uint256 kind, uint256 limit, uint256 interval) internal view returns (bytes memory) {
         if (kind == ERC20) return _erc20Limit(address(token), limit, interval);
+        if (kind == CALLS) return abi.encodeCall(Updates.setCallLimit, (limit, uint48(interval)));
         return kind == NATIVE ? _nativeLimit(limit, interval) : _gasLimit(limit, interval);
     }
 
@@ -110,9 +119,10 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
         return abi.encodeCall(Updates.setRefreshAnchor, (uint48(anchor)));
     }
 
-    function _status(uint256 kind) internal view returns (ISessionKeyModule.SpendLimitStatus memory) {
+    function _status(uint256 kind) internal view returns (ISessionKeyLens.SpendLimitStatus memory) {
         if (kind == ERC20) return _erc20Status(sessionKey, address(token));
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+        if (kind == CALLS) return lens.getCallLimit(address(module), address(account), sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
         return kind == NATIVE ? info.nativeTokenSpend : info.gasSpend;
     }
 
@@ -129,6 +139,7 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
         if (kind == NATIVE) {
             return _signedOp(_executeSingle(address(target), amount, abi.encodeCall(CallRecorder.f1, (1))), statedTime);
         }
+        if (kind == CALLS) return _signedOp(_calls(amount), statedTime);
         op = _sessionOp(_callF1(amount));
         op.accountGasLimits = _packGas(0, 0);
         op.preVerificationGas = 1;
@@ -147,8 +158,21 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
                 ISessionKeyModule.NativeTokenSpendLimitExceeded.selector, m.limit, usedBefore, amount
             );
         }
+        if (m.kind == CALLS) {
+            return abi.encodeWithSelector(ISessionKeyModule.CallLimitExceeded.selector, m.limit, usedBefore, amount);
+        }
         return
             abi.encodeWithSelector(ISessionKeyModule.GasSpendLimitExceeded.selector, m.limit, usedBefore * GWEI, amount);
+    }
+
+    /// @dev An op making `n` calls: one call, or a batch of n.
+    function _calls(uint256 n) internal view returns (bytes memory) {
+        if (n == 1) return _callF1(1);
+        Execution[] memory calls = new Execution[](n);
+        for (uint256 i; i < n; ++i) {
+            calls[i] = Execution(address(target), 0, abi.encodeCall(CallRecorder.f1, (i)));
+        }
+        return _executeBatch(calls);
     }
 
     /// @dev An op spending `amount` now: accepted iff the model accepts it, with the model's window (which holds now);
@@ -166,7 +190,7 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
     }
 
     function _assertMatches(Model memory m, string memory when) internal view {
-        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory s = _status(m.kind);
         uint256 used = _usedNow(m);
         uint256 remaining = used >= m.limit ? 0 : m.limit - used;
         if (m.kind == GAS) (used, remaining) = Reference.gasStatus(m.limit, used);
@@ -193,6 +217,7 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
     /// @dev A limit of the kind: mostly small enough to spend in a few ops, sometimes up to the maximum; for gas often
     /// not a whole number of gwei.
     function _limit(uint256 kind, uint256 r) internal pure returns (uint256) {
+        if (kind == CALLS) return (r >> 8) % (FUZZ_MAX_CALLS + 1);
         uint256 mode = r % 4;
         if (mode == 0) return (r >> 8) % 1000;
         if (mode == 1) return (r >> 8) % (1000 * GWEI);
@@ -214,6 +239,7 @@ abstract contract BudgetModelFuzzBase is SessionFuzzBase {
         internal
         returns (bool runs, uint256 validationData)
     {
+        if (m.kind == CALLS && amount == 0) return (true, 0); // no op makes no calls: nothing to send
         PackedUserOperation memory op = _op(m.kind, amount, statedTime);
         (uint256 used, uint256 stored) = (m.used, m.stored);
         (bool ok, uint256 usedBefore, uint256 from, uint256 until) = _modelCharge(m, amount, statedTime);

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {Reference} from "./SessionFuzzHelpers.sol";
 import {BudgetModelFuzzBase} from "./BudgetModelBase.sol";
 
@@ -31,7 +32,7 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
         public
     {
         Model memory m;
-        m.kind = kind % 3;
+        m.kind = kind % 4;
         // The first limit, with an anchor, at any 32-bit time; spent once or twice.
         vm.warp(bound(first[0], 1, MAX_TS));
         uint256 anchor = bound(first[1], 0, MAX_TS);
@@ -58,7 +59,7 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
         // The anchor alone, or a limit with the same interval, while the stored period runs: it must go on.
         bool keepsPeriod =
             (order == 1 || interval == m.interval) && m.interval != 0 && block.timestamp < m.stored + m.interval;
-        ISessionKeyModule.SpendLimitStatus memory before = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory before = _status(m.kind);
         if (order == 0) {
             _update(sessionKey, _one(_limitUpdate(m.kind, limit, interval)));
             _modelSet(m, limit, interval);
@@ -93,8 +94,8 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
     }
 
     /// @dev Read from the module only: the budget is still in the period it was in before the change, with its spend.
-    function _assertPeriodGoesOn(uint256 kind, ISessionKeyModule.SpendLimitStatus memory before) internal view {
-        ISessionKeyModule.SpendLimitStatus memory s = _status(kind);
+    function _assertPeriodGoesOn(uint256 kind, ISessionKeyLens.SpendLimitStatus memory before) internal view {
+        ISessionKeyLens.SpendLimitStatus memory s = _status(kind);
         assertEq(s.periodStart, before.periodStart, "the running period goes on");
         assertEq(s.nextRefresh, before.nextRefresh, "until its own end");
         assertEq(s.used, before.used, "with its spend");
@@ -111,7 +112,7 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
         bool refreshing
     ) public {
         Model memory m;
-        m.kind = kind % 3;
+        m.kind = kind % 4;
         uint256 interval = refreshing ? DAY : 0;
         limit1 = bound(limit1, 1, _maxLimit(m.kind));
         _update(sessionKey, _one(_limitUpdate(m.kind, limit1, interval)));
@@ -129,7 +130,7 @@ contract LimitChangeFuzzTest is BudgetModelFuzzBase {
         _update(sessionKey, _one(_limitUpdate(m.kind, limit2, interval)));
         _modelSet(m, limit2, interval);
         _assertMatches(m, "lowered");
-        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory s = _status(m.kind);
         assertEq(s.used, usedView, "used is the real spend");
         if (usedView > limit2) {
             assertEq(s.remaining, 0, "a debt shows no remaining");

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates,
     AccessListType
@@ -51,7 +52,7 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         internal
         view
     {
-        ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+        ISessionKeyLens.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
         assertTrue(s.hasLimit, string.concat(when, ": hasLimit"));
         assertEq(s.limit, limit, string.concat(when, ": limit"));
         assertEq(s.used, used, string.concat(when, ": used"));
@@ -126,7 +127,7 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
         (uint256 s_, uint256 e_) = Reference.period(start, anchor, interval);
         assertEq(s_, start, "a period starts at start");
         assertEq(e_, end, "and ends at end");
-        limit = bound(limit, 2, 1e30);
+        limit = bound(limit, 2, Reference.MAX_ERC20_LIMIT);
         token.mint(address(account), 2 * limit);
         a = bound(a, 1, limit - 1);
         b = bound(b, 0, limit - a);
@@ -228,13 +229,13 @@ contract PeriodBoundaryFuzzTest is SessionFuzzBase {
 
     /// A lifetime limit (interval 0) never refreshes, however far the clock moves (within 32-bit time).
     function testFuzz_lifetimeLimitNeverRefreshes(uint256 limit, uint256 a, uint256 jump, uint32 statedTime) public {
-        limit = bound(limit, 1, 1e30);
+        limit = bound(limit, 1, Reference.MAX_ERC20_LIMIT);
         a = bound(a, 1, limit);
         token.mint(address(account), limit);
         _setLimit(limit, 0, 0);
         assertTrue(_trySend(_signedOp(_transferCall(recipient, a), statedTime)), "lifetime spend, any stated time");
         vm.warp(block.timestamp + bound(jump, 1, MAX_TS - block.timestamp));
-        ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+        ISessionKeyLens.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
         assertEq(s.used, a, "used");
         assertEq(s.remaining, limit - a, "remaining");
         assertEq(s.periodStart, 0, "periodStart");
@@ -330,12 +331,12 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
     function test_longInterval_viewsWorkBeforeTheAnchor() public {
         uint256 anchor = block.timestamp + 30 days; // "from next month"
         _setUp(INTERVAL, anchor, 100e6);
-        ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+        ISessionKeyLens.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
         assertEq(s.used, 0, "used");
         assertEq(s.remaining, 100e6, "remaining");
         assertEq(s.periodStart, 0, "periodStart");
         assertEq(s.nextRefresh, INTERVAL, "nextRefresh: the stored period's own end");
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
         assertEq(info.nativeTokenSpend.periodStart, 0, "native periodStart");
         assertEq(info.nativeTokenSpend.nextRefresh, INTERVAL, "native nextRefresh");
     }
@@ -365,13 +366,13 @@ contract PeriodBeforeFirstAnchorTest is SessionFuzzBase {
         anchor = offset + bound(anchor, 0, (Reference.MAX_TIMESTAMP - offset) / interval) * interval;
         assertEq(anchor % interval, offset, "offset");
         now_ = bound(now_, 1, offset - 1);
-        limit = bound(limit, 1, 1e30);
+        limit = bound(limit, 1, Reference.MAX_ERC20_LIMIT);
         token.mint(address(account), 2 * limit);
         vm.warp(now_);
         _setUp(interval, anchor, limit);
 
         assertTrue(_trySend(_signedOp(_transferCall(recipient, limit), now_)), "spend in the first stretch");
-        ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+        ISessionKeyLens.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
         assertEq(s.used, limit, "used");
         assertEq(s.periodStart, 0, "periodStart");
         assertEq(s.nextRefresh, interval, "nextRefresh");

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {Reference} from "./SessionFuzzHelpers.sol";
 import {BudgetModelFuzzBase} from "./BudgetModelBase.sol";
 
@@ -50,7 +51,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
     /// limit in force.
     function testFuzz_anchorAndLimitChanges_periodsNeverOverlapNorExceedTheLimit(uint8 kind, uint256 seed) public {
         Model memory m;
-        m.kind = kind % 3;
+        m.kind = kind % 4;
         uint256 r = uint256(keccak256(abi.encode(seed, "set")));
         uint256 interval = _refreshingInterval(r);
         // Any 32-bit time (the walk stays within it).
@@ -63,7 +64,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         _modelAnchor(m, anchor);
         _modelSet(m, limit, interval);
 
-        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory s = _status(m.kind);
         Ledger memory l = Ledger(s.periodStart, s.nextRefresh, 0);
         for (uint256 i; i < 24; ++i) {
             uint256 ri = uint256(keccak256(abi.encode(seed, i)));
@@ -95,10 +96,10 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
     /// so); the next period opens on the new grid, no earlier than that end (checked by {_record}).
     function _moveAnchor(Model memory m, Ledger memory l, uint256 r) internal {
         uint256 anchor = _newAnchor(m, r);
-        ISessionKeyModule.SpendLimitStatus memory before = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory before = _status(m.kind);
         _update(sessionKey, _one(_anchorUpdate(anchor)));
         _modelAnchor(m, anchor);
-        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory s = _status(m.kind);
         assertEq(s.used, before.used, "an anchor change keeps the spend");
         // (Once the ledger's period is over, the views show the period of now on the new grid: nothing to compare.)
         if (block.timestamp < l.end) _assertStillInLedgerPeriod(m, l, before, "anchor");
@@ -110,7 +111,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
     /// grid, empty: the ledger opens it now, which is no earlier than the previous period's end.
     function _resendLimit(Model memory m, Ledger memory l, uint256 r) internal {
         uint256 limit = _smallLimit(m.kind, r);
-        ISessionKeyModule.SpendLimitStatus memory before = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory before = _status(m.kind);
         if ((r >> 64) % 2 == 0) {
             _update(sessionKey, _one(_limitUpdate(m.kind, limit, m.interval)));
         } else {
@@ -121,7 +122,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
             _modelAnchor(m, anchor);
         }
         _modelSet(m, limit, m.interval);
-        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory s = _status(m.kind);
         if (block.timestamp < l.end) {
             assertEq(s.used, before.used, "a limit re-sent keeps the spend");
             _assertStillInLedgerPeriod(m, l, before, "limit re-sent");
@@ -136,10 +137,10 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
     function _assertStillInLedgerPeriod(
         Model memory m,
         Ledger memory l,
-        ISessionKeyModule.SpendLimitStatus memory before,
+        ISessionKeyLens.SpendLimitStatus memory before,
         string memory what
     ) internal view {
-        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory s = _status(m.kind);
         assertEq(s.periodStart, before.periodStart, string.concat(what, ": the running period goes on"));
         assertEq(s.nextRefresh, before.nextRefresh, string.concat(what, ": until its own end"));
         assertEq(s.nextRefresh, l.end, string.concat(what, ": the ledger's period"));
@@ -196,7 +197,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         uint256 amount
     ) public {
         Model memory m;
-        m.kind = kind % 3;
+        m.kind = kind % 4;
         (uint256 keyFrom, uint256 keyUntil) = _setUpSpentBudget(m, uint256(keccak256(abi.encode(seed))));
         // Later, still inside the stored period; a stated time before it.
         vm.warp(bound(seed, block.timestamp, m.stored + m.interval - 1));
@@ -250,7 +251,7 @@ contract RefreshRuleFuzzTest is BudgetModelFuzzBase {
         assertEq(
             Reference.executesAt(validationData, block.timestamp), _inRange(keyFrom, keyUntil), "runs iff in range"
         );
-        ISessionKeyModule.SpendLimitStatus memory s = _status(m.kind);
+        ISessionKeyLens.SpendLimitStatus memory s = _status(m.kind);
         assertEq(s.periodStart, m.stored, "the stored period goes on");
         assertEq(s.nextRefresh, storedEnd, "until its own end");
         m.used += _units(m.kind, amount);

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {SessionKeyTestBase} from "../../utils/SessionKeyTestBase.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates,
     AccessListType
@@ -69,7 +70,7 @@ library Reference {
     uint256 internal constant MAX_INTERVAL = (1 << 32) - 1;
     /// The largest limit of each kind (SpendLimitTooLarge(limit, maximum) above).
     uint256 internal constant MAX_NATIVE_LIMIT = (1 << 96) - 1;
-    uint256 internal constant MAX_ERC20_LIMIT = (1 << 159) - 1;
+    uint256 internal constant MAX_ERC20_LIMIT = (1 << 96) - 1;
     uint256 internal constant GWEI = 1e9;
     uint256 internal constant MAX_GAS_LIMIT = ((1 << 42) - 1) * GWEI;
 
@@ -226,16 +227,6 @@ abstract contract SessionFuzzBase is SessionKeyTestBase {
         op.signature = _signSession(op, sessionKeyPk, statedTime);
     }
 
-    /// @dev Sends one op through the EntryPoint; returns whether handleOps accepted it (validation passed).
-    function _trySend(PackedUserOperation memory op) internal returns (bool) {
-        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
-        ops[0] = op;
-        try entryPoint.handleOps(ops, beneficiary) {
-            return true;
-        } catch {
-            return false;
-        }
-    }
 
 
     function _min(uint256 x, uint256 y) internal pure returns (uint256) {
@@ -258,8 +249,8 @@ abstract contract SessionFuzzBase is SessionKeyTestBase {
     function _erc20Status(address key, address erc20)
         internal
         view
-        returns (ISessionKeyModule.SpendLimitStatus memory)
+        returns (ISessionKeyLens.SpendLimitStatus memory)
     {
-        return module.getErc20SpendLimit(address(account), key, erc20);
+        return lens.getErc20SpendLimit(address(module), address(account), key, erc20);
     }
 }

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates
 } from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
@@ -13,7 +14,7 @@ import {SessionFuzzBase, CallRecorder, Reference} from "./SessionFuzzHelpers.sol
 /// the limit; an excess reverts with the exact (limit, used, attempted); approve counts in full; batches sum; gas
 /// budgets are whole gwei and rounding never favours the key; each kind's maximum limit.
 contract SpendLimitFuzzTest is SessionFuzzBase {
-    uint256 internal constant MAX_ERC20_LIMIT = Reference.MAX_ERC20_LIMIT; // 2^159 - 1
+    uint256 internal constant MAX_ERC20_LIMIT = Reference.MAX_ERC20_LIMIT; // 2^96 - 1
     uint256 internal constant MAX_NATIVE_LIMIT = Reference.MAX_NATIVE_LIMIT; // 2^96 - 1
     uint256 internal constant MAX_GAS_LIMIT = Reference.MAX_GAS_LIMIT; // (2^42 - 1) gwei
     uint256 internal constant GWEI = Reference.GWEI;
@@ -46,7 +47,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
     /// A sequence of transfers and approves (validated directly): each is accepted iff it fits, an excess reverts with
     /// the exact numbers, and the view's used/remaining follow.
     function testFuzz_erc20Sequence_neverExceedsLimit(uint256 limit, uint256 interval, uint256 seed) public {
-        limit = seed % 7 == 0 ? MAX_ERC20_LIMIT : bound(limit, 0, 1e30);
+        limit = seed % 7 == 0 ? MAX_ERC20_LIMIT : bound(limit, 0, MAX_ERC20_LIMIT);
         interval = seed % 2 == 0 ? 0 : bound(interval, 1, type(uint32).max);
         _update(sessionKey, _one(_erc20Limit(address(token), limit, interval)));
         uint256 used;
@@ -66,7 +67,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
                 _validate(op);
                 used += amount;
             }
-            ISessionKeyModule.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
+            ISessionKeyLens.SpendLimitStatus memory s = _erc20Status(sessionKey, address(token));
             assertEq(s.used, used, "used");
             assertEq(s.remaining, limit - used, "remaining");
             assertLe(s.used, limit, "used <= limit");
@@ -81,7 +82,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
         uint256[4] memory amounts,
         uint8 approves
     ) public {
-        limit = bound(limit, 1, 1e30);
+        limit = bound(limit, 1, MAX_ERC20_LIMIT);
         usedBefore = bound(usedBefore, 0, limit);
         _update(sessionKey, _one(_erc20Limit(address(token), limit, 0)));
         if (usedBefore != 0) _validate(_signedOp(_transferCall(recipient, usedBefore), block.timestamp));
@@ -118,7 +119,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
 
     /// Through the EntryPoint: the recipient never receives more than the limit, and receives exactly what was accepted.
     function testFuzz_handleOps_erc20NeverMovesMoreThanLimit(uint256 limit, uint256 seed) public {
-        limit = bound(limit, 0, 1e30);
+        limit = bound(limit, 0, MAX_ERC20_LIMIT);
         token.mint(address(account), 3 * limit);
         _update(sessionKey, _one(_erc20Limit(address(token), limit, WEEK)));
         uint256 moved;
@@ -178,7 +179,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
                 _validate(op);
                 used += sum;
             }
-            ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+            ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
             assertEq(info.nativeTokenSpend.used, used, "native used");
             assertEq(info.nativeTokenSpend.remaining, limit - used, "native remaining");
         }
@@ -218,7 +219,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
     }
 
     function _assertGasStatus(uint256 limit, uint256 usedGwei, string memory when) internal view {
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
         (uint256 used, uint256 remaining) = Reference.gasStatus(limit, usedGwei);
         assertEq(info.gasSpend.limit, limit, string.concat(when, ": gas limit"));
         assertEq(info.gasSpend.used, used, string.concat(when, ": gas used (whole gwei)"));
@@ -328,7 +329,7 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
 
     // ------------------------------------------------------------------ ranges
 
-    /// Each kind stores limits up to its own maximum exactly (ERC-20 2^159 - 1, native 2^96 - 1, gas (2^42 - 1) gwei);
+    /// Each kind stores limits up to its own maximum exactly (ERC-20 and native 2^96 - 1, gas (2^42 - 1) gwei);
     /// one more is refused with SpendLimitTooLarge(limit, maximum) and changes nothing.
     function testFuzz_limitRange(uint256 limit, uint8 which, uint8 mode) public {
         which = which % 3;
@@ -342,22 +343,22 @@ contract SpendLimitFuzzTest is SessionFuzzBase {
             ? _erc20Limit(address(token), limit, 0)
             : which == 1 ? _nativeLimit(limit, 0) : _gasLimit(limit, 0);
         bytes32 before = keccak256(
-            abi.encode(module.getSessionKeyInfo(address(account), sessionKey), _erc20Status(sessionKey, address(token)))
+            abi.encode(lens.getSessionKeyInfo(address(module), address(account), sessionKey), _erc20Status(sessionKey, address(token)))
         );
         if (limit > max) {
             vm.expectRevert(abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, limit, max));
             _update(sessionKey, _one(update));
             bytes32 afterHash = keccak256(
                 abi.encode(
-                    module.getSessionKeyInfo(address(account), sessionKey), _erc20Status(sessionKey, address(token))
+                    lens.getSessionKeyInfo(address(module), address(account), sessionKey), _erc20Status(sessionKey, address(token))
                 )
             );
             assertEq(afterHash, before, "state changed by a refused update");
             return;
         }
         _update(sessionKey, _one(update));
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
-        ISessionKeyModule.SpendLimitStatus memory s =
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
+        ISessionKeyLens.SpendLimitStatus memory s =
             which == 0 ? _erc20Status(sessionKey, address(token)) : which == 1 ? info.nativeTokenSpend : info.gasSpend;
         assertTrue(s.hasLimit, "hasLimit");
         assertEq(s.limit, limit, "limit");

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates
 } from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
@@ -34,7 +35,7 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
     }
 
     function _infoHash() internal view returns (bytes32) {
-        return keccak256(abi.encode(module.getSessionKeyInfo(address(account), sessionKey)));
+        return keccak256(abi.encode(lens.getSessionKeyInfo(address(module), address(account), sessionKey)));
     }
 
     // ------------------------------------------------------------------ setTimeRange
@@ -50,7 +51,7 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
             assertEq(_infoHash(), before, "state changed by a refused update");
         } else {
             module.updateKeyPermissions(sessionKey, updates);
-            ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+            ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
             assertEq(info.validFrom, from, "validFrom");
             assertEq(info.validUntil, until, "validUntil");
         }
@@ -125,7 +126,7 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
     function _assertNativeCharge(uint256 stored, uint256 anchor, uint256 interval, uint256 later) internal {
         vm.warp(_min(block.timestamp + bound(later, 0, 3 * interval), MAX_TS));
         (uint256 periodStart, uint256 nextRefresh) = Reference.viewPeriod(stored, interval, anchor, block.timestamp);
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
         assertEq(info.nativeTokenSpend.refreshInterval, interval, "interval");
         assertEq(info.nativeTokenSpend.limit, 1 ether, "limit");
         uint256 used = Reference.usedAt(1, stored, interval, block.timestamp);
@@ -226,7 +227,7 @@ contract TimeRangeFuzzTest is SessionFuzzBase {
         );
         assertEq(accepted, expected, "accepted iff the stated time is before the current period's end, now in range");
         assertEq(target.callCount(), callsBefore + (expected ? 1 : 0), "executed");
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
         assertEq(info.nativeTokenSpend.used, expected ? 3 : 0, "charged iff executed");
         assertEq(info.nativeTokenSpend.periodStart, nowStart, "view period start");
         assertEq(info.nativeTokenSpend.nextRefresh, nowStart + interval, "view next refresh");

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates,
     AccessListType
@@ -131,7 +132,7 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
 
     // ------------------------------------------------------------------ comparing the views with the model
 
-    function _status(Budget storage b) internal view returns (ISessionKeyModule.SpendLimitStatus memory st) {
+    function _status(Budget storage b) internal view returns (ISessionKeyLens.SpendLimitStatus memory st) {
         st.hasLimit = b.limited;
         st.limit = b.limit;
         st.refreshInterval = uint48(b.interval);
@@ -144,7 +145,7 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
 
     /// @dev Every view of the key equals the model (for the watched targets and selectors).
     function _assertMatchesModel(string memory when) internal view {
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), sessionKey);
         assertEq(info.tag, key.tag, string.concat(when, ": tag"));
         assertEq(info.validFrom, key.validFrom, string.concat(when, ": validFrom"));
         assertEq(info.validUntil, key.validUntil, string.concat(when, ": validUntil"));
@@ -156,18 +157,18 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         for (uint256 i; i < watchedTargets.length; ++i) {
             address a = watchedTargets[i];
             TargetModel storage t = targets[a];
-            (bool onList, bool checkSelectors) = module.getAccessListEntry(address(account), sessionKey, a);
+            (bool onList, bool checkSelectors) = lens.getAccessListEntry(address(module), address(account), sessionKey, a);
             assertEq(onList, t.onList, string.concat(when, ": onList ", vm.toString(a)));
             assertEq(checkSelectors, t.checkSelectors, string.concat(when, ": checkSelectors ", vm.toString(a)));
             _assertStatusEq(
-                module.getErc20SpendLimit(address(account), sessionKey, a),
+                lens.getErc20SpendLimit(address(module), address(account), sessionKey, a),
                 _status(t.erc20),
                 string.concat(when, ": erc20 ", vm.toString(a))
             );
             for (uint256 j; j < watchedSelectors.length; ++j) {
                 bytes4 sel = watchedSelectors[j];
                 assertEq(
-                    module.isSelectorOnAccessList(address(account), sessionKey, a, sel),
+                    lens.isSelectorOnAccessList(address(module), address(account), sessionKey, a, sel),
                     t.selectors[sel],
                     string.concat(when, ": selector ", vm.toString(abi.encodePacked(sel)), " of ", vm.toString(a))
                 );
@@ -561,10 +562,10 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
         vm.prank(address(account));
         if (err.length != 0) vm.expectRevert(err);
         module.addSessionKey(newKey, bytes32("new"), updates);
-        assertEq(module.isSessionKeyOf(address(account), newKey), err.length == 0, "added iff valid");
-        assertEq(module.sessionKeysOf(address(account)).length, err.length == 0 ? 2 : 1, "key count");
+        assertEq(lens.isSessionKeyOf(address(module), address(account), newKey), err.length == 0, "added iff valid");
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, err.length == 0 ? 2 : 1, "key count");
         if (err.length == 0) {
-            ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), newKey);
+            ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), newKey);
             assertEq(info.tag, bytes32("new"), "tag");
             bool setsNative = _selectorOf(u) == Updates.setNativeTokenSpendLimit.selector;
             bool removesNative = _selectorOf(u) == Updates.removeNativeTokenSpendLimit.selector;

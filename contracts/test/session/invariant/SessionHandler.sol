@@ -8,12 +8,14 @@ import {Execution, MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfac
 import {LeashAccount} from "../../../src/account/LeashAccount.sol";
 import {DevToken} from "../../../src/dev/DevToken.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates,
     AccessListType
 } from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {LeashTestBase, IEntryPointV08} from "../../utils/LeashTestBase.sol";
 import {CallRecorder, Reference, IModuleInitialized} from "../fuzz/SessionFuzzHelpers.sol";
+import {EncodingMutator} from "../differential/CallReadings.sol";
 
 /**
  * @dev Drives random sequences of session ops (through the real EntryPoint), owner updates, rotations, removals,
@@ -46,6 +48,8 @@ contract SessionHandler is LeashTestBase {
     uint256 internal constant ERC20 = 0;
     uint256 internal constant NATIVE = 1;
     uint256 internal constant GAS = 2;
+    uint256 internal constant CALLS = 3; // the call-count budget: an op charges its number of calls
+    uint256 internal constant NBUDGETS = 4;
     bytes32 internal constant USER_OP_EVENT =
         keccak256("UserOperationEvent(bytes32,address,address,uint256,bool,uint256,uint256)");
 
@@ -63,7 +67,7 @@ contract SessionHandler is LeashTestBase {
         bool limited;
         uint256 limit;
         uint256 interval;
-        uint256 used; // charge units: wei or token units, whole gwei for GAS
+        uint256 used; // charge units: wei or token units, whole gwei for GAS, calls for CALLS
         uint256 stored; // start of the period `used` belongs to
     }
 
@@ -86,9 +90,9 @@ contract SessionHandler is LeashTestBase {
         uint256 validUntil;
         uint256 listType;
         uint256 anchor;
-        Budget[3] budgets; // ERC20 (the token), NATIVE, GAS
+        Budget[4] budgets; // ERC20 (the token), NATIVE, GAS, CALLS
         Entry[4] entries;
-        Ledger[3] ledgers; // ghosts, per budget
+        Ledger[4] ledgers; // ghosts, per budget
     }
 
     /// target: 0..3 as above; 4 the account, 5 the module, 6 the EntryPoint, 7 address(0).
@@ -106,10 +110,11 @@ contract SessionHandler is LeashTestBase {
         bool executes;
         uint256 from;
         uint256 until;
-        Budget[3] budgets;
-        bool[3] charged;
-        bool[3] refreshed; // the charge opened a new period
-        bool[3] beforeStored; // the stated time was before the budget's stored period
+        Budget[4] budgets;
+        bool[4] charged;
+        bool[4] refreshed; // the charge opened a new period
+        bool[4] beforeStored; // the stated time was before the budget's stored period
+        uint256 calls; // how many calls the op makes (what it charges a call-count budget)
         uint256 transferred;
         uint256 approved;
         uint256 lastApprove;
@@ -128,6 +133,7 @@ contract SessionHandler is LeashTestBase {
     }
 
     ISessionKeyModule public module;
+    ISessionKeyLens public lens;
     LeashAccount public account;
     DevToken public token;
     CallRecorder public recA;
@@ -154,6 +160,9 @@ contract SessionHandler is LeashTestBase {
     uint256 public ghost_disallowedCallExecuted; // a recorder received a call its key's access list refuses
     uint256 public ghost_invalidKeyValidated; // an op of a removed/revoked/rotated/expired/... key validated
     uint256 public ghost_expectedRecorderCalls; // calls the recorders should have received
+    uint256 public ghost_nonCanonicalValidated; // an op whose calls are not canonically encoded validated
+    uint256 public ghost_refusedOpChangedState; // a refused non-canonical op changed balances, calls or budgets
+    uint256 public nonCanonicalOpsRefused;
     string public ghost_lastFailure;
 
     /// Spend moved per ledger period (session, budget kind, sequence number), with the limit in force at its last op
@@ -168,8 +177,8 @@ contract SessionHandler is LeashTestBase {
     uint256[8] public validatedByStatus;
     uint256[8] public refusedByStatus;
     /// 0 accepted, 1 no key, 2 forbidden target, 3 access list, 4 ERC-20 function, 5 ERC-20 limit, 6 native limit,
-    /// 7 gas limit, 8 outside the window, 9 stated time before the first period.
-    uint256[10] public refusedByReason;
+    /// 7 gas limit, 8 outside the window, 9 stated time before the first period, 10 call limit.
+    uint256[11] public refusedByReason;
     uint256 public bundlesAccepted;
     uint256 public bundlesRefused;
     uint256 public periodChargesChecked;
@@ -189,12 +198,14 @@ contract SessionHandler is LeashTestBase {
         IEntryPointV08 entryPoint_,
         address payable beneficiary_,
         ISessionKeyModule module_,
+        ISessionKeyLens lens_,
         LeashAccount account_,
         DevToken token_
     ) {
         entryPoint = entryPoint_;
         beneficiary = beneficiary_;
         module = module_;
+        lens = lens_;
         account = account_;
         token = token_;
         recA = new CallRecorder();
@@ -274,6 +285,47 @@ contract SessionHandler is LeashTestBase {
         _sendBundle(specs);
     }
 
+    /// One op of a random key whose batch is not canonically encoded (issue 13): a pointer, offset or length outside
+    /// its region, out of order, a gap, trailing bytes or a dirty word. It must be refused, changing nothing: the
+    /// module and the account could read such an encoding differently.
+    function opNonCanonical(uint256 keySeed, uint256 callSeed, uint256 timeSeed) external counted("opNonCanonical") {
+        OpSpec memory spec = _spec(_pickKey(keySeed, true), callSeed, 1 + callSeed % 3, true, timeSeed);
+        Execution[] memory execs = new Execution[](spec.calls.length);
+        for (uint256 i; i < execs.length; ++i) {
+            Call memory c = spec.calls[i];
+            execs[i] = Execution(_targetAddress(c.target), c.value, _data(c));
+        }
+        PackedUserOperation memory op = _buildOpWithCallData(
+            spec, EncodingMutator.nonCanonical(execs, uint256(keccak256(abi.encode(callSeed, "non-canonical"))))
+        );
+        bytes memory before = _snapshot(spec.key);
+        PackedUserOperation[] memory ops = new PackedUserOperation[](1);
+        ops[0] = op;
+        try entryPoint.handleOps(ops, beneficiary) {
+            ++ghost_nonCanonicalValidated;
+            _fail("a non-canonical op validated", spec.key);
+        } catch {
+            ++nonCanonicalOpsRefused;
+        }
+        if (keccak256(_snapshot(spec.key)) != keccak256(before)) {
+            ++ghost_refusedOpChangedState;
+            _fail("a refused non-canonical op changed state", spec.key);
+        }
+    }
+
+    /// @dev Balances, recorder calls and what the module reports of key k's budgets (when it is a key).
+    function _snapshot(uint256 k) internal view returns (bytes memory) {
+        Balances memory b = _balances();
+        bytes memory budgets;
+        if (sessionOf[k] != 0) {
+            budgets = abi.encode(
+                lens.getSessionKeyInfo(address(module), address(account), keys[k]),
+                lens.getErc20SpendLimit(address(module), address(account), keys[k], address(token))
+            );
+        }
+        return abi.encode(b.tokens, b.allowance, b.eth, b.recorderCalls, address(account).balance, budgets);
+    }
+
     // ================================================================== actions: owner
 
     /// Adds a key (or re-adds a removed one). When the module is uninstalled, reinstalls it with this key as its
@@ -333,7 +385,7 @@ contract SessionHandler is LeashTestBase {
         // Mostly the budget an accepted op charged last (it has a spend to keep), otherwise any.
         bool last = keySeed % 4 != 0 && lastChargedKey != 0;
         uint256 k = last ? lastChargedKey - 1 : _pickKey(keySeed >> 2, true);
-        uint256 kind = last && seed % 3 != 0 ? lastChargedKind : seed % 3;
+        uint256 kind = last && seed % 3 != 0 ? lastChargedKind : seed % NBUDGETS;
         if ((seed >> 64) % 2 == 0) _spendFrom(k, kind, seed >> 72);
         uint256 mode = (seed >> 8) % 4;
         if (mode == 3) return _updateKey(k, _one(_anchorUpdate(seed >> 16)));
@@ -347,17 +399,28 @@ contract SessionHandler is LeashTestBase {
         uint256 r = seed >> 32;
         uint256 limit;
         if (mode == 0) limit = spent / 2; // below the spend, when there is one
-        else if (mode == 1) limit = spent + r % (kind == GAS ? 3 * MAX_COST : kind == NATIVE ? 0.05 ether : 500e18);
-        else limit = r % (kind == GAS ? 30 * MAX_COST : kind == NATIVE ? 0.2 ether : 2000e18);
-        bytes memory u;
-        if (kind == ERC20) u = abi.encodeCall(Updates.setErc20SpendLimit, (address(token), limit, uint48(interval)));
-        else if (kind == NATIVE) u = abi.encodeCall(Updates.setNativeTokenSpendLimit, (limit, uint48(interval)));
-        else u = abi.encodeCall(Updates.setGasSpendLimit, (limit, uint48(interval)));
+        else if (mode == 1) limit = spent + r % _limitStep(kind, 1);
+        else limit = r % _limitStep(kind, 4);
+        bytes memory u = _limitUpdate(kind, limit, interval);
         if ((seed >> 28) % 4 != 0) return _updateKey(k, _one(u));
         // The anchor is listed after the limit, but applies first.
         bytes[] memory updates = new bytes[](2);
         (updates[0], updates[1]) = (u, _anchorUpdate(seed >> 128));
         _updateKey(k, updates);
+    }
+
+    /// @dev A span of limits of budget `kind`, `x` quarters of a typical one.
+    function _limitStep(uint256 kind, uint256 x) internal pure returns (uint256) {
+        if (kind == GAS) return x * 8 * MAX_COST;
+        if (kind == NATIVE) return x * 0.05 ether;
+        return kind == CALLS ? x * 8 : x * 500e18;
+    }
+
+    function _limitUpdate(uint256 kind, uint256 limit, uint256 interval) internal view returns (bytes memory) {
+        if (kind == ERC20) return abi.encodeCall(Updates.setErc20SpendLimit, (address(token), limit, uint48(interval)));
+        if (kind == NATIVE) return abi.encodeCall(Updates.setNativeTokenSpendLimit, (limit, uint48(interval)));
+        if (kind == CALLS) return abi.encodeCall(Updates.setCallLimit, (limit, uint48(interval)));
+        return abi.encodeCall(Updates.setGasSpendLimit, (limit, uint48(interval)));
     }
 
     /// Moves the clock to the end of a budget's stored period by its own clock (or a second or two after it), half the
@@ -366,7 +429,7 @@ contract SessionHandler is LeashTestBase {
     function refreshSpend(uint256 keySeed, uint256 seed) external counted("refreshSpend") {
         bool last = keySeed % 4 != 0 && lastChargedKey != 0;
         uint256 k = last ? lastChargedKey - 1 : _pickKey(keySeed >> 2, true);
-        uint256 kind = last && seed % 3 != 0 ? lastChargedKind : seed % 3;
+        uint256 kind = last && seed % 3 != 0 ? lastChargedKind : seed % NBUDGETS;
         uint256 sid = sessionOf[k];
         if (!installed || sid == 0) return;
         if ((seed >> 8) % 2 == 0) _updateKey(k, _one(_anchorUpdate(seed >> 16)));
@@ -384,6 +447,18 @@ contract SessionHandler is LeashTestBase {
         if (kind == ERC20) specs[0].calls[0] = Call(2, 7, 0, _erc20Amount(k, r));
         else if (kind == NATIVE) specs[0].calls[0] = Call(3, 3, _nativeAmount(k, r), 0);
         else specs[0].calls[0] = Call(r % 2, (r >> 8) % 3, 0, r >> 16);
+        if (kind == CALLS) {
+            // Around what is left of the call budget: a batch of up to one call more.
+            uint256 n = 1 + (r >> 24) % (1 + _min(_remaining(k, CALLS), 4));
+            if (n > 1) {
+                Call memory first = specs[0].calls[0];
+                specs[0].calls = new Call[](n);
+                for (uint256 i; i < n; ++i) {
+                    specs[0].calls[i] = first;
+                }
+                specs[0].batch = true;
+            }
+        }
         specs[0].statedTime = block.timestamp;
         specs[0].maxFee = _maxFee(r >> 128);
         _sendBundle(specs);
@@ -659,18 +734,35 @@ contract SessionHandler is LeashTestBase {
     }
 
     function _buildOp(OpSpec memory spec, uint256 nonceOffset) internal view returns (PackedUserOperation memory op) {
+        return _buildOp(spec, nonceOffset, _callData(spec));
+    }
+
+    function _buildOpWithCallData(OpSpec memory spec, bytes memory callData)
+        internal
+        view
+        returns (PackedUserOperation memory)
+    {
+        return _buildOp(spec, 0, callData);
+    }
+
+    function _buildOp(OpSpec memory spec, uint256 nonceOffset, bytes memory callData)
+        internal
+        view
+        returns (PackedUserOperation memory op)
+    {
         uint192 nonceKey = _nonceKey(address(module), uint32(spec.key + 1));
-        op = _userOp(address(account), entryPoint.getNonce(address(account), nonceKey) + nonceOffset, _callData(spec));
+        op = _userOp(address(account), entryPoint.getNonce(address(account), nonceKey) + nonceOffset, callData);
         op.gasFees = _packGas(1 gwei, spec.maxFee);
         require(spec.statedTime <= type(uint32).max, "stated time beyond uint32");
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pks[spec.key], entryPoint.getUserOpHash(op));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(pks[spec.key], _sessionDigest(entryPoint.getUserOpHash(op), spec.statedTime));
         op.signature = abi.encodePacked(uint32(spec.statedTime), r, s, v);
     }
 
     // ================================================================== the model's prediction
 
-    function _copy(Budget[3] memory b) internal pure returns (Budget[3] memory c) {
-        for (uint256 i; i < 3; ++i) {
+    function _copy(Budget[4] memory b) internal pure returns (Budget[4] memory c) {
+        for (uint256 i; i < NBUDGETS; ++i) {
             c[i] = Budget(b[i].limited, b[i].limit, b[i].interval, b[i].used, b[i].stored);
         }
     }
@@ -711,7 +803,7 @@ contract SessionHandler is LeashTestBase {
         return true;
     }
 
-    function _predict(OpSpec memory spec, Budget[3] memory budgets) internal view returns (Prediction memory p) {
+    function _predict(OpSpec memory spec, Budget[4] memory budgets) internal view returns (Prediction memory p) {
         p.budgets = _copy(budgets);
         p.executes = true;
         uint256 sid = sessionOf[spec.key];
@@ -746,6 +838,12 @@ contract SessionHandler is LeashTestBase {
         p.reason = 6;
         if (p.values != 0 && p.budgets[NATIVE].limited) {
             if (!_charge(p, NATIVE, s.anchor, p.values, spec.statedTime)) return p;
+        }
+        // The call-count budget: every call of the op counts (charged after the native budget, before gas).
+        p.calls = spec.calls.length;
+        p.reason = 10;
+        if (p.budgets[CALLS].limited) {
+            if (!_charge(p, CALLS, s.anchor, p.calls, spec.statedTime)) return p;
         }
         p.reason = 7;
         if (p.budgets[GAS].limited) {
@@ -854,13 +952,13 @@ contract SessionHandler is LeashTestBase {
             }
             _chargeGhosts(specs[j].key, p, success[j], gasCost[j]);
             if (p.charged[GAS] && (OP_GAS * specs[j].maxFee) % GWEI != 0) ++roundedGasCharges;
-            for (uint256 kind; kind < 3; ++kind) {
+            for (uint256 kind; kind < NBUDGETS; ++kind) {
                 if (p.charged[kind]) (lastChargedKey, lastChargedKind) = (specs[j].key + 1, kind);
                 if (p.charged[kind] && p.beforeStored[kind]) ++chargesBeforeStoredPeriod;
             }
             // Commit the model's budgets.
             Session storage s = sessions[sessionOf[specs[j].key]];
-            for (uint256 kind; kind < 3; ++kind) {
+            for (uint256 kind; kind < NBUDGETS; ++kind) {
                 Budget memory b = p.budgets[kind];
                 (s.budgets[kind].used, s.budgets[kind].stored) = (b.used, b.stored);
             }
@@ -906,9 +1004,10 @@ contract SessionHandler is LeashTestBase {
     }
 
     /// @dev The module's view of budget `kind` of key `k` now.
-    function _moduleStatus(uint256 k, uint256 kind) internal view returns (ISessionKeyModule.SpendLimitStatus memory) {
-        if (kind == ERC20) return module.getErc20SpendLimit(address(account), keys[k], address(token));
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), keys[k]);
+    function _moduleStatus(uint256 k, uint256 kind) internal view returns (ISessionKeyLens.SpendLimitStatus memory) {
+        if (kind == ERC20) return lens.getErc20SpendLimit(address(module), address(account), keys[k], address(token));
+        if (kind == CALLS) return lens.getCallLimit(address(module), address(account), keys[k]);
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), keys[k]);
         return kind == NATIVE ? info.nativeTokenSpend : info.gasSpend;
     }
 
@@ -930,14 +1029,16 @@ contract SessionHandler is LeashTestBase {
     ///   at all moved since the change (a limit lowered below the spend).
     function _chargeGhosts(uint256 k, Prediction memory p, bool executed, uint256 gasCost) internal {
         Session storage s = sessions[sessionOf[k]];
-        uint256[3] memory moved;
-        if (executed) moved = [p.transferred + p.approved, p.values, 0];
+        uint256[4] memory moved;
+        if (executed) moved = [p.transferred + p.approved, p.values, 0, 0];
         moved[GAS] = gasCost;
-        for (uint256 kind; kind < 3; ++kind) {
+        // Calls count when the op is validated, whether or not they then succeed.
+        if (p.charged[CALLS]) moved[CALLS] = p.calls;
+        for (uint256 kind; kind < NBUDGETS; ++kind) {
             Budget storage b = s.budgets[kind];
             if (!b.limited) continue;
             Ledger storage l = s.ledgers[kind];
-            ISessionKeyModule.SpendLimitStatus memory st = _moduleStatus(k, kind);
+            ISessionKeyLens.SpendLimitStatus memory st = _moduleStatus(k, kind);
             uint256 end = st.refreshInterval == 0 ? type(uint256).max : st.nextRefresh;
             if (l.id != 0 && block.timestamp < l.end) {
                 if (end != l.end) {
@@ -985,10 +1086,10 @@ contract SessionHandler is LeashTestBase {
     /// interval, ever moves a running period.
     function _checkLedgerPeriods(uint256 k) internal {
         Session storage s = sessions[sessionOf[k]];
-        for (uint256 kind; kind < 3; ++kind) {
+        for (uint256 kind; kind < NBUDGETS; ++kind) {
             Ledger storage l = s.ledgers[kind];
             if (!s.budgets[kind].limited || l.id == 0 || block.timestamp >= l.end) continue;
-            ISessionKeyModule.SpendLimitStatus memory st = _moduleStatus(k, kind);
+            ISessionKeyLens.SpendLimitStatus memory st = _moduleStatus(k, kind);
             uint256 end = st.refreshInterval == 0 ? type(uint256).max : st.nextRefresh;
             if (end != l.end) {
                 ++ghost_periodOpenedEarly;
@@ -1088,6 +1189,10 @@ contract SessionHandler is LeashTestBase {
             s.budgets[GAS].limited = false;
         } else if (sel == Updates.setRefreshAnchor.selector) {
             _setAnchor(s, _word(u, 0));
+        } else if (sel == Updates.setCallLimit.selector) {
+            _setBudget(s, CALLS, _word(u, 0), _word(u, 1));
+        } else if (sel == Updates.removeCallLimit.selector) {
+            s.budgets[CALLS].limited = false;
         } else {
             revert("update not modelled");
         }
@@ -1108,7 +1213,7 @@ contract SessionHandler is LeashTestBase {
     /// @dev A new anchor moves no budget: each keeps its stored period (and spend, and its ledger period) until that
     /// period ends by its own clock; the next one opens on the new grid.
     function _setAnchor(Session storage s, uint256 anchor) internal {
-        for (uint256 kind; kind < 3; ++kind) {
+        for (uint256 kind; kind < NBUDGETS; ++kind) {
             Ledger storage l = s.ledgers[kind];
             Budget storage b = s.budgets[kind];
             if (b.limited && b.interval != 0 && l.id != 0 && block.timestamp < l.end) ++anchorKeptPeriods;
@@ -1219,6 +1324,8 @@ contract SessionHandler is LeashTestBase {
             if (_isValid(range)) n = _push(list, n, range);
         }
         if ((r >> 136) % 3 != 0) n = _push(list, n, _anchorUpdate(r >> 140));
+        // A call-count limit a third of the time.
+        if ((r >> 170) % 3 == 0) n = _push(list, n, _limitUpdate(CALLS, (r >> 172) % 24, _intervalFrom(r >> 180)));
         updates = new bytes[](n);
         for (uint256 i; i < n; ++i) {
             updates[i] = list[i];
@@ -1230,7 +1337,7 @@ contract SessionHandler is LeashTestBase {
         updates = new bytes[](1 + seed % 3);
         for (uint256 i; i < updates.length; ++i) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
-            uint256 kind = r % 12;
+            uint256 kind = r % 14;
             uint256 t = (r >> 8) % NTARGETS;
             if (kind == 0) {
                 updates[i] = abi.encodeCall(Updates.setAccessListType, (AccessListType((r >> 16) % 3)));
@@ -1257,6 +1364,10 @@ contract SessionHandler is LeashTestBase {
                 updates[i] = _gasLimitUpdate(r >> 16);
             } else if (kind == 10) {
                 updates[i] = abi.encodeCall(Updates.removeGasSpendLimit, ());
+            } else if (kind == 11) {
+                updates[i] = _limitUpdate(CALLS, (r >> 16) % 24, _intervalFrom(r >> 24));
+            } else if (kind == 12) {
+                updates[i] = abi.encodeCall(Updates.removeCallLimit, ());
             } else {
                 updates[i] = _anchorUpdate(r >> 16);
             }
@@ -1300,7 +1411,7 @@ contract SessionHandler is LeashTestBase {
     function expectedStatus(uint256 k, uint256 kind)
         public
         view
-        returns (ISessionKeyModule.SpendLimitStatus memory st)
+        returns (ISessionKeyLens.SpendLimitStatus memory st)
     {
         Session storage s = sessions[sessionOf[k]];
         Budget storage b = s.budgets[kind];
@@ -1315,7 +1426,7 @@ contract SessionHandler is LeashTestBase {
         else st.remaining = st.used >= st.limit ? 0 : st.limit - st.used;
     }
 
-    function expectedInfo(uint256 k) external view returns (ISessionKeyModule.SessionKeyInfo memory info) {
+    function expectedInfo(uint256 k) external view returns (ISessionKeyLens.SessionKeyInfo memory info) {
         Session storage s = sessions[sessionOf[k]];
         info.tag = s.tag;
         info.validFrom = uint48(s.validFrom);
@@ -1358,6 +1469,7 @@ contract SessionHandler is LeashTestBase {
         console.log(refusedByReason[4]);
         console.log(" (erc20 limit, native limit, gas limit, window):");
         console.log(refusedByReason[5], refusedByReason[6], refusedByReason[7], refusedByReason[8]);
+        console.log(" (call limit):", refusedByReason[10]);
         console.log("period charges checked / spend records:", periodChargesChecked, spendKeys.length);
         console.log("spends carried over a change / of them debts:", carriedSpends, carriedDebts);
         console.log("accepted ops with gas charged rounded up to whole gwei:", roundedGasCharges);
@@ -1365,5 +1477,6 @@ contract SessionHandler is LeashTestBase {
         console.log("charges stating a time before the stored period:", chargesBeforeStoredPeriod);
         console.log("running periods kept by an anchor change / a limit re-sent:", anchorKeptPeriods, limitKeptPeriods);
         console.log("recorder calls:", ghost_expectedRecorderCalls, "time:", block.timestamp);
+        console.log("non-canonical ops refused:", nonCanonicalOpsRefused);
     }
 }

@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {SessionKeyTestBase} from "../../utils/SessionKeyTestBase.sol";
 import {SessionHandler} from "./SessionHandler.sol";
 import {IModuleInitialized} from "../fuzz/SessionFuzzHelpers.sol";
@@ -13,12 +14,14 @@ import {IModuleInitialized} from "../fuzz/SessionFuzzHelpers.sol";
  */
 /// forge-config: default.invariant.runs = 64
 /// forge-config: default.invariant.depth = 100
+/// forge-config: deep.invariant.runs = 10000
+/// forge-config: deep.invariant.depth = 50
 contract SessionKeyInvariantTest is SessionKeyTestBase {
     SessionHandler internal handler;
 
     function setUp() public override {
         super.setUp();
-        handler = new SessionHandler(entryPoint, beneficiary, module, account, token);
+        handler = new SessionHandler(entryPoint, beneficiary, module, lens, account, token);
         vm.deal(address(account), 100_000 ether);
         token.mint(address(account), 1e30);
         // Start with two keys: one that can act, one random.
@@ -27,7 +30,7 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
 
         // Duplicates weight the choice: mostly session ops, regular owner changes and time jumps, rare revoke-all and
         // uninstall (each wipes every key; addKey reinstalls the module when it is uninstalled).
-        bytes4[14] memory actions = [
+        bytes4[15] memory actions = [
             SessionHandler.opSingle.selector,
             SessionHandler.opTransfer.selector,
             SessionHandler.opNative.selector,
@@ -41,10 +44,11 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             SessionHandler.rotateKey.selector,
             SessionHandler.warp.selector,
             SessionHandler.revokeAll.selector,
-            SessionHandler.toggleInstall.selector
+            SessionHandler.toggleInstall.selector,
+            SessionHandler.opNonCanonical.selector
         ];
-        uint8[14] memory weights = [6, 6, 6, 6, 6, 8, 5, 3, 3, 2, 3, 6, 1, 1];
-        bytes4[] memory selectors = new bytes4[](62);
+        uint8[15] memory weights = [6, 6, 6, 6, 6, 8, 5, 3, 3, 2, 3, 6, 1, 1, 4];
+        bytes4[] memory selectors = new bytes4[](66);
         uint256 n;
         for (uint256 i; i < actions.length; ++i) {
             for (uint256 w; w < weights[i]; ++w) {
@@ -102,12 +106,19 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
         assertEq(handler.ghost_managementMismatch(), 0, handler.ghost_lastFailure());
     }
 
+    /// One reading of the calls (issue 13): no op whose calls are not in the canonical ABI encoding ever validates, and
+    /// refusing one changes no balance, no recorder, no budget.
+    function invariant_onlyCanonicalCallsValidate() public view {
+        assertEq(handler.ghost_nonCanonicalValidated(), 0, handler.ghost_lastFailure());
+        assertEq(handler.ghost_refusedOpChangedState(), 0, handler.ghost_lastFailure());
+    }
+
     // ------------------------------------------------------------------ views
 
     /// sessionKeysOf and isSessionKeyOf match the model's set of active keys.
     function invariant_keySetMatchesModel() public view {
         address[] memory expected = handler.activeKeys();
-        address[] memory actual = module.sessionKeysOf(address(account));
+        address[] memory actual = lens.sessionKeysOf(address(module), address(account));
         assertEq(actual.length, expected.length, "number of keys");
         for (uint256 i; i < actual.length; ++i) {
             bool found;
@@ -120,7 +131,7 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             }
         }
         for (uint256 k; k < handler.keyCount(); ++k) {
-            assertEq(module.isSessionKeyOf(address(account), handler.keys(k)), handler.isActive(k), "isSessionKeyOf");
+            assertEq(lens.isSessionKeyOf(address(module), address(account), handler.keys(k)), handler.isActive(k), "isSessionKeyOf");
         }
         assertEq(
             IModuleInitialized(address(module)).isInitialized(address(account)), handler.installed(), "isInitialized"
@@ -133,8 +144,8 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
         for (uint256 k; k < handler.keyCount(); ++k) {
             if (!handler.isActive(k)) continue;
             address key = handler.keys(k);
-            ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(address(account), key);
-            ISessionKeyModule.SessionKeyInfo memory want = handler.expectedInfo(k);
+            ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), address(account), key);
+            ISessionKeyLens.SessionKeyInfo memory want = handler.expectedInfo(k);
             assertEq(info.tag, want.tag, "tag");
             assertEq(info.validFrom, want.validFrom, "validFrom");
             assertEq(info.validUntil, want.validUntil, "validUntil");
@@ -144,9 +155,12 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             _assertStatusEq(info.nativeTokenSpend, want.nativeTokenSpend, "native");
             _assertStatusEq(info.gasSpend, want.gasSpend, "gas");
             _assertStatusEq(
-                module.getErc20SpendLimit(address(account), key, address(handler.token())),
+                lens.getErc20SpendLimit(address(module), address(account), key, address(handler.token())),
                 handler.expectedStatus(k, 0),
                 "erc20"
+            );
+            _assertStatusEq(
+                lens.getCallLimit(address(module), address(account), key), handler.expectedStatus(k, 3), "calls"
             );
             _assertEntries(k, key);
         }
@@ -156,13 +170,13 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
         for (uint256 t; t < 4; ++t) {
             address target = handler.targetAddress(t);
             (bool onList, bool checks, uint16 sels) = handler.expectedEntry(k, t);
-            (bool actualOnList, bool actualChecks) = module.getAccessListEntry(address(account), key, target);
+            (bool actualOnList, bool actualChecks) = lens.getAccessListEntry(address(module), address(account), key, target);
             assertEq(actualOnList, onList, "entry onList");
             assertEq(actualChecks, checks, "entry checkSelectors");
             for (uint256 i; i < 7; ++i) {
                 uint256 sel = handler.selectorFor(t, i);
                 assertEq(
-                    module.isSelectorOnAccessList(address(account), key, target, handler.selectorOf(sel)),
+                    lens.isSelectorOnAccessList(address(module), address(account), key, target, handler.selectorOf(sel)),
                     (sels >> sel) & 1 == 1,
                     "selector entry"
                 );
@@ -193,6 +207,7 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             else if (action == 11) handler.warp(a);
             else if (action == 12) handler.changeLimit(a, b);
             else if (action == 13) handler.refreshSpend(a, b);
+            else if (action == 14) handler.opNonCanonical(a, b, c);
             else handler.opSingle(a, b, c);
             invariant_validationMatchesModel();
             invariant_spendPerPeriodNeverExceedsLimit();
@@ -201,8 +216,11 @@ contract SessionKeyInvariantTest is SessionKeyTestBase {
             invariant_inactiveKeysNeverValidate();
             invariant_keySetMatchesModel();
             invariant_permissionViewsMatchModel();
+            invariant_onlyCanonicalCallsValidate();
         }
         handler.summary();
+        assertGt(handler.nonCanonicalOpsRefused(), 10, "non-canonical ops refused");
+        assertGt(handler.refusedByReason(10), 0, "ops refused by a call limit");
         assertGt(handler.bundlesAccepted(), 20, "accepted bundles");
         assertGt(handler.ghost_expectedRecorderCalls(), 0, "recorder calls");
         assertGt(handler.periodChargesChecked(), 20, "period charges");

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {AccessListType} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {UnitBase} from "../unit/UnitBase.sol";
 
@@ -44,13 +45,13 @@ contract DirectModuleCallTest is UnitBase {
     }
 
     function _assertModuleStateUnchanged(AccessListType expectedType) internal view {
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(uint8(info.accessListType), uint8(expectedType));
         assertTrue(info.nativeTokenSpend.hasLimit);
-        assertFalse(module.isSessionKeyOf(address(account), newKey));
-        assertTrue(module.isSessionKeyOf(address(account), otherKey));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), newKey));
+        assertTrue(lens.isSessionKeyOf(address(module), address(account), otherKey));
         assertTrue(module.isInitialized(address(account)));
-        assertEq(module.sessionKeysOf(address(account)).length, 2);
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 2);
     }
 
     function test_callingTheModuleDirectly_updateKeyPermissionsViaSessionOp() public {

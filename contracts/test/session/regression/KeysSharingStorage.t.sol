@@ -56,13 +56,13 @@ contract KeysSharingStorageTest is UnitBase {
 
         // A spends its whole budget; B's is untouched.
         _handleOp(_opOn(account, _transferCall(recipient, 100e6), keyAPk));
-        assertEq(module.getErc20SpendLimit(address(account), keyA, address(token)).used, 100e6);
-        assertEq(module.getErc20SpendLimit(address(account), keyB, address(token)).used, 0);
+        assertEq(lens.getErc20SpendLimit(address(module), address(account), keyA, address(token)).used, 100e6);
+        assertEq(lens.getErc20SpendLimit(address(module), address(account), keyB, address(token)).used, 0);
         _handleOp(_opOn(account, _transferCall(recipient, 50e6), keyBPk));
         assertEq(token.balanceOf(recipient), 150e6);
 
         // A's entries are not B's.
-        assertFalse(module.isSelectorOnAccessList(address(account), keyB, address(target), FOO));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), keyB, address(target), FOO));
         PackedUserOperation memory op = _opOn(account, _call(address(target), 0, abi.encodePacked(FOO)), keyBPk);
         _expectAA23(0, abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(target)));
         _handleOp(op);
@@ -77,21 +77,21 @@ contract KeysSharingStorageTest is UnitBase {
         module.removeSessionKey(keyA);
         assertEq(_stateOf(address(account), keyB), stateB);
         assertEq(_info(keyB).nativeTokenSpend.limit, 0);
-        assertEq(module.getErc20SpendLimit(address(account), keyB, address(token)).limit, 50e6);
+        assertEq(lens.getErc20SpendLimit(address(module), address(account), keyB, address(token)).limit, 50e6);
     }
 
     /// @dev Everything about a key except the account's key list.
     function _stateOf(address acct, address key) internal view returns (bytes memory) {
-        (bool tOn, bool tChecks) = module.getAccessListEntry(acct, key, address(target));
-        (bool kOn, bool kChecks) = module.getAccessListEntry(acct, key, address(token));
+        (bool tOn, bool tChecks) = lens.getAccessListEntry(address(module), acct, key, address(target));
+        (bool kOn, bool kChecks) = lens.getAccessListEntry(address(module), acct, key, address(token));
         return abi.encode(
-            module.getSessionKeyInfo(acct, key),
-            module.getErc20SpendLimit(acct, key, address(token)),
+            lens.getSessionKeyInfo(address(module), acct, key),
+            lens.getErc20SpendLimit(address(module), acct, key, address(token)),
             tOn,
             tChecks,
             kOn,
             kChecks,
-            module.isSelectorOnAccessList(acct, key, address(target), FOO)
+            lens.isSelectorOnAccessList(address(module), acct, key, address(target), FOO)
         );
     }
 
@@ -116,8 +116,8 @@ contract KeysSharingStorageTest is UnitBase {
 
         // Spending on account 1 does not touch account 2, whose key has no token access at all.
         _handleOp(_opOn(account, _transferCall(recipient, 100e6), sessionKeyPk));
-        assertEq(module.getErc20SpendLimit(address(account), shared, address(token)).used, 100e6);
-        assertFalse(module.getErc20SpendLimit(address(account2), shared, address(token)).hasLimit);
+        assertEq(lens.getErc20SpendLimit(address(module), address(account), shared, address(token)).used, 100e6);
+        assertFalse(lens.getErc20SpendLimit(address(module), address(account2), shared, address(token)).hasLimit);
         PackedUserOperation memory op = _opOn(account2, _transferCall(recipient, 1), sessionKeyPk);
         _expectAA23(0, abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(token)));
         _handleOp(op);
@@ -135,7 +135,7 @@ contract KeysSharingStorageTest is UnitBase {
         assertEq(_keyState(address(account2), shared, address(target)), state2);
         vm.prank(address(account));
         module.revokeAllSessionKeys();
-        assertFalse(module.isSessionKeyOf(address(account), shared));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), shared));
         assertEq(_keyState(address(account2), shared, address(target)), state2);
         _handleOp(_opOn(account2, _call(address(target), 0, hex"02"), sessionKeyPk));
         assertEq(target.calls(), 2);
@@ -146,8 +146,8 @@ contract KeysSharingStorageTest is UnitBase {
         _addOn(account2, sessionKey, _one(_allowTarget(address(target))));
         vm.prank(address(account));
         account.uninstallModule(MODULE_TYPE_VALIDATOR, address(module), "");
-        assertTrue(module.isSessionKeyOf(address(account2), sessionKey));
-        (bool onList,) = module.getAccessListEntry(address(account2), sessionKey, address(target));
+        assertTrue(lens.isSessionKeyOf(address(module), address(account2), sessionKey));
+        (bool onList,) = lens.getAccessListEntry(address(module), address(account2), sessionKey, address(target));
         assertTrue(onList);
     }
 
@@ -157,9 +157,9 @@ contract KeysSharingStorageTest is UnitBase {
         _addOn(account2, keyB, _one(_nativeLimit(2 ether, 0)));
         _addKey(keyB, _one(_nativeLimit(3 ether, 0)));
         _addOn(account2, keyA, _one(_nativeLimit(4 ether, 0)));
-        assertEq(module.getSessionKeyInfo(address(account), keyA).nativeTokenSpend.limit, 1 ether);
-        assertEq(module.getSessionKeyInfo(address(account2), keyB).nativeTokenSpend.limit, 2 ether);
-        assertEq(module.getSessionKeyInfo(address(account), keyB).nativeTokenSpend.limit, 3 ether);
-        assertEq(module.getSessionKeyInfo(address(account2), keyA).nativeTokenSpend.limit, 4 ether);
+        assertEq(lens.getSessionKeyInfo(address(module), address(account), keyA).nativeTokenSpend.limit, 1 ether);
+        assertEq(lens.getSessionKeyInfo(address(module), address(account2), keyB).nativeTokenSpend.limit, 2 ether);
+        assertEq(lens.getSessionKeyInfo(address(module), address(account), keyB).nativeTokenSpend.limit, 3 ether);
+        assertEq(lens.getSessionKeyInfo(address(module), address(account2), keyA).nativeTokenSpend.limit, 4 ether);
     }
 }

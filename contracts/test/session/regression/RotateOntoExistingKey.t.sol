@@ -37,7 +37,7 @@ contract RotateOntoExistingKeyTest is UnitBase {
 
         assertEq(_keyState(keyA), stateA);
         assertEq(_keyState(keyB), stateB);
-        address[] memory keys = module.sessionKeysOf(address(account));
+        address[] memory keys = lens.sessionKeysOf(address(module), address(account));
         assertEq(keys.length, 2);
         assertEq(keys[0], keyA);
         assertEq(keys[1], keyB);
@@ -67,8 +67,8 @@ contract RotateOntoExistingKeyTest is UnitBase {
         vm.prank(address(account));
         module.rotateSessionKey(keyA, shared);
         assertEq(_erc20Status(shared).used, 40e6);
-        assertEq(module.getSessionKeyInfo(other, shared).tag, bytes32("other"));
-        assertFalse(module.getErc20SpendLimit(other, shared, address(token)).hasLimit);
+        assertEq(lens.getSessionKeyInfo(address(module), other, shared).tag, bytes32("other"));
+        assertFalse(lens.getErc20SpendLimit(address(module), other, shared, address(token)).hasLimit);
     }
 
     function test_rotatingOntoARevokedKey_isFine() public {
@@ -78,8 +78,8 @@ contract RotateOntoExistingKeyTest is UnitBase {
         _addKey(keyA, _none());
         vm.prank(address(account));
         module.rotateSessionKey(keyA, keyB);
-        assertTrue(module.isSessionKeyOf(address(account), keyB));
-        assertFalse(module.getErc20SpendLimit(address(account), keyB, address(token)).hasLimit);
+        assertTrue(lens.isSessionKeyOf(address(module), address(account), keyB));
+        assertFalse(lens.getErc20SpendLimit(address(module), address(account), keyB, address(token)).hasLimit);
         assertEq(uint8(_info(keyB).accessListType), uint8(AccessListType.ALLOWLIST));
     }
 }

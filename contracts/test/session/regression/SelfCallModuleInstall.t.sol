@@ -43,7 +43,7 @@ contract SelfCallModuleInstallTest is UnitBase {
         assertFalse(account.isModuleInstalled(MODULE_TYPE_VALIDATOR, address(evil), ""));
         assertFalse(account.isModuleInstalled(MODULE_TYPE_EXECUTOR, address(evil), ""));
         assertTrue(account.isModuleInstalled(MODULE_TYPE_VALIDATOR, address(module), ""));
-        assertTrue(module.isSessionKeyOf(address(account), sessionKey));
+        assertTrue(lens.isSessionKeyOf(address(module), address(account), sessionKey));
         assertEq(evil.signerOf(address(account)), address(0));
     }
 

@@ -39,7 +39,7 @@ contract SignatureReplayTest is UnitBase {
         _expectFailedOp(0, "AA24 signature error");
         _handleOp(replay);
         assertEq(address(account2).balance, before2);
-        assertEq(module.getSessionKeyInfo(address(account2), sessionKey).nativeTokenSpend.used, 0);
+        assertEq(lens.getSessionKeyInfo(address(module), address(account2), sessionKey).nativeTokenSpend.used, 0);
 
         // The original still works on its own account.
         _handleOp(op);

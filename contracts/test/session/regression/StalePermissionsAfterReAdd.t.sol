@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {AccessListType} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {UnitBase} from "../unit/UnitBase.sol";
 
@@ -39,8 +40,8 @@ contract StalePermissionsAfterReAddTest is UnitBase {
     }
 
     function _assertDefaults() internal {
-        assertEq(module.sessionKeysOf(address(account)).length, 1);
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 1);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(info.validFrom, 0);
         assertEq(info.validUntil, 0);
         assertEq(uint8(info.accessListType), uint8(AccessListType.ALLOWLIST));
@@ -48,14 +49,14 @@ contract StalePermissionsAfterReAddTest is UnitBase {
         _assertStatus(info.nativeTokenSpend, true, 0, 0, 0, 0, 0, 0);
         _assertStatus(info.gasSpend, true, 0, 0, 0, 0, 0, 0);
         _assertStatus(_erc20Status(sessionKey), false, 0, 0, 0, 0, 0, 0);
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(target));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target));
         assertFalse(onList || checks);
-        (onList, checks) = module.getAccessListEntry(address(account), sessionKey, address(target2));
+        (onList, checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target2));
         assertFalse(onList || checks);
-        (onList, checks) = module.getAccessListEntry(address(account), sessionKey, address(token));
+        (onList, checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(token));
         assertFalse(onList || checks);
         for (uint256 i; i < 8; ++i) {
-            assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target), _sel(i)));
+            assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), _sel(i)));
         }
         // It can do nothing.
         _expectRunRevert(
@@ -99,8 +100,8 @@ contract StalePermissionsAfterReAddTest is UnitBase {
         account.uninstallModule(MODULE_TYPE_VALIDATOR, address(module), "");
         account.installModule(MODULE_TYPE_VALIDATOR, address(module), "");
         vm.stopPrank();
-        assertEq(module.sessionKeysOf(address(account)).length, 0);
-        assertFalse(module.isSessionKeyOf(address(account), sessionKey));
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 0);
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), sessionKey));
         _addKey(sessionKey, _none());
         _assertDefaults();
         _assertFreshCounters();
@@ -121,16 +122,16 @@ contract StalePermissionsAfterReAddTest is UnitBase {
         vm.prank(address(account));
         module.rotateSessionKey(sessionKey, next);
         _addKey(sessionKey, _none());
-        assertEq(module.sessionKeysOf(address(account)).length, 2);
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 2);
         // The rotated key kept everything.
         assertEq(_erc20Status(next).used, LIMIT);
-        assertTrue(module.isSelectorOnAccessList(address(account), next, address(target), _sel(7)));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), next, address(target), _sel(7)));
         // The re-added one has nothing.
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(info.nativeTokenSpend.used, 0);
         assertEq(info.nativeTokenSpend.limit, 0);
         _assertStatus(_erc20Status(sessionKey), false, 0, 0, 0, 0, 0, 0);
-        assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target), _sel(7)));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), _sel(7)));
     }
 
     function test_oldSignatureOfRemovedKey_neverValidatesAfterReAdd_withoutNewPermissions() public {

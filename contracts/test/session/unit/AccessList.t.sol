@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {AccessListType} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {UnitBase} from "./UnitBase.sol";
 
@@ -72,7 +73,7 @@ contract AccessListTest is UnitBase {
 
     function test_allowlist_zeroSelectorEntry_allowsEmptyAndShortCalldata() public {
         _addListKey(_updates(_allowTargetWithSelectors(address(target)), _allowSelector(address(target), bytes4(0))));
-        assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(target), bytes4(0)));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), bytes4(0)));
         assertEq(_runCall(_call(address(target), 0, "")), 0);
         assertEq(_runCall(_call(address(target), 0, hex"ab")), 0);
         assertEq(_runCall(_call(address(target), 0, hex"00000000ff")), 0);
@@ -89,7 +90,7 @@ contract AccessListTest is UnitBase {
     function test_allowlist_selectorEntriesIgnoredWhenNotChecking() public {
         // Function entries exist but the contract entry does not check selectors.
         _addListKey(_updates(_allowTarget(address(target)), _allowSelector(address(target), FOO)));
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(target));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target));
         assertTrue(onList);
         assertFalse(checks);
         assertEq(_runCall(_callSel(address(target), BAR)), 0);
@@ -104,7 +105,7 @@ contract AccessListTest is UnitBase {
 
     function test_allowlist_selectorEntriesWithoutContractEntry_doNotAllow() public {
         _addListKey(_one(_allowSelector(address(target), FOO)));
-        assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(target), FOO));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), FOO));
         _expectRunRevert(
             _callSel(address(target), FOO),
             abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(target))
@@ -114,10 +115,10 @@ contract AccessListTest is UnitBase {
     function test_allowlist_removingContractEntry_keepsFunctionEntries() public {
         _addListKey(_updates(_allowTargetWithSelectors(address(target)), _allowSelector(address(target), FOO)));
         _update(sessionKey, _one(_entry(address(target), false, false)));
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(target));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target));
         assertFalse(onList);
         assertFalse(checks);
-        assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(target), FOO));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), FOO));
         _expectRunRevert(
             _callSel(address(target), FOO),
             abi.encodeWithSelector(ISessionKeyModule.TargetNotOnAllowlist.selector, address(target))
@@ -140,8 +141,8 @@ contract AccessListTest is UnitBase {
             )
         );
         _update(sessionKey, _one(_fn(address(target), FOO, false)));
-        assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target), FOO));
-        assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(target), BAR));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), FOO));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), BAR));
         _expectRunRevert(
             _callSel(address(target), FOO),
             abi.encodeWithSelector(ISessionKeyModule.SelectorNotOnAllowlist.selector, address(target), FOO)
@@ -149,8 +150,8 @@ contract AccessListTest is UnitBase {
         assertEq(_runCall(_callSel(address(target), BAR)), 0);
         // Removing an absent selector changes nothing.
         _update(sessionKey, _one(_fn(address(target), FOO, false)));
-        assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(target), BAR));
-        assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target), FOO));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), BAR));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), FOO));
     }
 
     function test_allowlist_addingASelectorTwice_isOneEntry() public {
@@ -162,7 +163,7 @@ contract AccessListTest is UnitBase {
             )
         );
         _update(sessionKey, _one(_fn(address(target), FOO, false)));
-        assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target), FOO));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), FOO));
         _expectRunRevert(
             _callSel(address(target), FOO),
             abi.encodeWithSelector(ISessionKeyModule.SelectorNotOnAllowlist.selector, address(target), FOO)
@@ -178,10 +179,10 @@ contract AccessListTest is UnitBase {
         }
         _addListKey(updates);
         for (uint256 i = 1; i <= 8; ++i) {
-            assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(target), _sel(i)));
+            assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), _sel(i)));
             assertEq(_runCall(_callSel(address(target), _sel(i))), 0);
         }
-        assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target), _sel(9)));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), _sel(9)));
         _expectRunRevert(
             _callSel(address(target), _sel(9)),
             abi.encodeWithSelector(ISessionKeyModule.SelectorNotOnAllowlist.selector, address(target), _sel(9))
@@ -199,7 +200,7 @@ contract AccessListTest is UnitBase {
         );
         for (uint256 i = 1; i <= 9; ++i) {
             bool expected = i != 2 && i != 7;
-            assertEq(module.isSelectorOnAccessList(address(account), sessionKey, address(target), _sel(i)), expected);
+            assertEq(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), _sel(i)), expected);
             if (expected) {
                 assertEq(_runCall(_callSel(address(target), _sel(i))), 0);
             } else {
@@ -212,8 +213,8 @@ contract AccessListTest is UnitBase {
 
         // Remove the overflow entry 8 (added twice: one removal takes it off), re-add 7.
         _update(sessionKey, _updates(_fn(address(target), _sel(8), false), _allowSelector(address(target), _sel(7))));
-        assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target), _sel(8)));
-        assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(target), _sel(7)));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), _sel(8)));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), _sel(7)));
         _expectRunRevert(
             _callSel(address(target), _sel(8)),
             abi.encodeWithSelector(ISessionKeyModule.SelectorNotOnAllowlist.selector, address(target), _sel(8))
@@ -227,7 +228,7 @@ contract AccessListTest is UnitBase {
         }
         _update(sessionKey, removals);
         for (uint256 i = 1; i <= 9; ++i) {
-            assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target), _sel(i)));
+            assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target), _sel(i)));
         }
         _expectRunRevert(
             _callSel(address(target), _sel(1)),
@@ -243,7 +244,7 @@ contract AccessListTest is UnitBase {
         }
         updates[8] = _allowTargetWithSelectors(address(target2));
         _addListKey(updates);
-        assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target2), _sel(7)));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target2), _sel(7)));
         _expectRunRevert(
             _callSel(address(target2), _sel(7)),
             abi.encodeWithSelector(ISessionKeyModule.SelectorNotOnAllowlist.selector, address(target2), _sel(7))
@@ -411,7 +412,7 @@ contract AccessListTest is UnitBase {
         );
 
         _update(sessionKey, _one(_listType(AccessListType.DENYLIST)));
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(target));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target));
         assertTrue(onList);
         assertFalse(checks);
         _expectRunRevert(
@@ -447,7 +448,7 @@ contract AccessListTest is UnitBase {
         _addListKey(_updates(_allowTarget(address(target)), _nativeLimit(1 ether, DAY), _timeRange(5, 4 * 10 ** 9)));
         bytes memory before = abi.encode(_info(sessionKey));
         _update(sessionKey, _one(_listType(AccessListType.DENYLIST)));
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(uint8(info.accessListType), uint8(AccessListType.DENYLIST));
         info.accessListType = AccessListType.ALLOWLIST;
         assertEq(abi.encode(info), before);
@@ -461,12 +462,12 @@ contract AccessListTest is UnitBase {
                 _allowTarget(address(target2))
             )
         );
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(target));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target));
         assertTrue(onList && checks);
-        (onList, checks) = module.getAccessListEntry(address(account), sessionKey, address(target2));
+        (onList, checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target2));
         assertTrue(onList);
         assertFalse(checks);
-        assertFalse(module.isSelectorOnAccessList(address(account), sessionKey, address(target2), FOO));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(target2), FOO));
         assertEq(_runCall(_callSel(address(target2), BAR)), 0);
     }
 }

@@ -189,7 +189,7 @@ contract Erc20SpendLimitTest is UnitBase {
         _sendSession(_transferCall(recipient, LIMIT));
         _sendSession(_call(address(other), 0, abi.encodeCall(other.transfer, (recipient, 5e18))));
         assertEq(other.balanceOf(recipient), 5e18);
-        assertEq(module.getErc20SpendLimit(address(account), sessionKey, address(other)).used, 5e18);
+        assertEq(lens.getErc20SpendLimit(address(module), address(account), sessionKey, address(other)).used, 5e18);
         assertEq(_erc20Status(sessionKey).used, LIMIT);
         _expectRunRevert(
             _call(address(other), 0, abi.encodeCall(other.transfer, (recipient, 1))),
@@ -315,7 +315,7 @@ contract Erc20SpendLimitTest is UnitBase {
             _runCall(_call(address(token), 0, abi.encodeCall(token.transferFrom, (address(account), recipient, 1)))), 0
         );
         // The access entry itself is untouched.
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(token));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(token));
         assertTrue(onList);
         assertFalse(checks);
     }
@@ -325,13 +325,13 @@ contract Erc20SpendLimitTest is UnitBase {
             sessionKey, _updates(_allowTargetWithSelectors(address(token)), _allowSelector(address(token), TRANSFER))
         );
         _update(sessionKey, _one(_erc20Limit(address(token), LIMIT, DAY)));
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(token));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(token));
         assertTrue(onList && checks);
-        assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(token), TRANSFER));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(token), TRANSFER));
         _update(sessionKey, _one(_removeErc20Limit(address(token))));
-        (onList, checks) = module.getAccessListEntry(address(account), sessionKey, address(token));
+        (onList, checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(token));
         assertTrue(onList && checks);
-        assertTrue(module.isSelectorOnAccessList(address(account), sessionKey, address(token), TRANSFER));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), sessionKey, address(token), TRANSFER));
     }
 
     function test_switchingLifetimeToRefreshing() public {

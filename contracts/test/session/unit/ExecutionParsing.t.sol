@@ -181,13 +181,128 @@ contract ExecutionParsingTest is UnitBase {
     }
 
     function test_undecodableBatch_refused() public {
+        // The module reads batches itself, canonically: what OpenZeppelin's decoder refuses, it refuses too.
         bytes memory callData =
             abi.encodeCall(IERC7579Execution.execute, (bytes32(uint256(1) << 248), abi.encodePacked(uint128(1))));
-        _expectRunRevert(callData, abi.encodeWithSelector(ERC7579Utils.ERC7579DecodingError.selector));
+        _expectRunRevert(callData, _malformed());
         // An array length pointing past the end.
         callData = abi.encodeCall(
             IERC7579Execution.execute, (bytes32(uint256(1) << 248), abi.encodePacked(uint256(0x20), uint256(5)))
         );
-        _expectRunRevert(callData, abi.encodeWithSelector(ERC7579Utils.ERC7579DecodingError.selector));
+        _expectRunRevert(callData, _malformed());
+    }
+
+    // ---------------------------------------------------------------- canonical encoding only (issue 13)
+
+    /// @dev abi.encode(Execution[]) of two calls, with the words a test then changes: [0] 0x20, [1] n, [2], [3] heads,
+    /// call 0 at words 4..8 (target, value, 0x60, length 1, data), call 1 at words 9..12 (length 0, no data).
+    function _twoCalls() internal view returns (bytes memory exec) {
+        Execution[] memory calls = new Execution[](2);
+        calls[0] = Execution(address(target), 1, hex"01");
+        calls[1] = Execution(address(target2), 2, "");
+        exec = abi.encode(calls);
+        assertEq(exec.length, 13 * 32);
+        assertEq(_wordAt(exec, 2), 0x40);
+        assertEq(_wordAt(exec, 3), 0xe0);
+    }
+
+    function _wordAt(bytes memory data, uint256 word) internal pure returns (uint256 value) {
+        assembly ("memory-safe") {
+            value := mload(add(add(data, 0x20), mul(word, 0x20)))
+        }
+    }
+
+    function _setWord(bytes memory data, uint256 word, uint256 value) internal pure returns (bytes memory) {
+        assembly ("memory-safe") {
+            mstore(add(add(data, 0x20), mul(word, 0x20)), value)
+        }
+        return data;
+    }
+
+    function _batchCall(bytes memory exec) internal pure returns (bytes memory) {
+        return abi.encodeCall(IERC7579Execution.execute, (bytes32(uint256(1) << 248), exec));
+    }
+
+    function test_canonicalBatch_accepted() public {
+        assertEq(_runCall(_batchCall(_twoCalls())), 0);
+    }
+
+    function test_batch_arrayNotAt0x20_refused() public {
+        // OpenZeppelin's decoder takes any in-bounds array offset; the canonical encoding has 0x20.
+        bytes memory exec = abi.encodePacked(uint256(0x40), uint256(0), _twoCalls());
+        _expectRunRevert(_batchCall(exec), _malformed());
+    }
+
+    function test_batch_negativeElementPointer_refused() public {
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 2, uint256(-int256(0x100)))), _malformed());
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 3, type(uint256).max)), _malformed());
+    }
+
+    function test_batch_pointerPastTheEnd_refused() public {
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 3, 0x1000)), _malformed());
+    }
+
+    function test_batch_elementsOutOfOrderOrOverlapping_refused() public {
+        // Both pointers at the first element (overlap), or swapped.
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 3, 0x40)), _malformed());
+        bytes memory swapped = _setWord(_setWord(_twoCalls(), 2, 0xe0), 3, 0x40);
+        _expectRunRevert(_batchCall(swapped), _malformed());
+    }
+
+    function test_batch_gapBetweenElements_refused() public {
+        // A word inserted after call 0's data, with call 1's pointer moved past it.
+        bytes memory exec = _twoCalls();
+        bytes memory gapped = new bytes(exec.length + 32);
+        for (uint256 i; i < 9 * 32; ++i) {
+            gapped[i] = exec[i];
+        }
+        for (uint256 i = 9 * 32; i < exec.length; ++i) {
+            gapped[i + 32] = exec[i];
+        }
+        _setWord(gapped, 3, 0x100);
+        _expectRunRevert(_batchCall(gapped), _malformed());
+    }
+
+    function test_batch_trailingBytes_refused() public {
+        _expectRunRevert(_batchCall(abi.encodePacked(_twoCalls(), uint256(0))), _malformed());
+        _expectRunRevert(_batchCall(abi.encodePacked(_twoCalls(), bytes1(0))), _malformed());
+    }
+
+    function test_batch_dataOffsetNot0x60_refused() public {
+        // Call 0's data offset, relative to the element: 0x60 in the canonical encoding.
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 6, 0x80)), _malformed());
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 6, uint256(-int256(0x20)))), _malformed());
+    }
+
+    function test_batch_dataLengthPastTheRegion_refused() public {
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 7, 0x41)), _malformed());
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 7, type(uint256).max)), _malformed());
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 12, 1)), _malformed());
+    }
+
+    function test_batch_dirtyTargetWord_refused() public {
+        uint256 dirty = uint256(uint160(address(target))) | (uint256(1) << 200);
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 4, dirty)), _malformed());
+    }
+
+    function test_batch_countBeyondTheRegion_refused() public {
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 1, 3)), _malformed());
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 1, type(uint256).max)), _malformed());
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 1, uint256(1) << 251)), _malformed());
+    }
+
+    function test_batch_fewerCallsThanEncoded_refused() public {
+        // A count of one leaves the second call as trailing bytes (and the first head is not right after the heads).
+        _expectRunRevert(_batchCall(_setWord(_twoCalls(), 1, 1)), _malformed());
+    }
+
+    function test_executeArgument_unpaddedOrTrailing_refused() public {
+        bytes memory exec = _single(); // 53 bytes
+        // Canonical: padded to 64 bytes.
+        bytes memory canonical = abi.encodeCall(IERC7579Execution.execute, (bytes32(0), exec));
+        assertEq(_runCall(canonical), 0);
+        _expectRunRevert(abi.encodePacked(canonical, uint256(0)), _malformed());
+        bytes memory unpadded = abi.encodePacked(EXECUTE, bytes32(0), uint256(0x40), uint256(exec.length), exec);
+        _expectRunRevert(unpadded, _malformed());
     }
 }

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {stdError} from "forge-std/StdError.sol";
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {UnitBase, AcceptAllPaymaster} from "./UnitBase.sol";
 
 /// @dev The gas limit, in wei: an op counts at its maximum cost when the account pays, nothing when a paymaster pays.
@@ -12,7 +13,7 @@ contract GasSpendLimitTest is UnitBase {
         return abi.encodeWithSelector(ISessionKeyModule.GasSpendLimitExceeded.selector, limit, used, attempted);
     }
 
-    function _gas(address key) internal view returns (ISessionKeyModule.SpendLimitStatus memory) {
+    function _gas(address key) internal view returns (ISessionKeyLens.SpendLimitStatus memory) {
         return _info(key).gasSpend;
     }
 

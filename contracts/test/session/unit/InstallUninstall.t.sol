@@ -10,6 +10,7 @@ import {
 } from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {LeashAccount} from "../../../src/account/LeashAccount.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {AccessListType} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {UnitBase} from "./UnitBase.sol";
 
@@ -59,7 +60,7 @@ contract InstallUninstallTest is UnitBase {
         _install(fresh, "");
         assertTrue(module.isInitialized(address(fresh)));
         assertTrue(fresh.isModuleInstalled(MODULE_TYPE_VALIDATOR, address(module), ""));
-        assertEq(module.sessionKeysOf(address(fresh)).length, 0);
+        assertEq(lens.sessionKeysOf(address(module), address(fresh)).length, 0);
     }
 
     function test_installWithInitialKeys() public {
@@ -81,17 +82,17 @@ contract InstallUninstallTest is UnitBase {
         emit ISessionKeyModule.SessionKeyAdded(address(fresh), keyB, "app-b", "");
         _install(fresh, _initData(keys, tags, updates));
 
-        address[] memory listed = module.sessionKeysOf(address(fresh));
+        address[] memory listed = lens.sessionKeysOf(address(module), address(fresh));
         assertEq(listed.length, 2);
         assertEq(listed[0], keyA);
         assertEq(listed[1], keyB);
-        ISessionKeyModule.SessionKeyInfo memory a = module.getSessionKeyInfo(address(fresh), keyA);
+        ISessionKeyLens.SessionKeyInfo memory a = lens.getSessionKeyInfo(address(module), address(fresh), keyA);
         assertEq(a.tag, bytes32("app-a"));
         assertEq(a.validUntil, block.timestamp + 100);
         assertFalse(a.gasSpend.hasLimit);
-        (bool onList,) = module.getAccessListEntry(address(fresh), keyA, address(target));
+        (bool onList,) = lens.getAccessListEntry(address(module), address(fresh), keyA, address(target));
         assertTrue(onList);
-        ISessionKeyModule.SessionKeyInfo memory b = module.getSessionKeyInfo(address(fresh), keyB);
+        ISessionKeyLens.SessionKeyInfo memory b = lens.getSessionKeyInfo(address(module), address(fresh), keyB);
         assertEq(b.tag, bytes32("app-b"));
         assertTrue(b.gasSpend.hasLimit);
         assertEq(b.gasSpend.limit, 0);
@@ -176,11 +177,11 @@ contract InstallUninstallTest is UnitBase {
         _uninstall(account);
 
         assertFalse(module.isInitialized(address(account)));
-        assertEq(module.sessionKeysOf(address(account)).length, 0);
-        assertFalse(module.isSessionKeyOf(address(account), sessionKey));
-        assertFalse(module.isSessionKeyOf(address(account), keyA));
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 0);
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), sessionKey));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), keyA));
         vm.expectRevert(abi.encodeWithSelector(ISessionKeyModule.SessionKeyNotFound.selector, sessionKey));
-        module.getSessionKeyInfo(address(account), sessionKey);
+        lens.getSessionKeyInfo(address(module), address(account), sessionKey);
         // The module itself refuses the key...
         assertEq(_run(op), 1);
         // ...and the account no longer routes the lane to it: the owner's validation refuses the session signature.
@@ -198,17 +199,17 @@ contract InstallUninstallTest is UnitBase {
         _uninstall(account);
         _install(account, "");
         assertTrue(module.isInitialized(address(account)));
-        assertEq(module.sessionKeysOf(address(account)).length, 0);
-        assertFalse(module.isSessionKeyOf(address(account), sessionKey));
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 0);
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), sessionKey));
         assertEq(_runCall(_call(address(target), 0, "")), 1);
 
         // Re-adding the key starts from defaults.
         _addKey(sessionKey, _none());
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertTrue(info.gasSpend.hasLimit);
         assertEq(info.gasSpend.limit, 0);
         _assertStatus(info.nativeTokenSpend, true, 0, 0, 0, 0, 0, 0);
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), sessionKey, address(target));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), sessionKey, address(target));
         assertFalse(onList);
         assertFalse(checks);
     }
@@ -237,18 +238,18 @@ contract InstallUninstallTest is UnitBase {
         bytes[][] memory updates = new bytes[][](1);
         updates[0] = new bytes[](0);
         _install(account, _initData(keys, tags, updates));
-        assertEq(module.sessionKeysOf(address(account)).length, 1);
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 1);
         assertEq(_info(keyA).tag, bytes32("again"));
-        (bool onList,) = module.getAccessListEntry(address(account), keyA, address(target));
+        (bool onList,) = lens.getAccessListEntry(address(module), address(account), keyA, address(target));
         assertFalse(onList);
     }
 
     function test_installOnOneAccountDoesNotAffectAnother() public {
         _addKey(keyA, _none());
         _install(fresh, "");
-        assertEq(module.sessionKeysOf(address(fresh)).length, 0);
+        assertEq(lens.sessionKeysOf(address(module), address(fresh)).length, 0);
         _uninstall(fresh);
-        assertTrue(module.isSessionKeyOf(address(account), keyA));
+        assertTrue(lens.isSessionKeyOf(address(module), address(account), keyA));
         assertTrue(module.isInitialized(address(account)));
     }
 }

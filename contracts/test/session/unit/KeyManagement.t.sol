@@ -3,6 +3,7 @@ pragma solidity 0.8.28;
 
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {AccessListType} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {UnitBase} from "./UnitBase.sol";
 
@@ -33,8 +34,8 @@ contract KeyManagementTest is UnitBase {
         module.addSessionKey(keyA, "my-app", _none());
         assertEq(vm.getRecordedLogs().length, 1);
 
-        assertTrue(module.isSessionKeyOf(address(account), keyA));
-        ISessionKeyModule.SessionKeyInfo memory info = _info(keyA);
+        assertTrue(lens.isSessionKeyOf(address(module), address(account), keyA));
+        ISessionKeyLens.SessionKeyInfo memory info = _info(keyA);
         assertEq(info.tag, bytes32("my-app"));
         assertEq(info.validFrom, 0);
         assertEq(info.validUntil, 0);
@@ -43,7 +44,7 @@ contract KeyManagementTest is UnitBase {
         _assertStatus(info.nativeTokenSpend, true, 0, 0, 0, 0, 0, 0);
         _assertStatus(info.gasSpend, true, 0, 0, 0, 0, 0, 0);
         assertEq(info.requiredPaymaster, address(0));
-        _assertStatus(module.getErc20SpendLimit(address(account), keyA, address(token)), false, 0, 0, 0, 0, 0, 0);
+        _assertStatus(lens.getErc20SpendLimit(address(module), address(account), keyA, address(token)), false, 0, 0, 0, 0, 0, 0);
 
         // No call is allowed; even if it were, value and gas are limited to zero.
         _expectValidateRevert(
@@ -109,17 +110,17 @@ contract KeyManagementTest is UnitBase {
         emit ISessionKeyModule.SessionKeyRemoved(address(account), keyA, TAG);
         vm.prank(address(account));
         module.removeSessionKey(keyA);
-        assertFalse(module.isSessionKeyOf(address(account), keyA));
-        assertEq(module.sessionKeysOf(address(account)).length, 0);
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), keyA));
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 0);
         bytes memory notFound = abi.encodeWithSelector(ISessionKeyModule.SessionKeyNotFound.selector, keyA);
         vm.expectRevert(notFound);
-        module.getSessionKeyInfo(address(account), keyA);
+        lens.getSessionKeyInfo(address(module), address(account), keyA);
         vm.expectRevert(notFound);
-        module.getAccessListEntry(address(account), keyA, address(target));
+        lens.getAccessListEntry(address(module), address(account), keyA, address(target));
         vm.expectRevert(notFound);
-        module.isSelectorOnAccessList(address(account), keyA, address(target), FOO);
+        lens.isSelectorOnAccessList(address(module), address(account), keyA, address(target), FOO);
         vm.expectRevert(notFound);
-        module.getErc20SpendLimit(address(account), keyA, address(token));
+        lens.getErc20SpendLimit(address(module), address(account), keyA, address(token));
         assertEq(_run(_signedOp(_call(address(target), 0, ""), keyAPk, block.timestamp)), 1);
     }
 
@@ -161,9 +162,9 @@ contract KeyManagementTest is UnitBase {
         vm.prank(address(account));
         module.rotateSessionKey(keyA, keyB);
 
-        assertFalse(module.isSessionKeyOf(address(account), keyA));
-        assertTrue(module.isSessionKeyOf(address(account), keyB));
-        address[] memory keys = module.sessionKeysOf(address(account));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), keyA));
+        assertTrue(lens.isSessionKeyOf(address(module), address(account), keyB));
+        address[] memory keys = lens.sessionKeysOf(address(module), address(account));
         assertEq(keys.length, 1);
         assertEq(keys[0], keyB);
         // Same info, entries, limits and spend (the key list differs only in the key's name).
@@ -219,7 +220,7 @@ contract KeyManagementTest is UnitBase {
         vm.expectRevert(abi.encodeWithSelector(ISessionKeyModule.SessionKeyNotFound.selector, unknown));
         module.rotateSessionKey(unknown, makeAddr("other"));
         vm.stopPrank();
-        assertEq(module.sessionKeysOf(address(account)).length, 2);
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 2);
     }
 
     function test_rotate_thenReAddOldKey_startsFresh() public {
@@ -227,10 +228,10 @@ contract KeyManagementTest is UnitBase {
         vm.prank(address(account));
         module.rotateSessionKey(keyA, keyB);
         _addKey(keyA, _none());
-        (bool onList,) = module.getAccessListEntry(address(account), keyA, address(target));
+        (bool onList,) = lens.getAccessListEntry(address(module), address(account), keyA, address(target));
         assertFalse(onList);
         assertEq(_info(keyA).nativeTokenSpend.limit, 0);
-        (onList,) = module.getAccessListEntry(address(account), keyB, address(target));
+        (onList,) = lens.getAccessListEntry(address(module), address(account), keyB, address(target));
         assertTrue(onList);
         assertEq(_info(keyB).nativeTokenSpend.limit, 5 ether);
     }
@@ -238,21 +239,21 @@ contract KeyManagementTest is UnitBase {
     // ---------------------------------------------------------------- update: partial
 
     struct Snapshot {
-        ISessionKeyModule.SessionKeyInfo info;
+        ISessionKeyLens.SessionKeyInfo info;
         bool targetOnList;
         bool targetChecks;
         bool fooListed;
         bool tokenOnList;
         bool tokenChecks;
-        ISessionKeyModule.SpendLimitStatus erc20;
+        ISessionKeyLens.SpendLimitStatus erc20;
     }
 
     function _snap() internal view returns (Snapshot memory s) {
         s.info = _info(keyA);
-        (s.targetOnList, s.targetChecks) = module.getAccessListEntry(address(account), keyA, address(target));
-        s.fooListed = module.isSelectorOnAccessList(address(account), keyA, address(target), FOO);
-        (s.tokenOnList, s.tokenChecks) = module.getAccessListEntry(address(account), keyA, address(token));
-        s.erc20 = module.getErc20SpendLimit(address(account), keyA, address(token));
+        (s.targetOnList, s.targetChecks) = lens.getAccessListEntry(address(module), address(account), keyA, address(target));
+        s.fooListed = lens.isSelectorOnAccessList(address(module), address(account), keyA, address(target), FOO);
+        (s.tokenOnList, s.tokenChecks) = lens.getAccessListEntry(address(module), address(account), keyA, address(token));
+        s.erc20 = lens.getErc20SpendLimit(address(module), address(account), keyA, address(token));
     }
 
     function _fullKey() internal {
@@ -334,7 +335,7 @@ contract KeyManagementTest is UnitBase {
         _fullKey();
         Snapshot memory s = _snap();
         uint256 week = _periodStart(block.timestamp, 3 hours, WEEK);
-        s.info.nativeTokenSpend = ISessionKeyModule.SpendLimitStatus(
+        s.info.nativeTokenSpend = ISessionKeyLens.SpendLimitStatus(
             true, 3 ether, 0, 3 ether, uint48(WEEK), uint48(week), uint48(week + WEEK)
         );
         _assertOnlyChanged(_nativeLimit(3 ether, WEEK), s);
@@ -353,7 +354,7 @@ contract KeyManagementTest is UnitBase {
         uint256 day = _periodStart(block.timestamp, 3 hours, DAY);
         // The 10e6 spent this week may have been spent today: the new daily period keeps them (the conservative
         // reading; a daily limit must never be exceeded in a day).
-        s.erc20 = ISessionKeyModule.SpendLimitStatus(true, 50e6, 10e6, 40e6, uint48(DAY), uint48(day), uint48(day + DAY));
+        s.erc20 = ISessionKeyLens.SpendLimitStatus(true, 50e6, 10e6, 40e6, uint48(DAY), uint48(day), uint48(day + DAY));
         _assertOnlyChanged(_erc20Limit(address(token), 50e6, DAY), s);
     }
 
@@ -368,7 +369,7 @@ contract KeyManagementTest is UnitBase {
     function test_partialUpdate_gasLimit() public {
         _fullKey();
         Snapshot memory s = _snap();
-        s.info.gasSpend = ISessionKeyModule.SpendLimitStatus(true, 5 ether, 0, 5 ether, 0, 0, 0);
+        s.info.gasSpend = ISessionKeyLens.SpendLimitStatus(true, 5 ether, 0, 5 ether, 0, 0, 0);
         _assertOnlyChanged(_gasLimit(5 ether, 0), s);
     }
 
@@ -431,24 +432,24 @@ contract KeyManagementTest is UnitBase {
         vm.prank(address(account));
         module.revokeAllSessionKeys();
 
-        assertEq(module.sessionKeysOf(address(account)).length, 0);
-        assertFalse(module.isSessionKeyOf(address(account), keyA));
-        assertFalse(module.isSessionKeyOf(address(account), keyB));
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 0);
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), keyA));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), keyB));
         assertTrue(module.isInitialized(address(account)));
         assertEq(_run(_signedOp(_call(address(target), 0, ""), keyAPk, block.timestamp)), 1);
         assertEq(_run(_signedOp(_call(address(target), 0, ""), keyBPk, block.timestamp)), 1);
 
         // Keys can be added again, from defaults.
         _addKey(keyA, _none());
-        (bool onList,) = module.getAccessListEntry(address(account), keyA, address(target));
+        (bool onList,) = lens.getAccessListEntry(address(module), address(account), keyA, address(target));
         assertFalse(onList);
-        assertEq(module.sessionKeysOf(address(account)).length, 1);
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 1);
 
         vm.expectEmit(true, true, true, true, address(module));
         emit ISessionKeyModule.AllSessionKeysRevoked(address(account), 2);
         vm.prank(address(account));
         module.revokeAllSessionKeys();
-        assertFalse(module.isSessionKeyOf(address(account), keyA));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), keyA));
     }
 
     function _revokeGas() internal returns (uint256 used) {
@@ -480,7 +481,7 @@ contract KeyManagementTest is UnitBase {
         module.addSessionKey(keyA, TAG, _none());
         vm.prank(address(account));
         module.revokeAllSessionKeys();
-        assertTrue(module.isSessionKeyOf(other, keyA));
-        assertFalse(module.isSessionKeyOf(address(account), keyA));
+        assertTrue(lens.isSessionKeyOf(address(module), other, keyA));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), keyA));
     }
 }

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {Execution} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {AccessListType} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {UnitBase} from "./UnitBase.sol";
 
@@ -21,7 +22,7 @@ contract NativeSpendLimitTest is UnitBase {
         _addKeyWithGas(sessionKey, _updates(_listType(AccessListType.ALLOW_ALL), limitUpdate));
     }
 
-    function _native(address key) internal view returns (ISessionKeyModule.SpendLimitStatus memory) {
+    function _native(address key) internal view returns (ISessionKeyLens.SpendLimitStatus memory) {
         return _info(key).nativeTokenSpend;
     }
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {LeashAccount} from "../../../src/account/LeashAccount.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates,
     AccessListType
@@ -232,19 +233,19 @@ contract PermissionUpdateErrorsTest is UnitBase {
 
     function test_addSessionKey_revertsAndAddsNothing() public {
         _buildCases(address(account));
-        address[] memory keysBefore = module.sessionKeysOf(address(account));
+        address[] memory keysBefore = lens.sessionKeysOf(address(module), address(account));
         for (uint256 i; i < badUpdates.length; ++i) {
             vm.prank(address(account));
             vm.expectRevert(expectedErrors[i]);
             module.addSessionKey(newKey, TAG, _withPrefix(badUpdates[i]));
-            assertFalse(module.isSessionKeyOf(address(account), newKey));
-            assertEq(module.sessionKeysOf(address(account)), keysBefore);
+            assertFalse(lens.isSessionKeyOf(address(module), address(account), newKey));
+            assertEq(lens.sessionKeysOf(address(module), address(account)), keysBefore);
         }
         // The failed adds consumed nothing: the key can still be added, with defaults.
         _addKey(newKey, _none());
-        ISessionKeyModule.SessionKeyInfo memory info = _info(newKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(newKey);
         assertEq(info.validUntil, 0);
-        assertEq(module.getErc20SpendLimit(address(account), newKey, address(token)).hasLimit, false);
+        assertEq(lens.getErc20SpendLimit(address(module), address(account), newKey, address(token)).hasLimit, false);
     }
 
     function test_installWithInitialKeys_revertsAndInstallsNothing() public {
@@ -259,7 +260,7 @@ contract PermissionUpdateErrorsTest is UnitBase {
             vm.expectRevert(expectedErrors[i]);
             fresh.installModule(MODULE_TYPE_VALIDATOR, address(module), abi.encode(keys, tags, updates));
             assertFalse(module.isInitialized(address(fresh)));
-            assertFalse(module.isSessionKeyOf(address(fresh), newKey));
+            assertFalse(lens.isSessionKeyOf(address(module), address(fresh), newKey));
         }
     }
 
@@ -272,7 +273,7 @@ contract PermissionUpdateErrorsTest is UnitBase {
         updates[4] = _erc20Limit(address(token), MAX_ERC20_LIMIT, MAX_INTERVAL);
         updates[5] = abi.encodeWithSelector(Updates.setAccessListType.selector, uint256(2));
         _update(sessionKey, updates);
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(info.validFrom, MAX_TIMESTAMP);
         assertEq(info.validUntil, MAX_TIMESTAMP);
         assertEq(info.refreshAnchor, MAX_TIMESTAMP);
@@ -281,7 +282,7 @@ contract PermissionUpdateErrorsTest is UnitBase {
         assertEq(info.gasSpend.limit, MAX_GAS_LIMIT);
         assertEq(info.gasSpend.refreshInterval, MAX_INTERVAL);
         assertEq(uint8(info.accessListType), uint8(AccessListType.ALLOW_ALL));
-        ISessionKeyModule.SpendLimitStatus memory erc20 = _erc20Status(sessionKey);
+        ISessionKeyLens.SpendLimitStatus memory erc20 = _erc20Status(sessionKey);
         assertEq(erc20.limit, MAX_ERC20_LIMIT);
         assertEq(erc20.refreshInterval, MAX_INTERVAL);
         // Open ends: validFrom > 0 with validUntil 0 is fine, and validFrom == validUntil.

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {AccessListType} from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {UnitBase} from "./UnitBase.sol";
 
@@ -45,14 +46,14 @@ contract ReadsTest is UnitBase {
     }
 
     function _assertKeys(address[] memory expected) internal view {
-        assertEq(module.sessionKeysOf(address(account)), expected);
+        assertEq(lens.sessionKeysOf(address(module), address(account)), expected);
         for (uint256 i; i < expected.length; ++i) {
-            assertTrue(module.isSessionKeyOf(address(account), expected[i]));
+            assertTrue(lens.isSessionKeyOf(address(module), address(account), expected[i]));
         }
     }
 
     function test_enumeration_swapAndPop() public {
-        assertEq(module.sessionKeysOf(address(account)).length, 0);
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 0);
         _addKey(A, _none());
         _addKey(B, _none());
         _addKey(C, _none());
@@ -61,11 +62,11 @@ contract ReadsTest is UnitBase {
 
         _remove(B); // the last key (D) takes B's place
         _assertKeys(_keys(A, D, C));
-        assertFalse(module.isSessionKeyOf(address(account), B));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), B));
 
         _rotate(D, E); // in place
         _assertKeys(_keys(A, E, C));
-        assertFalse(module.isSessionKeyOf(address(account), D));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), D));
 
         _remove(C); // the last one: nothing moves
         _assertKeys(_keys(A, E));
@@ -82,7 +83,7 @@ contract ReadsTest is UnitBase {
         _assertKeys(_keys(B, F));
         _remove(B);
         _remove(F);
-        assertEq(module.sessionKeysOf(address(account)).length, 0);
+        assertEq(lens.sessionKeysOf(address(module), address(account)).length, 0);
     }
 
     function test_enumeration_movedKeyKeepsItsPermissions() public {
@@ -101,23 +102,23 @@ contract ReadsTest is UnitBase {
     function test_isSessionKeyOf_perAccount() public {
         _addKey(A, _none());
         address other = address(factory.createAccount(owner, 3));
-        assertTrue(module.isSessionKeyOf(address(account), A));
-        assertFalse(module.isSessionKeyOf(other, A));
-        assertFalse(module.isSessionKeyOf(address(account), B));
-        assertFalse(module.isSessionKeyOf(address(account), address(0)));
-        assertEq(module.sessionKeysOf(other).length, 0);
+        assertTrue(lens.isSessionKeyOf(address(module), address(account), A));
+        assertFalse(lens.isSessionKeyOf(address(module), other, A));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), B));
+        assertFalse(lens.isSessionKeyOf(address(module), address(account), address(0)));
+        assertEq(lens.sessionKeysOf(address(module), other).length, 0);
     }
 
     function test_viewsOfUnknownKeyRevert() public {
         bytes memory notFound = abi.encodeWithSelector(ISessionKeyModule.SessionKeyNotFound.selector, A);
         vm.expectRevert(notFound);
-        module.getSessionKeyInfo(address(account), A);
+        lens.getSessionKeyInfo(address(module), address(account), A);
         vm.expectRevert(notFound);
-        module.getAccessListEntry(address(account), A, address(target));
+        lens.getAccessListEntry(address(module), address(account), A, address(target));
         vm.expectRevert(notFound);
-        module.isSelectorOnAccessList(address(account), A, address(target), TRANSFER);
+        lens.isSelectorOnAccessList(address(module), address(account), A, address(target), TRANSFER);
         vm.expectRevert(notFound);
-        module.getErc20SpendLimit(address(account), A, address(token));
+        lens.getErc20SpendLimit(address(module), address(account), A, address(token));
     }
 
     function test_getAccessListEntry_andSelectors() public {
@@ -130,23 +131,23 @@ contract ReadsTest is UnitBase {
                 _fn(address(token), APPROVE, true)
             )
         );
-        (bool onList, bool checks) = module.getAccessListEntry(address(account), A, address(target));
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), address(account), A, address(target));
         assertTrue(onList);
         assertTrue(checks);
-        (onList, checks) = module.getAccessListEntry(address(account), A, address(target2));
+        (onList, checks) = lens.getAccessListEntry(address(module), address(account), A, address(target2));
         assertTrue(onList);
         assertFalse(checks);
-        (onList, checks) = module.getAccessListEntry(address(account), A, address(token));
+        (onList, checks) = lens.getAccessListEntry(address(module), address(account), A, address(token));
         assertFalse(onList);
         assertFalse(checks);
-        (onList, checks) = module.getAccessListEntry(address(account), A, makeAddr("nothing"));
+        (onList, checks) = lens.getAccessListEntry(address(module), address(account), A, makeAddr("nothing"));
         assertFalse(onList);
         assertFalse(checks);
-        assertTrue(module.isSelectorOnAccessList(address(account), A, address(target), TRANSFER));
-        assertFalse(module.isSelectorOnAccessList(address(account), A, address(target), APPROVE));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), A, address(target), TRANSFER));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), A, address(target), APPROVE));
         // The view reports function entries whether or not the contract entry checks them.
-        assertTrue(module.isSelectorOnAccessList(address(account), A, address(token), APPROVE));
-        assertFalse(module.isSelectorOnAccessList(address(account), A, address(target2), TRANSFER));
+        assertTrue(lens.isSelectorOnAccessList(address(module), address(account), A, address(token), APPROVE));
+        assertFalse(lens.isSelectorOnAccessList(address(module), address(account), A, address(target2), TRANSFER));
     }
 
     function test_info_spendComputedAtBlockTimestamp() public {
@@ -163,7 +164,7 @@ contract ReadsTest is UnitBase {
         _sendSession(_call(recipient, 0.3 ether, ""));
         uint256 day = _periodStart(block.timestamp, anchor, DAY);
         uint256 week = _periodStart(block.timestamp, anchor, WEEK);
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(info.refreshAnchor, anchor);
         _assertStatus(info.nativeTokenSpend, true, 1 ether, 0.3 ether, 0.7 ether, DAY, day, day + DAY);
         _assertStatus(info.gasSpend, true, 1 ether, DEFAULT_OP_COST, 1 ether - DEFAULT_OP_COST, WEEK, week, week + WEEK);
@@ -200,7 +201,7 @@ contract ReadsTest is UnitBase {
 
     function test_getErc20SpendLimit_otherTokenHasNone() public {
         _addKey(sessionKey, _one(_erc20Limit(address(token), 100e6, 0)));
-        _assertStatus(module.getErc20SpendLimit(address(account), sessionKey, address(target)), false, 0, 0, 0, 0, 0, 0);
+        _assertStatus(lens.getErc20SpendLimit(address(module), address(account), sessionKey, address(target)), false, 0, 0, 0, 0, 0, 0);
         _assertStatus(_erc20Status(sessionKey), true, 100e6, 0, 100e6, 0, 0, 0);
     }
 

@@ -44,16 +44,70 @@ contract SignatureTest is UnitBase {
     function test_statedTimeIsTheFirstFourBytesBigEndian() public {
         _update(sessionKey, _one(_nativeLimit(1 ether, DAY)));
         PackedUserOperation memory op = _sessionOp(_call(address(target), 1, ""));
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, entryPoint.getUserOpHash(op));
         // Stating a time inside the key's range: a window within today.
-        op.signature = abi.encodePacked(bytes4(uint32(T0)), r, s, v);
+        op.signature = _signSession(op, sessionKeyPk, T0);
+        assertEq(bytes4(op.signature), bytes4(uint32(T0)));
         assertEq(_run(op), _vd(false, T0 - 11, T0 + 1000));
-        // The same four bytes, read as a day three days on, past the key's end (T0 + 1000): the window is empty,
-        // encoded (1, 1] (never valid).
+        // Stating a day three days on, past the key's end (T0 + 1000): the window is empty, encoded (1, 1] (never valid).
         uint256 stated = T0 + 3 * DAY;
-        op.signature = abi.encodePacked(bytes4(uint32(stated)), r, s, v);
+        op.signature = _signSession(op, sessionKeyPk, stated);
         assertGt(_periodStart(stated, 0, DAY), T0 + 1000);
         assertEq(_run(op), _vd(false, 1, 1));
+    }
+
+    /// @dev Issue 13: the stated time was outside what the key signed, so a relayer could move a signed op to another
+    /// period. Now the key signs it with the userOpHash: a rewritten time fails the signature, in both forms.
+    function test_rewrittenStatedTime_failsTheSignature() public {
+        _update(sessionKey, _one(_nativeLimit(1 ether, DAY)));
+        PackedUserOperation memory op = _sessionOp(_call(address(target), 1, ""));
+        op.signature = _signSession(op, sessionKeyPk, T0);
+        bytes memory signed = op.signature;
+        uint256[3] memory rewrites = [T0 + DAY, T0 - DAY, T0 + 1];
+        for (uint256 i; i < rewrites.length; ++i) {
+            op.signature = abi.encodePacked(uint32(rewrites[i]), _slice(signed, 4));
+            assertEq(_run(op), 1, "69-byte form");
+        }
+        // The estimation form runs the checks for the named key and flags the failure.
+        op.signature = _sign89(op, sessionKeyPk, sessionKey, T0);
+        bytes memory signed89 = op.signature;
+        op.signature = abi.encodePacked(uint32(T0 + 500), _slice(signed89, 4));
+        assertEq(_run(op) & 1, 1, "89-byte form");
+        // Through the EntryPoint: refused, and nothing was charged.
+        bytes memory before = abi.encode(_info(sessionKey), address(account).balance);
+        op.signature = abi.encodePacked(uint32(T0 + DAY), _slice(signed, 4));
+        _expectFailedOp(0, "AA24 signature error");
+        _handleOp(op);
+        assertEq(abi.encode(_info(sessionKey), address(account).balance), before);
+        assertEq(target.calls(), 0);
+    }
+
+    function test_signatureOverTheBareUserOpHash_returnsSigFailed() public {
+        PackedUserOperation memory op = _op();
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, entryPoint.getUserOpHash(op));
+        op.signature = abi.encodePacked(uint32(T0), r, s, v);
+        assertEq(_run(op), 1);
+        op.signature = abi.encodePacked(uint32(T0), sessionKey, r, s, v);
+        assertEq(_run(op), _window() | 1);
+    }
+
+    function test_digestIsKeccakOfTheHashAndTheFourTimeBytes() public {
+        // A signature over keccak256(userOpHash ‖ uint32 statedTime), built here by hand, validates...
+        PackedUserOperation memory op = _op();
+        bytes32 digest = keccak256(bytes.concat(entryPoint.getUserOpHash(op), bytes4(uint32(T0))));
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, digest);
+        op.signature = abi.encodePacked(uint32(T0), r, s, v);
+        assertEq(_run(op), _window());
+        // ...and one over the same bytes with the time as a full word does not.
+        (v, r, s) = vm.sign(sessionKeyPk, keccak256(abi.encode(entryPoint.getUserOpHash(op), T0)));
+        op.signature = abi.encodePacked(uint32(T0), r, s, v);
+        assertEq(_run(op), 1);
+    }
+
+    function _slice(bytes memory data, uint256 from) internal pure returns (bytes memory out) {
+        out = new bytes(data.length - from);
+        for (uint256 i; i < out.length; ++i) {
+            out[i] = data[from + i];
+        }
     }
 
     function test_unknownSigner_returnsSigFailed() public {
@@ -98,11 +152,12 @@ contract SignatureTest is UnitBase {
 
     function test_highS_malleatedSignature_returnsSigFailed() public {
         PackedUserOperation memory op = _op();
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, entryPoint.getUserOpHash(op));
+        bytes32 digest = _sessionDigest(entryPoint.getUserOpHash(op), T0);
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, digest);
         bytes32 highS = bytes32(SECP256K1_N - uint256(s));
         uint8 flippedV = v == 27 ? 28 : 27;
         // ecrecover itself accepts the malleated form and returns the key...
-        assertEq(ecrecover(entryPoint.getUserOpHash(op), flippedV, r, highS), sessionKey);
+        assertEq(ecrecover(digest, flippedV, r, highS), sessionKey);
         // ...the module does not.
         op.signature = abi.encodePacked(uint32(T0), r, highS, flippedV);
         assertEq(_run(op), 1);
@@ -116,7 +171,7 @@ contract SignatureTest is UnitBase {
 
     function test_invalidV_returnsSigFailed() public {
         PackedUserOperation memory op = _op();
-        (, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, entryPoint.getUserOpHash(op));
+        (, bytes32 r, bytes32 s) = vm.sign(sessionKeyPk, _sessionDigest(entryPoint.getUserOpHash(op), T0));
         op.signature = abi.encodePacked(uint32(T0), r, s, uint8(29));
         assertEq(_run(op), 1);
         op.signature = abi.encodePacked(uint32(T0), r, s, uint8(0));

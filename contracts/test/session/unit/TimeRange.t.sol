@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {stdError} from "forge-std/StdError.sol";
 import {PackedUserOperation} from "@openzeppelin/contracts/interfaces/IERC4337.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {UnitBase} from "./UnitBase.sol";
 
 /// @dev The time range permission and the validity window of refreshing limits (validationData values).
@@ -28,7 +29,7 @@ contract TimeRangeTest is UnitBase {
     function test_openRange_returnsNoWindow() public {
         _addKeyWithGas(sessionKey, _one(_allowTarget(address(target))));
         assertEq(_runCall(_callTarget()), 0);
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(info.validFrom, 0);
         assertEq(info.validUntil, 0);
     }
@@ -46,7 +47,7 @@ contract TimeRangeTest is UnitBase {
     function test_bothBounds() public {
         _keyWithRange(T0 - 10, T0 + 500);
         assertEq(_runCall(_callTarget()), _vd(false, T0 - 11, T0 + 500));
-        ISessionKeyModule.SessionKeyInfo memory info = _info(sessionKey);
+        ISessionKeyLens.SessionKeyInfo memory info = _info(sessionKey);
         assertEq(info.validFrom, T0 - 10);
         assertEq(info.validUntil, T0 + 500);
     }

@@ -5,6 +5,7 @@ import {IEntryPoint, IPaymaster, PackedUserOperation} from "@openzeppelin/contra
 import {MODULE_TYPE_VALIDATOR} from "@openzeppelin/contracts/interfaces/draft-IERC7579.sol";
 import {LeashAccount} from "../../../src/account/LeashAccount.sol";
 import {ISessionKeyModule} from "../../../src/session/interfaces/ISessionKeyModule.sol";
+import {ISessionKeyLens} from "../../../src/session/interfaces/ISessionKeyLens.sol";
 import {
     ISessionKeyPermissionUpdates as Updates,
     AccessListType
@@ -53,7 +54,7 @@ abstract contract UnitBase is SessionKeyTestBase {
     bytes32 internal constant TAG = bytes32("test"); // the tag SessionKeyTestBase._addKey uses
     uint256 internal constant MAX_TIMESTAMP = (1 << 32) - 1;
     uint256 internal constant MAX_NATIVE_LIMIT = (1 << 96) - 1;
-    uint256 internal constant MAX_ERC20_LIMIT = (1 << 159) - 1;
+    uint256 internal constant MAX_ERC20_LIMIT = (1 << 96) - 1;
     uint256 internal constant MAX_GAS_LIMIT = ((1 << 42) - 1) * 1e9;
     uint256 internal constant MAX_INTERVAL = (1 << 32) - 1;
 
@@ -181,7 +182,8 @@ abstract contract UnitBase is SessionKeyTestBase {
         view
         returns (bytes memory)
     {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, entryPoint.getUserOpHash(op));
+        (uint8 v, bytes32 r, bytes32 s) =
+            vm.sign(pk, _sessionDigest(entryPoint.getUserOpHash(op), statedTime));
         return abi.encodePacked(uint32(statedTime), key, r, s, v);
     }
 
@@ -272,22 +274,30 @@ abstract contract UnitBase is SessionKeyTestBase {
     }
 
     function _entries(address account_, address key, address t) private view returns (bytes memory) {
-        ISessionKeyModule.SessionKeyInfo memory info = module.getSessionKeyInfo(account_, key);
-        (bool onList, bool checks) = module.getAccessListEntry(account_, key, t);
-        (bool tokenOnList, bool tokenChecks) = module.getAccessListEntry(account_, key, address(token));
-        return abi.encode(info, onList, checks, tokenOnList, tokenChecks, module.sessionKeysOf(account_));
+        ISessionKeyLens.SessionKeyInfo memory info = lens.getSessionKeyInfo(address(module), account_, key);
+        return abi.encode(info, _entry(account_, key, t), _entry(account_, key, address(token)), _everything(account_, key));
+    }
+
+    function _entry(address account_, address key, address t) private view returns (bytes memory) {
+        (bool onList, bool checks) = lens.getAccessListEntry(address(module), account_, key, t);
+        return abi.encode(onList, checks);
+    }
+
+    /// @dev The key list, and the lens's whole view of the key (its targets, their function entries and budgets).
+    function _everything(address account_, address key) private view returns (bytes memory) {
+        return abi.encode(lens.sessionKeysOf(address(module), account_), lens.getSessionKey(address(module), account_, key));
     }
 
     function _selectors(address account_, address key, address t) private view returns (bytes memory) {
         return abi.encode(
-            module.isSelectorOnAccessList(account_, key, t, TRANSFER),
-            module.isSelectorOnAccessList(account_, key, t, APPROVE),
-            module.isSelectorOnAccessList(account_, key, t, bytes4(0))
+            lens.isSelectorOnAccessList(address(module), account_, key, t, TRANSFER),
+            lens.isSelectorOnAccessList(address(module), account_, key, t, APPROVE),
+            lens.isSelectorOnAccessList(address(module), account_, key, t, bytes4(0))
         );
     }
 
     function _limits(address account_, address key, address t) private view returns (bytes memory) {
-        return abi.encode(module.getErc20SpendLimit(account_, key, t), module.getErc20SpendLimit(account_, key, address(token)));
+        return abi.encode(lens.getErc20SpendLimit(address(module), account_, key, t), lens.getErc20SpendLimit(address(module), account_, key, address(token)));
     }
 
     function _keyState(address key) internal view returns (bytes memory) {
@@ -300,7 +310,7 @@ abstract contract UnitBase is SessionKeyTestBase {
     }
 
     function _assertStatus(
-        ISessionKeyModule.SpendLimitStatus memory s,
+        ISessionKeyLens.SpendLimitStatus memory s,
         bool hasLimit,
         uint256 limit,
         uint256 used,
@@ -318,11 +328,11 @@ abstract contract UnitBase is SessionKeyTestBase {
         assertEq(s.nextRefresh, nextRefresh, "nextRefresh");
     }
 
-    function _erc20Status(address key) internal view returns (ISessionKeyModule.SpendLimitStatus memory) {
-        return module.getErc20SpendLimit(address(account), key, address(token));
+    function _erc20Status(address key) internal view returns (ISessionKeyLens.SpendLimitStatus memory) {
+        return lens.getErc20SpendLimit(address(module), address(account), key, address(token));
     }
 
-    function _info(address key) internal view returns (ISessionKeyModule.SessionKeyInfo memory) {
-        return module.getSessionKeyInfo(address(account), key);
+    function _info(address key) internal view returns (ISessionKeyLens.SessionKeyInfo memory) {
+        return lens.getSessionKeyInfo(address(module), address(account), key);
     }
 }

@@ -2,9 +2,9 @@ import type { Command } from 'commander';
 import { type Address, createWalletClient, erc20Abi, formatEther, http, parseEther, parseUnits } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { entryPoint08Abi } from 'viem/account-abstraction';
-import { devTokenAbi, devTokenParameters, leashAccountAbi } from '@leash/sdk';
+import { devTokenAbi, devTokenParameters, leashAccountAbi, formatAmount } from '@leash/sdk';
 import { CliError } from '../errors.js';
-import { formatAmount, native } from '../format.js';
+import { native } from '../format.js';
 import { heading, paint, printJson, printRows, withProgress } from '../output.js';
 import { ownerKeyPath } from '../state.js';
 import {

@@ -1,8 +1,9 @@
+import { formatAmount } from '@leash/sdk';
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { type Hex, formatEther, isHex } from 'viem';
 import { CliError, exitCodes } from '../errors.js';
-import { formatAmount, formatTime, native } from '../format.js';
+import { formatTime, native } from '../format.js';
 import { heading, paint, printJson, printRows, withProgress } from '../output.js';
 import { type CallSpec, encodeCallData, parseCallsFile, parseValue } from '../parse/calls.js';
 import { InvalidFlagError } from '../parse/errors.js';

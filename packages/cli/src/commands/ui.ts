@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { type Hex, getAddress } from 'viem';
 import type { LocalStack } from '@leash/sdk/local';
 import {
+  type DemoSessionKey,
   type SessionManager,
   type SessionManagerConfig,
   sessionManagerConfigFromStack,
@@ -43,18 +44,22 @@ export function registerUi(program: Command): void {
  * For `leash up`: serves the web session manager for the local stack this process runs. It serves the assets as
  * installed (building them only when missing), so a stack never waits for a rebuild.
  */
-export function serveLocalStackSessionManager(stack: LocalStack): Promise<SessionManager> {
+export function serveLocalStackSessionManager(stack: LocalStack, demoSessionKey?: DemoSessionKey): Promise<SessionManager> {
   const config = sessionManagerConfigFromStack(stack);
   // The same owner as the CLI's commands: the stored development owner key when `leash account create` made one.
-  return startSessionManager({ config: { ...config, devOwnerKey: readOwnerKey() ?? config.devOwnerKey }, build: 'if-missing' });
+  return startSessionManager({ config: { ...config, devOwnerKey: readOwnerKey() ?? config.devOwnerKey, demoSessionKey }, build: 'if-missing' });
 }
 
 /** Prints where the web session manager is served and who can act as the owner there. */
-export function printSessionManager(manager: SessionManager, options: { devOwner: boolean }): void {
+export function printSessionManager(manager: SessionManager, options: { devOwner: boolean; demoSessionKey?: DemoSessionKey | undefined }): void {
   heading('Web session manager');
+  const { demoSessionKey } = options;
   printRows([
     ['URL', paint('bold', manager.url)],
     ['Owner', options.devOwner ? 'the development owner key, or a browser wallet' : 'a browser wallet'],
+    ...(demoSessionKey
+      ? [['Demo app', `${new URL('#/demo', manager.url)} tips with the demo's key ${demoSessionKey.label} (${demoSessionKey.address})`] as [string, string]]
+      : []),
   ]);
 }
 
@@ -76,7 +81,7 @@ export async function sessionManagerConfigOf(target: Target, ownerKey: string | 
   const { devAccounts } = await import('@leash/sdk/local');
   const devOwnerKey = (ownerKey?.trim() || readOwnerKey() || devAccounts.devOwner) as Hex;
   if (!/^0x[0-9a-fA-F]{64}$/.test(devOwnerKey)) throw new CliError('--owner-key (or LEASH_OWNER_KEY) must be a 32-byte hex private key (0x and 64 hex digits).');
-  return { ...base, devOwnerKey, devFaucetKey: devAccounts.faucet };
+  return { ...base, devOwnerKey, devFaucetKey: devAccounts.faucet, demoSessionKey: local.demoSessionKey };
 }
 
 function parsePort(value: string | undefined): number | undefined {

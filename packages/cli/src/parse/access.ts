@@ -1,13 +1,13 @@
-import { type Address, type Hex, isHex, parseAbiItem, toFunctionSelector } from 'viem';
-import { InvalidFlagError } from './errors.js';
-import { parseAddress } from './limits.js';
+import { type CallTarget, parseCallTarget, parseFunction as sdkParseFunction } from '@leash/sdk';
+import type { Hex } from 'viem';
+import { parseFlag } from './errors.js';
 
 /** A parsed `--allow`, `--deny` or `--unlist` entry: a contract, optionally one of its functions. */
-export type AccessSpec = { contract: Address; function?: { selector: Hex; signature: string | undefined } | undefined };
+export type AccessSpec = CallTarget;
 
 /**
- * Parses `<address>[:<function>]`, where the function is a signature (`transfer(address,uint256)`, parameter names
- * allowed) or a 4-byte selector (`0xa9059cbb`).
+ * Parses `<address>[:<function>]` (the SDK's `parseCallTarget`), where the function is a signature
+ * (`transfer(address,uint256)`, parameter names allowed) or a 4-byte selector (`0xa9059cbb`).
  *
  * @example
  * ```ts
@@ -15,16 +15,11 @@ export type AccessSpec = { contract: Address; function?: { selector: Hex; signat
  * ```
  */
 export function parseAccessEntry(value: string, flag: string): AccessSpec {
-  const text = value.trim();
-  const separator = text.indexOf(':');
-  const contract = parseAddress(separator < 0 ? text : text.slice(0, separator), flag);
-  if (separator < 0) return { contract };
-  return { contract, function: parseFunction(text.slice(separator + 1), flag) };
+  return parseFlag(flag, value, () => parseCallTarget(value));
 }
 
 /**
- * Parses a function: a signature such as `transfer(address,uint256)` or `transfer(address to, uint256 amount)`, or a
- * 4-byte selector. Returns the selector and the canonical signature (undefined for a bare selector).
+ * Parses a function signature or a 4-byte selector (the SDK's `parseFunction`).
  *
  * @example
  * ```ts
@@ -32,27 +27,5 @@ export function parseAccessEntry(value: string, flag: string): AccessSpec {
  * ```
  */
 export function parseFunction(value: string, flag: string): { selector: Hex; signature: string | undefined } {
-  const text = value.trim().replace(/^function\s+/, '');
-  if (isHex(text)) {
-    if (text.length !== 10) throw new InvalidFlagError({ flag, value, expected: 'a selector is 4 bytes: 0x and 8 hex digits' });
-    return { selector: text.toLowerCase() as Hex, signature: undefined };
-  }
-  try {
-    const item = parseAbiItem(`function ${text}`);
-    if (item.type !== 'function') throw new Error('not a function');
-    const signature = `${item.name}(${item.inputs.map((input) => formatType(input)).join(',')})`;
-    return { selector: toFunctionSelector(signature), signature };
-  } catch {
-    throw new InvalidFlagError({
-      flag,
-      value,
-      expected: 'expected a function signature such as transfer(address,uint256), or a 4-byte selector such as 0xa9059cbb',
-    });
-  }
-}
-
-type AbiParam = { type: string; components?: readonly AbiParam[] };
-function formatType(param: AbiParam): string {
-  if (!param.type.startsWith('tuple')) return param.type;
-  return `(${(param.components ?? []).map(formatType).join(',')})${param.type.slice('tuple'.length)}`;
+  return parseFlag(flag, value, () => sdkParseFunction(value));
 }

@@ -20,3 +20,17 @@ export class InvalidFlagError extends CliError {
     this.expected = parameters.expected;
   }
 }
+
+/**
+ * Runs one of the SDK's parsers on a flag's value: its refusal (an error with `expected`, such as
+ * InvalidDurationError) becomes an {@link InvalidFlagError} naming the flag.
+ */
+export function parseFlag<T>(flag: string, value: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    const expected = (error as { expected?: unknown }).expected;
+    if (typeof expected === 'string') throw new InvalidFlagError({ flag, value, expected });
+    throw error;
+  }
+}

@@ -1,6 +1,7 @@
-import { type Address, getAddress, isAddress, zeroAddress } from 'viem';
+import { type Address, zeroAddress } from 'viem';
+import { type SessionKeyCallLimit, parseAddress as sdkParseAddress, parseCallLimit } from '@leash/sdk';
 import { parseNativeAmount } from './amounts.js';
-import { InvalidFlagError } from './errors.js';
+import { InvalidFlagError, parseFlag } from './errors.js';
 import { parsePeriod } from './time.js';
 
 /** A parsed limit flag: an amount per period (0: in total), or no limit at all (distinct from a limit of 0). */
@@ -55,7 +56,8 @@ export function parseErc20Limit(value: string, flag: string): Erc20LimitSpec {
 }
 
 /**
- * Parses an address (any case; a mixed-case address must have a valid checksum) and returns it checksummed.
+ * Parses an address (any case; a mixed-case address must have a valid checksum) and returns it checksummed: the SDK's
+ * `parseAddress`.
  *
  * @example
  * ```ts
@@ -63,13 +65,19 @@ export function parseErc20Limit(value: string, flag: string): Erc20LimitSpec {
  * ```
  */
 export function parseAddress(value: string, flag: string): Address {
-  const text = value.trim();
-  if (!isAddress(text, { strict: false }))
-    throw new InvalidFlagError({ flag, value, expected: 'expected an address: 0x followed by 40 hex digits' });
-  const mixedCase = text.slice(2) !== text.slice(2).toLowerCase() && text.slice(2) !== text.slice(2).toUpperCase();
-  if (mixedCase && !isAddress(text))
-    throw new InvalidFlagError({ flag, value, expected: 'the address has a wrong checksum (mixed case); check for a typo' });
-  return getAddress(text);
+  return parseFlag(flag, value, () => sdkParseAddress(value));
+}
+
+/**
+ * Parses `--max-calls`: `<count>/<period>` such as `20/day` or `100/total`, or `unlimited` (the SDK's `parseCallLimit`).
+ *
+ * @example
+ * ```ts
+ * parseMaxCalls('20/day', '--max-calls') // { callLimit: 20, refreshInterval: 86400 }
+ * ```
+ */
+export function parseMaxCalls(value: string, flag: string): SessionKeyCallLimit | 'unlimited' {
+  return parseFlag(flag, value, () => parseCallLimit(value));
 }
 
 /**

@@ -1,20 +1,11 @@
-import { DAY, HOUR, MINUTE, WEEK, maxSessionKeyRefreshInterval, millisecondsTimestampThreshold } from '@leash/sdk';
-import { InvalidFlagError } from './errors.js';
+import { millisecondsTimestampThreshold, parseDuration as sdkParseDuration, parsePeriod as sdkParsePeriod } from '@leash/sdk';
+import { InvalidFlagError, parseFlag } from './errors.js';
 
-/** A month, as refresh periods count it: 30 days. */
-export const MONTH = 30 * DAY;
-
-const units: Record<string, number> = {
-  s: 1, sec: 1, second: 1, seconds: 1,
-  m: MINUTE, min: MINUTE, minute: MINUTE, minutes: MINUTE,
-  h: HOUR, hour: HOUR, hours: HOUR,
-  d: DAY, day: DAY, days: DAY,
-  w: WEEK, week: WEEK, weeks: WEEK,
-  mo: MONTH, month: MONTH, months: MONTH,
-};
+export { MONTH } from '@leash/sdk';
 
 /**
- * Parses a duration such as `90s`, `15m`, `1h`, `1h30m`, `2d`, `1w` or `1mo` (30 days) into seconds.
+ * Parses a duration such as `90s`, `15m`, `1h`, `1h30m`, `2d`, `1w` or `1mo` (30 days) into seconds (the SDK's
+ * `parseDuration`).
  *
  * @example
  * ```ts
@@ -22,23 +13,12 @@ const units: Record<string, number> = {
  * ```
  */
 export function parseDuration(value: string, flag: string): number {
-  const text = value.trim().toLowerCase();
-  const expected = 'expected a duration such as 30m, 1h, 1h30m, 7d or 2w';
-  if (!/^(\d+\s*[a-z]+\s*)+$/.test(text)) throw new InvalidFlagError({ flag, value, expected });
-  const parts = [...text.matchAll(/(\d+)\s*([a-z]+)/g)];
-  let seconds = 0;
-  for (const [, count, unit] of parts) {
-    const size = units[unit!];
-    if (size === undefined) throw new InvalidFlagError({ flag, value, expected: `unknown unit "${unit}"; ${expected}` });
-    seconds += Number(count) * size;
-  }
-  if (seconds <= 0 || !Number.isSafeInteger(seconds)) throw new InvalidFlagError({ flag, value, expected: `${expected}, longer than 0` });
-  return seconds;
+  return parseFlag(flag, value, () => sdkParseDuration(value));
 }
 
 /**
- * Parses a limit's refresh period into seconds: `hour`, `day`, `week`, `month` (30 days), `total` (0: a lifetime limit,
- * never refreshed), a number of seconds, or a duration such as `12h`.
+ * Parses a limit's refresh period into seconds (the SDK's `parsePeriod`): `hour`, `day`, `week`, `month` (30 days),
+ * `total` (0), a number of seconds, or a duration such as `12h`.
  *
  * @example
  * ```ts
@@ -47,25 +27,7 @@ export function parseDuration(value: string, flag: string): number {
  * ```
  */
 export function parsePeriod(value: string, flag: string): number {
-  const text = value.trim().toLowerCase();
-  if (text === 'total') return 0;
-  let seconds: number;
-  if (/^\d+$/.test(text)) seconds = Number(text);
-  else if (/^[a-z]+$/.test(text) && units[text] !== undefined) seconds = units[text]!;
-  else {
-    try {
-      seconds = parseDuration(text, flag);
-    } catch {
-      throw new InvalidFlagError({
-        flag,
-        value,
-        expected: 'expected a period: hour, day, week, month (30 days), total, a number of seconds, or a duration such as 12h',
-      });
-    }
-  }
-  if (seconds <= 0 || seconds > maxSessionKeyRefreshInterval)
-    throw new InvalidFlagError({ flag, value, expected: `a period must be between 1 s and ${maxSessionKeyRefreshInterval} s (or "total")` });
-  return seconds;
+  return parseFlag(flag, value, () => sdkParsePeriod(value));
 }
 
 /**

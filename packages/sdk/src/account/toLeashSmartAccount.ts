@@ -13,6 +13,7 @@ import {
   encodeFunctionData,
   getContractAddress,
   keccak256,
+  zeroAddress,
 } from 'viem';
 import {
   type SmartAccount,
@@ -29,6 +30,15 @@ import { LeashError } from '../errors/LeashError.js';
 import { type LeashAddresses, getLeashAddresses } from '../deploy/addresses.js';
 import { leashAccountAbi } from '../generated/LeashAccount.js';
 import { leashAccountFactoryAbi } from '../generated/LeashAccountFactory.js';
+import { type SessionKeyValidator, toSessionKeyValidator } from '../session/toSessionKeyValidator.js';
+import type { SessionKeySignerLike } from '../keys/keyType.js';
+import type { SessionKeyAccountCapability, UserOperationValidator } from './capability.js';
+import {
+  encodeErc7579InstallValidator,
+  encodeErc7579UninstallValidator,
+  isErc7579ValidatorInstalled,
+  openZeppelinNonceLayout,
+} from './erc7579.js';
 import { cloneInitCode, decodeExecute, encodeExecute } from './execution.js';
 
 /**
@@ -41,18 +51,7 @@ import { cloneInitCode, decodeExecute, encodeExecute } from './execution.js';
  * const account = await toLeashSmartAccount({ client, address, validator })
  * ```
  */
-export type LeashValidator = {
-  /** The validator module named in the nonce key; `undefined` for the account's owner. */
-  module?: Address | undefined;
-  /** A signature of the right shape for gas estimation. */
-  getStubSignature(userOperation: Partial<UserOperation<'0.8'>>): Promise<Hex>;
-  /** Signs a complete user operation. */
-  signUserOperation(parameters: {
-    userOperation: UserOperation<'0.8'>;
-    chainId: number;
-    typedData: ReturnType<typeof getUserOperationTypedData>;
-  }): Promise<Hex>;
-};
+export type LeashValidator = UserOperationValidator;
 
 /** A client of the chain the account lives on (public or wallet client). */
 export type LeashChainClient = Client<Transport, Chain, JsonRpcAccount | LocalAccount | undefined>;
@@ -80,8 +79,10 @@ export type ToLeashSmartAccountParameters = {
   address?: Address | undefined;
   /** Where the Leash contracts are; defaults to the canonical addresses. */
   addresses?: LeashAddresses | undefined;
-  /** Who signs user operations; defaults to the owner. */
+  /** Who signs user operations; defaults to the session key `signer` if given, else the owner. */
   validator?: LeashValidator | undefined;
+  /** A session key: the account's ops are then signed by it and checked by the session key module. */
+  signer?: SessionKeySignerLike | undefined;
   /** Gas estimation to use instead of the bundler client's (viem's `userOperation.estimateGas` hook). */
   estimateGas?: NonNullable<SmartAccountImplementation['userOperation']>['estimateGas'] | undefined;
 };
@@ -98,7 +99,14 @@ export type ToLeashSmartAccountParameters = {
 export type LeashSmartAccountImplementation = SmartAccountImplementation<
   typeof entryPoint08Abi,
   '0.8',
-  { abi: typeof leashAccountAbi; owner: Account | undefined; addresses: LeashAddresses; validator: LeashValidator }
+  {
+    abi: typeof leashAccountAbi;
+    owner: Account | undefined;
+    addresses: LeashAddresses;
+    validator: LeashValidator;
+    /** What the session key actions need to know about this account. */
+    sessionKeys: SessionKeyAccountCapability;
+  }
 >;
 
 /**
@@ -152,8 +160,13 @@ export function toOwnerValidator(parameters: { client: LeashChainClient; owner: 
 export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParameters): Promise<LeashSmartAccount> {
   const { client, owner, salt = 0n, addresses = getLeashAddresses() } = parameters;
   if (!owner && !parameters.address) throw new LeashError('A Leash account needs its owner or its address.');
-  if (!owner && !parameters.validator) throw new LeashError('Without the owner, give the validator that signs (e.g. a session key).');
-  const validator = parameters.validator ?? toOwnerValidator({ client, owner: owner! });
+  if (!owner && !parameters.validator && !parameters.signer)
+    throw new LeashError('Without the owner, give the validator that signs (e.g. a session key).');
+  const validator =
+    parameters.validator ??
+    (parameters.signer
+      ? toSessionKeyValidator({ signer: parameters.signer, sessionKeyModule: addresses.sessionKeyModule })
+      : toOwnerValidator({ client, owner: owner! }));
   const address = parameters.address ?? getLeashAccountAddress({ owner: owner!.address, salt, addresses });
   // Only the owner's account can be deployed: its address commits to the owner.
   const factoryArgs = owner
@@ -172,7 +185,23 @@ export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParamet
   return toSmartAccount({
     client,
     entryPoint: { abi: entryPoint08Abi, address: entryPointAddress, version: '0.8' },
-    extend: { abi: leashAccountAbi, owner, addresses, validator },
+    extend: {
+      abi: leashAccountAbi,
+      owner,
+      addresses,
+      validator,
+      sessionKeys: {
+        accountType: 'Leash',
+        sessionKeyModule: addresses.sessionKeyModule,
+        sessionKeyLens: addresses.sessionKeyLens,
+        ...openZeppelinNonceLayout,
+        encodeExecute: encodeExecute,
+        encodeInstallValidator: (p) => encodeErc7579InstallValidator(address, p),
+        encodeUninstallValidator: (p) => encodeErc7579UninstallValidator(address, p),
+        isValidatorInstalled: (chainClient, module) => isErc7579ValidatorInstalled(chainClient, address, module),
+        sessionKeySigner: parameters.validator ? (parameters.validator as Partial<SessionKeyValidator>).signer : parameters.signer,
+      } satisfies SessionKeyAccountCapability,
+    },
     ...(parameters.estimateGas ? { userOperation: { estimateGas: parameters.estimateGas } } : {}),
     async getAddress() {
       return address;
@@ -233,7 +262,7 @@ export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParamet
  * const lastLaneKey = getNonceKey({ module: sessionKeyModule }, maxNonceLane)
  * ```
  */
-export const maxNonceLane = 0xffffffffn;
+export const maxNonceLane = openZeppelinNonceLayout.maxNonceLane;
 
 /**
  * The EntryPoint nonce key that routes a user operation to `validator`: module address ‖ 4-byte lane. The owner's
@@ -246,8 +275,7 @@ export const maxNonceLane = 0xffffffffn;
  * ```
  */
 export function getNonceKey(validator: Pick<LeashValidator, 'module'>, lane = 0n): bigint {
-  if (lane < 0n || lane > maxNonceLane) throw new LeashError(`Nonce lane ${lane} is out of range (0 to ${maxNonceLane}).`);
-  return ((validator.module ? BigInt(validator.module) : 0n) << 32n) | lane;
+  return openZeppelinNonceLayout.getNonceKey({ validator: validator.module ?? zeroAddress, lane });
 }
 
 // viem's default key manager picks a new key (the time in ms) for every op, which would defeat the validator

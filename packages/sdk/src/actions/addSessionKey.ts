@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import type { SessionKeyClient } from '../account/capability.js';
 import { moduleCall } from './internal/module.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 import { toTag } from './internal/tag.js';
@@ -34,7 +34,7 @@ export type AddSessionKeyParameters = {
  * await addSessionKey(client, { key, tag: 'my-app', permissions: permissions.encode() })
  * ```
  */
-export async function addSessionKey(client: LeashAccountClient, parameters: AddSessionKeyParameters): Promise<UserOperationResult> {
+export async function addSessionKey(client: SessionKeyClient, parameters: AddSessionKeyParameters): Promise<UserOperationResult> {
   return sendCallsAndWait(client, [
     moduleCall(client, 'addSessionKey', [parameters.key, toTag(parameters.tag), parameters.permissions]),
   ]);

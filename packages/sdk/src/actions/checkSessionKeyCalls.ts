@@ -1,19 +1,14 @@
 import type { Address, Hex } from 'viem';
-import { readContract } from 'viem/actions';
+import { type SessionKeyClient, capabilityOf } from '../account/capability.js';
 import type { Call } from '../account/execution.js';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
-import {
-  GasSpendLimitExceededError,
-  type SessionKeyModuleError,
-  SessionKeyNotAuthorizedError,
-  type SessionKeyViolationError,
-  toSessionKeyError,
-} from '../errors/sessionKeyErrors.js';
-import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
-import { planSessionOpTiming } from '../session/planTiming.js';
+import { toSessionKeyError } from '../errors/decodeSessionKeyModuleError.js';
+import { type SessionKeyModuleError, SessionKeyNotAuthorizedError, type SessionKeyViolationError } from '../errors/sessionKeyErrors.js';
+import { readSessionKeyFromLens } from '../lens/readLens.js';
+import { permissionKinds } from '../permissions/kinds/index.js';
+import { planTiming } from '../session/planTiming.js';
 import { nowInSeconds } from '../session/toSessionKeyValidator.js';
+import { sessionKeySignerOf } from './executeWithSessionKey.js';
 import { isSessionKeyModuleInstalled } from './isSessionKeyModuleInstalled.js';
-import { sessionValidatorOf } from './executeWithSessionKey.js';
 
 type OpGas = { verificationGasLimit: bigint; callGasLimit: bigint; preVerificationGas: bigint; maxFeePerGas: bigint };
 
@@ -62,48 +57,52 @@ export type CheckSessionKeyCallsReturnType =
 
 /**
  * A dry run: says before sending whether a session op of these calls would pass, and if not, which rule refuses it and
- * by how much. The bundler simulates the op (every permission check of the module runs, with a stub signature that
- * names the key); the gas limit is then checked against the maximum cost of the op as it would be sent.
+ * by how much. The key's state is read through the session key lens (one `eth_call`) and each permission kind checks
+ * what it can tell from it (the call count, the native token, the required paymaster); the bundler then simulates
+ * the op (every permission check of the module runs, with a stub signature that names the key); the gas limit is
+ * checked last against the maximum cost of the op as it would be sent.
  *
  * @example
  * ```ts
  * const check = await sessionClient.checkSessionKeyCalls({ calls })
- * if (!check.ok) console.log(check.error.shortMessage) // 'ERC-20 spend limit exceeded for token 0x…'
+ * if (!check.ok) console.log(check.error.shortMessage) // 'Call limit exceeded: the op makes 3 calls, 1 of 20 left.'
  * ```
  */
 export async function checkSessionKeyCalls(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: CheckSessionKeyCallsParameters,
 ): Promise<CheckSessionKeyCallsReturnType> {
   const { calls, paymaster, maxWaitSeconds = 120 } = parameters;
   try {
-    const validator = sessionValidatorOf(client);
-    const sessionKey = await validator.signer.getAddress();
-    const module = client.account.addresses.sessionKeyModule;
-    const account = client.account.address;
+    const sessionKey = await sessionKeySignerOf(client).getAddress();
+    const account = client.account!.address;
+    capabilityOf(client);
     if (!(await isSessionKeyModuleInstalled(client)))
       throw new SessionKeyNotAuthorizedError({ details: 'The session key module is not installed on the account.' });
-    // Also refuses a key that is not (or no longer) the account's.
-    const plan = await planSessionOpTiming(client, { sessionKey, calls, paymasterPays: paymaster !== undefined, now: nowInSeconds(), maxWaitSeconds });
+    const lens = await readSessionKeyFromLens(client, { account, key: sessionKey });
+    if (!lens) throw new SessionKeyNotAuthorizedError({ details: `${sessionKey} is not a session key of ${account} (never added, removed or revoked).` });
+    const op = { calls, paymasterPays: paymaster !== undefined, paymaster: paymaster?.address };
+    for (const kind of permissionKinds) {
+      const refused = kind.check?.(lens, op);
+      if (refused) throw refused;
+    }
+    const plan = planTiming(lens, { ...op, now: nowInSeconds(), maxWaitSeconds });
     // The op as executeWithSessionKey would send it: gas estimated the same way (with what the account's prefund
     // payment costs in validation), and its fees.
-    const op = (await client
+    const prepared = (await client
       .prepareUserOperation({
         calls: calls.map((c) => ({ to: c.to, value: c.value ?? 0n, data: c.data ?? '0x' })),
-        nonce: await client.account.getNonce({ key: 0n }),
+        nonce: await client.account!.getNonce({ key: 0n }),
         ...(paymaster ? { paymaster: paymaster.address, paymasterData: paymaster.data ?? '0x' } : {}),
       } as never)
       .catch((error: unknown) => {
         throw toSessionKeyError(error);
       })) as unknown as OpGas;
-    let maxCost = 0n;
-    if (!paymaster) {
-      // What the module counts against the gas limit when the account pays: the op's gas limits at its maxFeePerGas.
-      maxCost = (op.verificationGasLimit + op.callGasLimit + op.preVerificationGas) * op.maxFeePerGas;
-      const info = await readContract(client.client, { address: module, abi: sessionKeyModuleAbi, functionName: 'getSessionKeyInfo', args: [account, sessionKey] });
-      const gas = info.gasSpend;
-      if (gas.hasLimit && maxCost > gas.remaining)
-        throw new GasSpendLimitExceededError({ limit: gas.limit, used: gas.used, attempted: maxCost });
+    // What the module counts against the gas limit when the account pays: the op's gas limits at its maxFeePerGas.
+    const maxCost = paymaster ? 0n : (prepared.verificationGasLimit + prepared.callGasLimit + prepared.preVerificationGas) * prepared.maxFeePerGas;
+    for (const kind of permissionKinds) {
+      const refused = kind.check?.(lens, { ...op, maxCost });
+      if (refused) throw refused;
     }
     return {
       ok: true,
@@ -111,10 +110,10 @@ export async function checkSessionKeyCalls(
       validFrom: plan.validFrom,
       validUntil: plan.validUntil,
       gas: {
-        verificationGasLimit: op.verificationGasLimit,
-        callGasLimit: op.callGasLimit,
-        preVerificationGas: op.preVerificationGas,
-        maxFeePerGas: op.maxFeePerGas,
+        verificationGasLimit: prepared.verificationGasLimit,
+        callGasLimit: prepared.callGasLimit,
+        preVerificationGas: prepared.preVerificationGas,
+        maxFeePerGas: prepared.maxFeePerGas,
         maxCost,
       },
     };

@@ -1,14 +1,14 @@
 import type { Address, Hex } from 'viem';
+import { type SessionKeyClient, capabilityOf } from '../account/capability.js';
 import type { Call } from '../account/execution.js';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
-import type { UserOperationFees } from '../clients/estimateUserOperationFees.js';
-import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/options.js';
+import { type DeliveryOptions, type OfferedFees, resolveDeliveryOptions } from '../delivery/options.js';
 import { withRetries } from '../delivery/retry.js';
 import { LeashError } from '../errors/LeashError.js';
+import type { SessionKeySignerLike } from '../keys/keyType.js';
 import { acquireNonceLane } from '../session/lanes.js';
 import { acquireSenderSlot } from '../session/senderSlots.js';
 import { planSessionOpTiming } from '../session/planTiming.js';
-import { type SessionKeyValidator, nowInSeconds } from '../session/toSessionKeyValidator.js';
+import { nowInSeconds } from '../session/toSessionKeyValidator.js';
 import type { UserOperationResult } from './internal/sendCalls.js';
 import { sendSessionOperation } from './internal/sendSessionOperation.js';
 
@@ -37,7 +37,7 @@ export type ExecuteWithSessionKeyParameters = {
   /** Called before waiting for the next period, with the number of seconds. */
   onWait?: ((seconds: number) => void) | undefined;
   /** Fees to offer instead of the bundler's recommendation; never raised, even when the bundler refuses them. */
-  fees?: UserOperationFees | undefined;
+  fees?: OfferedFees | undefined;
   /** Retries, re-sends and timeouts of the op's delivery; each field defaults as {@link defaultDeliveryOptions} says. */
   delivery?: Partial<DeliveryOptions> | undefined;
 };
@@ -55,14 +55,14 @@ export type ExecuteWithSessionKeyReturnType = UserOperationResult & { lane: bigi
 
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
-/** The session key validator of a session key client, or a clear error. */
-export function sessionValidatorOf(client: LeashAccountClient): SessionKeyValidator {
-  const validator = client.account.validator as Partial<SessionKeyValidator>;
-  if (!validator.module || !validator.signer)
+/** The session key that signs a session key client's ops, or a clear error. */
+export function sessionKeySignerOf(client: SessionKeyClient): SessionKeySignerLike {
+  const signer = capabilityOf(client).sessionKeySigner;
+  if (!signer)
     throw new LeashError('This client does not sign with a session key.', {
       details: 'Create it with createLeashAccountClient({ signer, accountAddress, … }).',
     });
-  return validator as SessionKeyValidator;
+  return signer;
 }
 
 /**
@@ -90,14 +90,15 @@ export function sessionValidatorOf(client: LeashAccountClient): SessionKeyValida
  * ```
  */
 export async function executeWithSessionKey(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: ExecuteWithSessionKeyParameters,
 ): Promise<ExecuteWithSessionKeyReturnType> {
   const { calls, paymaster, fees, maxWaitSeconds = 120, onWait } = parameters;
   if (calls.length === 0) throw new LeashError('No calls to execute.');
   const delivery = resolveDeliveryOptions(parameters.delivery);
-  const validator = sessionValidatorOf(client);
-  const sessionKey = await validator.signer.getAddress();
+  const capability = capabilityOf(client);
+  const sessionKey = await sessionKeySignerOf(client).getAddress();
+  const account = client.account!.address;
 
   const plan = await withRetries(
     () => planSessionOpTiming(client, { sessionKey, calls, paymasterPays: paymaster !== undefined, now: nowInSeconds(), maxWaitSeconds }),
@@ -110,9 +111,9 @@ export async function executeWithSessionKey(
   }
 
   // Bundlers hold at most 4 pending ops per account: further ops wait here for a slot instead of being refused.
-  const releaseSlot = await acquireSenderSlot(client.account.address);
+  const releaseSlot = await acquireSenderSlot(account);
   try {
-    const { lane, release } = acquireNonceLane(client.account.address, validator.module, parameters.lane);
+    const { lane, release } = acquireNonceLane(account, capability.sessionKeyModule, parameters.lane, capability.maxNonceLane);
     try {
       const result = await sendSessionOperation(client, { calls, lane, paymaster, fees, delivery });
       return { ...result, lane };

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem';
 import { type UserOperationReceipt, getUserOperationReceipt } from 'viem/account-abstraction';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import { type SessionKeyClient, chainClientOf } from '../account/capability.js';
 import { findUserOperationReceiptOnChain } from '../delivery/receiptOnChain.js';
 import { isTransientError } from '../delivery/retry.js';
 
@@ -30,7 +30,7 @@ export type FindUserOperationReceiptParameters = {
  * ```
  */
 export async function findUserOperationReceipt(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: FindUserOperationReceiptParameters,
 ): Promise<UserOperationReceipt<'0.8'> | null> {
   try {
@@ -39,5 +39,5 @@ export async function findUserOperationReceipt(
     const notFound = (error as Error).name === 'UserOperationReceiptNotFoundError';
     if (!notFound && !isTransientError(error)) throw error;
   }
-  return findUserOperationReceiptOnChain(client.client, { userOpHashes: [parameters.userOpHash], fromBlock: parameters.fromBlock });
+  return findUserOperationReceiptOnChain(chainClientOf(client), { userOpHashes: [parameters.userOpHash], fromBlock: parameters.fromBlock });
 }

@@ -1,8 +1,8 @@
 import type { Address, Hex } from 'viem';
-import { readContract } from 'viem/actions';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
-import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
-import { moduleOf } from './internal/module.js';
+import type { SessionKeyClient } from '../account/capability.js';
+import { readSessionKeysFromLens } from '../lens/readLens.js';
+import { toSessionKeyState } from '../lens/toSessionKeyState.js';
+import type { SessionKeyState } from '../permissions/state.js';
 import { tagText } from './internal/tag.js';
 
 /**
@@ -23,7 +23,7 @@ export type SessionKeySummary = {
 };
 
 /**
- * The account's session keys (enumerated on-chain) with their tags.
+ * The account's session keys (enumerated on-chain) with their tags, in one `eth_call` to the session key lens.
  *
  * @example
  * ```ts
@@ -32,26 +32,28 @@ export type SessionKeySummary = {
  * ```
  */
 export async function getSessionKeys(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: { account?: Address | undefined } = {},
 ): Promise<SessionKeySummary[]> {
-  const account = parameters.account ?? client.account.address;
-  const module = moduleOf(client);
-  const keys = await readContract(client.client, {
-    address: module,
-    abi: sessionKeyModuleAbi,
-    functionName: 'sessionKeysOf',
-    args: [account],
-  });
-  return Promise.all(
-    keys.map(async (address) => {
-      const info = await readContract(client.client, {
-        address: module,
-        abi: sessionKeyModuleAbi,
-        functionName: 'getSessionKeyInfo',
-        args: [account, address],
-      });
-      return { address, tag: info.tag, tagText: tagText(info.tag) };
-    }),
-  );
+  const account = parameters.account ?? client.account!.address;
+  const keys = await readSessionKeysFromLens(client, { account });
+  return keys.map((key) => ({ address: key.sessionKey, tag: key.info.tag, tagText: tagText(key.info.tag) }));
+}
+
+/**
+ * Every session key of the account with its permissions and budgets (what {@link getSessionKeyPermissions} gives for
+ * one key), in one `eth_call` to the session key lens, in the order the module lists them.
+ *
+ * @example
+ * ```ts
+ * const states = await getSessionKeyStates(client)
+ * for (const state of states) console.log(state.tagText, describePermissions(state.permissions))
+ * ```
+ */
+export async function getSessionKeyStates(
+  client: SessionKeyClient,
+  parameters: { account?: Address | undefined } = {},
+): Promise<SessionKeyState[]> {
+  const account = parameters.account ?? client.account!.address;
+  return (await readSessionKeysFromLens(client, { account })).map(toSessionKeyState);
 }

@@ -1,11 +1,8 @@
-import { type Address, type Hex, encodeAbiParameters, encodeFunctionData } from 'viem';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
-import { moduleTypeValidator } from '../constants.js';
+import { type Address, type Hex, encodeAbiParameters } from 'viem';
+import { type SessionKeyClient, capabilityOf } from '../account/capability.js';
 import { LeashError } from '../errors/LeashError.js';
-import { leashAccountAbi } from '../generated/LeashAccount.js';
 import { toTag } from './internal/tag.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
-import { moduleOf } from './internal/module.js';
 
 /**
  * Parameters of {@link installSessionKeyModule}.
@@ -27,7 +24,7 @@ export type InstallSessionKeyModuleParameters = {
 
 /**
  * Installs the session key module on the client's account, optionally with initial keys, in one owner-signed user op
- * (which also deploys the account if needed).
+ * (which also deploys the account if needed). The account's capability encodes the install in its own layout.
  *
  * @example
  * ```ts
@@ -39,7 +36,7 @@ export type InstallSessionKeyModuleParameters = {
  * ```
  */
 export async function installSessionKeyModule(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: InstallSessionKeyModuleParameters = {},
 ): Promise<UserOperationResult> {
   const keys = parameters.keys ?? [];
@@ -56,14 +53,6 @@ export async function installSessionKeyModule(
           [{ type: 'address[]' }, { type: 'bytes32[]' }, { type: 'bytes[][]' }],
           [keys, tags.map(toTag), permissions],
         );
-  return sendCallsAndWait(client, [
-    {
-      to: client.account.address,
-      data: encodeFunctionData({
-        abi: leashAccountAbi,
-        functionName: 'installModule',
-        args: [moduleTypeValidator, moduleOf(client), initData],
-      }),
-    },
-  ]);
+  const capability = capabilityOf(client);
+  return sendCallsAndWait(client, [capability.encodeInstallValidator({ module: capability.sessionKeyModule, initData })]);
 }

@@ -1,9 +1,6 @@
 import type { Address } from 'viem';
-import { getCode, readContract } from 'viem/actions';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
-import { moduleTypeValidator } from '../constants.js';
-import { leashAccountAbi } from '../generated/LeashAccount.js';
-import { moduleOf } from './internal/module.js';
+import { type SessionKeyClient, capabilityOf, chainClientOf } from '../account/capability.js';
+import { isErc7579ValidatorInstalled } from '../account/erc7579.js';
 
 /**
  * Parameters of {@link isSessionKeyModuleInstalled}.
@@ -27,15 +24,13 @@ export type IsSessionKeyModuleInstalledParameters = {
  * ```
  */
 export async function isSessionKeyModuleInstalled(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: IsSessionKeyModuleInstalledParameters = {},
 ): Promise<boolean> {
-  const account = parameters.account ?? client.account.address;
-  if (!(await getCode(client.client, { address: account }))) return false;
-  return readContract(client.client, {
-    address: account,
-    abi: leashAccountAbi,
-    functionName: 'isModuleInstalled',
-    args: [moduleTypeValidator, moduleOf(client), '0x'],
-  });
+  const capability = capabilityOf(client);
+  if (parameters.account !== undefined && parameters.account.toLowerCase() !== client.account!.address.toLowerCase()) {
+    // Another account: ask it through the standard ERC-7579 getter.
+    return isErc7579ValidatorInstalled(chainClientOf(client), parameters.account, capability.sessionKeyModule);
+  }
+  return capability.isValidatorInstalled(chainClientOf(client), capability.sessionKeyModule);
 }

@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import type { SessionKeyClient } from '../account/capability.js';
 import { moduleCall } from './internal/module.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
@@ -11,6 +11,6 @@ import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls
  * await removeSessionKey(client, { key })
  * ```
  */
-export async function removeSessionKey(client: LeashAccountClient, parameters: { key: Address }): Promise<UserOperationResult> {
+export async function removeSessionKey(client: SessionKeyClient, parameters: { key: Address }): Promise<UserOperationResult> {
   return sendCallsAndWait(client, [moduleCall(client, 'removeSessionKey', [parameters.key])]);
 }

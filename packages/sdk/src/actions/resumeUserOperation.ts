@@ -1,10 +1,10 @@
 import type { UserOperation } from 'viem/account-abstraction';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
-import { type DeliveryClient, deliverUserOperation } from '../delivery/deliverUserOperation.js';
+import type { SessionKeyClient } from '../account/capability.js';
+import { deliverUserOperation } from '../delivery/deliverUserOperation.js';
 import { type DeliveryOptions, resolveDeliveryOptions } from '../delivery/options.js';
 import { acquireSenderSlot } from '../session/senderSlots.js';
 import type { UserOperationResult } from './internal/sendCalls.js';
-import { resultOf } from './internal/sendSessionOperation.js';
+import { deliveryClientOf, resultOf } from './internal/sendSessionOperation.js';
 
 /**
  * Parameters of {@link resumeUserOperation}: the signed op and where to look for it on chain. A
@@ -39,11 +39,11 @@ export type ResumeUserOperationParameters = {
  * }
  * ```
  */
-export async function resumeUserOperation(client: LeashAccountClient, parameters: ResumeUserOperationParameters): Promise<UserOperationResult> {
+export async function resumeUserOperation(client: SessionKeyClient, parameters: ResumeUserOperationParameters): Promise<UserOperationResult> {
   const delivery = resolveDeliveryOptions(parameters.delivery);
   const releaseSlot = await acquireSenderSlot(parameters.userOperation.sender);
   try {
-    const receipt = await deliverUserOperation(client as unknown as DeliveryClient, {
+    const receipt = await deliverUserOperation(deliveryClientOf(client), {
       userOperation: parameters.userOperation,
       fromBlock: parameters.fromBlock,
       delivery,

@@ -1,4 +1,4 @@
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import type { SessionKeyClient } from '../account/capability.js';
 import { moduleCall } from './internal/module.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
@@ -10,6 +10,6 @@ import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls
  * await revokeAllSessionKeys(client)
  * ```
  */
-export async function revokeAllSessionKeys(client: LeashAccountClient): Promise<UserOperationResult> {
+export async function revokeAllSessionKeys(client: SessionKeyClient): Promise<UserOperationResult> {
   return sendCallsAndWait(client, [moduleCall(client, 'revokeAllSessionKeys', [])]);
 }

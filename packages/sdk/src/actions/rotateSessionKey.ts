@@ -1,5 +1,5 @@
 import type { Address } from 'viem';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import type { SessionKeyClient } from '../account/capability.js';
 import { moduleCall } from './internal/module.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
@@ -14,7 +14,7 @@ import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls
  * ```
  */
 export async function rotateSessionKey(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: { oldKey: Address; newKey: Address },
 ): Promise<UserOperationResult> {
   return sendCallsAndWait(client, [moduleCall(client, 'rotateSessionKey', [parameters.oldKey, parameters.newKey])]);

@@ -1,8 +1,4 @@
-import { encodeFunctionData } from 'viem';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
-import { moduleTypeValidator } from '../constants.js';
-import { leashAccountAbi } from '../generated/LeashAccount.js';
-import { moduleOf } from './internal/module.js';
+import { type SessionKeyClient, capabilityOf } from '../account/capability.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
 /**
@@ -14,15 +10,7 @@ import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls
  * await uninstallSessionKeyModule(client)
  * ```
  */
-export async function uninstallSessionKeyModule(client: LeashAccountClient): Promise<UserOperationResult> {
-  return sendCallsAndWait(client, [
-    {
-      to: client.account.address,
-      data: encodeFunctionData({
-        abi: leashAccountAbi,
-        functionName: 'uninstallModule',
-        args: [moduleTypeValidator, moduleOf(client), '0x'],
-      }),
-    },
-  ]);
+export async function uninstallSessionKeyModule(client: SessionKeyClient): Promise<UserOperationResult> {
+  const capability = capabilityOf(client);
+  return sendCallsAndWait(client, [capability.encodeUninstallValidator({ module: capability.sessionKeyModule, deInitData: '0x' })]);
 }

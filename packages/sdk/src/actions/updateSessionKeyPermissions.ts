@@ -1,5 +1,5 @@
 import type { Address, Hex } from 'viem';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import type { SessionKeyClient } from '../account/capability.js';
 import { moduleCall } from './internal/module.js';
 import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
 
@@ -14,7 +14,7 @@ import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls
  * ```
  */
 export async function updateSessionKeyPermissions(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: { key: Address; permissions: Hex[] },
 ): Promise<UserOperationResult> {
   return sendCallsAndWait(client, [moduleCall(client, 'updateKeyPermissions', [parameters.key, parameters.permissions])]);

@@ -17,7 +17,7 @@ import { entryPointAddress } from '../constants.js';
 import type { LeashAddresses } from '../deploy/addresses.js';
 import { LeashError } from '../errors/LeashError.js';
 import { estimateUserOperationFees } from './estimateUserOperationFees.js';
-import { type SessionKeySignerLike, toSessionKeyValidator } from '../session/toSessionKeyValidator.js';
+import type { SessionKeySignerLike } from '../keys/keyType.js';
 import {
   type LeashSmartAccount,
   type LeashValidator,
@@ -102,9 +102,6 @@ export async function createLeashAccountClient(
       details: 'The account address commits to its owner, which a session key client does not know.',
     });
   const publicClient = createPublicClient({ chain, transport, pollingInterval });
-  const validator =
-    parameters.validator ??
-    (signer ? toSessionKeyValidator({ signer, sessionKeyModule: parameters.addresses?.sessionKeyModule }) : undefined);
   // The bundler's estimate, with the gas of the account's prefund payment added (see withPrefundGas).
   const estimator = createBundlerClient({ chain, client: publicClient, transport: bundlerTransport, pollingInterval });
   const account = await toLeashSmartAccount({
@@ -113,7 +110,8 @@ export async function createLeashAccountClient(
     address: parameters.accountAddress,
     salt: parameters.salt,
     addresses: parameters.addresses,
-    validator,
+    validator: parameters.validator,
+    signer,
     estimateGas: async (request) => {
       const gas = await estimateUserOperationGas(estimator, { ...request, entryPointAddress } as never);
       return withPrefundGas(publicClient, { ...request, ...gas } as never);

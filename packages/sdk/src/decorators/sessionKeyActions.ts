@@ -1,6 +1,5 @@
 import type { Address, Chain, Client, Transport } from 'viem';
-import type { LeashSmartAccount } from '../account/toLeashSmartAccount.js';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
+import type { SessionKeyClient, SessionKeySmartAccount } from '../account/capability.js';
 import { type AddSessionKeyParameters, addSessionKey } from '../actions/addSessionKey.js';
 import {
   type CheckSessionKeyCallsParameters,
@@ -17,7 +16,7 @@ import {
   type SessionKeyState,
   getSessionKeyPermissions,
 } from '../actions/getSessionKeyPermissions.js';
-import { type SessionKeySummary, getSessionKeys } from '../actions/getSessionKeys.js';
+import { type SessionKeySummary, getSessionKeyStates, getSessionKeys } from '../actions/getSessionKeys.js';
 import { type FindUserOperationReceiptParameters, findUserOperationReceipt } from '../actions/findUserOperationReceipt.js';
 import { type ResumeUserOperationParameters, resumeUserOperation } from '../actions/resumeUserOperation.js';
 import { type InstallSessionKeyModuleParameters, installSessionKeyModule } from '../actions/installSessionKeyModule.js';
@@ -52,6 +51,7 @@ export type SessionKeyActions = {
   revokeAllSessionKeys(): Promise<UserOperationResult>;
   getSessionKeys(parameters?: { account?: Address | undefined }): Promise<SessionKeySummary[]>;
   getSessionKeyPermissions(parameters: GetSessionKeyPermissionsParameters): Promise<SessionKeyState>;
+  getSessionKeyStates(parameters?: { account?: Address | undefined }): Promise<SessionKeyState[]>;
   executeWithSessionKey(parameters: ExecuteWithSessionKeyParameters): Promise<ExecuteWithSessionKeyReturnType>;
   checkSessionKeyCalls(parameters: CheckSessionKeyCallsParameters): Promise<CheckSessionKeyCallsReturnType>;
   resumeUserOperation(parameters: ResumeUserOperationParameters): Promise<UserOperationResult>;
@@ -59,7 +59,8 @@ export type SessionKeyActions = {
 };
 
 /**
- * Decorator for `client.extend`: adds the session key actions to a Leash account client.
+ * Decorator for `client.extend`: adds the session key actions to a bundler client whose account has the session key
+ * capability (a Leash account, an OpenZeppelin-style ERC-7579 account from {@link toErc7579SmartAccount}, …).
  *
  * @example
  * ```ts
@@ -70,8 +71,8 @@ export type SessionKeyActions = {
 export function sessionKeyActions() {
   // viem's `extend` hands the decorator the whole bundler client at run time, but types it as a plain Client (without
   // `client`, `userOperation`, …): take that type, so `.extend(sessionKeyActions())` type-checks, and use the client.
-  return (viemClient: Client<Transport, Chain, LeashSmartAccount, any, any>): SessionKeyActions => {
-    const client = viemClient as unknown as LeashAccountClient;
+  return (viemClient: Client<Transport, Chain | undefined, SessionKeySmartAccount, any, any>): SessionKeyActions => {
+    const client = viemClient as unknown as SessionKeyClient;
     return {
       isSessionKeyModuleInstalled: (parameters) => isSessionKeyModuleInstalled(client, parameters),
       installSessionKeyModule: (parameters) => installSessionKeyModule(client, parameters),
@@ -83,6 +84,7 @@ export function sessionKeyActions() {
       revokeAllSessionKeys: () => revokeAllSessionKeys(client),
       getSessionKeys: (parameters) => getSessionKeys(client, parameters),
       getSessionKeyPermissions: (parameters) => getSessionKeyPermissions(client, parameters),
+      getSessionKeyStates: (parameters) => getSessionKeyStates(client, parameters),
       executeWithSessionKey: (parameters) => executeWithSessionKey(client, parameters),
       checkSessionKeyCalls: (parameters) => checkSessionKeyCalls(client, parameters),
       resumeUserOperation: (parameters) => resumeUserOperation(client, parameters),

@@ -1,4 +1,4 @@
-import type { Chain, Hex, PublicClient, Transport } from 'viem';
+import type { Chain, Client, Hex } from 'viem';
 import {
   type UserOperation,
   type UserOperationReceipt,
@@ -9,7 +9,7 @@ import {
 } from 'viem/account-abstraction';
 import { readContract } from 'viem/actions';
 import { entryPointAddress } from '../constants.js';
-import { toSessionKeyError } from '../errors/sessionKeyErrors.js';
+import { toSessionKeyError } from '../errors/decodeSessionKeyModuleError.js';
 import { classifyBundlerRefusal } from './bundlerRefusal.js';
 import {
   NonceConflictError,
@@ -32,7 +32,7 @@ import { isTransientError, sleep } from './retry.js';
  */
 export type DeliveryClient = {
   request(args: { method: string; params?: unknown }, options?: { retryCount?: number | undefined }): Promise<unknown>;
-  client: PublicClient<Transport, Chain | undefined>;
+  client: Client;
   chain: Chain | undefined;
   pollingInterval: number;
 };

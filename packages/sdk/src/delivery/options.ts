@@ -3,6 +3,16 @@ import type { UserOperation } from 'viem/account-abstraction';
 import { LeashError } from '../errors/LeashError.js';
 
 /**
+ * Fees a caller offers for an op instead of the bundler's recommendation (per gas, in wei).
+ *
+ * @example
+ * ```ts
+ * const fees: OfferedFees = { maxFeePerGas: 2_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n }
+ * ```
+ */
+export type OfferedFees = Pick<UserOperation<'0.8'>, 'maxFeePerGas' | 'maxPriorityFeePerGas'>;
+
+/**
  * How long to keep trying a read that failed for a transient reason (the node or the bundler unreachable, a 5xx, a
  * timeout): `attempts` tries in all, waiting `initialDelayMs`, then twice as long each time up to `maxDelayMs`, with
  * ±25 % jitter so that many agents do not retry in step. On top of the transport's own retries (viem's `http()`

@@ -1,4 +1,4 @@
-import { type Chain, type Hex, type Log, type PublicClient, type Transport, decodeEventLog, getAbiItem, zeroAddress } from 'viem';
+import { type Client, type Hex, type Log, decodeEventLog, getAbiItem, zeroAddress } from 'viem';
 import { type UserOperationReceipt, entryPoint08Abi } from 'viem/account-abstraction';
 import { getLogs, getTransactionReceipt } from 'viem/actions';
 import { entryPointAddress } from '../constants.js';
@@ -29,7 +29,7 @@ function isBoundary(log: Log): boolean {
  * ```
  */
 export async function findUserOperationReceiptOnChain(
-  publicClient: PublicClient<Transport, Chain | undefined>,
+  publicClient: Client,
   parameters: { userOpHashes: readonly Hex[]; fromBlock: bigint },
 ): Promise<UserOperationReceipt<'0.8'> | null> {
   const [event] = await getLogs(publicClient, {

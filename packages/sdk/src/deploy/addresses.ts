@@ -2,7 +2,9 @@ import { type Address, type Hex, concat, encodeDeployData, getContractAddress } 
 import { canonicalStakeOwner, create2DeployerAddress, entryPointAddress, leashSalt } from '../constants.js';
 import { leashAccountFactoryAbi, leashAccountFactoryBytecode } from '../generated/LeashAccountFactory.js';
 import { devTokenAbi, devTokenBytecode } from '../generated/DevToken.js';
-import { sessionKeyModuleBytecode } from '../generated/SessionKeyModule.js';
+import { sessionKeyModuleAbi, sessionKeyModuleBytecode } from '../generated/SessionKeyModule.js';
+import { permissionUpdaterBytecode } from '../generated/PermissionUpdater.js';
+import { sessionKeyLensBytecode } from '../generated/SessionKeyLens.js';
 import { devPaymasterBytecode } from '../generated/DevPaymaster.js';
 
 /**
@@ -19,6 +21,10 @@ export type LeashAddresses = {
   accountFactory: Address;
   accountImplementation: Address;
   sessionKeyModule: Address;
+  /** Key management, delegatecalled by the module (never called directly). */
+  permissionUpdater: Address;
+  /** Reads every key's state in one call. */
+  sessionKeyLens: Address;
 };
 
 /**
@@ -73,8 +79,13 @@ export function getAccountFactoryInitCode(stakeOwner: Address = canonicalStakeOw
  */
 export function getLeashContracts(parameters: GetLeashAddressesParameters = {}): DeterministicContract[] {
   const factoryInitCode = getAccountFactoryInitCode(parameters.stakeOwner);
+  const updater = getDeterministicAddress(permissionUpdaterBytecode);
+  // The module delegates key management to the updater, whose address is part of its creation code (and so of its own).
+  const moduleInitCode = encodeDeployData({ abi: sessionKeyModuleAbi, bytecode: sessionKeyModuleBytecode, args: [updater] });
   return [
-    { name: 'SessionKeyModule', initCode: sessionKeyModuleBytecode, address: getDeterministicAddress(sessionKeyModuleBytecode) },
+    { name: 'PermissionUpdater', initCode: permissionUpdaterBytecode, address: updater },
+    { name: 'SessionKeyModule', initCode: moduleInitCode, address: getDeterministicAddress(moduleInitCode) },
+    { name: 'SessionKeyLens', initCode: sessionKeyLensBytecode, address: getDeterministicAddress(sessionKeyLensBytecode) },
     { name: 'LeashAccountFactory', initCode: factoryInitCode, address: getDeterministicAddress(factoryInitCode) },
   ];
 }
@@ -88,11 +99,13 @@ export function getLeashContracts(parameters: GetLeashAddressesParameters = {}):
  * ```
  */
 export function getLeashAddresses(parameters: GetLeashAddressesParameters = {}): LeashAddresses {
-  const [module, factory] = getLeashContracts(parameters);
+  const [updater, module, lens, factory] = getLeashContracts(parameters);
   const accountFactory = factory!.address;
   return {
     entryPoint: entryPointAddress,
     sessionKeyModule: module!.address,
+    permissionUpdater: updater!.address,
+    sessionKeyLens: lens!.address,
     accountFactory,
     // The factory creates the implementation in its constructor: its first CREATE (nonce 1).
     accountImplementation: getContractAddress({ from: accountFactory, nonce: 1n }),

@@ -1,5 +1,4 @@
-import { type Address, type Hex, BaseError, decodeErrorResult, formatUnits } from 'viem';
-import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
+import { type Address, type Hex, formatUnits } from 'viem';
 import { LeashError, type LeashErrorParameters } from './LeashError.js';
 
 /**
@@ -14,6 +13,7 @@ export type SessionKeyRule =
   | 'erc20-spend-limit'
   | 'native-token-spend-limit'
   | 'gas-spend-limit'
+  | 'call-limit'
   | 'access-list'
   | 'erc20-function'
   | 'forbidden-target'
@@ -221,23 +221,47 @@ export class Erc20FunctionNotAllowedError extends SessionKeyViolationError {
 }
 
 /**
- * Session keys may never call the account itself, the session key module or the EntryPoint.
+ * Session keys may never call the account itself, the session key module or the EntryPoint; and under allow-all or
+ * denylist access, not a validator or executor installed on the account either.
  *
  * @example
  * ```ts
- * if (error instanceof ForbiddenCallTargetError) console.log(error.kind) // 'account', 'module' or 'entry-point'
+ * if (error instanceof ForbiddenCallTargetError) console.log(error.kind) // 'account', 'module', 'entry-point' or 'account-module'
  * ```
  */
 export class ForbiddenCallTargetError extends SessionKeyViolationError {
   override name = 'ForbiddenCallTargetError';
   readonly target: Address | undefined;
-  readonly kind: 'account' | 'module' | 'entry-point';
+  /** `account-module`: a validator or executor installed on the account, refused under allow-all and denylist access. */
+  readonly kind: 'account' | 'module' | 'entry-point' | 'account-module';
+  /** For `account-module`: the ERC-7579 module type it is installed as (1 validator, 2 executor). */
+  readonly moduleType: number | undefined;
 
-  constructor(parameters: { kind: 'account' | 'module' | 'entry-point'; target?: Address | undefined; cause?: Error | undefined }) {
-    const what = { account: 'the account itself', module: 'the session key module', 'entry-point': 'the EntryPoint' }[parameters.kind];
-    super('forbidden-target', `Session keys may never call ${what}.`, { cause: parameters.cause });
-    this.kind = parameters.kind;
-    this.target = parameters.target;
+  constructor(parameters: {
+    kind: 'account' | 'module' | 'entry-point' | 'account-module';
+    target?: Address | undefined;
+    moduleType?: number | undefined;
+    cause?: Error | undefined;
+  }) {
+    const { kind, target, moduleType } = parameters;
+    const installedAs = moduleType === 1 ? 'validator' : moduleType === 2 ? 'executor' : 'module';
+    const message =
+      kind === 'account-module'
+        ? `Under allow-all or denylist access a session key may not call ${target}, a ${installedAs} installed on the account.`
+        : `Session keys may never call ${{ account: 'the account itself', module: 'the session key module', 'entry-point': 'the EntryPoint' }[kind]}.`;
+    super('forbidden-target', message, {
+      cause: parameters.cause,
+      ...(kind === 'account-module'
+        ? {
+            details:
+              'Such a module trusts calls from the account, so the key could make itself its signer or operator. ' +
+              'To let a key call it anyway, put it on the key\'s allowlist explicitly.',
+          }
+        : {}),
+    });
+    this.kind = kind;
+    this.target = target;
+    this.moduleType = moduleType;
   }
 }
 
@@ -374,135 +398,4 @@ export class SessionKeyModuleError extends LeashError {
     this.errorName = errorName;
     this.args = args;
   }
-}
-
-/**
- * Decodes the session key module's revert data into a typed error: a {@link SessionKeyViolationError} for a refused
- * op, a {@link SessionKeyModuleError} for a refused management call; `undefined` when the data is not the module's.
- *
- * @example
- * ```ts
- * const error = decodeSessionKeyModuleError('0x…') // Erc20SpendLimitExceededError { limit, used, attempted }
- * ```
- */
-export function decodeSessionKeyModuleError(
-  data: Hex,
-  cause?: Error,
-): SessionKeyViolationError | SessionKeyModuleError | undefined {
-  let decoded;
-  try {
-    decoded = decodeErrorResult({ abi: sessionKeyModuleAbi, data });
-  } catch {
-    return undefined;
-  }
-  const { errorName } = decoded;
-  const args = (decoded.args ?? []) as readonly unknown[];
-  switch (errorName) {
-    case 'Erc20SpendLimitExceeded':
-      return new Erc20SpendLimitExceededError({ token: args[0] as Address, limit: args[1] as bigint, used: args[2] as bigint, attempted: args[3] as bigint, cause });
-    case 'NativeTokenSpendLimitExceeded':
-      return new NativeTokenSpendLimitExceededError({ limit: args[0] as bigint, used: args[1] as bigint, attempted: args[2] as bigint, cause });
-    case 'GasSpendLimitExceeded':
-      return new GasSpendLimitExceededError({ limit: args[0] as bigint, used: args[1] as bigint, attempted: args[2] as bigint, cause });
-    case 'TargetNotOnAllowlist':
-      return new CallNotAllowedError({ target: args[0] as Address, reason: 'target-not-on-allowlist', cause });
-    case 'TargetOnDenylist':
-      return new CallNotAllowedError({ target: args[0] as Address, reason: 'target-on-denylist', cause });
-    case 'SelectorNotOnAllowlist':
-      return new CallNotAllowedError({ target: args[0] as Address, selector: args[1] as Hex, reason: 'selector-not-on-allowlist', cause });
-    case 'SelectorOnDenylist':
-      return new CallNotAllowedError({ target: args[0] as Address, selector: args[1] as Hex, reason: 'selector-on-denylist', cause });
-    case 'Erc20FunctionNotAllowed':
-      return new Erc20FunctionNotAllowedError({ token: args[0] as Address, selector: args[1] as Hex, cause });
-    case 'CallToAccountNotAllowed':
-      return new ForbiddenCallTargetError({ kind: 'account', target: args[0] as Address, cause });
-    case 'CallToModuleNotAllowed':
-      return new ForbiddenCallTargetError({ kind: 'module', cause });
-    case 'CallToEntryPointNotAllowed':
-      return new ForbiddenCallTargetError({ kind: 'entry-point', cause });
-    case 'RequiredPaymasterMissing':
-      return new RequiredPaymasterMissingError({ required: args[0] as Address, actual: args[1] as Address, cause });
-    case 'UnsupportedAccountFunction':
-      return new UnsupportedExecutionError({ reason: `account function ${args[0]} is not execute`, cause });
-    case 'UnsupportedExecutionMode':
-      return new UnsupportedExecutionError({ reason: `execution mode ${args[0]}`, cause });
-    case 'MalformedExecutionCalldata':
-    case 'ERC7579DecodingError':
-      return new UnsupportedExecutionError({ reason: 'malformed execute calldata', cause });
-    case 'EmptyBatch':
-      return new UnsupportedExecutionError({ reason: 'empty batch', cause });
-    default:
-      return new SessionKeyModuleError({ errorName, args, cause });
-  }
-}
-
-// Revert data appears in bundler errors as `data.revertData` (Alto) or in the message ("AA23 reverted 0x…").
-function findRevertData(error: unknown): Hex | undefined {
-  let found: Hex | undefined;
-  const visit = (e: unknown) => {
-    if (found || !e || typeof e !== 'object') return;
-    const data = (e as { data?: unknown }).data;
-    if (data && typeof data === 'object') {
-      const revertData = (data as { revertData?: unknown }).revertData;
-      if (typeof revertData === 'string' && revertData.startsWith('0x') && revertData.length >= 10) found = revertData as Hex;
-    } else if (typeof data === 'string' && /^0x[0-9a-fA-F]{8,}$/.test(data)) {
-      found = data as Hex;
-    }
-    const message = (e as { message?: unknown }).message;
-    if (!found && typeof message === 'string') {
-      // "AA23 reverted 0x…" (validation, through Alto), "…simulation with reason: 0x…" (execution) or "reverted with
-      // data: 0x…"; never any other hex in the message, such as the op's calldata.
-      const match =
-        message.match(/AA\d\d reverted:? (0x[0-9a-fA-F]{8,})/) ??
-        message.match(/reverted during simulation with reason: (0x[0-9a-fA-F]{8,})/) ??
-        message.match(/revert(?:ed)? with data:? (0x[0-9a-fA-F]{8,})/);
-      if (match) found = match[1] as Hex;
-    }
-    visit((e as { cause?: unknown }).cause);
-  };
-  visit(error);
-  return found;
-}
-
-const messageOf = (error: unknown): string => {
-  const parts: string[] = [];
-  let e: unknown = error;
-  while (e && typeof e === 'object') {
-    const m = (e as { message?: unknown; details?: unknown });
-    if (typeof m.message === 'string') parts.push(m.message);
-    if (typeof m.details === 'string') parts.push(m.details);
-    e = (e as { cause?: unknown }).cause;
-  }
-  return parts.join('\n');
-};
-
-/**
- * Turns a bundler or RPC error of a session op into a typed Leash error when it has a known cause (a refused
- * permission, an unauthorized key, a validity window); returns the original error otherwise.
- *
- * @example
- * ```ts
- * try {
- *   await client.sendUserOperation({ calls })
- * } catch (error) {
- *   throw toSessionKeyError(error)
- * }
- * ```
- */
-export function toSessionKeyError(error: unknown): unknown {
-  if (error instanceof SessionKeyViolationError || error instanceof SessionKeyModuleError) return error;
-  const cause = error instanceof Error ? error : undefined;
-  const data = findRevertData(error);
-  if (data) {
-    const decoded = decodeSessionKeyModuleError(data, cause);
-    if (decoded) return decoded;
-  }
-  const text = messageOf(error);
-  if (/AA24|Invalid UserOp signature/i.test(text)) return new SessionKeyNotAuthorizedError({ cause });
-  if (/AA22|not valid yet|expires too soon/i.test(text))
-    return new SessionKeyOutsideTimeRangeError({
-      cause,
-      details: 'The op is outside the key\'s time range or the period it stated, or too close to its end for the bundler.',
-    });
-  return error instanceof BaseError || error instanceof Error ? error : new LeashError(String(error));
 }

@@ -3,6 +3,13 @@
 export const sessionKeyPermissionUpdatesAbi = [
   {
     "type": "function",
+    "name": "removeCallLimit",
+    "inputs": [],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "removeErc20SpendLimit",
     "inputs": [
       {
@@ -36,6 +43,24 @@ export const sessionKeyPermissionUpdatesAbi = [
         "name": "listType",
         "type": "uint8",
         "internalType": "enum AccessListType"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
+    "name": "setCallLimit",
+    "inputs": [
+      {
+        "name": "callLimit",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "refreshInterval",
+        "type": "uint48",
+        "internalType": "uint48"
       }
     ],
     "outputs": [],

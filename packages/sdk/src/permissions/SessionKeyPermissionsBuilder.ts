@@ -1,27 +1,16 @@
-import { type Address, type Hex, encodeFunctionData, zeroAddress } from 'viem';
-import { sessionKeyPermissionUpdatesAbi } from '../generated/ISessionKeyPermissionUpdates.js';
+import type { Address, Hex } from 'viem';
 import { decodePermissionUpdates } from './decodePermissionUpdates.js';
-import { DuplicatePermissionError, SessionKeyPermissionError } from './errors.js';
-import type {
-  SessionKeyAccessListType,
-  SessionKeyContractAccess,
-  SessionKeyErc20SpendLimit,
-  SessionKeyPermissions,
-  SessionKeySpendLimit,
-  SessionKeyTimeRange,
-} from './types.js';
-import { maxErc20SpendLimit, maxGasSpendLimit, maxNativeTokenSpendLimit } from './types.js';
-import {
-  checkTimeRange,
-  normalizeAddress,
-  normalizeListType,
-  normalizeRefreshInterval,
-  normalizeSelector,
-  normalizeSpendLimit,
-  normalizeTarget,
-  normalizeTimestamp,
-  requireBoolean,
-} from './validate.js';
+import { accessListKind, addContractEntry, addFunctionEntry, setAccessListType } from './kinds/accessList.js';
+import { type CallLimitParameters, callLimitKind, removeCallLimit, setCallLimit } from './kinds/callLimit.js';
+import { addErc20SpendLimit, erc20SpendLimitKind, removeErc20SpendLimit } from './kinds/erc20SpendLimit.js';
+import { gasSpendLimitKind } from './kinds/gasSpendLimit.js';
+import { permissionKinds } from './kinds/index.js';
+import type { AnyPermissionKind, PermissionKind } from './kinds/kind.js';
+import { nativeTokenSpendLimitKind } from './kinds/nativeTokenSpendLimit.js';
+import { refreshAnchorKind, setRefreshAnchor } from './kinds/refreshAnchor.js';
+import { requiredPaymasterKind, setRequiredPaymaster } from './kinds/requiredPaymaster.js';
+import { setTimeRange, timeRangeKind } from './kinds/timeRange.js';
+import type { SessionKeyAccessListType, SessionKeyPermissions } from './types.js';
 
 /**
  * A timestamp the builder accepts: seconds (number or bigint), or a Date (rounded down to the second).
@@ -103,21 +92,12 @@ export type SpendLimitParameters = {
  */
 export type Erc20TokenSpendLimitParameters = SpendLimitParameters & { tokenAddress: Address };
 
-type ContractState = {
-  address: Address;
-  entry?: { isOnList: boolean; checkSelectors: boolean };
-  functions: Map<Hex, boolean>;
-};
-
-const byKey = <T>(entries: Iterable<[string, T]>): T[] =>
-  [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
-
 /**
  * Builds the permission updates of a session key, as `addSessionKey` and `updateSessionKeyPermissions` take them.
  * Each method validates its input at once (typed errors extending {@link SessionKeyPermissionError}) and returns the
  * builder, so calls chain. {@link SessionKeyPermissionsBuilder.encode} produces only what was set, in a canonical
  * order; a partial update leaves every permission it does not mention unchanged on-chain. Each permission may be set
- * once per builder ({@link DuplicatePermissionError}).
+ * once per builder ({@link DuplicatePermissionError}). Each method hands its input to its permission kind (`permissions/kinds/`).
  *
  * @example
  * ```ts
@@ -129,18 +109,28 @@ const byKey = <T>(entries: Iterable<[string, T]>): T[] =>
  *   .setNativeTokenSpendLimit({ spendLimit: 0n })
  *   .setGasSpendLimit({ spendLimit: parseEther('0.01'), refreshInterval: DAY })
  *   .setTimeRange({ validUntil: Math.floor(Date.now() / 1000) + 30 * DAY })
+ *   .setCallLimit({ callLimit: 20, refreshInterval: DAY })
  * await client.addSessionKey({ key, tag, permissions: permissions.encode() })
  * ```
  */
 export class SessionKeyPermissionsBuilder {
-  #listType: SessionKeyAccessListType | undefined;
-  readonly #contracts = new Map<string, ContractState>();
-  #timeRange: { validFrom: number; validUntil: number } | undefined;
-  #native: SessionKeySpendLimit | 'unlimited' | undefined;
-  readonly #erc20 = new Map<string, SessionKeyErc20SpendLimit>();
-  #gas: SessionKeySpendLimit | 'unlimited' | undefined;
-  #paymaster: { address: Address | null } | undefined;
-  #anchor: number | undefined;
+  // One state per permission kind, created on first use; encode and toPermissions walk them in canonical order.
+  readonly #states = new Map<AnyPermissionKind, unknown>();
+
+  #state<State>(kind: PermissionKind<State>): State {
+    let state = this.#states.get(kind) as State | undefined;
+    if (state === undefined) this.#states.set(kind, (state = kind.create()));
+    return state;
+  }
+
+  // Applies a change to a copy of the kind's state, so a call that throws leaves the builder unchanged.
+  #change<State>(kind: PermissionKind<State>, change: (state: State) => void): this {
+    // Kind states are plain data (objects, Maps, numbers, bigints, strings): structuredClone copies them deeply.
+    const copy = structuredClone(this.#state(kind));
+    change(copy);
+    this.#states.set(kind, copy);
+    return this;
+  }
 
   /**
    * A builder holding the given permissions (validated as if each were set by its method).
@@ -153,35 +143,7 @@ export class SessionKeyPermissionsBuilder {
    */
   static fromPermissions(permissions: SessionKeyPermissions): SessionKeyPermissionsBuilder {
     const builder = new SessionKeyPermissionsBuilder();
-    const p = permissions;
-    if (p.accessListType !== undefined) builder.setContractAccessControlType(p.accessListType);
-    for (const contract of p.contracts ?? []) {
-      if (contract.isOnList !== undefined || contract.checkSelectors !== undefined) {
-        builder.addContractAddressAccessEntry({
-          contractAddress: contract.contractAddress,
-          isOnList: contract.isOnList as boolean,
-          checkSelectors: contract.checkSelectors as boolean,
-        });
-      }
-      for (const fn of contract.functions ?? []) {
-        builder.addContractFunctionAccessEntry({
-          contractAddress: contract.contractAddress,
-          methodSelector: fn.selector,
-          isOnList: fn.isOnList,
-        });
-      }
-    }
-    if (p.timeRange !== undefined) builder.setTimeRange(p.timeRange);
-    if (p.nativeTokenSpendLimit === 'unlimited') builder.removeNativeTokenSpendLimit();
-    else if (p.nativeTokenSpendLimit !== undefined) builder.setNativeTokenSpendLimit(p.nativeTokenSpendLimit);
-    for (const token of p.erc20SpendLimits ?? []) {
-      if (token.limit === 'unlimited') builder.removeErc20TokenSpendLimit({ tokenAddress: token.tokenAddress });
-      else builder.addErc20TokenSpendLimit({ tokenAddress: token.tokenAddress, ...token.limit });
-    }
-    if (p.gasSpendLimit === 'unlimited') builder.removeGasSpendLimit();
-    else if (p.gasSpendLimit !== undefined) builder.setGasSpendLimit(p.gasSpendLimit);
-    if (p.requiredPaymaster !== undefined) builder.setRequiredPaymaster({ paymasterAddress: p.requiredPaymaster });
-    if (p.refreshAnchor !== undefined) builder.setRefreshAnchor({ anchor: p.refreshAnchor });
+    for (const kind of permissionKinds) builder.#change(kind, (state) => kind.fromPermissions(state, permissions));
     return builder;
   }
 
@@ -206,12 +168,8 @@ export class SessionKeyPermissionsBuilder {
    * builder.setContractAccessControlType(SessionKeyAccessListType.DENYLIST)
    * ```
    */
-  setContractAccessControlType(type: SessionKeyAccessListType): this {
-    const context = 'setContractAccessControlType';
-    const listType = normalizeListType(type, context);
-    if (this.#listType !== undefined) throw new DuplicatePermissionError({ permission: 'the access list type', context });
-    this.#listType = listType;
-    return this;
+  setContractAccessControlType(listType: SessionKeyAccessListType): this {
+    return this.#change(accessListKind, (state) => setAccessListType(state, listType));
   }
 
   /**
@@ -223,16 +181,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   addContractAddressAccessEntry(parameters: ContractAddressAccessEntryParameters): this {
-    const context = 'addContractAddressAccessEntry';
-    const address = normalizeTarget(parameters.contractAddress, { field: 'contractAddress', context });
-    const isOnList = requireBoolean(parameters.isOnList, 'isOnList', context);
-    const checkSelectors = requireBoolean(parameters.checkSelectors, 'checkSelectors', context);
-    const contract = this.#contract(address);
-    if (contract.entry) {
-      throw new DuplicatePermissionError({ permission: `the access list entry of contract ${address}`, context });
-    }
-    contract.entry = { isOnList, checkSelectors };
-    return this;
+    return this.#change(accessListKind, (state) => addContractEntry(state, parameters));
   }
 
   /**
@@ -246,19 +195,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   addContractFunctionAccessEntry(parameters: ContractFunctionAccessEntryParameters): this {
-    const context = 'addContractFunctionAccessEntry';
-    const address = normalizeTarget(parameters.contractAddress, { field: 'contractAddress', context });
-    const selector = normalizeSelector(parameters.methodSelector, context);
-    const isOnList = requireBoolean(parameters.isOnList, 'isOnList', context);
-    const existing = this.#contracts.get(address.toLowerCase());
-    if (existing?.functions.has(selector)) {
-      throw new DuplicatePermissionError({
-        permission: `the access list entry of function ${selector} of contract ${address}`,
-        context,
-      });
-    }
-    this.#contract(address).functions.set(selector, isOnList);
-    return this;
+    return this.#change(accessListKind, (state) => addFunctionEntry(state, parameters));
   }
 
   /**
@@ -273,15 +210,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   setTimeRange(parameters: TimeRangeParameters = {}): this {
-    const context = 'setTimeRange';
-    const validFrom =
-      parameters.validFrom === undefined ? 0 : normalizeTimestamp(parameters.validFrom, { field: 'validFrom', context }, true);
-    const validUntil =
-      parameters.validUntil === undefined ? 0 : normalizeTimestamp(parameters.validUntil, { field: 'validUntil', context }, true);
-    checkTimeRange(validFrom, validUntil, context);
-    if (this.#timeRange) throw new DuplicatePermissionError({ permission: 'the time range', context });
-    this.#timeRange = { validFrom, validUntil };
-    return this;
+    return this.#change(timeRangeKind, (state) => setTimeRange(state, parameters));
   }
 
   /**
@@ -293,11 +222,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   setNativeTokenSpendLimit(parameters: SpendLimitParameters): this {
-    const context = 'setNativeTokenSpendLimit';
-    const limit = this.#limit(parameters, maxNativeTokenSpendLimit, context);
-    if (this.#native !== undefined) throw new DuplicatePermissionError({ permission: 'the native token spend limit', context });
-    this.#native = limit;
-    return this;
+    return this.#change(nativeTokenSpendLimitKind, (state) => nativeTokenSpendLimitKind.set(state, parameters));
   }
 
   /**
@@ -309,10 +234,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   removeNativeTokenSpendLimit(): this {
-    const context = 'removeNativeTokenSpendLimit';
-    if (this.#native !== undefined) throw new DuplicatePermissionError({ permission: 'the native token spend limit', context });
-    this.#native = 'unlimited';
-    return this;
+    return this.#change(nativeTokenSpendLimitKind, (state) => nativeTokenSpendLimitKind.remove(state));
   }
 
   /**
@@ -325,11 +247,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   addErc20TokenSpendLimit(parameters: Erc20TokenSpendLimitParameters): this {
-    const context = 'addErc20TokenSpendLimit';
-    const tokenAddress = normalizeTarget(parameters.tokenAddress, { field: 'tokenAddress', context });
-    const limit = this.#limit(parameters, maxErc20SpendLimit, context);
-    this.#setErc20({ tokenAddress, limit }, context);
-    return this;
+    return this.#change(erc20SpendLimitKind, (state) => addErc20SpendLimit(state, parameters));
   }
 
   /**
@@ -341,10 +259,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   removeErc20TokenSpendLimit(parameters: { tokenAddress: Address }): this {
-    const context = 'removeErc20TokenSpendLimit';
-    const tokenAddress = normalizeTarget(parameters.tokenAddress, { field: 'tokenAddress', context });
-    this.#setErc20({ tokenAddress, limit: 'unlimited' }, context);
-    return this;
+    return this.#change(erc20SpendLimitKind, (state) => removeErc20SpendLimit(state, parameters));
   }
 
   /**
@@ -357,11 +272,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   setGasSpendLimit(parameters: SpendLimitParameters): this {
-    const context = 'setGasSpendLimit';
-    const limit = this.#limit(parameters, maxGasSpendLimit, context);
-    if (this.#gas !== undefined) throw new DuplicatePermissionError({ permission: 'the gas spend limit', context });
-    this.#gas = limit;
-    return this;
+    return this.#change(gasSpendLimitKind, (state) => gasSpendLimitKind.set(state, parameters));
   }
 
   /**
@@ -373,10 +284,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   removeGasSpendLimit(): this {
-    const context = 'removeGasSpendLimit';
-    if (this.#gas !== undefined) throw new DuplicatePermissionError({ permission: 'the gas spend limit', context });
-    this.#gas = 'unlimited';
-    return this;
+    return this.#change(gasSpendLimitKind, (state) => gasSpendLimitKind.remove(state));
   }
 
   /**
@@ -389,16 +297,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   setRequiredPaymaster(parameters: { paymasterAddress: Address | null }): this {
-    const context = 'setRequiredPaymaster';
-    const value = parameters.paymasterAddress;
-    let address: Address | null = null;
-    if (value !== null) {
-      address = normalizeAddress(value, { field: 'paymasterAddress', context });
-      if (address === zeroAddress) address = null;
-    }
-    if (this.#paymaster) throw new DuplicatePermissionError({ permission: 'the required paymaster', context });
-    this.#paymaster = { address };
-    return this;
+    return this.#change(requiredPaymasterKind, (state) => setRequiredPaymaster(state, parameters));
   }
 
   /**
@@ -411,16 +310,37 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   setRefreshAnchor(parameters: { anchor: SessionKeyTimestamp }): this {
-    const context = 'setRefreshAnchor';
-    const anchor = normalizeTimestamp(parameters.anchor, { field: 'anchor', context }, true);
-    if (this.#anchor !== undefined) throw new DuplicatePermissionError({ permission: 'the refresh anchor', context });
-    this.#anchor = anchor;
-    return this;
+    return this.#change(refreshAnchorKind, (state) => setRefreshAnchor(state, parameters));
+  }
+
+  /**
+   * Limits how many calls the key's ops may make, in total or per `refreshInterval` (each call of a batch counts;
+   * 0 allows none). A new key has no call limit. Periods follow the same fixed grid as the spend limits.
+   *
+   * @example
+   * ```ts
+   * builder.setCallLimit({ callLimit: 20, refreshInterval: DAY }) // at most 20 calls a day
+   * ```
+   */
+  setCallLimit(parameters: CallLimitParameters): this {
+    return this.#change(callLimitKind, (state) => setCallLimit(state, parameters));
+  }
+
+  /**
+   * Lets the key make any number of calls.
+   *
+   * @example
+   * ```ts
+   * builder.removeCallLimit()
+   * ```
+   */
+  removeCallLimit(): this {
+    return this.#change(callLimitKind, (state) => removeCallLimit(state));
   }
 
   /**
    * The encoded permission updates (`bytes[]` for the module): only what was set, in this canonical order (the order
-   * of ISessionKeyPermissionUpdates), so equal permissions always encode equally:
+   * of ISessionKeyPermissionUpdates, one permission kind after the other), so equal permissions always encode equally:
    * 1. setAccessListType;
    * 2. per contract, by address: updateAccessListAddressEntry, then updateAccessListFunctionEntry by selector;
    * 3. setTimeRange;
@@ -428,7 +348,8 @@ export class SessionKeyPermissionsBuilder {
    * 5. per token, by address: setErc20SpendLimit or removeErc20SpendLimit;
    * 6. setGasSpendLimit or removeGasSpendLimit;
    * 7. setRequiredPaymaster;
-   * 8. setRefreshAnchor.
+   * 8. setRefreshAnchor;
+   * 9. setCallLimit or removeCallLimit.
    *
    * @example
    * ```ts
@@ -437,56 +358,7 @@ export class SessionKeyPermissionsBuilder {
    * ```
    */
   encode(): Hex[] {
-    const abi = sessionKeyPermissionUpdatesAbi;
-    const updates: Hex[] = [];
-    if (this.#listType !== undefined) {
-      updates.push(encodeFunctionData({ abi, functionName: 'setAccessListType', args: [this.#listType] }));
-    }
-    for (const contract of byKey(this.#contracts)) {
-      if (contract.entry) {
-        const { isOnList, checkSelectors } = contract.entry;
-        updates.push(
-          encodeFunctionData({ abi, functionName: 'updateAccessListAddressEntry', args: [contract.address, isOnList, checkSelectors] }),
-        );
-      }
-      for (const [selector, isOnList] of byKey([...contract.functions].map(([s, on]) => [s, [s, on] as const]))) {
-        updates.push(
-          encodeFunctionData({ abi, functionName: 'updateAccessListFunctionEntry', args: [contract.address, selector, isOnList] }),
-        );
-      }
-    }
-    if (this.#timeRange) {
-      const { validFrom, validUntil } = this.#timeRange;
-      updates.push(encodeFunctionData({ abi, functionName: 'setTimeRange', args: [validFrom, validUntil] }));
-    }
-    if (this.#native === 'unlimited') {
-      updates.push(encodeFunctionData({ abi, functionName: 'removeNativeTokenSpendLimit' }));
-    } else if (this.#native) {
-      const { spendLimit, refreshInterval } = this.#native;
-      updates.push(encodeFunctionData({ abi, functionName: 'setNativeTokenSpendLimit', args: [spendLimit, refreshInterval] }));
-    }
-    for (const { tokenAddress, limit } of byKey(this.#erc20)) {
-      updates.push(
-        limit === 'unlimited'
-          ? encodeFunctionData({ abi, functionName: 'removeErc20SpendLimit', args: [tokenAddress] })
-          : encodeFunctionData({ abi, functionName: 'setErc20SpendLimit', args: [tokenAddress, limit.spendLimit, limit.refreshInterval] }),
-      );
-    }
-    if (this.#gas === 'unlimited') {
-      updates.push(encodeFunctionData({ abi, functionName: 'removeGasSpendLimit' }));
-    } else if (this.#gas) {
-      const { spendLimit, refreshInterval } = this.#gas;
-      updates.push(encodeFunctionData({ abi, functionName: 'setGasSpendLimit', args: [spendLimit, refreshInterval] }));
-    }
-    if (this.#paymaster) {
-      updates.push(
-        encodeFunctionData({ abi, functionName: 'setRequiredPaymaster', args: [this.#paymaster.address ?? zeroAddress] }),
-      );
-    }
-    if (this.#anchor !== undefined) {
-      updates.push(encodeFunctionData({ abi, functionName: 'setRefreshAnchor', args: [this.#anchor] }));
-    }
-    return updates;
+    return permissionKinds.flatMap((kind) => (this.#states.has(kind) ? kind.encode(this.#states.get(kind)) : []));
   }
 
   /**
@@ -500,63 +372,7 @@ export class SessionKeyPermissionsBuilder {
    */
   toPermissions(): SessionKeyPermissions {
     const permissions: SessionKeyPermissions = {};
-    if (this.#listType !== undefined) permissions.accessListType = this.#listType;
-    if (this.#contracts.size > 0) {
-      permissions.contracts = byKey(this.#contracts).map((contract) => {
-        const access: SessionKeyContractAccess = contract.entry
-          ? { contractAddress: contract.address, ...contract.entry }
-          : { contractAddress: contract.address };
-        if (contract.functions.size > 0) {
-          access.functions = byKey([...contract.functions].map(([selector, isOnList]) => [selector, { selector, isOnList }]));
-        }
-        return access;
-      });
-    }
-    if (this.#timeRange) {
-      const timeRange: SessionKeyTimeRange = {};
-      if (this.#timeRange.validFrom !== 0) timeRange.validFrom = this.#timeRange.validFrom;
-      if (this.#timeRange.validUntil !== 0) timeRange.validUntil = this.#timeRange.validUntil;
-      permissions.timeRange = timeRange;
-    }
-    if (this.#native !== undefined) permissions.nativeTokenSpendLimit = copyLimit(this.#native);
-    if (this.#erc20.size > 0) {
-      permissions.erc20SpendLimits = byKey(this.#erc20).map(({ tokenAddress, limit }) => ({ tokenAddress, limit: copyLimit(limit) }));
-    }
-    if (this.#gas !== undefined) permissions.gasSpendLimit = copyLimit(this.#gas);
-    if (this.#paymaster) permissions.requiredPaymaster = this.#paymaster.address;
-    if (this.#anchor !== undefined) permissions.refreshAnchor = this.#anchor;
+    for (const kind of permissionKinds) if (this.#states.has(kind)) kind.toPermissions(this.#states.get(kind), permissions);
     return permissions;
   }
-
-  #contract(address: Address): ContractState {
-    const key = address.toLowerCase();
-    let contract = this.#contracts.get(key);
-    if (!contract) {
-      contract = { address, functions: new Map() };
-      this.#contracts.set(key, contract);
-    }
-    return contract;
-  }
-
-  #limit(parameters: SpendLimitParameters, max: bigint, context: string): SessionKeySpendLimit {
-    if (typeof parameters !== 'object' || parameters === null) {
-      throw new SessionKeyPermissionError('Expected { spendLimit, refreshInterval? }.', { context });
-    }
-    return {
-      spendLimit: normalizeSpendLimit(parameters.spendLimit, max, { field: 'spendLimit', context }),
-      refreshInterval: normalizeRefreshInterval(parameters.refreshInterval, { field: 'refreshInterval', context }, true),
-    };
-  }
-
-  #setErc20(limit: SessionKeyErc20SpendLimit, context: string): void {
-    const key = limit.tokenAddress.toLowerCase();
-    if (this.#erc20.has(key)) {
-      throw new DuplicatePermissionError({ permission: `the ERC-20 spend limit of token ${limit.tokenAddress}`, context });
-    }
-    this.#erc20.set(key, limit);
-  }
-}
-
-function copyLimit(limit: SessionKeySpendLimit | 'unlimited'): SessionKeySpendLimit | 'unlimited' {
-  return limit === 'unlimited' ? limit : { spendLimit: limit.spendLimit, refreshInterval: limit.refreshInterval };
 }

@@ -29,6 +29,16 @@ export {
 export { decodePermissionUpdates, splitPermissionUpdates } from './decodePermissionUpdates.js';
 export { describePermissions, formatRefreshInterval, type DescribePermissionsOptions } from './describePermissions.js';
 export {
+  maxCallLimit,
+  CallLimitExceededError,
+  CallLimitOutOfRangeError,
+  formatCallPeriod,
+  type SessionKeyCallLimit,
+  type CallLimitParameters,
+} from './kinds/callLimit.js';
+export { permissionKinds } from './kinds/index.js';
+export type { PermissionKind } from './kinds/kind.js';
+export {
   SessionKeyPermissionError,
   InvalidAddressError,
   InvalidTimeRangeError,

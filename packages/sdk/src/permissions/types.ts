@@ -1,4 +1,5 @@
 import type { Address, Hex } from 'viem';
+import type { SessionKeyCallLimit } from './kinds/callLimit.js';
 
 /**
  * How a session key's access list is read, as the module numbers it.
@@ -236,4 +237,6 @@ export type SessionKeyPermissions = {
   requiredPaymaster?: Address | null | undefined;
   /** When refreshing limits' periods start (seconds; 0 is the Unix epoch, the default). */
   refreshAnchor?: number | undefined;
+  /** How many calls the key's ops may make (each call of a batch counts). A new key has no call limit. */
+  callLimit?: SessionKeyCallLimit | 'unlimited' | undefined;
 };

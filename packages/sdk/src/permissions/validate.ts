@@ -139,3 +139,18 @@ export function requireBoolean(value: unknown, field: string, context: string): 
   }
   return value;
 }
+
+/** The builder's `{ spendLimit, refreshInterval? }` parameters, validated against the kind's maximum. */
+export function normalizeLimitParameters(
+  parameters: { spendLimit: unknown; refreshInterval?: unknown },
+  max: bigint,
+  context: string,
+): { spendLimit: bigint; refreshInterval: number } {
+  if (typeof parameters !== 'object' || parameters === null) {
+    throw new SessionKeyPermissionError('Expected { spendLimit, refreshInterval? }.', { context });
+  }
+  return {
+    spendLimit: normalizeSpendLimit(parameters.spendLimit, max, { field: 'spendLimit', context }),
+    refreshInterval: normalizeRefreshInterval(parameters.refreshInterval, { field: 'refreshInterval', context }, true),
+  };
+}

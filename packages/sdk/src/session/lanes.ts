@@ -1,5 +1,4 @@
 import type { Address } from 'viem';
-import { maxNonceLane } from '../account/toLeashSmartAccount.js';
 import { LeashError } from '../errors/LeashError.js';
 
 // Lanes in use per (account, validator module) in this process. An op holds its lane from preparation until its
@@ -11,6 +10,7 @@ const busy = new Map<string, Set<bigint>>();
 /**
  * Takes the lowest free nonce lane of an account's validator module (or `preferred` if free) and returns it with a
  * release function. Lane 0 is reused whenever it is free: reusing a lane keeps nonces sequential and cheap.
+ * `maxNonceLane` is the account's (its capability's): 2^32 - 1 for OpenZeppelin-style nonce keys.
  *
  * @example
  * ```ts
@@ -18,7 +18,12 @@ const busy = new Map<string, Set<bigint>>();
  * try { … } finally { release() }
  * ```
  */
-export function acquireNonceLane(account: Address, module: Address, preferred?: bigint): { lane: bigint; release: () => void } {
+export function acquireNonceLane(
+  account: Address,
+  module: Address,
+  preferred?: bigint,
+  maxNonceLane = 0xffffffffn,
+): { lane: bigint; release: () => void } {
   const id = `${account.toLowerCase()}:${module.toLowerCase()}`;
   const lanes = busy.get(id) ?? new Set<bigint>();
   let lane = preferred ?? 0n;

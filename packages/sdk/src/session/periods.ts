@@ -16,14 +16,14 @@ export function periodOf(time: number, anchor: number, interval: number): { star
 
 /**
  * The validity window a refreshing budget gives an op sent at `time`, from the budget's state as the module reports it
- * (`periodStart` and `nextRefresh` of its SpendLimitStatus, read at or before `time`). The module charges the period
+ * (`periodStart` and `nextRefresh` of its status in the lens's answer, read at or before `time`). The module charges the period
  * the budget is in until it ends (`nextRefresh`), whatever the grid; after that, the period of `time` on the grid of
  * `anchor`, from no earlier than `nextRefresh`.
  *
  * @example
  * ```ts
- * const { gasSpend } = await readContract(client, { address: module, abi: sessionKeyModuleAbi, functionName: 'getSessionKeyInfo', args: [account, key] })
- * budgetPeriodAt(nowInSeconds(), gasSpend, anchor) // { start, end }: the op's window, as far as this budget goes
+ * const { info } = await readContract(client, { address: lens, abi: sessionKeyLensAbi, functionName: 'getSessionKey', args: [module, account, key] })
+ * budgetPeriodAt(nowInSeconds(), info.gasSpend, Number(info.refreshAnchor)) // { start, end }: the op's window, as far as this budget goes
  * ```
  */
 export function budgetPeriodAt(

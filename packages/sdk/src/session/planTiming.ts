@@ -1,9 +1,10 @@
 import type { Address } from 'viem';
-import { readContract } from 'viem/actions';
+import type { SessionKeyClient } from '../account/capability.js';
 import type { Call } from '../account/execution.js';
-import type { LeashAccountClient } from '../clients/createLeashAccountClient.js';
 import { SessionKeyNotAuthorizedError, SessionKeyOutsideTimeRangeError } from '../errors/sessionKeyErrors.js';
-import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
+import { readSessionKeyFromLens } from '../lens/readLens.js';
+import type { LensSessionKeyState } from '../lens/types.js';
+import { permissionKinds } from '../permissions/kinds/index.js';
 import { budgetPeriodAt } from './periods.js';
 
 /**
@@ -34,12 +35,31 @@ export type TimingPlan = {
   validUntil: number | undefined;
 };
 
-type Budget = { periodStart: number; nextRefresh: number; refreshInterval: number; what: string };
+/**
+ * Parameters of {@link planSessionOpTiming}.
+ *
+ * @example
+ * ```ts
+ * const parameters: PlanSessionOpTimingParameters = { sessionKey, calls, paymasterPays: false, now: nowInSeconds(), maxWaitSeconds: 120 }
+ * ```
+ */
+export type PlanSessionOpTimingParameters = {
+  sessionKey: Address;
+  calls: readonly Call[];
+  paymasterPays: boolean;
+  now: number;
+  maxWaitSeconds: number;
+  /** The key's state as the lens returned it, when the caller has it already (saves the read). */
+  lensState?: LensSessionKeyState | undefined;
+};
 
 /**
- * Plans when to send a session op: every refreshing limit it spends from narrows its validity window to the period it
- * charges ({@link budgetPeriodAt}), so near a period's end it must wait for the next period (and a few seconds into it). Reads the key's limits;
- * throws {@link SessionKeyOutsideTimeRangeError} when the key's own range makes the op impossible within `maxWaitSeconds`.
+ * Plans when to send a session op: every refreshing budget it charges (each permission kind says which: gas unless a
+ * paymaster pays, the native token when a call sends value, the ERC-20 limits of the tokens it calls, the call count)
+ * narrows its validity window to the period it charges ({@link budgetPeriodAt}), so near a period's end it must wait
+ * for the next period (and a few seconds into it). Reads the key through the session key lens (one `eth_call`);
+ * throws {@link SessionKeyNotAuthorizedError} for a key the account does not have, and
+ * {@link SessionKeyOutsideTimeRangeError} when the key's own range makes the op impossible within `maxWaitSeconds`.
  *
  * @example
  * ```ts
@@ -47,47 +67,31 @@ type Budget = { periodStart: number; nextRefresh: number; refreshInterval: numbe
  * await new Promise((resolve) => setTimeout(resolve, plan.waitSeconds * 1000))
  * ```
  */
-export async function planSessionOpTiming(
-  client: LeashAccountClient,
-  parameters: { sessionKey: Address; calls: readonly Call[]; paymasterPays: boolean; now: number; maxWaitSeconds: number },
-): Promise<TimingPlan> {
-  const { sessionKey, calls, paymasterPays, now, maxWaitSeconds } = parameters;
-  const module = client.account.addresses.sessionKeyModule;
-  const account = client.account.address;
-  const isKey = await readContract(client.client, {
-    address: module,
-    abi: sessionKeyModuleAbi,
-    functionName: 'isSessionKeyOf',
-    args: [account, sessionKey],
-  });
-  if (!isKey)
-    throw new SessionKeyNotAuthorizedError({ details: `${sessionKey} is not a session key of ${account} (never added, removed or revoked).` });
-  const info = await readContract(client.client, {
-    address: module,
-    abi: sessionKeyModuleAbi,
-    functionName: 'getSessionKeyInfo',
-    args: [account, sessionKey],
-  });
-  const anchor = Number(info.refreshAnchor);
-  const budgets: Budget[] = [];
-  const add = (status: { hasLimit: boolean; refreshInterval: number; periodStart: number; nextRefresh: number }, what: string) => {
-    if (!status.hasLimit || !status.refreshInterval) return;
-    const { refreshInterval, periodStart, nextRefresh } = status;
-    budgets.push({ refreshInterval: Number(refreshInterval), periodStart: Number(periodStart), nextRefresh: Number(nextRefresh), what });
-  };
-  if (!paymasterPays) add(info.gasSpend, 'gas limit');
-  if (calls.some((c) => (c.value ?? 0n) > 0n)) add(info.nativeTokenSpend, 'native token limit');
-  for (const target of new Set(calls.map((c) => c.to.toLowerCase() as Address))) {
-    const limit = await readContract(client.client, {
-      address: module,
-      abi: sessionKeyModuleAbi,
-      functionName: 'getErc20SpendLimit',
-      args: [account, sessionKey, target],
-    });
-    add(limit, `ERC-20 limit of ${target}`);
-  }
-  const keyFrom = info.validFrom || undefined;
-  const keyUntil = info.validUntil || undefined;
+export async function planSessionOpTiming(client: SessionKeyClient, parameters: PlanSessionOpTimingParameters): Promise<TimingPlan> {
+  const account = client.account!.address;
+  const lens = parameters.lensState ?? (await readSessionKeyFromLens(client, { account, key: parameters.sessionKey }));
+  if (!lens)
+    throw new SessionKeyNotAuthorizedError({ details: `${parameters.sessionKey} is not a session key of ${account} (never added, removed or revoked).` });
+  return planTiming(lens, parameters);
+}
+
+/**
+ * The timing plan for an op of a key whose state the lens returned: no request. See {@link planSessionOpTiming}.
+ *
+ * @example
+ * ```ts
+ * const plan = planTiming(lensState, { calls, paymasterPays: false, now: nowInSeconds(), maxWaitSeconds: 120 })
+ * ```
+ */
+export function planTiming(
+  lens: LensSessionKeyState,
+  parameters: { calls: readonly Call[]; paymasterPays: boolean; now: number; maxWaitSeconds: number },
+): TimingPlan {
+  const { calls, paymasterPays, now, maxWaitSeconds } = parameters;
+  const anchor = Number(lens.info.refreshAnchor);
+  const budgets = permissionKinds.flatMap((kind) => kind.charges?.(lens, { calls, paymasterPays }) ?? []);
+  const keyFrom = Number(lens.info.validFrom) || undefined;
+  const keyUntil = Number(lens.info.validUntil) || undefined;
   const outside = (details: string) =>
     new SessionKeyOutsideTimeRangeError({ validFrom: keyFrom, validUntil: keyUntil, details });
 

@@ -1,5 +1,5 @@
 import { type Address, type Hex, recoverAddress } from 'viem';
-import { decodeSessionSignature } from './signature.js';
+import { decodeSessionSignature, getSessionOperationDigest } from './signature.js';
 
 /**
  * The session key that signed a session op, from the op's signature and hash: for audits from the chain alone (the
@@ -18,6 +18,7 @@ export async function recoverSessionKey(parameters: { userOpHash: Hex; signature
   } catch {
     return undefined;
   }
-  // What the key signs: the op's hash itself (see toSessionKeyValidator).
-  return recoverAddress({ hash: parameters.userOpHash, signature: decoded.signature });
+  // What the key signs: the op's hash bound to the time the signature states (see getSessionOperationDigest).
+  const digest = getSessionOperationDigest({ userOpHash: parameters.userOpHash, statedTime: decoded.statedTime });
+  return recoverAddress({ hash: digest, signature: decoded.signature });
 }

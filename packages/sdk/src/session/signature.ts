@@ -1,8 +1,63 @@
-import { type Address, type Hex, concat, hexToNumber, isAddress, numberToHex, size, slice } from 'viem';
+import {
+  type Address,
+  type Hex,
+  concat,
+  encodePacked,
+  hexToNumber,
+  isAddress,
+  isHex,
+  keccak256,
+  numberToHex,
+  size,
+  slice,
+} from 'viem';
 import { LeashError } from '../errors/LeashError.js';
+import type { SessionKeyType } from '../keys/keyType.js';
+import { secp256k1KeyType } from '../keys/secp256k1.js';
 
 /**
- * A session op's signature: the time it states (seconds), and the session key's ECDSA signature of the op hash.
+ * Parameters of {@link getSessionOperationDigest}.
+ *
+ * @example
+ * ```ts
+ * const parameters: SessionOperationParameters = { userOpHash, statedTime: nowInSeconds() }
+ * ```
+ */
+export type SessionOperationParameters = {
+  /** The EntryPoint v0.8 user operation hash. */
+  userOpHash: Hex;
+  /** The time the op states (seconds): picks the period refreshing limits are charged to. */
+  statedTime: number;
+};
+
+/**
+ * The 32-byte digest a session key signs for an op: `keccak256(userOpHash ‖ uint32 statedTime)`. Binding the stated
+ * time means nobody who relays the op can move it to another period by rewriting it: the module then recovers some
+ * other address and reports a signature failure. A raw digest (not EIP-712): a local key, an HSM or KMS signs it as a
+ * hash, and a passkey as its WebAuthn challenge.
+ *
+ * @example
+ * ```ts
+ * const digest = getSessionOperationDigest({ userOpHash, statedTime: nowInSeconds() })
+ * const signature = await sessionKey.signDigest(digest)
+ * ```
+ */
+export function getSessionOperationDigest(parameters: SessionOperationParameters): Hex {
+  const { userOpHash, statedTime } = parameters;
+  assertStatedTime(statedTime);
+  if (!isHex(userOpHash, { strict: true }) || size(userOpHash) !== 32)
+    throw new LeashError('A user operation hash is 32 bytes.', { details: `Got ${String(userOpHash)}.` });
+  return keccak256(encodePacked(['bytes32', 'uint32'], [userOpHash, statedTime]));
+}
+
+function assertStatedTime(statedTime: number): void {
+  if (!Number.isInteger(statedTime) || statedTime < 0 || statedTime >= 2 ** 32)
+    throw new LeashError(`Stated time ${statedTime} is not a uint32 number of seconds.`);
+}
+
+/**
+ * A session op's signature: the time it states (seconds), and the session key's ECDSA signature of the op's
+ * {@link getSessionOperationDigest | session digest} (which covers the stated time).
  *
  * @example
  * ```ts
@@ -14,18 +69,17 @@ export type SessionSignature = {
   statedTime: number;
   /** The session key, present in the estimation form only. */
   sessionKey?: Address | undefined;
-  /** 65-byte r ‖ s ‖ v. */
+  /** The key's signature of the session digest of the op and `statedTime` (secp256k1: 65 bytes r ‖ s ‖ v). */
   signature: Hex;
+  /** The key's type; secp256k1 when omitted. */
+  keyType?: SessionKeyType | undefined;
 };
 
-// A well-formed ECDSA signature that recovers to no key of the account: validation runs every check, then reports a
-// signature failure, so gas estimation prices the real path.
-const stubEcdsa: Hex =
-  '0xfffffffffffffffffffffffffffffff0000000000000000000000000000000007aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1c';
 
 /**
  * Encodes a session op signature: `uint32 statedTime ‖ signature` (69 bytes), or with `sessionKey` the estimation form
- * `uint32 statedTime ‖ sessionKey ‖ signature` (89 bytes). Times are 32-bit, like every time the module stores.
+ * `uint32 statedTime ‖ sessionKey ‖ signature` (89 bytes). Times are 32-bit, like every time the module stores. The
+ * signature must be over {@link getSessionOperationDigest} with the same `statedTime`: the module refuses any other.
  *
  * @example
  * ```ts
@@ -33,10 +87,9 @@ const stubEcdsa: Hex =
  * ```
  */
 export function encodeSessionSignature(parameters: SessionSignature): Hex {
-  const { statedTime, sessionKey, signature } = parameters;
-  if (!Number.isInteger(statedTime) || statedTime < 0 || statedTime >= 2 ** 32)
-    throw new LeashError(`Stated time ${statedTime} is not a uint32 number of seconds.`);
-  if (size(signature) !== 65) throw new LeashError('A session signature must be a 65-byte ECDSA signature.');
+  const { statedTime, sessionKey, keyType = secp256k1KeyType } = parameters;
+  assertStatedTime(statedTime);
+  const signature = keyType.encodeSignature(parameters.signature);
   const time = numberToHex(statedTime, { size: 4 });
   return sessionKey ? concat([time, sessionKey, signature]) : concat([time, signature]);
 }
@@ -50,8 +103,9 @@ export function encodeSessionSignature(parameters: SessionSignature): Hex {
  * const stub = encodeSessionStubSignature({ statedTime: now, sessionKey: await signer.getAddress() })
  * ```
  */
-export function encodeSessionStubSignature(parameters: { statedTime: number; sessionKey: Address }): Hex {
-  return encodeSessionSignature({ ...parameters, signature: stubEcdsa });
+export function encodeSessionStubSignature(parameters: { statedTime: number; sessionKey: Address; keyType?: SessionKeyType | undefined }): Hex {
+  const { keyType = secp256k1KeyType } = parameters;
+  return encodeSessionSignature({ ...parameters, keyType, signature: keyType.stubSignature });
 }
 
 /**

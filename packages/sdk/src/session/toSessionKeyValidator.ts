@@ -2,27 +2,11 @@ import type { Address, Hex } from 'viem';
 import { getUserOperationHash } from 'viem/account-abstraction';
 import { entryPointAddress } from '../constants.js';
 import { getLeashAddresses } from '../deploy/addresses.js';
-import type { LeashValidator } from '../account/toLeashSmartAccount.js';
-import { encodeSessionSignature, encodeSessionStubSignature } from './signature.js';
+import type { UserOperationValidator } from '../account/capability.js';
+import type { SessionKeySignerLike } from '../keys/keyType.js';
+import { encodeSessionSignature, encodeSessionStubSignature, getSessionOperationDigest } from './signature.js';
 
-/**
- * What signs a session key's user operations: a {@link SessionKeySigner}, or anything that can give its address and
- * sign a 32-byte hash (an HSM, a remote agent signer).
- *
- * @example
- * ```ts
- * const remoteSigner: SessionKeySignerLike = {
- *   getAddress: async () => agentAddress,
- *   signUserOperationHash: (hash) => hsm.signDigest(hash), // raw ECDSA, 65 bytes
- * }
- * const sessionClient = await createLeashAccountClient({ chain, transport, bundlerTransport, signer: remoteSigner, accountAddress })
- * ```
- */
-export type SessionKeySignerLike = {
-  getAddress(): Promise<Address>;
-  /** Raw ECDSA over the hash (no EIP-191 prefix), 65 bytes r ‖ s ‖ v. */
-  signUserOperationHash(hash: Hex): Promise<Hex>;
-};
+export type { SessionKeySignerLike } from '../keys/keyType.js';
 
 /**
  * Parameters of {@link toSessionKeyValidator}.
@@ -49,7 +33,7 @@ export type ToSessionKeyValidatorParameters = {
  * console.log(validator.module, await validator.signer.getAddress())
  * ```
  */
-export type SessionKeyValidator = LeashValidator & { module: Address; signer: SessionKeySignerLike };
+export type SessionKeyValidator = UserOperationValidator & { module: Address; signer: SessionKeySignerLike };
 
 /**
  * The wall clock in whole seconds.
@@ -62,9 +46,9 @@ export type SessionKeyValidator = LeashValidator & { module: Address; signer: Se
 export const nowInSeconds = (): number => Math.floor(Date.now() / 1000);
 
 /**
- * Turns a session key signer into a validator for {@link toLeashSmartAccount}: ops are routed to the session key
- * module (nonce key = module ‖ lane), estimated with a stub that names the key, and signed as
- * `statedTime ‖ ECDSA(userOpHash)`.
+ * Turns a session key signer into a validator for a session key account ({@link toLeashSmartAccount},
+ * {@link toErc7579SmartAccount}): ops are routed to the session key module (the account's nonce key names it), estimated with a stub that names the key, and signed as
+ * `statedTime ‖ ECDSA(keccak256(userOpHash ‖ statedTime))`, so the stated time is signed too.
  *
  * @example
  * ```ts
@@ -78,11 +62,13 @@ export function toSessionKeyValidator(parameters: ToSessionKeyValidatorParameter
     module: sessionKeyModule,
     signer,
     async getStubSignature() {
-      return encodeSessionStubSignature({ statedTime: now(), sessionKey: await signer.getAddress() });
+      return encodeSessionStubSignature({ statedTime: now(), sessionKey: await signer.getAddress(), keyType: signer.keyType });
     },
     async signUserOperation({ userOperation, chainId }) {
-      const hash = getUserOperationHash({ chainId, entryPointAddress, entryPointVersion: '0.8', userOperation });
-      return encodeSessionSignature({ statedTime: now(), signature: await signer.signUserOperationHash(hash) });
+      const userOpHash = getUserOperationHash({ chainId, entryPointAddress, entryPointVersion: '0.8', userOperation });
+      const statedTime = now();
+      const digest = getSessionOperationDigest({ userOpHash, statedTime });
+      return encodeSessionSignature({ statedTime, signature: await signer.signDigest(digest), keyType: signer.keyType });
     },
   };
 }

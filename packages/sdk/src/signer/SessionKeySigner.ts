@@ -1,6 +1,6 @@
 import { type Address, type Hex, type LocalAccount, isHex, size } from 'viem';
 import { type PrivateKeyAccount, generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { InvalidPrivateKeyError, InvalidUserOperationHashError, SessionKeyStorageError } from './errors.js';
+import { InvalidDigestError, InvalidPrivateKeyError, SessionKeyStorageError } from './errors.js';
 import { type EncryptKeystoreOptions, type KeystoreV3, decryptKeystore, encryptKeystore } from './keystore.js';
 import { isFsError, readKeystoreFile, writeKeystoreFile } from './keystoreFile.js';
 
@@ -265,20 +265,20 @@ export class SessionKeySigner {
   }
 
   /**
-   * Signs an EntryPoint v0.8 user operation hash: raw ECDSA over the 32 bytes (no EIP-191 prefix; the hash is
-   * already an EIP-712 digest). Returns the 65-byte signature r ‖ s ‖ v (v = 27 or 28).
+   * Signs a 32-byte digest with raw ECDSA (no EIP-191 prefix), such as a session op's
+   * {@link getSessionOperationDigest | session digest}. Returns the 65-byte signature r ‖ s ‖ v (v = 27 or 28).
    *
    * @example
    * ```ts
-   * const hash = getUserOperationHash({ userOperation, chainId, entryPointAddress, entryPointVersion: '0.8' })
-   * const signature = await signer.signUserOperationHash(hash)
+   * const digest = getSessionOperationDigest({ userOpHash, statedTime: nowInSeconds() })
+   * const signature = await signer.signDigest(digest)
    * ```
    */
-  async signUserOperationHash(hash: Hex): Promise<Hex> {
-    if (typeof hash !== 'string' || !isHex(hash, { strict: true }) || size(hash) !== 32) {
-      throw new InvalidUserOperationHashError({ value: hash });
+  async signDigest(digest: Hex): Promise<Hex> {
+    if (typeof digest !== 'string' || !isHex(digest, { strict: true }) || size(digest) !== 32) {
+      throw new InvalidDigestError({ value: digest });
     }
-    return this.#account.sign({ hash });
+    return this.#account.sign({ hash: digest });
   }
 
   /**

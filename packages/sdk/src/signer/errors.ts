@@ -104,21 +104,21 @@ export class SessionKeyStorageError extends SessionKeySignerError {
 }
 
 /**
- * A value handed to the signer to sign is not a 32-byte hash.
+ * A value handed to the signer to sign is not a 32-byte digest.
  *
  * @example
  * ```ts
- * await signer.signUserOperationHash('0x1234') // throws InvalidUserOperationHashError
+ * await signer.signDigest('0x1234') // throws InvalidDigestError
  * ```
  */
-export class InvalidUserOperationHashError extends SessionKeySignerError {
-  override name = 'InvalidUserOperationHashError';
+export class InvalidDigestError extends SessionKeySignerError {
+  override name = 'InvalidDigestError';
   readonly value: unknown;
 
   constructor({ value }: { value: unknown }) {
-    super(`${safeFormat(value)} is not a 32-byte user operation hash.`, {
-      details: 'Pass the EntryPoint v0.8 user operation hash (getUserOperationHash), 0x-prefixed, 64 hex digits.',
-      metaMessages: [`hash: ${safeFormat(value)}`],
+    super(`${safeFormat(value)} is not a 32-byte digest.`, {
+      details: 'Pass the session digest of the op (getSessionOperationDigest), 0x-prefixed, 64 hex digits.',
+      metaMessages: [`digest: ${safeFormat(value)}`],
     });
     this.value = value;
   }

@@ -23,6 +23,6 @@ export {
   KeystorePasswordError,
   InvalidKeystoreError,
   InvalidPrivateKeyError,
+  InvalidDigestError,
   SessionKeyStorageError,
-  InvalidUserOperationHashError,
 } from './errors.js';

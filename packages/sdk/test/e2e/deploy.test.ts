@@ -43,7 +43,7 @@ describe('deployLeash on a chain without the deterministic deployer', () => {
       expect(contract.transactionHash, contract.name).toMatch(/^0x[0-9a-f]{64}$/);
       expect(await publicClient.getCode({ address: contract.address }), contract.name).toMatch(/^0x.+/);
     }
-    expect(first.contracts.map((c) => c.name)).toEqual(['EntryPoint v0.8', 'SessionKeyModule', 'LeashAccountFactory', 'DevToken']);
+    expect(first.contracts.map((c) => c.name)).toEqual(['EntryPoint v0.8', 'PermissionUpdater', 'SessionKeyModule', 'SessionKeyLens', 'LeashAccountFactory', 'DevToken']);
     expect(first.addresses.entryPoint).toBe('0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108');
     expect(first.factoryStake).toEqual({ amount: parseEther('0.5'), unstakeDelaySec: 3_600 });
     expect(progress.some((line) => line.includes('Deterministic deployer missing'))).toBe(true);

@@ -33,6 +33,7 @@ import {
   sessionKeyActions,
 } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
+import { expectRefusal, newOwnerClient, newSessionClient } from './helpers.js';
 
 let stack: LocalStack;
 let token: Address;
@@ -49,17 +50,7 @@ const balanceOf = (address: Address) =>
 
 /** A funded owner client whose account has the module installed (deployed by the install op). */
 async function newOwner(options: { install?: boolean } = {}) {
-  const client = (
-    await createLeashAccountClient({
-      chain: stack.chain,
-      transport: http(stack.rpcUrl),
-      bundlerTransport: http(stack.bundlerUrl),
-      owner: privateKeyToAccount(generatePrivateKey()),
-    })
-  ).extend(sessionKeyActions());
-  await stack.fund(client.account.address, { ether: parseEther('2'), devTokens: units('10000') });
-  if (options.install !== false) await client.installSessionKeyModule();
-  return { client };
+  return { client: await newOwnerClient(stack, options) };
 }
 
 /** Adds a session key with `permissions` to the owner's account and returns a client that signs with it. */
@@ -70,17 +61,7 @@ async function newSession(owner: Awaited<ReturnType<typeof newOwner>>['client'],
   return { signer, key, session: await sessionClientFor(owner.account.address, signer) };
 }
 
-async function sessionClientFor(account: Address, signer: SessionKeySigner) {
-  return (
-    await createLeashAccountClient({
-      chain: stack.chain,
-      transport: http(stack.rpcUrl),
-      bundlerTransport: http(stack.bundlerUrl),
-      signer,
-      accountAddress: account,
-    })
-  ).extend(sessionKeyActions());
-}
+const sessionClientFor = (account: Address, signer: SessionKeySigner) => newSessionClient(stack, account, signer);
 
 /** Allowlist the token's transfer, with an ERC-20 limit, and generous gas; the common base of these tests. */
 function tokenPermissions(limit = units('100'), interval = WEEK) {
@@ -91,14 +72,6 @@ function tokenPermissions(limit = units('100'), interval = WEEK) {
     .setGasSpendLimit({ spendLimit: parseEther('0.5'), refreshInterval: DAY });
 }
 
-async function expectRefusal<E extends Error>(promise: Promise<unknown>, type: new (...args: never[]) => E): Promise<E> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, 'the op should have been refused').toBeInstanceOf(type);
-  return error as E;
-}
 
 beforeAll(async () => {
   stack = await startLocalStack();
@@ -150,7 +123,7 @@ describe('reading permissions back', () => {
 
     const state = await client.getSessionKeyPermissions({ key });
     expect(state.tagText).toBe('reader');
-    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: 0, requiredPaymaster: null });
+    expect(state.permissions).toEqual({ ...decodePermissionUpdates(granted.encode()), accessListType: 0, refreshAnchor: 0, requiredPaymaster: null, callLimit: 'unlimited' });
     const week = periodOf(now(), 0, WEEK);
     expect(state.spending.erc20).toEqual([
       {

@@ -7,7 +7,8 @@ const contractsDir = path.resolve(import.meta.dirname, '../../../../contracts');
 describe('generated ABIs and bytecode', () => {
   it('match a fresh forge build of the contracts (one source of truth)', () => {
     // forge build is incremental: a no-op when `npm test` has already compiled for the forge tests.
-    execFileSync(path.resolve(contractsDir, '../node_modules/.bin/forge'), ['build'], { cwd: contractsDir, stdio: 'pipe' });
+    // Through tools/forge.mjs: the npm wrapper of forge would hide a failed build behind exit status 0.
+    execFileSync(process.execPath, ['tools/forge.mjs', 'build'], { cwd: contractsDir, stdio: 'pipe' });
     const output = execFileSync(process.execPath, ['tools/generate-sdk-artifacts.mjs', '--check'], {
       cwd: contractsDir,
       encoding: 'utf8',

@@ -11,6 +11,7 @@ import {
   type SessionKeySpendLimit,
   decodePermissionUpdates,
   maxSessionKeyRefreshInterval,
+  maxCallLimit,
   maxErc20SpendLimit,
   maxGasSpendLimit,
   maxNativeTokenSpendLimit,
@@ -89,6 +90,16 @@ const permissionsArb: fc.Arbitrary<SessionKeyPermissions> = fc
       gasSpendLimit: limitArb(maxGasSpendLimit),
       requiredPaymaster: fc.option(addressArb, { nil: null }),
       refreshAnchor: timestampArb,
+      callLimit: fc.oneof(
+        fc.constant('unlimited' as const),
+        fc.record(
+          {
+            callLimit: fc.oneof(fc.constantFrom(0, 1, 20, maxCallLimit), fc.integer({ min: 0, max: maxCallLimit })),
+            refreshInterval: fc.oneof(fc.constantFrom(0, 3_600, 86_400, maxSessionKeyRefreshInterval), fc.integer({ min: 0, max: maxSessionKeyRefreshInterval })),
+          },
+          { noNullPrototype: true },
+        ),
+      ),
     },
     { requiredKeys: [], noNullPrototype: true },
   )
@@ -122,6 +133,9 @@ function callsFor(p: SessionKeyPermissions): ((b: SessionKeyPermissionsBuilder) 
   if (p.gasSpendLimit) calls.push(limitCall(p.gasSpendLimit, (b, l) => b.setGasSpendLimit(l), (b) => b.removeGasSpendLimit()));
   if (p.requiredPaymaster !== undefined) calls.push((b) => b.setRequiredPaymaster({ paymasterAddress: p.requiredPaymaster! }));
   if (p.refreshAnchor !== undefined) calls.push((b) => b.setRefreshAnchor({ anchor: p.refreshAnchor! }));
+  const callLimit = p.callLimit;
+  if (callLimit === 'unlimited') calls.push((b) => b.removeCallLimit());
+  else if (callLimit) calls.push((b) => b.setCallLimit({ callLimit: BigInt(callLimit.callLimit), refreshInterval: callLimit.refreshInterval }));
   return calls;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { encodeErrorResult, recoverAddress, stringToHex, zeroAddress } from 'viem';
+import { encodeErrorResult, keccak256, recoverAddress, stringToHex, zeroAddress } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
   CallNotAllowedError,
@@ -19,6 +19,7 @@ import {
   recoverSessionKey,
   encodeSessionSignature,
   encodeSessionStubSignature,
+  getSessionOperationDigest,
   periodOf,
   budgetPeriodAt,
   sessionKeyModuleAbi,
@@ -56,7 +57,13 @@ describe('session signatures', () => {
     expect(() => decodeSessionSignature(`0x${'00'.repeat(70)}`)).toThrow(/69 or 89 bytes/);
   });
 
-  it('the validator signs the v0.8 user op hash with the session key and states the time', async () => {
+  it('the session digest is keccak256(userOpHash ‖ uint32 statedTime), computed independently', () => {
+    const userOpHash = stringToHex('op', { size: 32 });
+    const time = (1_800_000_000).toString(16).padStart(8, '0');
+    expect(getSessionOperationDigest({ userOpHash, statedTime: 1_800_000_000 })).toBe(keccak256(`${userOpHash}${time}`));
+  });
+
+  it('the validator signs the session digest of the v0.8 user op hash and the stated time', async () => {
     const signer = new SessionKeySigner();
     const validator = toSessionKeyValidator({ signer, now: () => 1_800_000_000 });
     const userOperation = {
@@ -74,11 +81,15 @@ describe('session signatures', () => {
     const { statedTime, signature: ecdsa } = decodeSessionSignature(signature);
     expect(statedTime).toBe(1_800_000_000);
     const { getUserOperationHash } = await import('viem/account-abstraction');
-    const hash = getUserOperationHash({ chainId: 31337, entryPointAddress: '0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108', entryPointVersion: '0.8', userOperation });
-    expect(await recoverAddress({ hash, signature: ecdsa })).toBe(await signer.getAddress());
+    const userOpHash = getUserOperationHash({ chainId: 31337, entryPointAddress: '0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108', entryPointVersion: '0.8', userOperation });
+    const digest = getSessionOperationDigest({ userOpHash, statedTime });
+    expect(await recoverAddress({ hash: digest, signature: ecdsa })).toBe(await signer.getAddress());
+    // The stated time is signed: read with another time, the signature is somebody else's.
+    const moved = getSessionOperationDigest({ userOpHash, statedTime: statedTime + 86_400 });
+    expect(await recoverAddress({ hash: moved, signature: ecdsa })).not.toBe(await signer.getAddress());
     // The audit helper finds the key from the hash and the signature alone; not from a signature of another form.
-    expect(await recoverSessionKey({ userOpHash: hash, signature })).toBe(await signer.getAddress());
-    expect(await recoverSessionKey({ userOpHash: hash, signature: ecdsa })).toBeUndefined();
+    expect(await recoverSessionKey({ userOpHash, signature })).toBe(await signer.getAddress());
+    expect(await recoverSessionKey({ userOpHash, signature: ecdsa })).toBeUndefined();
   });
 });
 

@@ -3,14 +3,15 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Hex, hashMessage, keccak256, recoverAddress, stringToHex, toHex } from 'viem';
 import { privateKeyToAccount, sign } from 'viem/accounts';
 import {
+  InvalidDigestError,
   InvalidPrivateKeyError,
-  InvalidUserOperationHashError,
   LeashError,
   SessionKeySigner,
   SessionKeySignerError,
   type SessionKeyStorage,
   SessionKeyStorageError,
   defaultSessionKeyStorageKey,
+  getSessionOperationDigest,
 } from '@leash/sdk';
 
 // anvil's first dev key: a published test key.
@@ -63,25 +64,35 @@ describe('SessionKeySigner: keys and signing', () => {
     expect(new SessionKeySigner({ privateKey: devKey.toUpperCase().replace('0X', '0x') as Hex }).address).toBe(devAddress);
   });
 
-  it('signs the user operation hash with raw ECDSA, no EIP-191 prefix', async () => {
+  it("signs a session op's digest with raw ECDSA, no EIP-191 prefix", async () => {
     const signer = new SessionKeySigner({ privateKey: devKey });
-    const signature = await signer.signUserOperationHash(hash);
+    const digest = getSessionOperationDigest({ userOpHash: hash, statedTime: 1_750_000_000 });
+    const signature = await signer.signDigest(digest);
     expect(signature).toMatch(/^0x[0-9a-f]{130}$/);
     expect(['1b', '1c']).toContain(signature.slice(-2)); // v = 27 or 28
-    expect(await recoverAddress({ hash, signature })).toBe(devAddress);
-    expect(signature).toBe(await sign({ hash, privateKey: devKey, to: 'hex' }));
+    expect(await recoverAddress({ hash: digest, signature })).toBe(devAddress);
+    expect(signature).toBe(await sign({ hash: digest, privateKey: devKey, to: 'hex' }));
     // An EIP-191 signature of the same bytes is a different signature, over a different digest.
-    expect(await recoverAddress({ hash: hashMessage({ raw: hash }), signature })).not.toBe(devAddress);
+    expect(await recoverAddress({ hash: hashMessage({ raw: digest }), signature })).not.toBe(devAddress);
   });
 
-  it('InvalidUserOperationHashError for anything but 32 bytes of hex', async () => {
+  it('InvalidDigestError for anything but 32 bytes of hex', async () => {
     const signer = new SessionKeySigner();
     for (const value of ['0x1234', `${hash}00`, 'hello', 42, toHex(1n, { size: 31 })]) {
-      const error = await signer.signUserOperationHash(value as Hex).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(InvalidUserOperationHashError);
+      const error = await signer.signDigest(value as Hex).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidDigestError);
       expect(error).toBeInstanceOf(SessionKeySignerError);
-      expect((error as InvalidUserOperationHashError).value).toBe(value);
-      expect((error as InvalidUserOperationHashError).shortMessage).toContain('is not a 32-byte user operation hash.');
+      expect((error as InvalidDigestError).value).toBe(value);
+      expect((error as InvalidDigestError).shortMessage).toContain('is not a 32-byte digest.');
+    }
+  });
+
+  it('the session digest refuses a malformed user operation hash or stated time with a LeashError', () => {
+    for (const userOpHash of ['0x1234', `${hash}00`, toHex(1n, { size: 31 }), 'zz'] as Hex[]) {
+      expect(() => getSessionOperationDigest({ userOpHash, statedTime: 1 })).toThrow(LeashError);
+    }
+    for (const statedTime of [-1, 2 ** 32, 1.5, Number.NaN]) {
+      expect(() => getSessionOperationDigest({ userOpHash: hash, statedTime })).toThrow(/uint32/);
     }
   });
 
@@ -90,7 +101,7 @@ describe('SessionKeySigner: keys and signing', () => {
     const account = signer.toAccount();
     expect(account.type).toBe('local');
     expect(account.address).toBe(devAddress);
-    expect(await account.sign!({ hash })).toBe(await signer.signUserOperationHash(hash));
+    expect(await account.sign!({ hash })).toBe(await signer.signDigest(hash));
     expect(await account.signMessage({ message: 'hi' })).toBe(await privateKeyToAccount(devKey).signMessage({ message: 'hi' }));
   });
 
@@ -106,7 +117,7 @@ describe('SessionKeySigner: keys and signing', () => {
     // Methods only, no getters: the key leaves the signer only encrypted (toKeystore).
     const prototype = Object.getPrototypeOf(signer) as object;
     expect(Object.getOwnPropertyNames(prototype).sort()).toEqual(
-      ['constructor', 'getAddress', 'removeFromStorage', 'signUserOperationHash', 'toAccount', 'toJSON', 'toKeystore'].sort(),
+      ['constructor', 'getAddress', 'removeFromStorage', 'signDigest', 'toAccount', 'toJSON', 'toKeystore'].sort(),
     );
     for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(prototype))) expect(descriptor.get).toBeUndefined();
     expect(JSON.stringify(signer.toAccount())).not.toContain(bare);

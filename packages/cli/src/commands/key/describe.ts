@@ -1,17 +1,17 @@
 import fs from 'node:fs';
-import type { Address, BlockNumber } from 'viem';
-import { type SessionKeyPermissions, type SessionKeyState, type SpendLimitStatus, describePermissions, sessionKeyModuleAbi } from '@leash/sdk';
+import type { Address } from 'viem';
+import { type SessionKeyPermissions, type SessionKeyState, type SpendLimitStatus, describePermissions, sessionKeyModuleAbi, formatAmount } from '@leash/sdk';
 import { heading } from '../../output.js';
 import { CliError } from '../../errors.js';
-import { type TokenInfo, formatAmountShort, formatLimit, formatTime, formatTimeFromNow, formatValidity, native, tokenInfo } from '../../format.js';
+import { type TokenInfo, formatLimit, short, formatTime, formatTimeFromNow, formatValidity, native, tokenInfo } from '../../format.js';
 import { keystorePath } from '../../state.js';
-import type { LeashClient, Target } from '../../target.js';
+import { type Target, readClient } from '../../target.js';
 
 const listTypeNames = ['allowlist', 'denylist', 'allow-all'] as const;
 
 /** One limit of a key, with its budget. */
 export type LimitView = {
-  kind: 'erc20' | 'native' | 'gas';
+  kind: 'erc20' | 'native' | 'gas' | 'calls';
   /** `dUSD (0x1f08…3BA6)`, `native`, `gas`. */
   label: string;
   unit: { symbol: string; decimals: number };
@@ -22,9 +22,9 @@ export type LimitView = {
 /** A key's state with what the CLI needs to show it: its tokens' units and its limits in order. */
 export type KeyView = { state: SessionKeyState; tokens: TokenInfo[]; limits: LimitView[]; keystore: string | undefined };
 
-/** Reads a session key's permissions and budgets, and the units of the tokens it has limits on. */
-export async function loadKeyView(target: Target, client: LeashClient, account: Address, key: Address, fromBlock?: BlockNumber): Promise<KeyView> {
-  const state = await client.getSessionKeyPermissions({ key, account, fromBlock });
+/** A session key's state (read through the lens) with the units of the tokens it has limits on. */
+export async function loadKeyView(target: Target, state: SessionKeyState): Promise<KeyView> {
+  const key = state.sessionKey;
   const tokens = await Promise.all(state.spending.erc20.map((t) => tokenInfo(target.publicClient, t.tokenAddress)));
   const limits: LimitView[] = [
     ...state.spending.erc20.map(
@@ -32,20 +32,24 @@ export async function loadKeyView(target: Target, client: LeashClient, account: 
     ),
     { kind: 'native', label: 'native', unit: native, status: state.spending.nativeToken },
     { kind: 'gas', label: 'gas', unit: native, status: state.spending.gas },
+    { kind: 'calls', label: 'calls', unit: callUnit, status: state.spending.calls },
   ];
   const stored = keystorePath(key);
   return { state, tokens, limits, keystore: fs.existsSync(stored) ? stored : undefined };
 }
 
-/** Fails clearly (before any op is sent) when `key` is not a session key of `account`. */
-export async function requireSessionKey(target: Target, account: Address, key: Address): Promise<void> {
-  const isKey = await target.publicClient.readContract({
-    address: target.addresses.sessionKeyModule,
-    abi: sessionKeyModuleAbi,
-    functionName: 'isSessionKeyOf',
-    args: [account, key],
-  });
-  if (!isKey) throw new CliError(`${key} is not a session key of ${account}.`, { hint: 'See `leash key list`.' });
+/** Calls, as the budget tables count them. */
+export const callUnit = { symbol: 'calls', decimals: 0 } as const;
+
+/**
+ * The key's state (one read through the session key lens); fails clearly, before any op is sent, when `key` is not a
+ * session key of `account`.
+ */
+export async function requireSessionKey(target: Target, account: Address, key: Address): Promise<SessionKeyState> {
+  const client = await readClient(target, account);
+  const [state] = (await client.getSessionKeyStates({ account })).filter((s) => s.sessionKey.toLowerCase() === key.toLowerCase());
+  if (!state) throw new CliError(`${key} is not a session key of ${account}.`, { hint: 'See `leash key list`.' });
+  return state;
 }
 
 /** The rows of `key list` for one key: the first carries the key, tag and validity, one row per limit. */
@@ -59,8 +63,8 @@ export function keyTableRows(view: KeyView, now: number): string[][] {
         ? ['unlimited', '-', '-', '-']
         : [
             formatLimit(status, limit.unit),
-            formatAmountShort(status.used, limit.unit),
-            formatAmountShort(status.remaining, limit.unit),
+            formatAmount(status.used, limit.unit, short),
+            formatAmount(status.remaining, limit.unit, short),
             status.nextRefresh === undefined ? 'never' : formatTimeFromNow(status.nextRefresh, now),
           ];
     return [

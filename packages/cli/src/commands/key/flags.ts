@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { PermissionFlags } from '../../permissions.js';
 import { parseAccessEntry } from '../../parse/access.js';
-import { parseErc20Limit, parseNativeLimit, parsePaymaster } from '../../parse/limits.js';
+import { parseErc20Limit, parseMaxCalls, parseNativeLimit, parsePaymaster } from '../../parse/limits.js';
 import { parseDate, parseDuration, parseValidUntil } from '../../parse/time.js';
 
 const repeatable =
@@ -23,6 +23,9 @@ export function permissionOptions(command: Command, options: { update: boolean }
     .option('--erc20 <token:amount/period>', 'ERC-20 limit in token units, e.g. 0x…:100/week; 0x…:unlimited for none (repeatable)', repeatable(parseErc20Limit, '--erc20'))
     .option('--native <amount/period>', 'native token limit, e.g. 0.1eth/day, or "unlimited"', (v: string) => parseNativeLimit(v, '--native'))
     .option('--gas <amount/period>', 'gas the account pays, e.g. 0.01eth/day, or "unlimited"', (v: string) => parseNativeLimit(v, '--gas'))
+    .option('--max-calls <count/period>', 'calls the key\'s ops may make (each call of a batch counts), e.g. 20/day or 100/total, or "unlimited"', (v: string) =>
+      parseMaxCalls(v, '--max-calls'),
+    )
     .option('--paymaster <address>', `require this paymaster for every op${options.update ? ' ("none": no longer)' : ''}`, (v: string) => parsePaymaster(v, '--paymaster'))
     .option('--valid-for <duration>', 'valid from now for this long, e.g. 1h, 7d', (v: string) => parseDuration(v, '--valid-for'))
     .option('--valid-from <date>', 'valid from this date (ISO 8601 or Unix seconds)', (v: string) => parseDate(v, '--valid-from'))

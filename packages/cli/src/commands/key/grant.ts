@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { getAddress } from 'viem';
-import { nowInSeconds, sessionKeyModuleAbi } from '@leash/sdk';
+import { nowInSeconds } from '@leash/sdk';
 import { CliError, exitCodes } from '../../errors.js';
 import { heading, note, paint, printJson, printRows, withProgress } from '../../output.js';
 import { parseAddress } from '../../parse/limits.js';
@@ -73,21 +73,11 @@ export function registerGrant(key: Command): void {
   connectionOptions(update).action(async (keyArgument: string, options: UpdateOptions) => {
     const sessionKey = parseAddress(keyArgument, 'key');
     const { target, client, account } = await ownerContext(options);
-    await requireSessionKey(target, account, sessionKey);
-    const info = await target.publicClient.readContract({
-      address: target.addresses.sessionKeyModule,
-      abi: sessionKeyModuleAbi,
-      functionName: 'getSessionKeyInfo',
-      args: [account, sessionKey],
-    });
+    const state = await requireSessionKey(target, account, sessionKey);
     const built = await buildPermissions(options, {
       publicClient: target.publicClient,
       now: nowInSeconds(),
-      current: {
-        accessListType: Number(info.accessListType) as 0 | 1 | 2,
-        validFrom: Number(info.validFrom) || undefined,
-        validUntil: Number(info.validUntil) || undefined,
-      },
+      current: { accessListType: state.accessListType, validFrom: state.timeRange.validFrom, validUntil: state.timeRange.validUntil },
     });
     if (built.empty)
       throw new CliError('Nothing to update: give at least one permission flag (see `leash key update --help`).', { exitCode: exitCodes.usage });

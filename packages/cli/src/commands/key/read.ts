@@ -1,22 +1,15 @@
 import type { Command } from 'commander';
 import type { Address } from 'viem';
-import { nowInSeconds } from '@leash/sdk';
-import { formatAmountShort, formatLimit, formatTimeFromNow, formatValidity } from '../../format.js';
+import { nowInSeconds, formatAmount } from '@leash/sdk';
+import { formatLimit, short, formatTimeFromNow, formatValidity } from '../../format.js';
 import { heading, paint, printJson, printRows, printTable } from '../../output.js';
-import { InvalidFlagError } from '../../parse/errors.js';
 import { parseAddress } from '../../parse/limits.js';
 import { type ConnectionOptions, accountOption, connectionOptions, ownerOption, readClient, resolveAccount, resolveTarget } from '../../target.js';
 import { describeKey, keyJson, keyTableHeader, keyTableRows, loadKeyView, printPermissions, requireSessionKey } from './describe.js';
 
-type ReadOptions = ConnectionOptions & { account?: string; ownerKey?: string; fromBlock?: bigint; json?: boolean };
-
-const parseBlock = (value: string): bigint => {
-  if (!/^\d+$/.test(value.trim())) throw new InvalidFlagError({ flag: '--from-block', value, expected: 'expected a block number' });
-  return BigInt(value.trim());
-};
+type ReadOptions = ConnectionOptions & { account?: string; ownerKey?: string; json?: boolean };
 
 function readOptions(command: Command): Command {
-  command.option('--from-block <number>', "first block to read the module's events from (for RPCs that limit log ranges)", parseBlock);
   return connectionOptions(accountOption(ownerOption(command)));
 }
 
@@ -28,8 +21,9 @@ export function registerRead(key: Command): void {
     const account = resolveAccount(target, options);
     const client = await readClient(target, account);
     const installed = await client.isSessionKeyModuleInstalled();
-    const keys = installed ? await client.getSessionKeys() : [];
-    const views = await Promise.all(keys.map((k) => loadKeyView(target, client, account, k.address, options.fromBlock)));
+    // Every key with its permissions and budgets: one read through the session key lens.
+    const states = installed ? await client.getSessionKeyStates({ account }) : [];
+    const views = await Promise.all(states.map((state) => loadKeyView(target, state)));
     if (options.json) return printJson({ account, sessionKeyModuleInstalled: installed, keys: views.map(keyJson) });
     if (!installed) return console.log(`The session key module is not installed on ${account}: it has no session keys.`);
     if (views.length === 0) return console.log(`${account} has no session keys.`);
@@ -42,9 +36,7 @@ export function registerRead(key: Command): void {
     const sessionKey: Address = parseAddress(keyArgument, 'key');
     const target = await resolveTarget(options, { bundler: false });
     const account = resolveAccount(target, options);
-    const client = await readClient(target, account);
-    await requireSessionKey(target, account, sessionKey);
-    const view = await loadKeyView(target, client, account, sessionKey, options.fromBlock);
+    const view = await loadKeyView(target, await requireSessionKey(target, account, sessionKey));
     if (options.json) return printJson({ account, ...keyJson(view) });
     const now = nowInSeconds();
     const { state } = view;
@@ -62,7 +54,7 @@ export function registerRead(key: Command): void {
         const status = limit.status;
         if (status === 'unlimited') return [limit.label, 'no limit'];
         const refresh = status.nextRefresh === undefined ? '' : `, refreshes ${formatTimeFromNow(status.nextRefresh, now)}`;
-        return [limit.label, `${formatAmountShort(status.used, limit.unit)} used of ${formatLimit(status, limit.unit)}, ${formatAmountShort(status.remaining, limit.unit)} left${refresh}`];
+        return [limit.label, `${formatAmount(status.used, limit.unit, short)} used of ${formatLimit(status, limit.unit)}, ${formatAmount(status.remaining, limit.unit, short)} left${refresh}`];
       }),
     );
   });

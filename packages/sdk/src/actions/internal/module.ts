@@ -1,17 +1,19 @@
-import { type Address, type Hex, encodeFunctionData } from 'viem';
+import { type Hex, encodeFunctionData } from 'viem';
 import type { Call } from '../../account/execution.js';
-import type { LeashAccountClient } from '../../clients/createLeashAccountClient.js';
+import { type SessionKeyClient, capabilityOf } from '../../account/capability.js';
 import { sessionKeyModuleAbi } from '../../generated/SessionKeyModule.js';
+import type { ContractFunctionArgs, ContractFunctionName } from 'viem';
 
-/** The session key module this client's account uses. */
-export function moduleOf(client: LeashAccountClient): Address {
-  return client.account.addresses.sessionKeyModule;
-}
+type ModuleFunction = ContractFunctionName<typeof sessionKeyModuleAbi, 'nonpayable'>;
 
 /** A call from the account to one of the module's management functions. */
-export function moduleCall(client: LeashAccountClient, functionName: string, args: readonly unknown[]): Call {
+export function moduleCall<const F extends ModuleFunction>(
+  client: SessionKeyClient,
+  functionName: F,
+  args: ContractFunctionArgs<typeof sessionKeyModuleAbi, 'nonpayable', F>,
+): Call {
   return {
-    to: moduleOf(client),
+    to: capabilityOf(client).sessionKeyModule,
     data: encodeFunctionData({ abi: sessionKeyModuleAbi, functionName, args } as never) as Hex,
   };
 }

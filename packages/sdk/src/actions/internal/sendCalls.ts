@@ -1,9 +1,9 @@
 import { type Address, type Hex, decodeEventLog } from 'viem';
 import { type UserOperationReceipt, entryPoint08Abi } from 'viem/account-abstraction';
 import type { Call } from '../../account/execution.js';
-import type { LeashAccountClient } from '../../clients/createLeashAccountClient.js';
+import type { SessionKeyClient } from '../../account/capability.js';
 import { LeashError } from '../../errors/LeashError.js';
-import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/sessionKeyErrors.js';
+import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/decodeSessionKeyModuleError.js';
 import { acquireSenderSlot } from '../../session/senderSlots.js';
 
 /**
@@ -63,11 +63,11 @@ export function revertDataOf(receipt: UserOperationReceipt): Hex | undefined {
  * owner op does not become the fifth op of an account whose session keys fill the bundler's four.
  */
 export async function sendCallsAndWait(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   calls: readonly Call[],
   options: { nonce?: bigint | undefined; paymaster?: { address: Address; data?: Hex | undefined } | undefined } = {},
 ): Promise<UserOperationResult> {
-  const releaseSlot = await acquireSenderSlot(client.account.address);
+  const releaseSlot = await acquireSenderSlot(client.account!.address);
   try {
     return await sendAndWait(client, calls, options);
   } finally {
@@ -76,7 +76,7 @@ export async function sendCallsAndWait(
 }
 
 async function sendAndWait(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   calls: readonly Call[],
   options: { nonce?: bigint | undefined; paymaster?: { address: Address; data?: Hex | undefined } | undefined },
 ): Promise<UserOperationResult> {

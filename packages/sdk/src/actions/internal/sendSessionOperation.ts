@@ -1,15 +1,20 @@
 import type { Address, Hex } from 'viem';
+import { getBlockNumber } from 'viem/actions';
 import type { UserOperation, UserOperationReceipt } from 'viem/account-abstraction';
 import type { Call } from '../../account/execution.js';
-import type { LeashAccountClient } from '../../clients/createLeashAccountClient.js';
-import type { UserOperationFees } from '../../clients/estimateUserOperationFees.js';
-import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/sessionKeyErrors.js';
+import { type SessionKeyClient, chainClientOf } from '../../account/capability.js';
+import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/decodeSessionKeyModuleError.js';
 import { classifyBundlerRefusal } from '../../delivery/bundlerRefusal.js';
 import { type DeliveryClient, deliverUserOperation } from '../../delivery/deliverUserOperation.js';
 import { NonceConflictError, TooManyPendingOperationsError, UserOperationFeeTooLowError } from '../../delivery/errors.js';
-import type { DeliveryOptions } from '../../delivery/options.js';
+import type { DeliveryOptions, OfferedFees } from '../../delivery/options.js';
 import { backoffDelay, firstLine, sleep, withRetries } from '../../delivery/retry.js';
 import { type UserOperationResult, UserOperationRevertedError, revertDataOf } from './sendCalls.js';
+
+/** What delivery uses of a session key client: its bundler RPC, chain, polling interval and the chain's public client. */
+export function deliveryClientOf(client: SessionKeyClient): DeliveryClient {
+  return { request: client.request as DeliveryClient['request'], client: chainClientOf(client), chain: client.chain, pollingInterval: client.pollingInterval };
+}
 
 /** A delivered op's result, or the typed error of its reverted calls. */
 export function resultOf(receipt: UserOperationReceipt<'0.8'>): UserOperationResult {
@@ -21,12 +26,13 @@ export function resultOf(receipt: UserOperationReceipt<'0.8'>): UserOperationRes
 
 /** Builds, estimates and signs the op on `lane` with its current nonce; notes the block to look for it from. */
 async function prepareSigned(
-  client: LeashAccountClient,
-  parameters: { calls: readonly Call[]; lane: bigint; paymaster?: { address: Address; data?: Hex | undefined } | undefined; fees?: UserOperationFees | undefined },
+  client: SessionKeyClient,
+  parameters: { calls: readonly Call[]; lane: bigint; paymaster?: { address: Address; data?: Hex | undefined } | undefined; fees?: OfferedFees | undefined },
 ): Promise<{ userOperation: UserOperation<'0.8'>; fromBlock: bigint }> {
   const { calls, lane, paymaster, fees } = parameters;
-  const fromBlock = await client.client.getBlockNumber({ cacheTime: 0 });
-  const nonce = await client.account.getNonce({ key: lane });
+  const account = client.account!;
+  const fromBlock = await getBlockNumber(chainClientOf(client), { cacheTime: 0 });
+  const nonce = await account.getNonce({ key: lane });
   let userOperation: UserOperation<'0.8'>;
   try {
     userOperation = (await client.prepareUserOperation({
@@ -38,10 +44,10 @@ async function prepareSigned(
   } catch (error) {
     // Another op took the nonce between the read and the estimate.
     if (classifyBundlerRefusal(error)?.kind === 'nonce-conflict')
-      throw new NonceConflictError({ sender: client.account.address, nonce, cause: error as Error });
+      throw new NonceConflictError({ sender: account.address, nonce, cause: error as Error });
     throw toSessionKeyError(error);
   }
-  userOperation.signature = await client.account.signUserOperation(userOperation as never);
+  userOperation.signature = await account.signUserOperation(userOperation as never);
   return { userOperation, fromBlock };
 }
 
@@ -51,12 +57,12 @@ async function prepareSigned(
  * nonce when another op took the nonce, fresh fees once when the bundler refuses the estimated ones.
  */
 export async function sendSessionOperation(
-  client: LeashAccountClient,
+  client: SessionKeyClient,
   parameters: {
     calls: readonly Call[];
     lane: bigint;
     paymaster?: { address: Address; data?: Hex | undefined } | undefined;
-    fees?: UserOperationFees | undefined;
+    fees?: OfferedFees | undefined;
     delivery: DeliveryOptions;
   },
 ): Promise<UserOperationResult> {
@@ -66,7 +72,7 @@ export async function sendSessionOperation(
   for (;;) {
     try {
       const prepared = await withRetries(() => prepareSigned(client, parameters), delivery.retry, { step: 'preparing the op', onRetry: delivery.onRetry });
-      return resultOf(await deliverUserOperation(client as unknown as DeliveryClient, { ...prepared, delivery }));
+      return resultOf(await deliverUserOperation(deliveryClientOf(client), { ...prepared, delivery }));
     } catch (error) {
       const conflict = error instanceof NonceConflictError || error instanceof TooManyPendingOperationsError;
       if (conflict && conflicts < delivery.conflictRetries) {

@@ -1,4 +1,4 @@
-import { type Hex, hexToString, isHex, size, stringToHex, trim } from 'viem';
+import { type Hex, bytesToString, hexToBytes, isHex, size, stringToHex } from 'viem';
 import { LeashError } from '../../errors/LeashError.js';
 
 /** A key's tag as the module stores it (bytes32): a 32-byte hex as is, text as UTF-8 padded to 32 bytes. */
@@ -16,7 +16,11 @@ export function toTag(tag: Hex | string | undefined): Hex {
 export function tagText(tag: Hex): string | undefined {
   if (/^0x0*$/.test(tag)) return '';
   try {
-    const text = hexToString(trim(tag, { dir: 'right' }));
+    // Trailing zero bytes are padding (viem's trim() works on hex digits: it would cut the 0 of "p", 0x70).
+    const bytes = hexToBytes(tag);
+    let end = bytes.length;
+    while (end > 0 && bytes[end - 1] === 0) end--;
+    const text = bytesToString(bytes.subarray(0, end));
     return /^[\x20-\x7e\u00a0-\uffff]+$/.test(text) ? text : undefined;
   } catch {
     return undefined;
