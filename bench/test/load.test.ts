@@ -56,23 +56,35 @@ describe('results.json', () => {
   });
 
   it('a partial run keeps the other parts of the previous results, with when and where they were measured', () => {
-    const now = { generatedAt: '2026-12-02T00:00:00.000Z', skipped: ['sdk', 'gas', 'throughput'], measured: { load: { at: 'now', commit: 'c2' } }, sdk: null, gas: null, throughput: null, load: { x: 1 } };
+    const now = {
+      generatedAt: '2026-12-02T00:00:00.000Z',
+      skipped: ['sdk', 'gas', 'peer', 'throughput'],
+      measured: { load: { at: 'now', commit: 'c2' } },
+      sdk: null,
+      gas: null,
+      sideBySide: null,
+      throughput: null,
+      load: { x: 1 },
+    };
     const previous = {
       generatedAt: '2026-12-01T00:00:00.000Z',
       environment: { git: { commit: 'c1' } },
       measured: { gas: { at: 'earlier', commit: 'c0' } },
       sdk: { s: 1 },
       gas: { g: 1 },
+      // The peer part writes the sideBySide section.
+      sideBySide: { p: 1 },
       throughput: null,
       load: { x: 0 },
     };
     const merged = carryOver(now as unknown as BenchResults, previous as unknown as BenchResults, ['load']);
-    expect([merged.sdk, merged.gas, merged.throughput, merged.load]).toEqual([{ s: 1 }, { g: 1 }, null, { x: 1 }]);
+    expect([merged.sdk, merged.gas, merged.sideBySide, merged.throughput, merged.load]).toEqual([{ s: 1 }, { g: 1 }, { p: 1 }, null, { x: 1 }]);
     expect(merged.measured).toEqual({
       load: { at: 'now', commit: 'c2' },
       gas: { at: 'earlier', commit: 'c0' },
       // No record of its own: the previous run's time and commit.
       sdk: { at: '2026-12-01T00:00:00.000Z', commit: 'c1' },
+      peer: { at: '2026-12-01T00:00:00.000Z', commit: 'c1' },
     });
     expect(carryOver(now as unknown as BenchResults, undefined, ['load']).gas).toBeNull();
   });
