@@ -150,8 +150,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const stack = await startLocalStack({ onProgress: (message) => onStep(`  ${message}`) });
   try {
     const token = stack.contracts.devToken;
-    const transports = { chain: stack.chain, transport: http(stack.rpcUrl), bundlerTransport: http(stack.bundlerUrl), pollingInterval: pollingIntervalMs };
-    const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+    // On a shared two-core machine Alto's safe-mode tracing can take longer than viem's 10 s default to answer; a set-up
+    // op (module install, funding) that times out would end the run, so requests get a minute.
+    const rpc = (url: string) => http(url, { timeout: 60_000 });
+    const transports = { chain: stack.chain, transport: rpc(stack.rpcUrl), bundlerTransport: rpc(stack.bundlerUrl), pollingInterval: pollingIntervalMs };
+    const publicClient = createPublicClient({ chain: stack.chain, transport: rpc(stack.rpcUrl) });
     const chain = await readChainFacts(publicClient, stack.contracts);
     const fromBlock = await publicClient.getBlockNumber();
     const now = nowInSeconds();
@@ -167,7 +170,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     // The agents' clients count their requests, to show where an agent's time goes beside a pre-signed op's.
     const nodeRequests = new Map<string, number>();
     const bundlerRequests = new Map<string, number>();
-    const agentTransports = { ...transports, transport: counting(http(stack.rpcUrl), nodeRequests), bundlerTransport: counting(http(stack.bundlerUrl), bundlerRequests) };
+    const agentTransports = { ...transports, transport: counting(rpc(stack.rpcUrl), nodeRequests), bundlerTransport: counting(rpc(stack.bundlerUrl), bundlerRequests) };
     const session = async (account: Address, signer: SessionKeySigner, counted = false) =>
       createLeashAccountClient({ ...(counted ? agentTransports : transports), signer, accountAddress: account });
     const lineOf = (role: AgentRole, account: Address, key: Address, agent: number | undefined): KeyLine => ({
