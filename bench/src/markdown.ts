@@ -279,7 +279,9 @@ export function chartFootnotes(results: Pick<BenchResults, 'gas' | 'sideBySide'>
   ];
 }
 
-function contractSizesTable(sizes: ChainFacts['contractSizes']): string {
+function contractSizesTable(sizes: ChainFacts['contractSizes'] | undefined): string {
+  // Gas figures carried over from a run before sizes were recorded have none.
+  if (!sizes) return '_Not in these figures (measured before contract sizes were recorded): run `npm run bench -- --only gas`._';
   const rows = sizes.map((c) => `| ${c.name} | ${formatGas(c.codeSize)} | ${formatGas(c.eip170Room)} |`);
   return ['| contract | runtime bytes | room under EIP-170 |', '| --- | ---: | ---: |', ...rows].join('\n');
 }
