@@ -1,13 +1,16 @@
 import type { Address, Hex } from 'viem';
 import { type SessionKeyClient, capabilityOf } from '../account/capability.js';
 import type { Call } from '../account/execution.js';
+import { type DeliveryOptions, type OfferedFees, resolveDeliveryOptions } from '../delivery/options.js';
+import { withRetries } from '../delivery/retry.js';
 import { LeashError } from '../errors/LeashError.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
 import { acquireNonceLane } from '../session/lanes.js';
 import { acquireSenderSlot } from '../session/senderSlots.js';
 import { planSessionOpTiming, waitForSendTime } from '../session/planTiming.js';
 import { nowInSeconds } from '../session/toSessionKeyValidator.js';
-import { type UserOperationResult, sendCallsAndWait } from './internal/sendCalls.js';
+import type { UserOperationResult } from './internal/sendCalls.js';
+import { sendSessionOperation } from './internal/sendSessionOperation.js';
 import { SessionKeyViolationError } from '../errors/sessionKeyErrors.js';
 import { simulateSessionKeyValidation } from './internal/simulateSessionKeyValidation.js';
 import { toSessionKeyError } from '../errors/decodeSessionKeyModuleError.js';
@@ -28,7 +31,7 @@ import { toSessionKeyError } from '../errors/decodeSessionKeyModuleError.js';
 export type ExecuteWithSessionKeyParameters = {
   /** One call, or several executed as a batch in one op. */
   calls: readonly Call[];
-  /** A nonce lane to use; by default the lowest lane this key has no op pending on (0 when idle). */
+  /** A nonce lane to use; by default the lowest lane of the account with no op of this process pending (0 when idle). */
   lane?: bigint | undefined;
   /** A paymaster that pays for the op (its address, and the data it expects). */
   paymaster?: { address: Address; data?: Hex | undefined } | undefined;
@@ -39,6 +42,10 @@ export type ExecuteWithSessionKeyParameters = {
    * wait is reported through the SDK's logger (`setLeashLogger`).
    */
   onWait?: ((seconds: number) => void) | undefined;
+  /** Fees to offer instead of the bundler's recommendation; never raised, even when the bundler refuses them. */
+  fees?: OfferedFees | undefined;
+  /** Retries, re-sends and timeouts of the op's delivery; each field defaults as {@link defaultDeliveryOptions} says. */
+  delivery?: Partial<DeliveryOptions> | undefined;
 };
 
 /**
@@ -66,11 +73,16 @@ export function sessionKeySignerOf(client: SessionKeyClient): SessionKeySignerLi
  * Executes calls with the client's session key: signs a user op with it and sends it through the bundler, where the
  * session key module checks it against the key's permissions.
  *
- * - Concurrent calls from one process get separate nonce lanes, so several ops of one key can be pending at once; at
- *   most four per account (the ERC-7562 limit bundlers apply), the rest wait their turn.
+ * - Concurrent calls from one process get separate nonce lanes (shared by the account's keys, as the nonce is), so
+ *   several ops can be pending at once; at most four per account (the ERC-7562 limit bundlers apply), the rest wait
+ *   their turn.
  * - Each refreshing limit the op spends from limits its validity to the current period; near a period's end the op
  *   waits for the next period (bundlers refuse ops that are about to expire).
  * - A refused op throws a typed error naming the rule and its numbers (e.g. {@link Erc20SpendLimitExceededError}).
+ * - Faults are ridden out as {@link DeliveryOptions} says: reads retried with backoff (then
+ *   {@link RequestRetriesExhaustedError}: nothing was sent), a dropped op re-sent as it was (it lands at most once),
+ *   a fresh nonce when another process took this one ({@link NonceConflictError}), and an op whose fate stays unknown
+ *   reported as {@link UserOperationMayNotHaveBeenSentError}, to resume rather than send again.
  *
  * @example
  * ```ts
@@ -85,21 +97,29 @@ export async function executeWithSessionKey(
   client: SessionKeyClient,
   parameters: ExecuteWithSessionKeyParameters,
 ): Promise<ExecuteWithSessionKeyReturnType> {
-  const { calls, paymaster, maxWaitSeconds = 120, onWait } = parameters;
+  const { calls, paymaster, fees, maxWaitSeconds = 120, onWait } = parameters;
   if (calls.length === 0) throw new LeashError('No calls to execute.');
+  const delivery = resolveDeliveryOptions(parameters.delivery);
+  const capability = capabilityOf(client);
   const sessionKey = await sessionKeySignerOf(client).getAddress();
+  const account = client.account!.address;
 
   const now = nowInSeconds();
-  const plan = await planSessionOpTiming(client, { sessionKey, calls, paymasterPays: paymaster !== undefined, now, maxWaitSeconds });
+  const plan = await withRetries(
+    () => planSessionOpTiming(client, { sessionKey, calls, paymasterPays: paymaster !== undefined, now, maxWaitSeconds }),
+    delivery.retry,
+    { step: "reading the key's limits", onRetry: delivery.onRetry },
+  );
   await waitForSendTime(plan, { now, onWait });
 
   // Bundlers hold at most 4 pending ops per account: further ops wait here for a slot instead of being refused.
-  const releaseSlot = await acquireSenderSlot(client.account!.address);
+  const releaseSlot = await acquireSenderSlot(account);
   try {
-    const { lane, release } = acquireNonceLane(client.account!.address, sessionKey, parameters.lane, capabilityOf(client).maxNonceLane);
+    const { lane, release } = acquireNonceLane(account, capability.sessionKeyModule, parameters.lane, capability.maxNonceLane);
     try {
-      const nonce = await client.account!.getNonce({ key: lane });
-      const result = await sendCallsAndWait(client, calls, { nonce, paymaster }).catch((error: unknown) => explainRefusal(client, parameters, error));
+      const result = await sendSessionOperation(client, { calls, lane, paymaster, fees, delivery }).catch((error: unknown) =>
+        explainRefusal(client, parameters, error),
+      );
       return { ...result, lane };
     } finally {
       release();

@@ -166,5 +166,15 @@ async function withPrefundGas(publicClient: PublicClient, op: GasFields) {
   return { ...gas, verificationGasLimit: op.verificationGasLimit + extra };
 }
 
-/** Verification gas the account's prefund payment costs during validation, beyond what bundlers estimate. */
+/**
+ * Verification gas the account's prefund payment costs during validation, beyond what bundlers estimate. The SDK
+ * adds it when the account's EntryPoint deposit does not cover the op; an op signed ahead of time, to be sent after
+ * the deposit has changed, should carry it whatever the deposit is now.
+ *
+ * @example
+ * ```ts
+ * const op = await client.prepareUserOperation({ calls })
+ * const signedLater = { ...op, verificationGasLimit: op.verificationGasLimit + prefundGas.depositUpdate }
+ * ```
+ */
 export const prefundGas = { firstDeposit: 45_000n, depositUpdate: 25_000n } as const;

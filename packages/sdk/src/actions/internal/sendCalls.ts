@@ -4,6 +4,7 @@ import type { Call } from '../../account/execution.js';
 import type { SessionKeyClient } from '../../account/capability.js';
 import { LeashError } from '../../errors/LeashError.js';
 import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/decodeSessionKeyModuleError.js';
+import { acquireSenderSlot } from '../../session/senderSlots.js';
 
 /**
  * What a write action returns: the user operation's hash and its receipt.
@@ -58,12 +59,26 @@ export function revertDataOf(receipt: UserOperationReceipt): Hex | undefined {
 
 /**
  * Sends `calls` as one user op of the client's account, waits for it, and turns failures into typed errors (a module
- * error decoded from the revert data when there is one).
+ * error decoded from the revert data when there is one). Holds one of the account's pending-op slots meanwhile, so an
+ * owner op does not become the fifth op of an account whose session keys fill the bundler's four.
  */
 export async function sendCallsAndWait(
   client: SessionKeyClient,
   calls: readonly Call[],
   options: { nonce?: bigint | undefined; paymaster?: { address: Address; data?: Hex | undefined } | undefined } = {},
+): Promise<UserOperationResult> {
+  const releaseSlot = await acquireSenderSlot(client.account!.address);
+  try {
+    return await sendAndWait(client, calls, options);
+  } finally {
+    releaseSlot();
+  }
+}
+
+async function sendAndWait(
+  client: SessionKeyClient,
+  calls: readonly Call[],
+  options: { nonce?: bigint | undefined; paymaster?: { address: Address; data?: Hex | undefined } | undefined },
 ): Promise<UserOperationResult> {
   let userOpHash: Hex;
   try {
