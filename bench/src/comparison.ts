@@ -10,6 +10,10 @@ export type MeasuredScenario = { id: string; gasUsed: bigint | number };
 export const overheadId = 'session-overhead-s1';
 /** What a call-count limit adds to the session S1 transfer (issue 14: at most 3,000). */
 export const callLimitOverheadId = 'call-limit-overhead-s1';
+/** Adding a key (owner op), then its first op at S0: what a grant in the first op replaces (issue 17). */
+export const addKeyThenFirstOpId = 'add-key-then-s0';
+/** A later op of a key enabled by a grant, over the same op of a key added by the owner (issue 17: within 200 gas). */
+export const grantLaterOpOverheadId = 'grant-later-op-over-s1';
 
 /** Figures by id, with the session overhead in S1 derived as session transfer minus owner transfer. */
 export function gasFiguresOf(scenarios: readonly MeasuredScenario[]): GasFigures {
@@ -19,6 +23,10 @@ export function gasFiguresOf(scenarios: readonly MeasuredScenario[]): GasFigures
   if (session !== undefined && owner !== undefined) figures[overheadId] = session - owner;
   const counted = figures['session-erc20-s1-calls'];
   if (session !== undefined && counted !== undefined) figures[callLimitOverheadId] = counted - session;
+  const [addKey, firstOp] = [figures['add-key-full'], figures['session-erc20-s0']];
+  if (addKey !== undefined && firstOp !== undefined) figures[addKeyThenFirstOpId] = addKey + firstOp;
+  const grantLater = figures['session-erc20-grant-s1'];
+  if (session !== undefined && grantLater !== undefined) figures[grantLaterOpOverheadId] = grantLater - session;
   return figures;
 }
 
@@ -105,6 +113,14 @@ const groupSpecs: { group: ComparisonGroup; title: string; ours: OursSpec[] }[] 
   },
   { group: 'install-module', title: 'Install the module with a key', ours: [{ id: 'install-module-one-key', label: 'Leash, one key, full set' }] },
   { group: 'session-overhead', title: 'Session overhead over an owner op (S1)', ours: [{ id: overheadId, label: 'Leash' }] },
+  {
+    group: 'grant-first-use',
+    title: 'Enable a key and use it',
+    ours: [
+      { id: 'session-erc20-grant-s0', label: 'Leash, first op with a grant (S0)' },
+      { id: addKeyThenFirstOpId, label: 'Leash, add a key, then its first op (S0)' },
+    ],
+  },
 ];
 
 const peerLabel = (p: PeerFigure) => `${p.system} (EP ${p.entryPoint})`;

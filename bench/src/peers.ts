@@ -13,6 +13,8 @@ export type ComparisonGroup =
   | 'add-key'
   | 'install-module'
   | 'session-overhead'
+  /** Enabling a key and using it: a grant carried by the key's first op (or an install and first use in one op). */
+  | 'grant-first-use'
   /** Published, but with no Leash counterpart; listed, not charted. */
   | 'not-comparable';
 
@@ -68,7 +70,7 @@ export const peerFigures: PeerFigure[] = [
   { system: `${maV2} (forge snapshot)`, entryPoint: '0.7', group: 'session-erc20', what: 'session ERC-20 transfer', gas: 226_220, caveat: 'isolated forge test, via-IR; no gas limit; DESIGN.md compares our S0 with it', source: maSnapshots },
   { system: `${maV2} (forge snapshot)`, entryPoint: '0.7', group: 'owner-erc20', what: 'owner ERC-20 transfer', gas: 185_250, caveat: 'isolated forge test, via-IR', source: maSnapshots },
   { system: `${maV2} (forge snapshot)`, entryPoint: '0.7', group: 'not-comparable', what: 'session call to a counter contract', gas: 195_236, caveat: 'not a native transfer: a state-changing call to a counter', source: maSnapshots },
-  { system: `${maV2} (forge snapshot)`, entryPoint: '0.7', group: 'not-comparable', what: 'install + use a key in one op (deferred)', gas: 260_935, caveat: 'install and first use in one op; we have no such path', source: maSnapshots },
+  { system: `${maV2} (forge snapshot)`, entryPoint: '0.7', group: 'grant-first-use', what: 'install + use a key in one op (deferred)', gas: 260_935, caveat: "install and first use in one op, isolated forge test; beside Leash's first op with a grant (issue 17: stay below it)", source: maSnapshots },
   // Derived in ANCHORS.md
   { system: maV2, entryPoint: '0.7', group: 'session-overhead', what: 'session op minus owner op, same conditions', gas: 41_000, approximate: true, caveat: 'same conditions on both sides, so comparable with our S1 overhead', source: 'ANCHORS.md, derived from aa-benchmarks' },
 ];

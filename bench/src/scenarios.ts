@@ -19,9 +19,13 @@ import {
   WEEK,
   devTokenAbi,
   encodeExecute,
+  encodeGrantSessionSignature,
   encodeSessionSignature,
   getSessionOperationDigest,
+  type SessionKeyGrant,
+  toSessionKeyGrantTypedData,
   sessionKeyPermissionUpdatesAbi,
+  sortGrantUpdates,
   entryPointAddress,
   getLeashAccountAddress,
   getNonceKey,
@@ -75,6 +79,33 @@ export class Driver {
     return this.expectSuccess(await this.send(op));
   }
 
+  /**
+   * The owner's grant of `key` on this chain (signed off-chain: no op), as the SDK's signSessionKeyGrant makes it for a
+   * Leash account (a plain ECDSA signature of the typed data). `nonce`: a small one (below 160) keeps the grant's
+   * on-chain record in the account's state word.
+   */
+  async grant(key: Address, permissions: readonly Hex[], nonce: bigint): Promise<SessionKeyGrant> {
+    const message = {
+      sessionKeyModule: this.addresses.sessionKeyModule,
+      account: this.account,
+      sessionKey: key,
+      keyType: 0,
+      tag: `0x${'00'.repeat(32)}` as Hex,
+      nonce,
+      validUntil: 0,
+      chains: [{ chainId: this.chain.id, generation: 0, permissions }],
+    };
+    return { ...message, ownerSignature: await this.owner.signTypedData(toSessionKeyGrantTypedData(message) as never) };
+  }
+
+  /** The key's first op, carrying its grant (it registers the key, then runs as a session op). */
+  async asGrantedSession(key: PrivateKeyAccount, lane: bigint, callData: Hex, statedTime: number, grant: SessionKeyGrant): Promise<OpMeasurement> {
+    const op = await this.op(getNonceKey({ module: this.addresses.sessionKeyModule }, lane), callData, grantOpGas);
+    const digest = getSessionOperationDigest({ userOpHash: userOpHash(this.chain.id, op), statedTime });
+    op.signature = encodeGrantSessionSignature({ statedTime, signature: await key.sign({ hash: digest }), grant, chainId: this.chain.id });
+    return this.expectSuccess(await this.send(op));
+  }
+
   /** An owner op calling the session key module. */
   module(functionName: string, args: readonly unknown[]): Hex {
     return encodeExecute([
@@ -102,6 +133,9 @@ export class Driver {
     return measurement;
   }
 }
+
+/** A grant op registers the key during validation: more verification gas (not charged when unused). */
+export const grantOpGas = { verificationGasLimit: 700_000n } as const;
 
 /** Gas fields of key management ops: more call gas than a transfer needs. */
 export const management = { callGasLimit: 600_000n } as const;
@@ -205,6 +239,27 @@ export async function runGasScenarios(
       'Session ERC-20 transfer, full permission set and a call limit (S1)',
       'S1: lane used before, counters nonzero, recipient holds the token',
       await a.asSession(countedKey, 2n, transferTo(holder, 1_000_000n), now),
+    );
+
+    // ---- a key enabled by the owner's grant (one signature, no owner op): its first op carries the grant, at S0 (a
+    // lane never used, counters 0, recipient balance 0); then a later op of the key at S1. The grant's nonce is the
+    // SDK's default (a random 64-bit number); a small nonce (below 160, `nonce: 'small'`) is measured too.
+    const firstGrantedOp = async (nonce: bigint, lane: bigint) => {
+      const grantedKey = fresh();
+      const grant = await a.grant(grantedKey.address, sortGrantUpdates(fullPermissions(token, now).encode()), nonce);
+      return { grantedKey, first: await a.asGrantedSession(grantedKey, lane, transferTo(fresh().address, 1_000_000n), now, grant) };
+    };
+    const { grantedKey, first } = await firstGrantedOp(0x9e3779b97f4a7c15n, 3n);
+    record('session-erc20-grant-s0', 'First op with a grant, full permission set (S0)', "S0, the key enabled by the owner's grant carried in this op (random 64-bit grant nonce); no owner op", first);
+    await a.asSession(grantedKey, 3n, transferTo(holder, 1_000_000n), now);
+    const later = await a.asSession(grantedKey, 3n, transferTo(holder, 1_000_000n), now);
+    record('session-erc20-grant-s1', 'Later op of a key enabled by a grant (S1)', 'S1: lane used before, counters nonzero, recipient holds the token', later);
+    const small = await firstGrantedOp(1n, 4n);
+    record(
+      'session-erc20-grant-s0-small-nonce',
+      'First op with a grant, full permission set, small grant nonce (S0)',
+      "S0, as above with grant nonce 1 (below 160: its record shares the account's state word)",
+      small.first,
     );
 
     // ---- session native transfer under a value limit: S0 then S1. Lane 0 of the module's nonce space is shared by

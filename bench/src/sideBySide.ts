@@ -2,7 +2,7 @@
 // native transfers at S0 and S1, a batch of two transfers, granting the permission, and an owner-signed transfer as
 // the baseline of each account and EntryPoint.
 import { type Address, type Hex, parseEther } from 'viem';
-import { devTokenAbi, encodeExecute } from '@leash/sdk';
+import { devTokenAbi, encodeExecute, sortGrantUpdates } from '@leash/sdk';
 import { type BenchChain, type DeployedContext, genesisTime, withBenchChain } from './benchChain.js';
 import { type CalldataBytes, l1DataGas } from './calldata.js';
 import type { TransactionMeasurement } from './handleOps.js';
@@ -43,7 +43,8 @@ export const sideScenarios: Record<SideScenarioId, { title: string; conditions: 
   'session-batch-2': { title: 'Session batch of two ERC-20 transfers, S1', conditions: 'S1, both transfers to a holder' },
   grant: {
     title: 'Granting the permission',
-    conditions: "Leash: the owner's add-key op (module installed); MetaMask: the delegator signs the delegation off-chain (0 gas)",
+    conditions:
+      "Leash: the owner signs a grant off-chain (0 gas; the key's first op carries it), or adds the key with an owner op (module installed); MetaMask: the delegator signs the delegation off-chain (0 gas)",
   },
   'owner-erc20-s1': {
     title: 'Owner-signed ERC-20 transfer, S1 (baseline: account and EntryPoint, no session)',
@@ -52,7 +53,7 @@ export const sideScenarios: Record<SideScenarioId, { title: string; conditions: 
 };
 
 /** Which rules a measurement's session carries. */
-export type SideVariantId = 'leash-full' | 'leash-no-gas-limit' | CaveatSetId | 'owner';
+export type SideVariantId = 'leash-full' | 'leash-no-gas-limit' | 'leash-grant' | CaveatSetId | 'owner';
 
 /** How the op reaches the chain: an ERC-4337 op (for MetaMask, with the delegate's call path) or an EOA's call. */
 export type SidePathId = 'erc4337' | 'erc4337-kit-execute' | 'eoa-direct';
@@ -129,6 +130,12 @@ async function measureLeash(bench: BenchChain, holder: Address, record: Record_)
     const batch = encodeExecute([0, 1].map(() => ({ to: bench.token, data: transferData(holder, amount) })));
     leash('session-batch-2', variant, await account.asSession(key, lane, batch, now));
   }
+  // The full set granted by the owner's signature (no owner op): the key's first op carries the grant, at S0.
+  const grantedKey = bench.freshKey();
+  const grant = await account.grant(grantedKey.address, sortGrantUpdates(fullPermissions(bench.token, now).encode()), 0x9e3779b97f4a7c15n);
+  record({ scenario: 'grant', system: 'Leash', variant: 'leash-grant', path: 'erc4337', entryPoint: '0.8', gasUsed: 0, calldataBytes: { zero: 0, nonzero: 0 }, transactionHash: null });
+  leash('session-erc20-s0', 'leash-grant', await account.asGrantedSession(grantedKey, nextLane++, erc20Transfer(bench.token, bench.freshKey().address, amount), now, grant));
+
   for (const variant of ['leash-full', 'leash-no-gas-limit'] as const) {
     const options = variant === 'leash-full' ? {} : { gasSpendLimit: false as const };
     const payee = bench.freshKey().address;

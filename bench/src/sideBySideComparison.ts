@@ -35,6 +35,7 @@ export type ComparedScenario = { id: ComparedScenarioId; title: string; conditio
 const variantLabels: Record<SideVariantId, string> = {
   'leash-full': 'full permission set (gas limit included)',
   'leash-no-gas-limit': 'same rules without the gas limit',
+  'leash-grant': "full permission set, granted by the owner's signature (the first op carries the grant)",
   'erc20-full': `${caveatSets['erc20-full'].title} (${caveatSets['erc20-full'].enforcers.length} enforcers)`,
   'erc20-minimal': `${caveatSets['erc20-minimal'].title} (${caveatSets['erc20-minimal'].enforcers.length} enforcers)`,
   native: `${caveatSets.native.title} (${caveatSets.native.enforcers.length} enforcers)`,
@@ -95,7 +96,7 @@ export function compareSideBySide(measurements: readonly SideMeasurement[]): Com
     const measured = id === 'grant-and-first-use' ? grantAndFirstUse : rows(id);
     if (measured.length === 0) return [];
     const leash = measured.filter((m) => m.system === 'Leash');
-    const [reference, withoutGasLimit] = [leash.find((m) => m.variant !== 'leash-no-gas-limit'), leash.find((m) => m.variant === 'leash-no-gas-limit')];
+    const [reference, withoutGasLimit] = [leashReference(leash, id), leash.find((m) => m.variant === 'leash-no-gas-limit')];
     const peer = measured
       .filter((m) => m.system !== 'Leash')
       .sort((a, b) => pathOrder.indexOf(a.path) - pathOrder.indexOf(b.path));
@@ -123,6 +124,15 @@ export function compareSideBySide(measurements: readonly SideMeasurement[]): Com
   });
 }
 
+/**
+ * The Leash row peers are divided by: the full permission set; for grant + first use, the key granted by the owner's
+ * signature (what the peer's off-chain delegation compares with), else the add-key op.
+ */
+function leashReference<T extends { variant: SideVariantId }>(leash: readonly T[], id: ComparedScenarioId): T | undefined {
+  const preferred: SideVariantId = id === 'grant-and-first-use' ? 'leash-grant' : 'leash-full';
+  return leash.find((m) => m.variant === preferred) ?? leash.find((m) => m.variant !== 'leash-no-gas-limit' && m.variant !== 'leash-grant');
+}
+
 /** A ratio target, judged (or reported, when it waits for a feature). */
 export type RatioOutcome = {
   id: string;
@@ -146,7 +156,7 @@ export type RatioOutcome = {
 export function evaluateRatioTargets(scenarios: readonly ComparedScenario[], targets: readonly RatioTarget[] = ratioTargets): RatioOutcome[] {
   return targets.map((t) => {
     const scenario = scenarios.find((s) => s.id === t.scenario);
-    const leash = scenario?.rows.find((r) => r.system === 'Leash' && r.variant !== 'leash-no-gas-limit');
+    const leash = scenario && leashReference(scenario.rows.filter((r) => r.system === 'Leash'), scenario.id);
     const peer = scenario?.rows.find((r) => r.system !== 'Leash' && r.variant === t.peer.variant && r.path === t.peer.path);
     if (!leash || !peer?.ratios) throw new Error(`No measurement for ratio target ${t.id}`);
     const calldata = t.metric === 'calldata';
@@ -204,6 +214,7 @@ function chartLabel(r: ComparedRow): string {
   const set: Record<SideVariantId, string> = {
     'leash-full': 'full set',
     'leash-no-gas-limit': 'no gas limit',
+    'leash-grant': 'full set, grant',
     'erc20-full': 'full set',
     'erc20-minimal': 'minimal set',
     native: 'equivalent set',

@@ -66,8 +66,7 @@ function closingNote(targets: readonly RatioOutcome[]): string[] {
   for (const t of missed) lines.push(`Missed: "${t.title}", ${ratio(t.ratio)} against ≤ ${t.max} (Leash ${formatGas(t.leash)}, MetaMask ${formatGas(t.peer)}).`);
   for (const t of pending)
     lines.push(
-      `Reported, not yet judged: "${t.title}" is ${ratio(t.ratio)} (Leash ${formatGas(t.leash)}, MetaMask ${formatGas(t.peer)}); its target ≤ ${t.max} applies once ${t.pendingOn}. ` +
-        "Today Leash's grant is an on-chain owner op (add a key), where the peer's delegation is signed off-chain for free and paid for by every redemption's calldata and checks instead.",
+      `Reported, not yet judged: "${t.title}" is ${ratio(t.ratio)} (Leash ${formatGas(t.leash)}, MetaMask ${formatGas(t.peer)}); its target ≤ ${t.max} applies once ${t.pendingOn}.`,
     );
   return lines;
 }

@@ -22,13 +22,14 @@ const entryPoint07Artifact = path.resolve(
 
 /**
  * Contracts the SDK needs: [source file, contract name, whether the SDK deploys it (needs bytecode), whether to emit
- * its ABI (default true; the lens's ABI comes from its interface)].
+ * its ABI (default true; the lens's ABI comes from its interface; the updater's for `enableGrantedKey`, the grant part of a key's
+ * first op)].
  */
 const CONTRACTS = [
   ['LeashAccount.sol', 'LeashAccount', false],
   ['LeashAccountFactory.sol', 'LeashAccountFactory', true],
   ['SessionKeyModule.sol', 'SessionKeyModule', true],
-  ['PermissionUpdater.sol', 'PermissionUpdater', true, false],
+  ['PermissionUpdater.sol', 'PermissionUpdater', true],
   ['SessionKeyLens.sol', 'SessionKeyLens', true, false],
   ['ISessionKeyPermissionUpdates.sol', 'ISessionKeyPermissionUpdates', false],
   ['ISessionKeyLens.sol', 'ISessionKeyLens', false],

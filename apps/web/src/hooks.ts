@@ -112,15 +112,20 @@ export type PlacedAction = { state: ActionState; busy: boolean; place: string; r
 
 /** Re-renders when this browser's stored session keys change (here or in another tab). */
 export function useLocalKeysVersion(): number {
+  return useStorageVersion('leash:local-keys');
+}
+
+/** Re-renders on `eventName` (fired when this page changes what it stores) and on other tabs' storage changes. */
+export function useStorageVersion(eventName: string): number {
   const [version, setVersion] = useState(0);
   useEffect(() => {
     const bump = () => setVersion((v) => v + 1);
-    window.addEventListener('leash:local-keys', bump);
+    window.addEventListener(eventName, bump);
     window.addEventListener('storage', bump);
     return () => {
-      window.removeEventListener('leash:local-keys', bump);
+      window.removeEventListener(eventName, bump);
       window.removeEventListener('storage', bump);
     };
-  }, []);
+  }, [eventName]);
   return version;
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { type Address, createPublicClient, erc20Abi, getAddress, http, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { createLeashAccountClient, devTokenParameters, sessionKeyActions } from '@leash/sdk';
+import { type SessionKeyGrant, createLeashAccountClient, devTokenParameters, parseSessionKeyGrant, sessionKeyActions } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
 import { type SessionManager, ensureWebAppBuilt, sessionManagerConfigFromStack, startSessionManager } from '@leash/web/server';
 import { launchChromium, resolveChromium } from './support/chromium.js';
@@ -328,6 +328,65 @@ describe('the web session manager with the development owner key', () => {
     await waitForText(page.getByRole('status'), 'Every session key of the account is revoked.');
     await page.getByTestId('no-keys').waitFor();
     await screenshot(page, '07-all-keys-revoked');
+    expect(pageErrors).toEqual([]);
+  }, 180_000);
+
+  it("issues a grant (a signature, no op), lists it until the demo app's first tip enables the key, and cancels another", async () => {
+    const owner = (
+      await createLeashAccountClient({ chain: stack.chain, transport: http(stack.rpcUrl), bundlerTransport: http(stack.bundlerUrl), owner: privateKeyToAccount(stack.keys.devOwner) })
+    ).extend(sessionKeyActions());
+    const issueGrant = async (label: string): Promise<SessionKeyGrant> => {
+      await page.getByRole('radio', { name: /Issue a grant/ }).check();
+      await page.getByLabel('Label', { exact: true }).fill(label);
+      await page.getByLabel('Token amount').fill('3');
+      await page.getByLabel('Token period').selectOption('in total');
+      await page.getByLabel('Gas amount').fill('0.5');
+      await page.getByLabel('Gas period').selectOption('in total');
+      await page.getByLabel('Valid', { exact: true }).selectOption('for 1 hour');
+      await page.getByRole('button', { name: 'Sign the grant' }).click();
+      const signed = await waitUntil(async () => {
+        for (const text of await page.getByRole('status').allInnerTexts()) {
+          const key = /^Signed a grant of (0x[0-9a-fA-F]{40})/.exec(text)?.[1];
+          if (key && !addedKeys.has(key)) return key as Address;
+        }
+        const failure = await page.getByRole('alert').allInnerTexts();
+        if (failure.length > 0) throw new Error(`Signing the grant failed: ${failure.join(' / ')}`);
+        return undefined;
+      }, `the grant of "${label}"`);
+      addedKeys.add(signed);
+      const grant = parseSessionKeyGrant(await page.getByLabel('Grant JSON').inputValue());
+      expect(grant.sessionKey).toBe(signed);
+      return grant;
+    };
+
+    await openPage(page, 'Session keys');
+    const grant = await issueGrant('granted');
+    expect(grant.account).toBe(account);
+    expect(grant.chains).toEqual([expect.objectContaining({ chainId: stack.chainId, generation: 1 })]); // revoke-all ran above
+    // Nothing was sent: the key is not on-chain yet, and the grant is listed as unused.
+    expect((await owner.getSessionKeys()).map((k) => k.address)).not.toContain(grant.sessionKey);
+    await waitForText(page.getByTestId('grant-list'), 'not used yet');
+    await screenshot(page, '07b-grant-issued');
+
+    // The demo app's first tip with the key carries the grant and enables it.
+    await openPage(page, 'Demo app');
+    await page.getByLabel('Session key', { exact: true }).selectOption(grant.sessionKey);
+    await sendTip(page, '1');
+    await waitForText(page.getByRole('status'), 'Sent 1 dUSD to the creator');
+    await waitForText(page.getByTestId('demo-budget'), '2 dUSD left of 3 dUSD');
+    await openPage(page, 'Session keys');
+    await keyCard(page, grant.sessionKey).waitFor();
+    await waitUntil(async () => ((await page.getByTestId('grant').count()) === 0 ? true : undefined), 'the used grant to leave the list');
+    expect(await owner.getSessionKeyGrantStatus({ grant })).toMatchObject({ status: 'used' });
+
+    // Another grant, cancelled before it is used.
+    const other = await issueGrant('cancelled');
+    await waitForText(page.getByTestId('grant-list'), 'not used yet');
+    await page.getByTestId('grant').getByRole('button', { name: 'Cancel grant' }).click();
+    await waitForText(page.getByRole('status'), `Cancelled the grant of ${other.sessionKey} on this chain.`);
+    await waitForText(page.getByTestId('grant-status'), 'cancelled');
+    expect(await owner.getSessionKeyGrantStatus({ grant: other })).toMatchObject({ status: 'cancelled' });
+    await screenshot(page, '07c-grant-cancelled');
     expect(pageErrors).toEqual([]);
   }, 180_000);
 });

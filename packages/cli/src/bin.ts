@@ -4,6 +4,7 @@ import { LeashError, SessionKeyViolationError, setLeashLogger } from '@leash/sdk
 import { registerAccount } from './commands/account.js';
 import { registerDeploy } from './commands/deploy.js';
 import { registerExec } from './commands/exec.js';
+import { registerGrantCommands } from './commands/grant/index.js';
 import { registerKey } from './commands/key/index.js';
 import { registerUi } from './commands/ui.js';
 import { registerUp } from './commands/up.js';
@@ -28,6 +29,7 @@ registerUp(program);
 registerAccount(program);
 registerKey(program);
 registerExec(program);
+registerGrantCommands(program);
 registerDeploy(program);
 registerUi(program);
 

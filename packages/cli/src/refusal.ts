@@ -38,7 +38,7 @@ export async function explainRefusal(error: unknown, context: { target: Target; 
           attempted: error.attempted,
           remaining: error.remaining,
         }
-      : { ...base, ...pick(error, ['target', 'selector', 'reason', 'token', 'required', 'actual', 'kind', 'validFrom', 'validUntil']) };
+      : { ...base, ...pick(error, ['target', 'selector', 'reason', 'token', 'required', 'actual', 'kind', 'validFrom', 'validUntil', 'nonce', 'chainId', 'account', 'grantGeneration', 'generation', 'statedTime', 'keyType', 'index']) };
   return new CliError(`refused: ${explained.summary}`, { exitCode: exitCodes.refused, hint: explained.hint, details, cause: error });
 }
 

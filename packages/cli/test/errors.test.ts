@@ -65,6 +65,31 @@ describe('bad command lines (exit code 2, before anything is sent)', () => {
     expect(key.stderr).toContain('error: key "0xnot-a-key": expected an address');
   });
 
+  it('key grant, grant status and exec --grant refuse bad chains, nonces and grant files', async () => {
+    const chains = await leash(['key', 'grant', '--chains', '1,x', '--out', path.join(home, 'g.json')], env);
+    expect(chains.code).toBe(2);
+    expect(chains.stderr).toContain('error: --chains "1,x": expected chain ids');
+    const twice = await leash(['key', 'grant', '--chains', '1,1', '--out', path.join(home, 'g.json'), '--json'], env);
+    expect(twice.json.error).toMatchObject({ name: 'InvalidFlagError', flag: '--chains', exitCode: 2 });
+    const nonce = await leash(['key', 'grant', '--nonce', '18446744073709551616', '--out', path.join(home, 'g.json')], env);
+    expect(nonce.code).toBe(2);
+    expect(nonce.stderr).toContain('error: --nonce "18446744073709551616"');
+    const noOut = await leash(['key', 'grant'], env);
+    expect(noOut.code).toBe(2);
+    expect(noOut.stderr).toContain("required option '--out <file>'");
+    const bad = path.join(home, 'bad-grant.json');
+    fs.writeFileSync(bad, JSON.stringify({ type: 'leash-session-key-grant', version: 1, nonce: 5 }));
+    const status = await leash(['grant', 'status', bad, '--json'], env);
+    expect(status.code).toBe(2);
+    expect(status.json.error.message).toContain('is not a valid grant');
+    const exec = await leash(['exec', '--grant', path.join(home, 'missing.json'), '--to', '0x000000000000000000000000000000000000dEaD'], env);
+    expect(exec.code).toBe(2);
+    expect(exec.stderr).toContain('Cannot read the grant file');
+    const cancel = await leash(['grant', 'cancel'], env);
+    expect(cancel.code).toBe(2);
+    expect(cancel.stderr).toContain('Give a grant file or --nonce <n>');
+  });
+
   it('refuses unknown options and an exec without calls', async () => {
     const unknown = await leash(['key', 'list', '--colour'], env);
     expect(unknown.code).toBe(2);

@@ -238,6 +238,45 @@ describe('granting and using a session key', () => {
   });
 });
 
+describe('granting a key with one owner signature (no transaction)', () => {
+  it('key grant writes a grant file and sends nothing; exec --grant enables the key with its first op; grant status follows it', async () => {
+    const file = path.join(home, 'grant.json');
+    const signed = ok(
+      await leash(['key', 'grant', '--tag', 'granted', '--allow', `${token}:${transfer}`, '--erc20', `${token}:20/total`, '--gas', '0.05eth/day', '--valid-for', '1h', '--expires-in', '1d', '--out', file, '--json'], env),
+    ).json;
+    expect(signed).toMatchObject({ account, tag: 'granted', file, chains: [{ chainId: 31337, generation: 0 }] });
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const grant = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expect(grant).toMatchObject({ type: 'leash-session-key-grant', account, sessionKey: signed.key, nonce: expect.stringMatching(/^\d+$/) });
+    // No transaction: the key is not on-chain yet.
+    expect(ok(await leash(['key', 'list', '--json'], env)).json.keys.map((k: { key: string }) => k.key)).not.toContain(signed.key);
+    expect(ok(await leash(['grant', 'status', file, '--json'], env)).json).toMatchObject({ status: 'usable', chainId: 31337 });
+
+    const first = ok(await leash(['exec', '--grant', file, '--to', token, transfer, carol, '5e6', '--json'], env)).json;
+    expect(first).toMatchObject({ account, key: signed.key, enabledByGrant: true });
+    const later = ok(await leash(['exec', '--grant', file, '--to', token, transfer, carol, '5e6'], env)).stdout;
+    expect(later).toContain('not needed: the key was enabled before');
+    const listed = ok(await leash(['key', 'list', '--json'], env)).json.keys.find((k: { key: string }) => k.key === signed.key);
+    expect(listed).toMatchObject({ tag: 'granted' });
+    expect(listed.limits.find((l: { kind: string }) => l.kind === 'erc20')).toMatchObject({ limit: '20000000', used: '10000000' });
+    expect(ok(await leash(['grant', 'status', file], env)).stdout).toMatch(/Grant of 0x[0-9a-fA-F]{40}: used/);
+  });
+
+  it('grant cancel cancels an unused grant; its key is then refused with the reason (exit code 3)', async () => {
+    const file = path.join(home, 'cancelled.json');
+    ok(await leash(['key', 'grant', '--allow', `${token}:${transfer}`, '--gas', '0.05eth/day', '--nonce', 'small', '--out', file], env));
+    expect(JSON.parse(fs.readFileSync(file, 'utf8')).nonce).toMatch(/^\d{1,3}$/);
+    ok(await leash(['grant', 'cancel', file], env));
+    expect(ok(await leash(['grant', 'status', file, '--json'], env)).json.status).toBe('cancelled');
+    const refused = await leash(['exec', '--grant', file, '--to', token, transfer, carol, '1', '--json'], env);
+    expect(refused.code).toBe(3);
+    expect(refused.json.error).toMatchObject({ rule: 'grant', reason: 'cancelled' });
+    const unlimited = await leash(['key', 'grant', '--erc20', `${token}:unlimited`, '--out', path.join(home, 'never.json')], env);
+    expect(unlimited.code).toBe(2);
+    expect(unlimited.stderr).toContain('A grant cannot carry removeErc20SpendLimit');
+  });
+});
+
 describe('rotating and revoking', () => {
   it('rotate moves the permissions and the spend to a new stored key and deletes the old keystore', async () => {
     const rotated = ok(await leash(['key', 'rotate', agentKey, '--json'], env)).json;

@@ -129,6 +129,68 @@ export { classifyBundlerRefusal, type BundlerRefusal } from './delivery/bundlerR
 export { deliverUserOperation, type DeliveryClient } from './delivery/deliverUserOperation.js';
 export { findUserOperationReceiptOnChain } from './delivery/receiptOnChain.js';
 
+// Session key grants: one owner signature, no transaction, on one chain or many (docs/grants.md)
+export {
+  signSessionKeyGrant,
+  smallGrantNonceLimit,
+  type SignSessionKeyGrantParameters,
+  type SessionKeyGrantChainParameters,
+} from './actions/signSessionKeyGrant.js';
+export { cancelSessionKeyGrant, type CancelSessionKeyGrantParameters } from './actions/cancelSessionKeyGrant.js';
+export {
+  getSessionKeyGrantStatus,
+  type SessionKeyGrantStatus,
+  type SessionKeyGrantStatusReturnType,
+} from './actions/getSessionKeyGrantStatus.js';
+export {
+  sessionKeyGrantDomain,
+  sessionKeyGrantTypes,
+  toSessionKeyGrantTypedData,
+  hashSessionKeyGrant,
+  hashChainGrant,
+  type SessionKeyChainGrant,
+  type SessionKeyGrantMessage,
+} from './grants/typedData.js';
+export {
+  grantPermissionFields,
+  nonGrantableUpdates,
+  sortGrantUpdates,
+  toGrantPermissions,
+  type GrantPermissionField,
+  type GrantPermissions,
+} from './grants/permissions.js';
+export {
+  serializeSessionKeyGrant,
+  parseSessionKeyGrant,
+  assertSessionKeyGrant,
+  maxGrantChains,
+  sessionKeyGrantJsonType,
+  sessionKeyGrantJsonVersion,
+  type SessionKeyGrant,
+} from './grants/serialize.js';
+export { encodeGrantedKeyArguments, encodeGrantSessionSignature, grantChainIndex } from './grants/encode.js';
+export { readGrantNonce, type GrantNonceState } from './grants/readGrantNonce.js';
+export { planGrantOpTiming, grantStatedTimeTolerance, type GrantTimingPlan } from './session/planGrantTiming.js';
+export {
+  SessionKeyGrantError,
+  PermissionNotGrantableError,
+  InvalidSessionKeyGrantError,
+  MultiChainGrantNotSupportedError,
+  SessionKeyGrantRefusedError,
+  MalformedGrantError,
+  GrantForAnotherAccountError,
+  GrantForAnotherChainError,
+  GrantExpiredError,
+  GrantRevokedError,
+  GrantNonceSpentError,
+  GrantAlreadyUsedError,
+  GrantCancelledError,
+  InvalidGrantSignatureError,
+  UnsupportedKeyTypeError,
+  GrantPermissionsRefusedError,
+  type SessionKeyGrantRefusalReason,
+} from './grants/errors.js';
+
 // Session ops: validator, signatures, periods, lanes
 export {
   toSessionKeyValidator,

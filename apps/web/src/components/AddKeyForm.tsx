@@ -14,6 +14,8 @@ import type { OwnerConnection } from '../connection.js';
 import { ether, nowInSeconds } from '../format.js';
 import type { PlacedAction } from '../hooks.js';
 import { createLocalSessionKey, forgetLocalSessionKey } from '../localKeys.js';
+import { type LocalGrant, saveLocalGrant } from '../localGrants.js';
+import { IssuedGrant } from './IssuedGrant.js';
 import { loadTokenInfo } from '../tokens.js';
 import { ActionStatus } from './ActionStatus.js';
 
@@ -37,7 +39,20 @@ const validities = [
 
 type Limit = { noLimit: boolean; amount: string; period: string };
 
+const grantDeadlines = [
+  ['0', 'no deadline'],
+  ['3600', 'within 1 hour'],
+  ['86400', 'within 1 day'],
+  ['604800', 'within 1 week'],
+] as const;
+
 type Form = {
+  /** Add the key now with an owner op, or issue a grant: the owner signs, and the key's first op enables it. */
+  mode: 'add' | 'grant';
+  /** Other chains the grant holds on (ids, comma-separated). */
+  otherChains: string;
+  /** Seconds from now the grant must be used within (0: no deadline). */
+  grantDeadline: string;
   label: string;
   keySource: 'generate' | 'address';
   pastedKey: string;
@@ -132,12 +147,30 @@ function gasWarnings(gas: Limit): PermissionWarning[] {
   }
 }
 
+/** `8453, 10` → [8453, 10]: the other chains a grant holds on. */
+function parseOtherChains(text: string, ownChain: number): number[] {
+  const ids = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '')
+    .map((part) => {
+      if (!/^[1-9][0-9]*$/.test(part) || !Number.isSafeInteger(Number(part))) throw new Error(`Other chains: "${part}" is not a chain id.`);
+      return Number(part);
+    });
+  if (new Set([ownChain, ...ids]).size !== ids.length + 1) throw new Error('Other chains: name each chain once (this chain is always included).');
+  return ids;
+}
+
 type Props = { config: SessionManagerConfig; connection: OwnerConnection; moduleInstalled: boolean; action: PlacedAction; onChanged: () => void };
 
 /** Grants a new session key: generated in this browser (kept in localStorage) or given by address. */
 export function AddKeyForm({ config, connection, moduleInstalled, action, onChanged }: Props) {
   const devToken = config.contracts.devToken;
+  const [issued, setIssued] = useState<LocalGrant>();
   const [form, setForm] = useState<Form>({
+    mode: 'add',
+    otherChains: '',
+    grantDeadline: '0',
     label: 'tip-jar',
     keySource: 'generate',
     pastedKey: '',
@@ -156,6 +189,8 @@ export function AddKeyForm({ config, connection, moduleInstalled, action, onChan
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
+    setIssued(undefined);
+    if (form.mode === 'grant') return void issueGrant();
     void action.run('Adding the session key (an owner user operation)', async () => {
       const permissions = await permissionsOf(form, connection);
       if (form.keySource === 'address' && !isAddress(form.pastedKey.trim(), { strict: false }))
@@ -175,11 +210,68 @@ export function AddKeyForm({ config, connection, moduleInstalled, action, onChan
     });
   };
 
+  const issueGrant = () =>
+    action.run('Signing a grant of the session key (no transaction)', async () => {
+      const permissions = await permissionsOf(form, connection);
+      if (form.keySource === 'address' && !isAddress(form.pastedKey.trim(), { strict: false }))
+        throw new Error(`"${form.pastedKey}" is not an address.`);
+      const chainId = connection.client.chain.id;
+      const otherChains = parseOtherChains(form.otherChains, chainId);
+      const generated = form.keySource === 'generate' ? createLocalSessionKey(account, form.label) : undefined;
+      const key = generated?.address ?? getAddress(form.pastedKey.trim());
+      let grant;
+      try {
+        grant = await connection.client.signSessionKeyGrant({
+          sessionKey: key,
+          tag: form.label,
+          permissions: permissions.encode(),
+          chains: [{ chainId, client: connection.publicClient }, ...otherChains.map((id) => ({ chainId: id }))],
+          validUntil: form.grantDeadline === '0' ? 0 : nowInSeconds() + Number(form.grantDeadline),
+        });
+      } catch (error) {
+        if (generated) forgetLocalSessionKey(generated.address);
+        throw error;
+      }
+      setIssued(saveLocalGrant(grant, form.label));
+      return `Signed a grant of ${key}: no transaction was sent. Its first op enables the key${otherChains.length ? ` on each of the ${otherChains.length + 1} chains` : ''}.`;
+    });
+
   return (
     <section className="panel" aria-labelledby="add-title">
       <h2 id="add-title">Add a session key</h2>
       {!moduleInstalled && <p className="hint">Install the session key module first (see Account).</p>}
       <form onSubmit={submit} className="add-key">
+        <fieldset>
+          <legend>How</legend>
+          <label>
+            <input type="radio" name="add-mode" checked={form.mode === 'add'} onChange={() => update({ mode: 'add' })} /> Add it now (an owner user
+            operation)
+          </label>
+          <label>
+            <input type="radio" name="add-mode" checked={form.mode === 'grant'} onChange={() => update({ mode: 'grant' })} /> Issue a grant: sign only,
+            no transaction; the key's first operation enables it
+          </label>
+          {form.mode === 'grant' && (
+            <>
+              <label>
+                Also on chains
+                <input type="text" className="mono" placeholder="e.g. 8453, 10" value={form.otherChains} onChange={(e) => update({ otherChains: e.target.value })} />
+                <span className="hint">Chain ids, comma-separated: one signature holds on each (same addresses everywhere). This chain is always included.</span>
+              </label>
+              <div className="field">
+                <label htmlFor="grant-deadline">Use the grant</label>
+                <select id="grant-deadline" value={form.grantDeadline} onChange={(e) => update({ grantDeadline: e.target.value })}>
+                  {grantDeadlines.map(([value, text]) => (
+                    <option key={value} value={value}>
+                      {text}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </>
+          )}
+        </fieldset>
+
         <label>
           Label
           <input type="text" value={form.label} maxLength={31} onChange={(e) => update({ label: e.target.value })} />
@@ -273,10 +365,11 @@ export function AddKeyForm({ config, connection, moduleInstalled, action, onChan
         </fieldset>
 
         <button type="submit" disabled={action.busy || !moduleInstalled}>
-          Add session key
+          {form.mode === 'grant' ? 'Sign the grant' : 'Add session key'}
         </button>
       </form>
       <ActionStatus state={action.state} place={action.place} />
+      {issued && <IssuedGrant issued={issued} />}
     </section>
   );
 }

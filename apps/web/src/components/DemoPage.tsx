@@ -7,6 +7,7 @@ import { explainError } from '../errors.js';
 import { formatAmount, shortHex } from '../format.js';
 import { useAction, useLocalKeysVersion, usePolling } from '../hooks.js';
 import { listLocalSessionKeys, loadLocalSessionKeySigner } from '../localKeys.js';
+import { findLocalGrant } from '../localGrants.js';
 import { ActionStatus } from './ActionStatus.js';
 
 /** Who receives the tips: a fixed address, so balances are easy to follow. */
@@ -135,7 +136,9 @@ function TipJar({ config, devToken, usableKey }: { config: SessionManagerConfig;
       if (!/^\d+(\.\d+)?$/.test(trimmed)) throw new Error(`"${amount}" is not an amount.`);
       const value = parseUnits(trimmed, dusd.decimals);
       try {
+        // A key granted from this browser but not registered yet: its first op carries the grant and enables it.
         const { userOpHash } = await client.executeWithSessionKey({
+          grant: findLocalGrant(usableKey.account, usableKey.address),
           calls: [{ to: devToken, data: encodeFunctionData({ abi: erc20Abi, functionName: 'transfer', args: [creator, value] }) }],
         });
         append({ ok: true, text: `Tipped ${formatAmount(value, dusd)} · user op ${shortHex(userOpHash)}` });

@@ -6,6 +6,7 @@ import { useAction, usePolling } from '../hooks.js';
 import { AccountPanel } from './AccountPanel.js';
 import { AddKeyForm } from './AddKeyForm.js';
 import { ConnectPanel, forgetOwnerChoice } from './ConnectPanel.js';
+import { GrantList } from './GrantList.js';
 import { SessionKeyList } from './SessionKeyList.js';
 
 /** The session manager: connect as the owner, then see, add, rotate and revoke the account's session keys. */
@@ -40,6 +41,7 @@ function ConnectedManager({ config, connection, onDisconnect }: { config: Sessio
       <AccountPanel config={config} connection={connection} snapshot={snapshot.data} action={action.at('account')} onChanged={snapshot.refresh} />
       <SessionKeyList connection={connection} snapshot={snapshot.data} loadError={snapshot.data ? undefined : snapshot.error} demoKey={config.demoSessionKey?.address} action={action.at('keys')} onChanged={snapshot.refresh} />
       <AddKeyForm config={config} connection={connection} moduleInstalled={snapshot.data?.moduleInstalled ?? false} action={action.at('add')} onChanged={snapshot.refresh} />
+      <GrantList connection={connection} action={action.at('grants')} />
     </>
   );
 }

@@ -10,6 +10,7 @@ import { InvalidFlagError } from '../parse/errors.js';
 import { parseAddress } from '../parse/limits.js';
 import { parseTokenAmount, tokenAmountArgument } from '../parse/tokenAmounts.js';
 import { explainRefusal } from '../refusal.js';
+import { readGrantFile } from './grant/file.js';
 import {
   type ConnectionOptions,
   accountOption,
@@ -38,6 +39,7 @@ type ExecOptions = ConnectionOptions & {
   paymasterData?: string;
   check?: boolean;
   maxWait: string;
+  grant?: string;
   json?: boolean;
 };
 
@@ -57,6 +59,7 @@ export function registerExec(program: Command): void {
     .option('--paymaster <address>', 'a paymaster that pays for the op')
     .option('--paymaster-data <hex>', 'data for the paymaster', '0x')
     .option('--decimals <n>', 'read a plain token amount of transfer/approve/transferFrom in token units with these decimals')
+    .option('--grant <file>', 'a grant of the key (`leash key grant`): its first op on this chain carries it and enables the key')
     .option('--check', 'dry run: say whether the op would pass, and if not which rule refuses it, without sending it')
     .option('--max-wait <seconds>', 'longest wait for the next period of a refreshing limit', '120');
   connectionOptions(passwordOption(ownerOption(accountOption(exec)))).action(async (fn: string | undefined, args: string[], options: ExecOptions) => {
@@ -71,8 +74,12 @@ export function registerExec(program: Command): void {
     if (!Number.isInteger(maxWaitSeconds) || maxWaitSeconds < 0)
       throw new InvalidFlagError({ flag: '--max-wait', value: options.maxWait, expected: 'expected a whole number of seconds' });
 
+    const grant = options.grant === undefined ? undefined : readGrantFile(options.grant);
+    if (grant && options.check) throw new CliError('--check reads the key\'s state: it cannot run before a grant enabled the key.', { exitCode: exitCodes.usage });
     const target = await resolveTarget(options, { bundler: true });
-    const account = resolveAccount(target, options);
+    // With a grant, the account is the grant's (unless given), and so is the key.
+    const account = grant && options.account === undefined ? grant.account : resolveAccount(target, options);
+    if (grant && options.key === undefined && options.keystore === undefined) options.key = grant.sessionKey;
     if (amountIndex !== undefined) {
       const token = await tokenInfo(target.publicClient, calls[0]!.to).catch(() => undefined);
       const amount = parseTokenAmount(args[amountIndex]!, token, decimals, `exec argument ${amountIndex + 1} (amount)`);
@@ -105,6 +112,7 @@ export function registerExec(program: Command): void {
       result = await withProgress(`Sending ${described.join('; ')} as ${signer.address}`, (progress) =>
         client.executeWithSessionKey({
           calls,
+          grant,
           paymaster,
           maxWaitSeconds,
           onWait: (seconds) => progress.update(`Waiting ${seconds} s for the op's validity window (it opened too recently for the bundler, or the period ends too soon)`),
@@ -121,6 +129,7 @@ export function registerExec(program: Command): void {
         userOpHash: result.userOpHash,
         transactionHash: receipt.receipt.transactionHash,
         lane: result.lane,
+        enabledByGrant: result.enabledByGrant,
         gasUsed: receipt.actualGasUsed,
         gasCost: receipt.actualGasCost,
         calls,
@@ -131,6 +140,7 @@ export function registerExec(program: Command): void {
       ['Account', account],
       ['Session key', signer.address],
       ...described.map((line, i): [string, string] => [described.length > 1 ? `Call ${i + 1}` : 'Call', line]),
+      ...(grant ? ([['Grant', result.enabledByGrant ? 'carried: this op enabled the key' : 'not needed: the key was enabled before']] as [string, string][]) : []),
       ['User op', result.userOpHash],
       ['Transaction', receipt.receipt.transactionHash],
       ['Gas', `${receipt.actualGasUsed.toLocaleString('en-US')} ${paint('dim', `(${formatEther(receipt.actualGasCost)} ETH${paymaster ? ', paid by the paymaster' : ''})`)}`],

@@ -1,4 +1,4 @@
-import type { Address, Chain, Client, Hex, PublicClient, Transport } from 'viem';
+import type { Address, Chain, Client, Hex, PublicClient, Transport, TypedDataDefinition } from 'viem';
 import type { BundlerActions, SmartAccount, UserOperation, getUserOperationTypedData } from 'viem/account-abstraction';
 import type { LeashEntryPoint } from '../constants.js';
 import { LeashError } from '../errors/LeashError.js';
@@ -67,6 +67,13 @@ export type SessionKeyAccountCapability = {
   isValidatorInstalled(client: Client, module: Address): Promise<boolean>;
   /** The session key that signs this client's ops; undefined when the owner signs. */
   sessionKeySigner: SessionKeySignerLike | undefined;
+  /**
+   * Signs typed data for the account the way its ERC-1271 `isValidSignature` accepts it when the session key module
+   * asks (a session key grant); undefined when this client has no owner.
+   */
+  signOwnerTypedData?: ((typedData: TypedDataDefinition) => Promise<Hex>) | undefined;
+  /** Whether that signature binds the chain it was made on (then one grant cannot hold on several chains). */
+  ownerSignatureBindsChain?: boolean | undefined;
 };
 
 /**

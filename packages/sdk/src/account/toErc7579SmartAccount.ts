@@ -1,5 +1,5 @@
-import type { Address, LocalAccount } from 'viem';
-import { type SmartAccount, type SmartAccountImplementation, entryPoint07Abi, entryPoint08Abi, toSmartAccount } from 'viem/account-abstraction';
+import { type Address, type LocalAccount, concat } from 'viem';
+import { type SmartAccount, type SmartAccountImplementation, entryPoint07Abi, entryPoint08Abi, getUserOperationTypedData, toSmartAccount } from 'viem/account-abstraction';
 import { readContract } from 'viem/actions';
 import type { LeashEntryPoint } from '../constants.js';
 import type { LeashAddresses } from '../deploy/addresses.js';
@@ -113,6 +113,9 @@ export async function toErc7579SmartAccount(parameters: ToErc7579SmartAccountPar
     encodeUninstallValidator: (p) => kind.encodeUninstallValidator(client, address, p),
     isValidatorInstalled: (chainClient, module) => kind.isValidatorInstalled(chainClient, address, module),
     sessionKeySigner: signer,
+    // OpenZeppelin's AccountERC7579 routes ERC-1271 to the validator named in the signature's first 20 bytes.
+    signOwnerTypedData: owner ? async (typedData) => concat([owner.validator, await owner.signer.signTypedData(typedData)]) : undefined,
+    ownerSignatureBindsChain: false,
   };
   const unsupported = (what: string) => async (): Promise<never> => {
     throw new LeashError(`This ${accountType} account client cannot ${what}.`);

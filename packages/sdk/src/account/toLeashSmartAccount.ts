@@ -201,6 +201,13 @@ export async function toLeashSmartAccount(parameters: ToLeashSmartAccountParamet
         encodeUninstallValidator: (p) => encodeErc7579UninstallValidator(address, p),
         isValidatorInstalled: (chainClient, module) => isErc7579ValidatorInstalled(chainClient, address, module),
         sessionKeySigner: parameters.validator ? (parameters.validator as Partial<SessionKeyValidator>).signer : parameters.signer,
+        // The account takes a plain owner signature from a validator installed on it (the session key module checking a
+        // grant): the grant's digest names the account, so it cannot serve another one, and it names no chain.
+        signOwnerTypedData: owner
+          ? async (typedData) =>
+              owner.type === 'local' ? (owner as LocalAccount).signTypedData(typedData) : signTypedData(client, { account: owner, ...typedData })
+          : undefined,
+        ownerSignatureBindsChain: false,
       } satisfies SessionKeyAccountCapability,
     },
     ...(parameters.estimateGas ? { userOperation: { estimateGas: parameters.estimateGas } } : {}),

@@ -28,6 +28,10 @@ import { revokeAllSessionKeys } from '../actions/revokeAllSessionKeys.js';
 import { rotateSessionKey } from '../actions/rotateSessionKey.js';
 import { uninstallSessionKeyModule } from '../actions/uninstallSessionKeyModule.js';
 import type { UserOperationReceipt } from 'viem/account-abstraction';
+import { type SignSessionKeyGrantParameters, signSessionKeyGrant } from '../actions/signSessionKeyGrant.js';
+import { type CancelSessionKeyGrantParameters, cancelSessionKeyGrant } from '../actions/cancelSessionKeyGrant.js';
+import { type SessionKeyGrantStatusReturnType, getSessionKeyGrantStatus } from '../actions/getSessionKeyGrantStatus.js';
+import type { SessionKeyGrant } from '../grants/serialize.js';
 import { updateSessionKeyPermissions } from '../actions/updateSessionKeyPermissions.js';
 
 /**
@@ -58,6 +62,9 @@ export type SessionKeyActions = {
   checkSessionKeyCalls(parameters: CheckSessionKeyCallsParameters): Promise<CheckSessionKeyCallsReturnType>;
   resumeUserOperation(parameters: ResumeUserOperationParameters): Promise<UserOperationResult>;
   findUserOperationReceipt(parameters: FindUserOperationReceiptParameters): Promise<UserOperationReceipt<'0.8'> | null>;
+  signSessionKeyGrant(parameters: SignSessionKeyGrantParameters): Promise<SessionKeyGrant>;
+  cancelSessionKeyGrant(parameters: CancelSessionKeyGrantParameters): Promise<UserOperationResult>;
+  getSessionKeyGrantStatus(parameters: { grant: SessionKeyGrant; now?: number | undefined }): Promise<SessionKeyGrantStatusReturnType>;
 };
 
 /**
@@ -92,6 +99,9 @@ export function sessionKeyActions() {
       checkSessionKeyCalls: (parameters) => checkSessionKeyCalls(client, parameters),
       resumeUserOperation: (parameters) => resumeUserOperation(client, parameters),
       findUserOperationReceipt: (parameters) => findUserOperationReceipt(client, parameters),
+      signSessionKeyGrant: (parameters) => signSessionKeyGrant(client, parameters),
+      cancelSessionKeyGrant: (parameters) => cancelSessionKeyGrant(client, parameters),
+      getSessionKeyGrantStatus: (parameters) => getSessionKeyGrantStatus(client, parameters),
     };
   };
 }

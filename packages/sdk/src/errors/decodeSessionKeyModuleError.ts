@@ -1,5 +1,6 @@
 import { type Address, type Hex, BaseError, decodeErrorResult } from 'viem';
 import { sessionKeyModuleAbi } from '../generated/SessionKeyModule.js';
+import { grantErrorMappings } from '../grants/refusals.js';
 import { permissionKinds } from '../permissions/kinds/index.js';
 import type { ModuleErrorMapping } from '../permissions/kinds/kind.js';
 import { LeashError } from './LeashError.js';
@@ -50,7 +51,7 @@ export function decodeSessionKeyModuleError(
   }
   const { errorName } = decoded;
   const args = (decoded.args ?? []) as readonly unknown[];
-  const mapping = (mappings ??= new Map([...Object.entries(coreErrors), ...permissionKinds.flatMap((kind) => Object.entries(kind.errors))])).get(
+  const mapping = (mappings ??= new Map([...Object.entries(coreErrors), ...Object.entries(grantErrorMappings), ...permissionKinds.flatMap((kind) => Object.entries(kind.errors))])).get(
     errorName,
   );
   return mapping ? mapping(args, cause) : new SessionKeyModuleError({ errorName, args, cause });

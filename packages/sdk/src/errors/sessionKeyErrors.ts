@@ -22,7 +22,8 @@ export type SessionKeyRule =
   | 'required-paymaster'
   | 'execution-format'
   | 'time-range'
-  | 'authorization';
+  | 'authorization'
+  | 'grant';
 
 /**
  * A session key op was refused because it breaks one of the key's permissions. Subclasses carry the numbers.

@@ -15,6 +15,8 @@ import type { Address, Hex } from 'viem';
 export type SessionKeyType = {
   /** The key type's name. */
   name: 'secp256k1';
+  /** The key type's number on-chain (a grant's `keyType`): 0 for secp256k1. */
+  id: number;
   /** How many bytes a signature of this key type has in an op's signature field. */
   signatureLength: number;
   /** Checks and encodes a signature of the session digest as the module expects it. */

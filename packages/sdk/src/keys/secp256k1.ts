@@ -13,6 +13,7 @@ import type { SessionKeyType } from './keyType.js';
  */
 export const secp256k1KeyType: SessionKeyType = {
   name: 'secp256k1',
+  id: 0,
   signatureLength: 65,
   encodeSignature(signature) {
     if (!isHex(signature, { strict: true }) || size(signature) !== 65) throw new LeashError('A session signature must be a 65-byte ECDSA signature.');

@@ -103,24 +103,50 @@ export function planTiming(
   const outside = (details: string) =>
     new SessionKeyOutsideTimeRangeError({ validFrom: keyFrom, validUntil: keyUntil, details });
 
+  assertBudgetIntervals(budgets, outside);
+  return settleSendTime({
+    now,
+    maxWaitSeconds,
+    outside,
+    windowAt: (sendAt) => {
+      let from = keyFrom ?? 0;
+      let until = keyUntil ?? Number.POSITIVE_INFINITY;
+      for (const budget of budgets) {
+        const { start, end } = budgetPeriodAt(sendAt, budget, anchor);
+        from = Math.max(from, start);
+        until = Math.min(until, end);
+      }
+      return { from, until, deadline: keyUntil, deadlineMessage: 'The key expires before a bundler would accept the op.' };
+    },
+  });
+}
+
+/** The refreshing budgets an op charges must each leave a bundler room to accept it within one period. */
+export function assertBudgetIntervals(budgets: readonly { refreshInterval: number; what: string }[], outside: (details: string) => Error): void {
   for (const { refreshInterval, what } of budgets) {
     if (refreshInterval <= windowMargins.afterStart + windowMargins.beforeEnd)
       throw outside(`The ${what} refreshes every ${refreshInterval} s: too short for a bundler to accept an op in one period.`);
   }
+}
 
+/**
+ * Moves the send time forward until the op's window (`windowAt`, which may depend on the send time) opened at least
+ * `afterStart` seconds before and ends at least `beforeEnd` seconds after it; throws `outside(…)` past the deadline or
+ * `maxWaitSeconds`.
+ */
+export function settleSendTime(parameters: {
+  now: number;
+  maxWaitSeconds: number;
+  outside: (details: string) => Error;
+  windowAt: (sendAt: number) => { from: number; until: number; deadline: number | undefined; deadlineMessage: string };
+}): TimingPlan {
+  const { now, maxWaitSeconds, outside, windowAt } = parameters;
   let sendAt = now;
   let waitReason: TimingPlan['waitReason'];
   // Each pass moves sendAt forward to satisfy one constraint; a few passes settle every period boundary.
   for (let pass = 0; pass < 8; pass++) {
-    let from = keyFrom ?? 0;
-    let until = keyUntil ?? Number.POSITIVE_INFINITY;
-    for (const budget of budgets) {
-      const { start, end } = budgetPeriodAt(sendAt, budget, anchor);
-      from = Math.max(from, start);
-      until = Math.min(until, end);
-    }
-    if (keyUntil !== undefined && keyUntil < sendAt + windowMargins.beforeEnd)
-      throw outside('The key expires before a bundler would accept the op.');
+    const { from, until, deadline, deadlineMessage } = windowAt(sendAt);
+    if (deadline !== undefined && deadline < sendAt + windowMargins.beforeEnd) throw outside(deadlineMessage);
     if (from + windowMargins.afterStart > sendAt) {
       sendAt = from + windowMargins.afterStart;
       waitReason ??= 'window-opens';

@@ -2,6 +2,9 @@ import type { Address } from 'viem';
 import { getLeashAddresses } from '../deploy/addresses.js';
 import type { UserOperationValidator } from '../account/capability.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
+import { encodeGrantSessionSignature } from '../grants/encode.js';
+import { secp256k1KeyType } from '../keys/secp256k1.js';
+import { grantOpOf } from './grantOps.js';
 import { encodeSessionSignature, encodeSessionStubSignature, getSessionOperationDigest } from './signature.js';
 
 export type { SessionKeySignerLike } from '../keys/keyType.js';
@@ -59,13 +62,20 @@ export function toSessionKeyValidator(parameters: ToSessionKeyValidatorParameter
   return {
     module: sessionKeyModule,
     signer,
-    async getStubSignature() {
+    async getStubSignature(userOperation) {
+      // A key's first op may carry its grant (executeWithSessionKey registers it): the grant names the key.
+      const grantOp = grantOpOf(userOperation);
+      const keyType = signer.keyType ?? secp256k1KeyType;
+      if (grantOp) return encodeGrantSessionSignature({ ...grantOp, signature: keyType.stubSignature, keyType });
       return encodeSessionStubSignature({ statedTime: now(), sessionKey: await signer.getAddress(), keyType: signer.keyType });
     },
-    async signUserOperation({ userOpHash }) {
-      const statedTime = now();
+    async signUserOperation({ userOperation, userOpHash }) {
+      const grantOp = grantOpOf(userOperation);
+      const statedTime = grantOp?.statedTime ?? now();
       const digest = getSessionOperationDigest({ userOpHash, statedTime });
-      return encodeSessionSignature({ statedTime, signature: await signer.signDigest(digest), keyType: signer.keyType });
+      const signature = await signer.signDigest(digest);
+      if (grantOp) return encodeGrantSessionSignature({ ...grantOp, signature, keyType: signer.keyType });
+      return encodeSessionSignature({ statedTime, signature, keyType: signer.keyType });
     },
   };
 }

@@ -180,6 +180,15 @@ describe('another ERC-7579 account through the capability seam: owner in a valid
     await owner.removeSessionKey({ key });
     expect(await owner.getSessionKeys()).toEqual([]);
     await expectRefusal(session.executeWithSessionKey({ calls: [transfer(carol, 1n)] }), SessionKeyNotAuthorizedError);
+
+    // A key granted by the owner's signature: this account's ERC-1271 takes validator ‖ signature, which the
+    // capability produces; the key's first op enables it.
+    const grantedSigner = new SessionKeySigner();
+    const grant = await owner.signSessionKeyGrant({ sessionKey: await grantedSigner.getAddress(), tag: 'granted', permissions: permissions(5).encode(), chains: [{ chainId: stack.chainId }] });
+    expect(grant.ownerSignature.slice(0, 42)).toBe(ownerValidator.toLowerCase());
+    const granted = await clientOf({ signer: grantedSigner });
+    expect((await granted.executeWithSessionKey({ grant, calls: [transfer(carol, units('1'))] })).enabledByGrant).toBe(true);
+    expect((await owner.getSessionKeyPermissions({ key: grant.sessionKey })).tagText).toBe('granted');
     expect(rpc.methods).not.toContain('eth_getLogs');
   }, 180_000);
 });

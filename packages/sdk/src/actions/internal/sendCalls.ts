@@ -1,5 +1,5 @@
 import { type Address, type Hex, decodeEventLog } from 'viem';
-import { type UserOperationReceipt, entryPoint08Abi } from 'viem/account-abstraction';
+import { type UserOperation, type UserOperationReceipt, entryPoint08Abi, formatUserOperationRequest } from 'viem/account-abstraction';
 import type { Call } from '../../account/execution.js';
 import type { SessionKeyClient } from '../../account/capability.js';
 import { LeashError } from '../../errors/LeashError.js';
@@ -58,6 +58,22 @@ export function revertDataOf(receipt: UserOperationReceipt): Hex | undefined {
 }
 
 /**
+ * Prepares the op as viem does (the account's estimate), adds `percent` to its verification gas, signs and sends it.
+ * EIP-150 keeps 1/64 of the gas at every call, so a validation that spends much of its gas several calls deep (a grant
+ * checked through the account's ERC-1271) needs more than the gas it uses, which is what bundlers estimate. (viem's
+ * sendUserOperation would estimate again and drop the margin.)
+ */
+async function sendWithVerificationMargin(client: SessionKeyClient, request: object, percent: bigint): Promise<Hex> {
+  const prepared = (await client.prepareUserOperation(request as never)) as unknown as UserOperation<'0.8'>;
+  const userOperation = { ...prepared, verificationGasLimit: prepared.verificationGasLimit + (prepared.verificationGasLimit * percent) / 100n };
+  const signature = await client.account!.signUserOperation(userOperation);
+  return client.request({
+    method: 'eth_sendUserOperation',
+    params: [formatUserOperationRequest({ ...userOperation, signature }), client.account!.entryPoint.address],
+  } as never) as Promise<Hex>;
+}
+
+/**
  * Sends `calls` as one user op of the client's account, waits for it, and turns failures into typed errors (a module
  * error decoded from the revert data when there is one). Holds one of the account's pending-op slots meanwhile, so an
  * owner op does not become the fifth op of an account whose session keys fill the bundler's four.
@@ -65,7 +81,12 @@ export function revertDataOf(receipt: UserOperationReceipt): Hex | undefined {
 export async function sendCallsAndWait(
   client: SessionKeyClient,
   calls: readonly Call[],
-  options: { nonce?: bigint | undefined; paymaster?: { address: Address; data?: Hex | undefined } | undefined } = {},
+  options: {
+    nonce?: bigint | undefined;
+    paymaster?: { address: Address; data?: Hex | undefined } | undefined;
+    /** Verification gas to add to the estimate, in percent of it (an op whose validation nests deep calls). */
+    verificationGasMarginPercent?: bigint | undefined;
+  } = {},
 ): Promise<UserOperationResult> {
   const releaseSlot = await acquireSenderSlot(client.account!.address);
   try {
@@ -75,18 +96,26 @@ export async function sendCallsAndWait(
   }
 }
 
-async function sendAndWait(
+/** {@link sendCallsAndWait} for a caller that already holds one of the account's pending-op slots. */
+export async function sendAndWait(
   client: SessionKeyClient,
   calls: readonly Call[],
-  options: { nonce?: bigint | undefined; paymaster?: { address: Address; data?: Hex | undefined } | undefined },
+  options: {
+    nonce?: bigint | undefined;
+    paymaster?: { address: Address; data?: Hex | undefined } | undefined;
+    verificationGasMarginPercent?: bigint | undefined;
+  },
 ): Promise<UserOperationResult> {
   let userOpHash: Hex;
   try {
-    userOpHash = await client.sendUserOperation({
+    const request = {
       calls: calls.map((c) => ({ to: c.to, value: c.value ?? 0n, data: c.data ?? '0x' })),
       ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
       ...(options.paymaster ? { paymaster: options.paymaster.address, paymasterData: options.paymaster.data ?? '0x' } : {}),
-    } as never);
+    };
+    userOpHash = options.verificationGasMarginPercent
+      ? await sendWithVerificationMargin(client, request, options.verificationGasMarginPercent)
+      : await client.sendUserOperation(request as never);
   } catch (error) {
     throw toSessionKeyError(error);
   }
