@@ -4,6 +4,13 @@ import { type SessionKeyClient, capabilityOf, chainClientOf } from '../account/c
 import type { Call } from '../account/execution.js';
 import { type DeliveryOptions, type OfferedFees, resolveDeliveryOptions } from '../delivery/options.js';
 import { withRetries } from '../delivery/retry.js';
+import {
+  NonceConflictError,
+  RequestRetriesExhaustedError,
+  TooManyPendingOperationsError,
+  UserOperationFeeTooLowError,
+  UserOperationMayNotHaveBeenSentError,
+} from '../delivery/errors.js';
 import { LeashError } from '../errors/LeashError.js';
 import type { SessionKeySignerLike } from '../keys/keyType.js';
 import { acquireNonceLane } from '../session/lanes.js';
@@ -234,10 +241,18 @@ async function withLaneAndSlot(
   }
 }
 
+const isDeliveryError = (error: unknown): boolean =>
+  error instanceof UserOperationMayNotHaveBeenSentError ||
+  error instanceof RequestRetriesExhaustedError ||
+  error instanceof NonceConflictError ||
+  error instanceof TooManyPendingOperationsError ||
+  error instanceof UserOperationFeeTooLowError;
+
 // Some accounts do not pass a validator's revert on (Safe7579 turns it into ExecutionFailed()): when the bundler's
 // refusal names no rule, the SDK asks the module itself, with the same op signed by the key, from the account.
 async function explainRefusal(client: SessionKeyClient, parameters: ExecuteWithSessionKeyParameters, error: unknown): Promise<never> {
-  if (error instanceof SessionKeyViolationError) throw error;
+  // Typed refusals, and delivery's own outcomes (an op that may not have been sent must be resumed, not re-simulated).
+  if (error instanceof SessionKeyViolationError || isDeliveryError(error)) throw error;
   const explained = await simulateSessionKeyValidation(client, parameters.calls).catch((simulated: unknown) => toSessionKeyError(simulated));
   if (explained instanceof SessionKeyViolationError) {
     if (explained.cause === undefined) Object.defineProperty(explained, 'cause', { value: error });

@@ -1,6 +1,6 @@
 import type { Hex } from 'viem';
 import { type UserOperationReceipt, getUserOperationReceipt } from 'viem/account-abstraction';
-import { type SessionKeyClient, chainClientOf } from '../account/capability.js';
+import { type SessionKeyClient, capabilityOf, chainClientOf } from '../account/capability.js';
 import { findUserOperationReceiptOnChain } from '../delivery/receiptOnChain.js';
 import { isTransientError } from '../delivery/retry.js';
 
@@ -39,5 +39,9 @@ export async function findUserOperationReceipt(
     const notFound = (error as Error).name === 'UserOperationReceiptNotFoundError';
     if (!notFound && !isTransientError(error)) throw error;
   }
-  return findUserOperationReceiptOnChain(chainClientOf(client), { userOpHashes: [parameters.userOpHash], fromBlock: parameters.fromBlock });
+  return findUserOperationReceiptOnChain(chainClientOf(client), {
+    userOpHashes: [parameters.userOpHash],
+    fromBlock: parameters.fromBlock,
+    entryPoint: capabilityOf(client).entryPoint.address,
+  });
 }

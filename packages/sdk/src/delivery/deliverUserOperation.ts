@@ -8,7 +8,7 @@ import {
   getUserOperationHash,
 } from 'viem/account-abstraction';
 import { readContract } from 'viem/actions';
-import { entryPointAddress } from '../constants.js';
+import { type LeashEntryPoint, entryPoints } from '../constants.js';
 import { toSessionKeyError } from '../errors/decodeSessionKeyModuleError.js';
 import { classifyBundlerRefusal } from './bundlerRefusal.js';
 import {
@@ -35,9 +35,13 @@ export type DeliveryClient = {
   client: Client;
   chain: Chain | undefined;
   pollingInterval: number;
+  /** The EntryPoint the account's ops go to. Default: v0.8. */
+  entryPoint?: LeashEntryPoint | undefined;
 };
 
 type SendOutcome = 'accepted' | 'already-known' | 'unreachable';
+
+const entryPointOf = (client: DeliveryClient): LeashEntryPoint => client.entryPoint ?? entryPoints['0.8'];
 
 const request = (client: DeliveryClient, method: string, params: unknown[]) =>
   // No transport-level retries: a send the transport repeats could be a second copy, and a poll that fails should
@@ -47,7 +51,7 @@ const request = (client: DeliveryClient, method: string, params: unknown[]) =>
 /** Hands the op to the bundler once. Throws its refusal, typed; a transport failure means it may or may not be there. */
 async function sendOnce(client: DeliveryClient, userOperation: UserOperation<'0.8'>): Promise<SendOutcome> {
   try {
-    await request(client, 'eth_sendUserOperation', [formatUserOperationRequest(userOperation), entryPointAddress]);
+    await request(client, 'eth_sendUserOperation', [formatUserOperationRequest(userOperation), entryPointOf(client).address]);
     return 'accepted';
   } catch (error) {
     if (isTransientError(error)) return 'unreachable';
@@ -108,9 +112,15 @@ export async function deliverUserOperation(
   parameters: { userOperation: UserOperation<'0.8'>; fromBlock: bigint; delivery: DeliveryOptions },
 ): Promise<UserOperationReceipt<'0.8'>> {
   const { userOperation, fromBlock, delivery } = parameters;
-  const userOpHash = getUserOperationHash({ chainId: client.chain!.id, entryPointAddress, entryPointVersion: '0.8', userOperation });
+  const entryPoint = entryPointOf(client);
+  const userOpHash = getUserOperationHash({
+    chainId: client.chain!.id,
+    entryPointAddress: entryPoint.address,
+    entryPointVersion: entryPoint.version,
+    userOperation: userOperation as never,
+  });
   const started = Date.now();
-  const onChain = () => findUserOperationReceiptOnChain(client.client, { userOpHashes: [userOpHash], fromBlock });
+  const onChain = () => findUserOperationReceiptOnChain(client.client, { userOpHashes: [userOpHash], fromBlock, entryPoint: entryPoint.address });
   const conflict = (cause?: Error) => new NonceConflictError({ sender: userOperation.sender, nonce: userOperation.nonce, userOpHash, cause });
   // Reads while the op is pending: a transient failure only skips this round.
   const tryRead = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
@@ -163,7 +173,7 @@ export async function deliverUserOperation(
       nextCheck = Date.now() + delivery.dropCheckIntervalMs;
       const nonce = await tryRead(() =>
         readContract(client.client, {
-          address: entryPointAddress,
+          address: entryPoint.address,
           abi: entryPoint08Abi,
           functionName: 'getNonce',
           args: [userOperation.sender, userOperation.nonce >> 64n],

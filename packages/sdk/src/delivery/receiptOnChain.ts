@@ -1,4 +1,4 @@
-import { type Client, type Hex, type Log, decodeEventLog, getAbiItem, zeroAddress } from 'viem';
+import { type Address, type Client, type Hex, type Log, decodeEventLog, getAbiItem, zeroAddress } from 'viem';
 import { type UserOperationReceipt, entryPoint08Abi } from 'viem/account-abstraction';
 import { getLogs, getTransactionReceipt } from 'viem/actions';
 import { entryPointAddress } from '../constants.js';
@@ -7,10 +7,10 @@ const userOperationEvent = getAbiItem({ abi: entryPoint08Abi, name: 'UserOperati
 const opBoundaries = [userOperationEvent, getAbiItem({ abi: entryPoint08Abi, name: 'BeforeExecution' })];
 
 /** Whether a log is the EntryPoint's BeforeExecution or a UserOperationEvent: the boundaries between ops' logs. */
-function isBoundary(log: Log): boolean {
+function isBoundary(log: Log, entryPoint: Address): boolean {
   try {
     decodeEventLog({ abi: opBoundaries, data: log.data, topics: log.topics });
-    return log.address.toLowerCase() === entryPointAddress.toLowerCase();
+    return log.address.toLowerCase() === entryPoint.toLowerCase();
   } catch {
     return false;
   }
@@ -30,10 +30,16 @@ function isBoundary(log: Log): boolean {
  */
 export async function findUserOperationReceiptOnChain(
   publicClient: Client,
-  parameters: { userOpHashes: readonly Hex[]; fromBlock: bigint },
+  parameters: {
+    userOpHashes: readonly Hex[];
+    fromBlock: bigint;
+    /** The EntryPoint the op went to (v0.7 and v0.8 emit the same events). Default: v0.8's. */
+    entryPoint?: Address | undefined;
+  },
 ): Promise<UserOperationReceipt<'0.8'> | null> {
+  const entryPoint = parameters.entryPoint ?? entryPointAddress;
   const [event] = await getLogs(publicClient, {
-    address: entryPointAddress,
+    address: entryPoint,
     event: userOperationEvent,
     args: { userOpHash: [...parameters.userOpHashes] },
     fromBlock: parameters.fromBlock,
@@ -43,11 +49,11 @@ export async function findUserOperationReceiptOnChain(
   const receipt = await getTransactionReceipt(publicClient, { hash: event.transactionHash });
   const index = receipt.logs.findIndex((log) => log.logIndex === event.logIndex);
   let start = index;
-  while (start > 0 && !isBoundary(receipt.logs[start - 1]!)) start--;
+  while (start > 0 && !isBoundary(receipt.logs[start - 1]!, entryPoint)) start--;
   const { args } = event;
   return {
     userOpHash: args.userOpHash!,
-    entryPoint: entryPointAddress,
+    entryPoint,
     sender: args.sender!,
     nonce: args.nonce!,
     paymaster: args.paymaster === zeroAddress ? undefined : args.paymaster,

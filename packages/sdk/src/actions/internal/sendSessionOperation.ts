@@ -2,7 +2,7 @@ import type { Address, Hex } from 'viem';
 import { getBlockNumber } from 'viem/actions';
 import type { UserOperation, UserOperationReceipt } from 'viem/account-abstraction';
 import type { Call } from '../../account/execution.js';
-import { type SessionKeyClient, chainClientOf } from '../../account/capability.js';
+import { type SessionKeyClient, capabilityOf, chainClientOf } from '../../account/capability.js';
 import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/decodeSessionKeyModuleError.js';
 import { classifyBundlerRefusal } from '../../delivery/bundlerRefusal.js';
 import { type DeliveryClient, deliverUserOperation } from '../../delivery/deliverUserOperation.js';
@@ -13,7 +13,13 @@ import { type UserOperationResult, UserOperationRevertedError, revertDataOf } fr
 
 /** What delivery uses of a session key client: its bundler RPC, chain, polling interval and the chain's public client. */
 export function deliveryClientOf(client: SessionKeyClient): DeliveryClient {
-  return { request: client.request as DeliveryClient['request'], client: chainClientOf(client), chain: client.chain, pollingInterval: client.pollingInterval };
+  return {
+    request: client.request as DeliveryClient['request'],
+    client: chainClientOf(client),
+    chain: client.chain,
+    pollingInterval: client.pollingInterval,
+    entryPoint: capabilityOf(client).entryPoint,
+  };
 }
 
 /** A delivered op's result, or the typed error of its reverted calls. */

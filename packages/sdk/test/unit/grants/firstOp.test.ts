@@ -15,6 +15,7 @@ import {
   sortGrantUpdates,
   toSessionKeyValidator,
   windowMargins,
+  entryPoints,
 } from '@leash/sdk';
 import { withGrantOp } from '../../../src/session/grantOps.js';
 import { getUserOperationHash } from 'viem/account-abstraction';
@@ -96,9 +97,9 @@ describe('the session validator with a grant', () => {
       const stub = await validator.getStubSignature(userOperation);
       expect(size(stub)).toBeGreaterThan(89);
       expect(hexToNumber(slice(stub, 0, 4))).toBe(999);
-      const signature = await validator.signUserOperation({ userOperation, chainId: 31337, typedData: undefined as never });
+      const userOpHash = getUserOperationHash({ chainId: 31337, entryPointAddress: entryPoints['0.8'].address, entryPointVersion: '0.8', userOperation });
+      const signature = await validator.signUserOperation({ userOperation, chainId: 31337, entryPoint: entryPoints['0.8'], userOpHash });
       expect(size(signature)).toBe(size(stub));
-      const userOpHash = getUserOperationHash({ chainId: 31337, entryPointAddress: '0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108', entryPointVersion: '0.8', userOperation });
       expect(await recoverAddress({ hash: getSessionOperationDigest({ userOpHash, statedTime: 999 }), signature: slice(signature, 4, 69) })).toBe(key);
       expect(slice(signature, 69)).toBe(slice(stub, 69)); // the same grant part
       // Another nonce of the same sender is an ordinary op.
