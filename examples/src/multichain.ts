@@ -21,6 +21,7 @@ import {
   sessionKeyActions,
 } from '@leash/sdk';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
+import { reportExampleFailure } from './network.js';
 
 const token = { address: getDevTokenContract().address, symbol: devTokenParameters.symbol, decimals: devTokenParameters.decimals };
 const units = (amount: string) => parseUnits(amount, token.decimals);
@@ -104,10 +105,7 @@ try {
     say(`Chain ${stack.chainId}: spent ${format(status.used)} of ${format(status.limit)} today; the grant is now ${grantStatus}`);
   }
 } catch (error) {
-  const short = (error as { shortMessage?: string }).shortMessage;
-  console.error(`\nThe example failed: ${short ?? (error as Error).message ?? String(error)}`);
-  if (process.env.LEASH_DEBUG) console.error(error);
-  process.exitCode = 1;
+  reportExampleFailure(error);
 } finally {
   for (const stack of stacks.reverse()) await stack.stop();
   if (stacks.length) console.log('\nLocal stacks stopped.');

@@ -142,13 +142,25 @@ export async function runExample(title: string, example: (network: ExampleNetwor
     network = await connectToNetwork((line) => console.log(`   ${line}`));
     await example(network);
   } catch (error) {
-    const short = (error as { shortMessage?: string }).shortMessage;
-    console.error(`\nThe example failed: ${short ?? (error as Error).message ?? String(error)}`);
-    if (process.env.LEASH_DEBUG) console.error(error);
-    process.exitCode = 1;
+    reportExampleFailure(error);
   } finally {
     await network?.close();
   }
+}
+
+/**
+ * Says why an example failed (the error's short message; the whole error with LEASH_DEBUG) and sets a failing exit code.
+ *
+ * @example
+ * ```ts
+ * try { await run() } catch (error) { reportExampleFailure(error) }
+ * ```
+ */
+export function reportExampleFailure(error: unknown): void {
+  const short = (error as { shortMessage?: string }).shortMessage;
+  console.error(`\nThe example failed: ${short ?? (error as Error).message ?? String(error)}`);
+  if (process.env.LEASH_DEBUG) console.error(error);
+  process.exitCode = 1;
 }
 
 /** Prints a numbered step's heading. */

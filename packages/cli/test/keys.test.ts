@@ -303,7 +303,10 @@ describe('rotating and revoking', () => {
     expect(before).toEqual(expect.arrayContaining([agentKey, carol]));
     const revoked = ok(await leash(['key', 'revoke-all', '--json'], env)).json;
     expect(new Set(revoked.revoked)).toEqual(new Set(before));
-    expect(revoked.deletedKeystores).toEqual([path.join(home, 'keys', `${agentKey}.json`)]);
+    // The keystores of the revoked keys this home created (the agent's, and granted keys'); carol's is external.
+    expect(revoked.deletedKeystores).toContain(path.join(home, 'keys', `${agentKey}.json`));
+    expect(revoked.deletedKeystores).not.toContain(path.join(home, 'keys', `${carol}.json`));
+    for (const file of revoked.deletedKeystores) expect(before.map((k: string) => path.join(home, 'keys', `${k}.json`))).toContain(file);
     expect(ok(await leash(['key', 'list', '--json'], env)).json.keys).toEqual([]);
     expect(ok(await leash(['key', 'list'], env)).stdout).toContain(`${account} has no session keys.`);
 
