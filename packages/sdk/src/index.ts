@@ -128,6 +128,7 @@ export { isTransientError, withRetries } from './delivery/retry.js';
 export { classifyBundlerRefusal, type BundlerRefusal } from './delivery/bundlerRefusal.js';
 export { deliverUserOperation, type DeliveryClient } from './delivery/deliverUserOperation.js';
 export { findUserOperationReceiptOnChain } from './delivery/receiptOnChain.js';
+export { checkUserOperationInclusion, type InclusionCheck } from './delivery/inclusion.js';
 
 // Session key grants: one owner signature, no transaction, on one chain or many (docs/grants.md)
 export {

@@ -18,8 +18,13 @@ import {
   UserOperationMayNotHaveBeenSentError,
 } from './errors.js';
 import type { DeliveryOptions } from './options.js';
+import { checkUserOperationInclusion } from './inclusion.js';
 import { findUserOperationReceiptOnChain } from './receiptOnChain.js';
 import { isTransientError, sleep } from './retry.js';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+// The sequence within a nonce key: the nonce's low 64 bits.
+const sequenceMask = 0xffffffffffffffffn;
 
 /**
  * What delivery needs of a client: JSON-RPC to the bundler (`request`), the chain's public client, and the polling
@@ -97,6 +102,10 @@ async function bundlerReceipt(client: DeliveryClient, userOpHash: Hex): Promise<
  *   status method), or the chain's (the EntryPoint's event) while the bundler cannot be reached;
  * - every `dropCheckIntervalMs`, the op's nonce: used by this op, its receipt; by another op, {@link NonceConflictError};
  *   unused while the bundler no longer holds the op, the same signed op is sent again (it can land at most once);
+ *   while the bundler holds it, whether the EntryPoint would still include it ({@link checkUserOperationInclusion}):
+ *   refused at two checks in a row, {@link UserOperationMayNotHaveBeenSentError} (`cannot-be-included`, the refusal as
+ *   its cause) rather than a wait the bundler would never end; behind a nonce gap (the lane's next nonce below the
+ *   op's) it is not re-sent, and a gap that no op fills within `receiptTimeoutMs` ends the same way;
  * - a refusal is thrown typed: the module's rule ({@link toSessionKeyError}), {@link UserOperationFeeTooLowError},
  *   {@link NonceConflictError}; no outcome in `receiptTimeoutMs` (`heldTimeoutMs` while the bundler says it holds the
  *   op), {@link UserOperationMayNotHaveBeenSentError}.
@@ -132,6 +141,20 @@ export async function deliverUserOperation(
     }
   };
 
+  const cannotBeIncluded = (explanation: string, cause?: Error) =>
+    new UserOperationMayNotHaveBeenSentError({ reason: 'cannot-be-included', explanation, userOpHash, userOperation, fromBlock, waitedMs: Date.now() - started, cause });
+  const behindGap = ({ nonce, since }: { nonce: bigint; since: number }) =>
+    cannotBeIncluded(
+      `Its nonce ${userOperation.nonce & sequenceMask} on its lane sits behind a gap: the lane's next nonce is ${nonce & sequenceMask}, and no op used it in ${seconds(Date.now() - since)}.`,
+    );
+  const laneNonce = () =>
+    readContract(client.client, {
+      address: entryPoint.address,
+      abi: entryPoint08Abi,
+      functionName: 'getNonce',
+      args: [userOperation.sender, userOperation.nonce >> 64n],
+    });
+
   let outcome: SendOutcome;
   try {
     outcome = await sendOnce(client, userOperation);
@@ -140,11 +163,17 @@ export async function deliverUserOperation(
     // A re-sent op (resumeUserOperation) whose nonce is used may be the one that used it.
     const found = await tryRead(onChain);
     if (found) return found;
+    // Or its nonce is ahead of the lane's (a bundler refuses that too unless it holds the ops before it).
+    const nonce = found === null ? await tryRead(laneNonce) : undefined;
+    if (nonce !== undefined && nonce < userOperation.nonce) throw behindGap({ nonce, since: started });
     if (found === null) throw conflict(error);
     throw new UserOperationMayNotHaveBeenSentError({ reason: 'node-unreachable', userOpHash, userOperation, fromBlock, waitedMs: Date.now() - started, cause: error });
   }
   delivery.onSent?.({ userOpHash, userOperation, fromBlock });
 
+  // A nonce gap in view since (the lane's next nonce then), and the EntryPoint's refusal at the last check.
+  let gap: { nonce: bigint; since: number } | undefined;
+  let unincludable: { includable: false } | undefined;
   let bundlerReachable = outcome !== 'unreachable';
   // Whether the bundler was out of reach since the op was last handed to it: it may have restarted and lost it.
   let outageSinceSent = !bundlerReachable;
@@ -171,20 +200,30 @@ export async function deliverUserOperation(
 
     if (Date.now() >= nextCheck) {
       nextCheck = Date.now() + delivery.dropCheckIntervalMs;
-      const nonce = await tryRead(() =>
-        readContract(client.client, {
-          address: entryPoint.address,
-          abi: entryPoint08Abi,
-          functionName: 'getNonce',
-          args: [userOperation.sender, userOperation.nonce >> 64n],
-        }),
-      );
+      const nonce = await tryRead(laneNonce);
       if (nonce !== undefined && nonce > userOperation.nonce) {
         // The nonce is used: by this op (its event is in the same block as the nonce's increment), or by another.
         const found = await tryRead(onChain);
         if (found) return found;
         if (found === null) throw conflict();
+      } else if (nonce !== undefined && nonce < userOperation.nonce && view !== 'bundled') {
+        // A gap: the lane's next nonce is below the op's. The op waits for another op to use the missing nonces (a
+        // bundler accepts it as "queued" without validating it); re-sending it changes nothing.
+        unincludable = undefined;
+        if (gap?.nonce !== nonce) gap = { nonce, since: Date.now() };
+        else if (Date.now() - gap.since >= delivery.receiptTimeoutMs) throw behindGap(gap);
+      } else if (nonce !== undefined && view === 'holding') {
+        gap = undefined;
+        // Held but not bundled: a bundler may keep an op that no longer validates (Alto 0.0.20 re-validates it before
+        // every bundle and puts it back), so ask the EntryPoint whether it would include it now.
+        const check = await tryRead(() => checkUserOperationInclusion(client.client, { userOperation, entryPoint: entryPoint.address }));
+        if (check?.includable === false) {
+          if (unincludable) throw cannotBeIncluded(`The EntryPoint refuses it: ${check.reason}.`, check.refusal);
+          unincludable = check;
+        } else if (check) unincludable = undefined;
       } else if (nonce !== undefined && (view === 'gone' || (view === 'unknown' && outageSinceSent))) {
+        gap = undefined;
+        unincludable = undefined;
         if (resends >= delivery.maxResends)
           throw new UserOperationMayNotHaveBeenSentError({ reason: 'dropped', userOpHash, userOperation, fromBlock, waitedMs: Date.now() - started });
         try {
@@ -206,6 +245,7 @@ export async function deliverUserOperation(
     if (Date.now() - started >= (held ? Math.max(delivery.heldTimeoutMs, delivery.receiptTimeoutMs) : delivery.receiptTimeoutMs)) {
       const found = await tryRead(onChain);
       if (found) return found;
+      if (gap) throw behindGap(gap);
       throw new UserOperationMayNotHaveBeenSentError({
         reason: held ? 'held-too-long' : bundlerReachable ? 'receipt-timeout' : 'bundler-unreachable',
         userOpHash,

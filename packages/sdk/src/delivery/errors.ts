@@ -48,14 +48,16 @@ export class RequestRetriesExhaustedError extends LeashError {
 /**
  * Why an op's fate is unknown: the bundler could not be reached (`bundler-unreachable`), the node could not be asked
  * whether the op used its nonce (`node-unreachable`), it was not found in time (`receipt-timeout`), the bundler still
- * held it when the longer wait for held ops ran out (`held-too-long`), or the bundler kept dropping it (`dropped`).
+ * held it when the longer wait for held ops ran out (`held-too-long`), the bundler kept dropping it (`dropped`), or
+ * it can no longer be included as things stand (`cannot-be-included`: the EntryPoint refuses it on the chain's current
+ * state, e.g. its key's budget is spent or its window is over, or its nonce sits behind a gap that no op filled in time).
  *
  * @example
  * ```ts
  * if (error instanceof UserOperationMayNotHaveBeenSentError && error.reason === 'bundler-unreachable') alertOps()
  * ```
  */
-export type UnknownOutcomeReason = 'bundler-unreachable' | 'node-unreachable' | 'receipt-timeout' | 'held-too-long' | 'dropped';
+export type UnknownOutcomeReason = 'bundler-unreachable' | 'node-unreachable' | 'receipt-timeout' | 'held-too-long' | 'dropped' | 'cannot-be-included';
 
 /**
  * The op was signed and handed to the bundler, or may have been, but was neither found on chain nor refused in time.
@@ -88,20 +90,32 @@ export class UserOperationMayNotHaveBeenSentError extends LeashError {
     fromBlock: bigint;
     waitedMs: number;
     cause?: Error | undefined;
+    /** Why it cannot be included, when that is the reason (the EntryPoint's words, or the nonce gap). */
+    explanation?: string | undefined;
   }) {
-    const { reason, userOpHash, userOperation, fromBlock, waitedMs } = parameters;
+    const { reason, userOpHash, userOperation, fromBlock, waitedMs, explanation } = parameters;
     const why = {
       'bundler-unreachable': 'the bundler could not be reached',
       'node-unreachable': 'the node could not be reached to look for it',
       'receipt-timeout': 'it was not included in time',
       'held-too-long': 'the bundler still held it when the wait ran out',
       dropped: 'the bundler kept dropping it',
+      'cannot-be-included': 'it can no longer be included as things stand',
     }[reason];
+    const mayStillLand =
+      reason === 'cannot-be-included'
+        ? [
+            `${explanation ?? 'The EntryPoint refuses it on the current chain state.'} A bundler may still hold it: it would land only if that changed (the owner raising a limit, the missing nonce used) while its validity lasts.`,
+            'Resume it (resumeUserOperation) rather than sending the calls again, or make sure it cannot land before you do.',
+          ]
+        : [
+            `Neither on chain nor refused ${seconds(waitedMs)} after it was sent: it may still land while its validity lasts.`,
+            'Resume it (resumeUserOperation) rather than sending the calls again: the same op lands at most once.',
+          ];
     super(`The user operation may not have been sent: ${why}.`, {
       cause: parameters.cause,
       metaMessages: [
-        `Neither on chain nor refused ${seconds(waitedMs)} after it was sent: it may still land while its validity lasts.`,
-        'Resume it (resumeUserOperation) rather than sending the calls again: the same op lands at most once.',
+        ...mayStillLand,
         `User op: ${userOpHash}`, `Sender:  ${userOperation.sender}`, `Nonce:   ${userOperation.nonce}`, `Look from block ${fromBlock}`],
     });
     this.reason = reason;

@@ -81,9 +81,25 @@ async function erc20Used(owner: { getSessionKeyPermissions(p: { key: Address }):
   return (await owner.getSessionKeyPermissions({ key })).spending.erc20[0]!.status.used;
 }
 
-/** One payment's outcome as the agent saw it: landed with its op's hash, or refused with an error (its name, and whether it is typed). */
-type Payment = { to: Address; outcome: 'landed' | 'refused'; userOpHash?: Hex | undefined; error?: string | undefined; typed?: boolean | undefined };
-const refused = (to: Address, error: unknown): Payment => ({ to, outcome: 'refused', error: (error as Error).name, typed: error instanceof LeashError });
+/**
+ * One payment's outcome as the agent saw it: landed with its op's hash, or refused with an error (its name, whether it
+ * is typed, and for an op that can no longer be included, the refusal that says why).
+ */
+type Payment = {
+  to: Address;
+  outcome: 'landed' | 'refused';
+  userOpHash?: Hex | undefined;
+  error?: string | undefined;
+  typed?: boolean | undefined;
+  because?: string | undefined;
+};
+const refused = (to: Address, error: unknown): Payment => ({
+  to,
+  outcome: 'refused',
+  error: (error as Error).name,
+  typed: error instanceof LeashError,
+  because: error instanceof UserOperationMayNotHaveBeenSentError && error.reason === 'cannot-be-included' ? (error.cause as Error | undefined)?.name : undefined,
+});
 
 /**
  * Checks an agent's payments against the chain: every payment landed (its op's event is there, successful, and the
@@ -164,14 +180,51 @@ describe('the bundler is killed mid-run and restarted on the same port', () => {
     await stack.bundler.start();
     const payments = await Promise.all([...first, ...second]);
 
-    // Six fit in the budget, two are refused with the module's numbers.
+    // Six fit in the budget, two are refused with the module's numbers: at a send, or (an op the bundler accepted while
+    // the budget had room, and holds after the others spent it) as the reason it can no longer be included.
     expect(payments.filter((p) => p.outcome === 'landed')).toHaveLength(6);
     const refusals = payments.filter((p) => p.outcome === 'refused');
-    expect(refusals.map((p) => p.error)).toEqual([Erc20SpendLimitExceededError.name, Erc20SpendLimitExceededError.name]);
+    expect(refusals.map((p) => p.because ?? p.error)).toEqual([Erc20SpendLimitExceededError.name, Erc20SpendLimitExceededError.name]);
     await expectChainAgrees(agent, payments, amount, limit);
     // The restart was ridden out: ops Alto lost were sent again.
     expect(retries.some((r) => r.reason.includes('no longer held'))).toBe(true);
   }, 90_000);
+});
+
+describe('an op that can no longer be included', () => {
+  it('behind a nonce gap: given up on as may-not-have-been-sent, naming the gap (not as a nonce another op used); nothing lands', async () => {
+    const amount = units('1');
+    const agent = await newAgent(units('100'));
+    const first = newAddress();
+    const { userOpHash } = await agent.session.executeWithSessionKey({ calls: [transfer(first, amount)] });
+
+    // An op signed one nonce ahead on an unused lane (another process's op on that nonce never came).
+    const lane = 7n;
+    const nextNonce = await agent.session.account.getNonce({ key: lane });
+    const to = newAddress();
+    const prepared = await agent.session.prepareUserOperation({ calls: [{ ...transfer(to, amount), value: 0n }], nonce: nextNonce });
+    const ahead = { ...prepared, nonce: nextNonce + 1n };
+    const userOperation = { ...ahead, signature: await agent.session.account.signUserOperation(ahead) };
+    const retries: DeliveryRetryEvent[] = [];
+    const started = Date.now();
+    const error = await agent.session
+      .resumeUserOperation({
+        userOperation,
+        fromBlock: await publicClient.getBlockNumber(),
+        delivery: { dropCheckIntervalMs: 500, receiptTimeoutMs: 4_000, onRetry: (r) => retries.push(r) },
+      })
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UserOperationMayNotHaveBeenSentError);
+    expect(error).toMatchObject({ reason: 'cannot-be-included' });
+    expect((error as Error).message).toContain(`sits behind a gap: the lane's next nonce is ${nextNonce & 0xffffffffffffffffn}`);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    // Alto refuses it (AA25: no op of its own fills the gap), and the SDK says why rather than "another op used it".
+    expect(retries).toEqual([]);
+
+    await sleep(1_500);
+    expect(await agent.session.account.getNonce({ key: lane })).toBe(nextNonce);
+    await expectChainAgrees(agent, [{ to: first, outcome: 'landed', userOpHash }, refused(to, error)], amount, units('100'));
+  }, 60_000);
 });
 
 describe('the node refuses connections for a few seconds', () => {

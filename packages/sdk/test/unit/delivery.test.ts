@@ -117,6 +117,8 @@ type Script = {
   chainNonce?: () => bigint;
   /** Whether our op's event is on chain. */
   onChain?: () => boolean;
+  /** The EntryPoint's handleOps of our op alone, as an eth_call: its revert data, or undefined when it would pass. */
+  inclusion?: () => Hex | undefined;
 };
 
 /** A delivery client over a scripted bundler and node; counts the bundler's calls by method. */
@@ -151,6 +153,11 @@ function fakeClient(script: Script) {
         if (method === 'eth_blockNumber') return '0x10';
         if (method === 'eth_call') {
           const { functionName } = decodeFunctionData({ abi: entryPoint08Abi, data: arg.data as Hex });
+          if (functionName === 'handleOps') {
+            const revertData = (script.inclusion ?? (() => undefined))();
+            if (revertData) throw new RpcRequestError({ body: { method }, url: 'http://node', error: { code: 3, message: 'execution reverted', data: revertData } });
+            return '0x';
+          }
           if (functionName !== 'getNonce') throw new Error(`unexpected eth_call ${functionName}`);
           return encodeFunctionResult({ abi: entryPoint08Abi, functionName: 'getNonce', result: (script.chainNonce ?? (() => nonce))() });
         }
@@ -376,6 +383,75 @@ describe('deliverUserOperation', () => {
     const error = await rejection(deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ receiptTimeoutMs: 20, heldTimeoutMs: 150 }) }));
     expect(error).toMatchObject({ name: 'UserOperationMayNotHaveBeenSentError', reason: 'held-too-long' });
     expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+  });
+
+  it('gives up on an op the bundler holds but the EntryPoint refuses at two checks in a row, with the refusal as cause', async () => {
+    // Alto 0.0.20 keeps such an op (the key's budget spent by ops that landed after it was accepted), re-validating it
+    // before every bundle, forever: without the check, delivery waited out heldTimeoutMs.
+    const moduleRevert = encodeErrorResult({ abi: sessionKeyModuleAbi, errorName: 'Erc20SpendLimitExceeded', args: [sender, 6n, 6n, 1n] });
+    const failedOp = encodeErrorResult({ abi: entryPoint08Abi, errorName: 'FailedOpWithRevert', args: [0n, 'AA23 reverted', moduleRevert] });
+    let checks = 0;
+    const { client, calls } = fakeClient({ inclusion: () => (checks++ === 0 ? undefined : failedOp) });
+    const started = Date.now();
+    const error = await rejection(
+      deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ dropCheckIntervalMs: 5, receiptTimeoutMs: 20, heldTimeoutMs: 60_000 }) }),
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(error).toBeInstanceOf(UserOperationMayNotHaveBeenSentError);
+    expect(error).toMatchObject({ reason: 'cannot-be-included', userOpHash, userOperation: op });
+    expect((error as Error).message).toContain('The EntryPoint refuses it: AA23 reverted.');
+    expect((error as Error).cause).toBeInstanceOf(Erc20SpendLimitExceededError);
+    expect((error as Error).cause).toMatchObject({ limit: 6n, used: 6n, attempted: 1n });
+    // Passed once, then refused twice in a row; never sent again.
+    expect(checks).toBe(3);
+    expect(calls.eth_sendUserOperation).toBe(1);
+  });
+
+  it('keeps waiting for a held op the EntryPoint would include, and forgives a single refusal', async () => {
+    const failedOp = encodeErrorResult({ abi: entryPoint08Abi, errorName: 'FailedOp', args: [0n, 'AA31 paymaster deposit too low'] });
+    let checks = 0;
+    const { client } = fakeClient({ inclusion: () => (checks++ % 2 === 0 ? failedOp : undefined) });
+    const error = await rejection(deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ dropCheckIntervalMs: 5, receiptTimeoutMs: 20, heldTimeoutMs: 1_000 }) }));
+    expect(error).toMatchObject({ name: 'UserOperationMayNotHaveBeenSentError', reason: 'held-too-long' });
+    // Refused, passed, refused, …: at least one refusal after a pass, forgiven.
+    expect(checks).toBeGreaterThanOrEqual(3);
+  });
+
+  it('does not re-send an op behind a nonce gap, and gives up when no op fills the gap in time', async () => {
+    const { client, calls } = fakeClient({ status: () => ({ status: 'not_found' }), chainNonce: () => nonce - 2n });
+    const error = await rejection(
+      deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ dropCheckIntervalMs: 5, receiptTimeoutMs: 100, heldTimeoutMs: 60_000 }) }),
+    );
+    expect(error).toMatchObject({ name: 'UserOperationMayNotHaveBeenSentError', reason: 'cannot-be-included' });
+    expect((error as Error).message).toMatch(/Its nonce 7 on its lane sits behind a gap: the lane's next nonce is 5, and no op used it in \d+\.\d s\./);
+    expect(calls.eth_sendUserOperation).toBe(1);
+    // Refused at once by a bundler that holds no op before it (AA25): the gap is named, not a nonce another op used.
+    const refusedAtOnce = await rejection(
+      deliverUserOperation(fakeClient({ send: () => refusal('AA25 invalid account nonce', -32500), chainNonce: () => nonce - 2n }).client, {
+        userOperation: op,
+        fromBlock: 16n,
+        delivery: fast(),
+      }),
+    );
+    expect(refusedAtOnce).toMatchObject({ name: 'UserOperationMayNotHaveBeenSentError', reason: 'cannot-be-included' });
+    expect((refusedAtOnce as Error).message).toContain("the lane's next nonce is 5");
+  });
+
+  it('follows an op behind a gap that another op fills: re-sent once the bundler dropped it, then it lands', async () => {
+    let chainNonce = nonce - 1n;
+    let resent = false;
+    const { client, calls } = fakeClient({
+      chainNonce: () => chainNonce,
+      status: (n) => {
+        if (n === 3) chainNonce = nonce; // the op before it lands
+        return { status: resent ? 'included' : 'not_found' };
+      },
+      send: (n) => ((resent = n > 0), userOpHash),
+      receipt: () => (resent ? bundlerReceipt : null),
+    });
+    const receipt = await deliverUserOperation(client, { userOperation: op, fromBlock: 16n, delivery: fast({ dropCheckIntervalMs: 5, receiptTimeoutMs: 5_000 }) });
+    expect(receipt.userOpHash).toBe(userOpHash);
+    expect(calls.eth_sendUserOperation).toBe(2);
   });
 
   it('says the bundler could not be reached when it never answered', async () => {
