@@ -216,7 +216,8 @@ export async function deliverUserOperation(
         gap = undefined;
         // Held but not bundled: a bundler may keep an op that no longer validates (Alto 0.0.20 re-validates it before
         // every bundle and puts it back), so ask the EntryPoint whether it would include it now.
-        const check = await tryRead(() => checkUserOperationInclusion(client.client, { userOperation, entryPoint: entryPoint.address }));
+        // A check that fails (the node down, a revert it cannot read) gives no verdict: the op is followed as before.
+        const check = await checkUserOperationInclusion(client.client, { userOperation, entryPoint: entryPoint.address }).catch(() => undefined);
         if (check?.includable === false) {
           if (unincludable) throw cannotBeIncluded(`The EntryPoint refuses it: ${check.reason}.`, check.refusal);
           unincludable = check;

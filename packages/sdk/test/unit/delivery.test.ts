@@ -117,8 +117,8 @@ type Script = {
   chainNonce?: () => bigint;
   /** Whether our op's event is on chain. */
   onChain?: () => boolean;
-  /** The EntryPoint's handleOps of our op alone, as an eth_call: its revert data, or undefined when it would pass. */
-  inclusion?: () => Hex | undefined;
+  /** The EntryPoint's handleOps of our op alone, as an eth_call: its revert data, undefined when it would pass, or a failure. */
+  inclusion?: () => Hex | Error | undefined;
 };
 
 /** A delivery client over a scripted bundler and node; counts the bundler's calls by method. */
@@ -155,6 +155,7 @@ function fakeClient(script: Script) {
           const { functionName } = decodeFunctionData({ abi: entryPoint08Abi, data: arg.data as Hex });
           if (functionName === 'handleOps') {
             const revertData = (script.inclusion ?? (() => undefined))();
+            if (revertData instanceof Error) throw revertData;
             if (revertData) throw new RpcRequestError({ body: { method }, url: 'http://node', error: { code: 3, message: 'execution reverted', data: revertData } });
             return '0x';
           }
@@ -415,6 +416,10 @@ describe('deliverUserOperation', () => {
     expect(error).toMatchObject({ name: 'UserOperationMayNotHaveBeenSentError', reason: 'held-too-long' });
     // Refused, passed, refused, …: at least one refusal after a pass, forgiven.
     expect(checks).toBeGreaterThanOrEqual(3);
+    // A check the node cannot answer in a readable way gives no verdict.
+    const unreadable = fakeClient({ inclusion: () => new RpcRequestError({ body: { method: 'eth_call' }, url: 'http://node', error: { code: -32000, message: 'header not found' } }) });
+    const stillHeld = await rejection(deliverUserOperation(unreadable.client, { userOperation: op, fromBlock: 16n, delivery: fast({ dropCheckIntervalMs: 5, receiptTimeoutMs: 20, heldTimeoutMs: 200 }) }));
+    expect(stillHeld).toMatchObject({ name: 'UserOperationMayNotHaveBeenSentError', reason: 'held-too-long' });
   });
 
   it('does not re-send an op behind a nonce gap, and gives up when no op fills the gap in time', async () => {
