@@ -1,8 +1,9 @@
 // `npm run bench`: gas per scenario beside the peers' published figures, Leash side by side with MetaMask's Delegation
-// Framework on one chain, SDK speed, and an agent's throughput through the local bundler. Writes bench/results.json,
-// bench/RESULTS.md and bench/chart.svg. Not part of `npm test`.
+// Framework on one chain, SDK speed, an agent's throughput through the local bundler, and many agents under load.
+// Writes bench/results.json, bench/RESULTS.md and bench/chart.svg. Not part of `npm test`.
 //
-// Options: --only gas,peer,sdk,throughput (a partial run, for working on one part), --ops N and --lanes L (throughput).
+// Options: --only gas,peer,sdk,throughput,load (a partial run: the other parts' figures are kept from the last
+// results.json), --ops N and --lanes L (throughput), --accounts A, --load-ops N and --load-rounds R (load).
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,15 +23,17 @@ import { compareSideBySide, evaluateRatioTargets, sessionOverheads, sideBySideCh
 import { deploymentNotes, fairnessNotes, l1DataGasDefinition, smartSessionsNote } from './sideBySideNotes.js';
 import { maxLanesPerUnstakedSender, runThroughput } from './throughput.js';
 import { accountGasConditions, runAccountGas } from './accountGas.js';
-
-const parts = ['sdk', 'gas', 'peer', 'accounts', 'throughput'] as const;
-type Part = (typeof parts)[number];
+import { runLoad } from './load.js';
+import { type BenchPart as Part, benchParts as parts, carryOver, readPreviousResults } from './partialRuns.js';
 
 const { values } = parseArgs({
   options: {
     only: { type: 'string' },
     ops: { type: 'string', default: '24' },
     lanes: { type: 'string', default: String(maxLanesPerUnstakedSender) },
+    accounts: { type: 'string', default: '5' },
+    'load-ops': { type: 'string', default: '1000' },
+    'load-rounds': { type: 'string', default: '4' },
   },
 });
 const selected = new Set<Part>(values.only ? (values.only.split(',') as Part[]) : parts);
@@ -38,6 +41,12 @@ for (const part of selected) if (!parts.includes(part)) throw new Error(`Unknown
 const ops = Number(values.ops);
 const lanes = Number(values.lanes);
 if (!Number.isInteger(ops) || ops < 1) throw new Error('--ops must be a positive integer');
+const loadAccounts = Number(values.accounts);
+const loadOps = Number(values['load-ops']);
+if (!Number.isInteger(loadAccounts) || loadAccounts < 2) throw new Error('--accounts must be an integer of at least 2 (the load run rotates a key on one and removes one on another)');
+if (!Number.isInteger(loadOps) || loadOps < 10) throw new Error('--load-ops must be an integer of at least 10');
+const loadRounds = Number(values['load-rounds']);
+if (!Number.isInteger(loadRounds) || loadRounds < 1 || loadRounds * 2 > loadOps) throw new Error('--load-rounds must be an integer from 1 to half of --load-ops');
 
 const progress = new ProgressDisplay();
 // Children (anvil, Alto) are killed by the SDK's process hooks on Ctrl-C; this only ends the progress line first, and
@@ -53,17 +62,19 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const benchDir = path.join(repoRoot, 'bench');
 const started = Date.now();
 const environment = readEnvironment();
-const results: BenchResults = {
+let results: BenchResults = {
   generatedAt: new Date(started).toISOString(),
   durationSeconds: 0,
   command: 'npm run bench',
   environment,
   skipped: parts.filter((p) => !selected.has(p)),
+  measured: Object.fromEntries([...selected].map((part) => [part, { at: new Date(started).toISOString(), commit: environment.git.commit }])),
   gas: null,
   sideBySide: null,
   sdk: null,
   accounts: null,
   throughput: null,
+  load: null,
 };
 progress.log(`Leash bench: ${[...selected].join(', ')} (commit ${environment.git.commit.slice(0, 12)}, node ${environment.node})`);
 
@@ -158,9 +169,29 @@ if (selected.has('throughput')) {
   );
 }
 
+if (selected.has('load')) {
+  progress.log(`Under load (${loadAccounts} accounts × 4 agents, ${loadOps} payments, local stack with Alto in safe mode):`);
+  results.load = await runLoad({
+    accounts: loadAccounts,
+    ops: loadOps,
+    segments: loadRounds,
+    pollingIntervalMs: 100,
+    onStep: (message) => progress.log(message),
+    onProgress: (state) => progress.update(state),
+  });
+  const l = results.load;
+  progress.log(
+    `  ${l.agentRun.landed} of ${l.agentRun.attempted} landed, ${formatRate(l.agentRun.opsPerSecond)} ops/s; pre-signed ${formatRate(l.preSigned.opsPerSecond)} ops/s: ratio ${l.ratio.toFixed(2)}`,
+  );
+  progress.log(`  audit from the chain: ${l.audit.passed ? 'passed' : 'FAILED'} (${Object.entries(l.audit.checks).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+  if (!l.audit.passed) process.exitCode = 1;
+}
+
 results.durationSeconds = (Date.now() - started) / 1000;
 const chartFile = 'chart.svg';
-fs.writeFileSync(path.join(benchDir, 'results.json'), toJson(results));
+const resultsFile = path.join(benchDir, 'results.json');
+results = carryOver(results, readPreviousResults(resultsFile), [...selected]);
+fs.writeFileSync(resultsFile, toJson(results));
 // With both parts, the published figures' groups follow the side-by-side ones and say so in their titles.
 const publishedGroups = (results.gas?.chart ?? []).map((g) => (results.sideBySide ? { ...g, title: `${g.title}: beside published figures` } : g));
 const allChartGroups = [...(results.sideBySide?.chart ?? []), ...publishedGroups];

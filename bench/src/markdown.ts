@@ -3,6 +3,7 @@ import type { ChartGroup, TargetOutcome } from './comparison.js';
 import type { MicroBenchResult } from './microbench.js';
 import { type PeerFigure, peersOf } from './peers.js';
 import type { BenchResults, GasSection } from './results.js';
+import { renderLoadSection } from './loadMarkdown.js';
 import type { ThroughputRun } from './throughput.js';
 import { renderSideBySide } from './sideBySideMarkdown.js';
 
@@ -117,9 +118,18 @@ function throughputTable(runs: [string, ThroughputRun][]): string {
 
 const short = (hash: string) => `${hash.slice(0, 10)}…`;
 
+/** Which parts this run did not measure, and when and where the figures shown for them were. */
+function partialRunNote(results: BenchResults): string {
+  const parts = results.skipped.map((part) => {
+    const measured = results.measured?.[part as keyof BenchResults['measured']];
+    return measured ? `${part} carried over from ${measured.at} (commit \`${measured.commit.slice(0, 12)}\`)` : `${part} not measured`;
+  });
+  return `**Partial run** (\`--only\`): ${parts.join('; ')}.`;
+}
+
 /** RESULTS.md: the targets, every scenario, the comparison with peers, SDK speed, and what the figures came from. */
 export function renderResultsMarkdown(results: BenchResults, chartFile: string): string {
-  const { environment: env, gas, sideBySide, sdk, throughput, accounts } = results;
+  const { environment: env, gas, sideBySide, sdk, throughput, accounts, load } = results;
   const chain = gas?.chain ?? sideBySide?.chain;
   const dirty = Object.entries(env.git.uncommittedFiles)
     .map(([dir, n]) => `${dir} ${n}`)
@@ -132,7 +142,7 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
     `Commit \`${env.git.commit.slice(0, 12)}\` (${env.git.branch}); files uncommitted at run time: ${dirty}.`,
     '',
   ];
-  if (results.skipped.length) out.push(`**Partial run**: skipped ${results.skipped.join(', ')}.`, '');
+  if (results.skipped.length) out.push(partialRunNote(results), '');
 
   if (gas) {
     const module = gas.chain.sessionKeyModule;
@@ -240,10 +250,12 @@ export function renderResultsMarkdown(results: BenchResults, chartFile: string):
     );
   }
 
+  if (load) out.push(...renderLoadSection(load));
+
   out.push(
     '## Conditions and versions',
     '',
-    `- One command: \`${results.command}\` (gas scenarios, the side-by-side run with MetaMask's Delegation Framework, SDK speed, the session transfer on each account, throughput; every process it starts is stopped at the end and on Ctrl-C).`,
+    `- One command: \`${results.command}\` (gas scenarios, the side-by-side run with MetaMask's Delegation Framework, SDK speed, the session transfer on each account, throughput, load; every process it starts is stopped at the end and on Ctrl-C).`,
     `- Node ${env.node} on ${env.platform}, ${env.cpu.cores} × ${env.cpu.model}, load average at start ${env.cpu.loadAverageAtStart.join(' / ')}.`,
     `- viem ${env.packages.viem}, TypeScript ${env.packages.typescript}, tsx ${env.packages.tsx}.`,
     `- solc ${env.packages.solc} (npm solcjs through \`contracts/${env.compiler.solc ?? 'tools/solc.cjs'}\`), OpenZeppelin Contracts ${env.packages['@openzeppelin/contracts']}.`,
@@ -280,7 +292,9 @@ export function chartFootnotes(results: Pick<BenchResults, 'gas' | 'sideBySide'>
   ];
 }
 
-function contractSizesTable(sizes: ChainFacts['contractSizes']): string {
+function contractSizesTable(sizes: ChainFacts['contractSizes'] | undefined): string {
+  // Gas figures carried over from a run before sizes were recorded have none.
+  if (!sizes) return '_Not in these figures (measured before contract sizes were recorded): run `npm run bench -- --only gas`._';
   const rows = sizes.map((c) => `| ${c.name} | ${formatGas(c.codeSize)} | ${formatGas(c.eip170Room)} |`);
   return ['| contract | runtime bytes | room under EIP-170 |', '| --- | ---: | ---: |', ...rows].join('\n');
 }

@@ -1,6 +1,13 @@
 /** What a long-running phase reports. */
 export type ProgressState = { label: string; done: number; total: number; elapsedMs: number };
 
+/** What every run through the local stack takes: how often its clients poll for receipts, and how it reports (its progress bar, a line per step). */
+export type StackRunOptions = {
+  pollingIntervalMs: number;
+  onProgress?: (state: ProgressState) => void;
+  onStep?: (message: string) => void;
+};
+
 /** One line of progress: a bar, the count, the rate so far and the elapsed time. */
 export function formatProgressLine(state: ProgressState, barWidth = 24): string {
   const { label, done, total, elapsedMs } = state;

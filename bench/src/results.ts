@@ -1,5 +1,7 @@
 import type { ChartGroup, GasFigures, TargetOutcome } from './comparison.js';
 import type { ChainFacts, Environment } from './environment.js';
+import type { LoadResult } from './load.js';
+import type { BenchPart, Measured } from './partialRuns.js';
 import type { MetaMaskDeployment } from './peers/metamask/deploy.js';
 import type { PeerFigure } from './peers.js';
 import type { SdkSpeedResult } from './sdkSpeed.js';
@@ -56,16 +58,25 @@ export type BenchResults = {
   durationSeconds: number;
   command: string;
   environment: Environment;
-  /** Parts not run (only when a part was skipped on the command line). */
+  /** Parts not measured by this run (`--only`); their figures, if any, are carried over from an earlier run. */
   skipped: string[];
+  /** When and at which commit each part's figures were measured. */
+  measured: Partial<Record<BenchPart, Measured>>;
   gas: GasSection | null;
   sideBySide: SideBySideSection | null;
   sdk: SdkSpeedResult | null;
   /** The session ERC-20 transfer at S1 on each kind of account. */
   accounts: { conditions: string; rows: AccountGasRow[] } | null;
   throughput: ThroughputResult | null;
+  load: LoadResult | null;
 };
 
-/** JSON with bigints as numbers (every bigint here is a gas figure or gas field, far below 2^53). */
+/**
+ * JSON with bigints as numbers, or as decimal strings past 2^53 (wei totals), where a number would lose digits. An
+ * array of numbers stays on one line (the load run's per-op rows would otherwise take thousands of lines).
+ */
 export const toJson = (value: unknown): string =>
-  `${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`;
+  `${JSON.stringify(value, (_, v: unknown) => (typeof v === 'bigint' ? (v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()) : v), 2).replace(
+    /\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g,
+    (_, items: string) => `[${items.split(/,\n\s*/).join(', ')}]`,
+  )}\n`;

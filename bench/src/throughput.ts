@@ -1,11 +1,10 @@
 import { type Address, type Hex, createPublicClient, encodeFunctionData, erc20Abi, http, parseEther, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { type UserOperation, formatUserOperationRequest } from 'viem/account-abstraction';
+import type { UserOperation } from 'viem/account-abstraction';
 import {
   type Call,
   SessionKeySigner,
   createLeashAccountClient,
-  entryPointAddress,
   executeWithSessionKey,
   installSessionKeyModule,
   nowInSeconds,
@@ -14,7 +13,8 @@ import {
 import { startLocalStack } from '@leash/sdk/local';
 import { type ChainFacts, readChainFacts } from './environment.js';
 import { fullPermissions } from './permissionSets.js';
-import { type ProgressState } from './progress.js';
+import type { StackRunOptions } from './progress.js';
+import { opTemplate, signedCopy, submitAndWait } from './preSigned.js';
 import { type Summary, summarize } from './stats.js';
 
 export type ThroughputOptions = {
@@ -22,11 +22,7 @@ export type ThroughputOptions = {
   ops: number;
   /** Nonce lanes used in parallel, at most {@link maxLanesPerUnstakedSender}. */
   lanes: number;
-  /** How often the clients poll for receipts. */
-  pollingIntervalMs: number;
-  onProgress?: (state: ProgressState) => void;
-  onStep?: (message: string) => void;
-};
+} & StackRunOptions;
 
 /** One run: N ops through the bundler, `lanes` at a time. */
 export type ThroughputRun = {
@@ -82,7 +78,7 @@ async function timedRun(
   label: string,
   ops: number,
   lanes: number,
-  onProgress: ThroughputOptions['onProgress'],
+  onProgress: StackRunOptions['onProgress'],
   work: (job: number, worker: number) => Promise<{ transactionHash: Hex; lane: bigint }>,
 ): Promise<ThroughputRun> {
   const latencies: number[] = [];
@@ -162,18 +158,11 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
       onStep(`  waiting ${plan.waitSeconds} s for a validity window the bundler accepts`);
       await sleep(plan.waitSeconds * 1000);
     }
-    const template = (await session.prepareUserOperation({
-      calls: [callOf(0)],
-      nonce: await session.account.getNonce({ key: 0n }),
-    } as never)) as unknown as UserOperation<'0.8'>;
+    const template = await opTemplate(session, [callOf(0)]);
     const queues: UserOperation<'0.8'>[][] = Array.from({ length: lanes }, () => []);
     for (let lane = 0; lane < lanes; lane++) {
       const base = await session.account.getNonce({ key: BigInt(lane) });
-      for (let job = lane, k = 0n; job < ops; job += lanes, k++) {
-        const op: UserOperation<'0.8'> = { ...template, nonce: base + k, callData: await session.account.encodeCalls([callOf(job)]) };
-        op.signature = await session.account.signUserOperation(op);
-        queues[lane]!.push(op);
-      }
+      for (let job = lane, k = 0n; job < ops; job += lanes, k++) queues[lane]!.push(await signedCopy(session, template, [callOf(job)], base + k));
     }
     const preSignSeconds = (nowMs() - preSignStart) / 1000;
 
@@ -181,12 +170,7 @@ export async function runThroughput(options: ThroughputOptions): Promise<Through
     const preSigned = await timedRun('pre-signed (submit only)', ops, lanes, onProgress, async (_, worker) => {
       const op = queues[worker]!.shift();
       if (!op) throw new Error(`lane ${worker} ran out of pre-signed ops`);
-      const hash = (await session.request({
-        method: 'eth_sendUserOperation',
-        params: [formatUserOperationRequest(op), entryPointAddress],
-      } as never)) as Hex;
-      const receipt = await session.waitForUserOperationReceipt({ hash });
-      if (!receipt.success) throw new Error(`pre-signed op ${hash} reverted`);
+      const receipt = await submitAndWait(session, op);
       return { transactionHash: receipt.receipt.transactionHash, lane: BigInt(worker) };
     });
 

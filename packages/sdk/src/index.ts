@@ -73,6 +73,7 @@ export { setLeashLogger, defaultLeashLogger, type LeashLogger, type LeashLogEven
 // Clients
 export {
   createLeashAccountClient,
+  prefundGas,
   type CreateLeashAccountClientParameters,
   type LeashAccountClient,
 } from './clients/createLeashAccountClient.js';
@@ -108,6 +109,32 @@ export {
   type CheckSessionKeyCallsReturnType,
 } from './actions/checkSessionKeyCalls.js';
 export { type UserOperationResult, UserOperationRevertedError } from './actions/internal/sendCalls.js';
+export { resumeUserOperation, type ResumeUserOperationParameters } from './actions/resumeUserOperation.js';
+export { findUserOperationReceipt, type FindUserOperationReceiptParameters } from './actions/findUserOperationReceipt.js';
+
+// Delivery: retries, re-sends, and finding an op by its hash
+export {
+  defaultDeliveryOptions,
+  resolveDeliveryOptions,
+  type DeliveryOptions,
+  type DeliveryRetryEvent,
+  type OfferedFees,
+  type RetryPolicy,
+  type SentUserOperation,
+} from './delivery/options.js';
+export {
+  RequestRetriesExhaustedError,
+  UserOperationMayNotHaveBeenSentError,
+  NonceConflictError,
+  TooManyPendingOperationsError,
+  UserOperationFeeTooLowError,
+  type UnknownOutcomeReason,
+} from './delivery/errors.js';
+export { isTransientError, withRetries } from './delivery/retry.js';
+export { classifyBundlerRefusal, type BundlerRefusal } from './delivery/bundlerRefusal.js';
+export { deliverUserOperation, type DeliveryClient } from './delivery/deliverUserOperation.js';
+export { findUserOperationReceiptOnChain } from './delivery/receiptOnChain.js';
+export { checkUserOperationInclusion, type InclusionCheck } from './delivery/inclusion.js';
 
 // Session key grants: one owner signature, no transaction, on one chain or many (docs/grants.md)
 export {
@@ -188,6 +215,7 @@ export {
   type SessionOperationParameters,
 } from './session/signature.js';
 export { periodOf, budgetPeriodAt } from './session/periods.js';
+export { recoverSessionKey } from './session/recoverSessionKey.js';
 export {
   planSessionOpTiming,
   planTiming,

@@ -2,7 +2,17 @@ import { type Address, type Client, type PublicClient, type Transport } from 'vi
 import { type SmartAccount, createBundlerClient, entryPoint08Abi, estimateUserOperationGas } from 'viem/account-abstraction';
 import { readContract } from 'viem/actions';
 
-/** Verification gas the account's prefund payment costs during validation, beyond what bundlers estimate. */
+/**
+ * Verification gas the account's prefund payment costs during validation, beyond what bundlers estimate. The SDK
+ * adds it when the account's EntryPoint deposit does not cover the op; an op signed ahead of time, to be sent after
+ * the deposit has changed, should carry it whatever the deposit is now.
+ *
+ * @example
+ * ```ts
+ * const op = await client.prepareUserOperation({ calls })
+ * const signedLater = { ...op, verificationGasLimit: op.verificationGasLimit + prefundGas.depositUpdate }
+ * ```
+ */
 export const prefundGas = { firstDeposit: 45_000n, depositUpdate: 25_000n } as const;
 
 /** The gas fields of an op, as estimated. */

@@ -18,6 +18,8 @@ import {
 } from '../actions/getSessionKeyPermissions.js';
 import { getSessionKeyByTag } from '../actions/getSessionKeyByTag.js';
 import { type SessionKeySummary, getSessionKeyStates, getSessionKeys } from '../actions/getSessionKeys.js';
+import { type FindUserOperationReceiptParameters, findUserOperationReceipt } from '../actions/findUserOperationReceipt.js';
+import { type ResumeUserOperationParameters, resumeUserOperation } from '../actions/resumeUserOperation.js';
 import { type InstallSessionKeyModuleParameters, installSessionKeyModule } from '../actions/installSessionKeyModule.js';
 import type { UserOperationResult } from '../actions/internal/sendCalls.js';
 import { type IsSessionKeyModuleInstalledParameters, isSessionKeyModuleInstalled } from '../actions/isSessionKeyModuleInstalled.js';
@@ -25,6 +27,7 @@ import { removeSessionKey } from '../actions/removeSessionKey.js';
 import { revokeAllSessionKeys } from '../actions/revokeAllSessionKeys.js';
 import { rotateSessionKey } from '../actions/rotateSessionKey.js';
 import { uninstallSessionKeyModule } from '../actions/uninstallSessionKeyModule.js';
+import type { UserOperationReceipt } from 'viem/account-abstraction';
 import { type SignSessionKeyGrantParameters, signSessionKeyGrant } from '../actions/signSessionKeyGrant.js';
 import { type CancelSessionKeyGrantParameters, cancelSessionKeyGrant } from '../actions/cancelSessionKeyGrant.js';
 import { type SessionKeyGrantStatusReturnType, getSessionKeyGrantStatus } from '../actions/getSessionKeyGrantStatus.js';
@@ -57,6 +60,8 @@ export type SessionKeyActions = {
   getSessionKeyStates(parameters?: { account?: Address | undefined }): Promise<SessionKeyState[]>;
   executeWithSessionKey(parameters: ExecuteWithSessionKeyParameters): Promise<ExecuteWithSessionKeyReturnType>;
   checkSessionKeyCalls(parameters: CheckSessionKeyCallsParameters): Promise<CheckSessionKeyCallsReturnType>;
+  resumeUserOperation(parameters: ResumeUserOperationParameters): Promise<UserOperationResult>;
+  findUserOperationReceipt(parameters: FindUserOperationReceiptParameters): Promise<UserOperationReceipt<'0.8'> | null>;
   signSessionKeyGrant(parameters: SignSessionKeyGrantParameters): Promise<SessionKeyGrant>;
   cancelSessionKeyGrant(parameters: CancelSessionKeyGrantParameters): Promise<UserOperationResult>;
   getSessionKeyGrantStatus(parameters: { grant: SessionKeyGrant; now?: number | undefined }): Promise<SessionKeyGrantStatusReturnType>;
@@ -92,6 +97,8 @@ export function sessionKeyActions() {
       getSessionKeyStates: (parameters) => getSessionKeyStates(client, parameters),
       executeWithSessionKey: (parameters) => executeWithSessionKey(client, parameters),
       checkSessionKeyCalls: (parameters) => checkSessionKeyCalls(client, parameters),
+      resumeUserOperation: (parameters) => resumeUserOperation(client, parameters),
+      findUserOperationReceipt: (parameters) => findUserOperationReceipt(client, parameters),
       signSessionKeyGrant: (parameters) => signSessionKeyGrant(client, parameters),
       cancelSessionKeyGrant: (parameters) => cancelSessionKeyGrant(client, parameters),
       getSessionKeyGrantStatus: (parameters) => getSessionKeyGrantStatus(client, parameters),

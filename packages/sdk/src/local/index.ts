@@ -3,6 +3,7 @@ export {
   startAnvil,
   resolveAnvilBinary,
   type LocalStack,
+  type LocalBundlerControl,
   type LocalStackOptions,
   type StartAnvilOptions,
 } from './startLocalStack.js';

@@ -34,7 +34,7 @@ export type ManagedProcess = {
   recentOutput(): string;
   /** Resolves when the process has exited. */
   exited: Promise<number | null>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  /** SIGTERM, then SIGKILL after `graceMs` (at once when 0: a crash); resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
 };
 
@@ -125,7 +125,7 @@ export function spawnManaged(
     exited,
     async stop(graceMs = 3000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
+      child.kill(graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);

@@ -78,12 +78,35 @@ export type LocalStack = {
   deployment: DeployedContract[];
   /** Funded development keys by role (public anvil keys). */
   keys: typeof devAccounts;
-  /** PIDs of the child processes. */
+  /** PIDs of the child processes (the bundler's changes when it is restarted). */
   pids: { anvil: number; bundler: number };
+  /**
+   * Alto, stoppable and restartable on the same port: to see how clients ride out a bundler that crashes (its mempool
+   * is lost) or is redeployed.
+   */
+  bundler: LocalBundlerControl;
   /** Sends `ether` (wei) from the faucet key and mints `devTokens` (base units) of the dev token to `address`. */
   fund(address: Address, amounts: { ether?: bigint; devTokens?: bigint }): Promise<void>;
   /** Stops Alto and anvil (by PID) and waits until both are gone. Safe to call twice. */
   stop(): Promise<void>;
+};
+
+/**
+ * Stops and starts the local stack's bundler.
+ *
+ * @example
+ * ```ts
+ * await stack.bundler.stop({ kill: true }) // a crash: SIGKILL, pending ops are lost
+ * await stack.bundler.start() // same port, same keys; `{ safeMode: false }` for Alto's unsafe mode
+ * ```
+ */
+export type LocalBundlerControl = {
+  /** Whether Alto is running. */
+  readonly running: boolean;
+  /** Stops Alto: SIGTERM (SIGKILL after 3 s), or at once with SIGKILL (`kill: true`, like a crash). */
+  stop(options?: { kill?: boolean | undefined }): Promise<void>;
+  /** Starts Alto again on the same port (refused while it runs); `safeMode` defaults to the stack's. */
+  start(options?: { safeMode?: boolean | undefined }): Promise<void>;
 };
 
 const require = createRequire(import.meta.url);
@@ -274,26 +297,47 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const bundlerPort = await pickPort(options.bundlerPort, 'the bundler');
     const bundlerUrl = `http://127.0.0.1:${bundlerPort}`;
-    const alto = spawnManaged(
-      'alto',
-      process.execPath,
-      [
-        resolveAltoEntry(),
-        '--entrypoints', `${deployment.addresses.entryPoint},${entryPoints['0.7'].address}`,
-        '--rpc-url', rpcUrl,
-        '--executor-private-keys', devAccounts.bundlerExecutor,
-        '--utility-private-key', devAccounts.bundlerUtility,
-        '--safe-mode', String(safeMode),
-        '--deploy-simulations-contract', 'true',
-        '--port', String(bundlerPort),
-        '--log-level', bundlerLogLevel,
-        '--enable-cors', 'true',
-      ],
-      { onOutput: onLog && ((line) => onLog(`[alto] ${line}`)) },
-    );
-    children.push(alto);
-    await waitForRpc(bundlerUrl, 'eth_supportedEntryPoints', alto, 30_000);
-    onProgress(`Alto bundler listening on ${bundlerUrl} (pid ${alto.pid}, safe mode ${safeMode ? 'on' : 'off'})`);
+    let alto: ManagedProcess | undefined;
+    const startBundler = async (mode = safeMode) => {
+      if (stopped) throw new LocalProcessError('The local stack is stopped.');
+      if (alto) throw new LocalProcessError('The bundler is already running.');
+      const child = spawnManaged(
+        'alto',
+        process.execPath,
+        [
+          resolveAltoEntry(),
+          '--entrypoints', `${deployment.addresses.entryPoint},${entryPoints['0.7'].address}`,
+          '--rpc-url', rpcUrl,
+          '--executor-private-keys', devAccounts.bundlerExecutor,
+          '--utility-private-key', devAccounts.bundlerUtility,
+          '--safe-mode', String(mode),
+          '--deploy-simulations-contract', 'true',
+          '--port', String(bundlerPort),
+          '--log-level', bundlerLogLevel,
+          '--enable-cors', 'true',
+        ],
+        { onOutput: onLog && ((line) => onLog(`[alto] ${line}`)) },
+      );
+      alto = child;
+      children.push(child);
+      try {
+        await waitForRpc(bundlerUrl, 'eth_supportedEntryPoints', child, 30_000);
+      } catch (error) {
+        await stopBundler();
+        throw error;
+      }
+      pids.bundler = child.pid;
+      onProgress(`Alto bundler listening on ${bundlerUrl} (pid ${child.pid}, safe mode ${mode ? 'on' : 'off'})`);
+    };
+    const stopBundler = async ({ kill = false } = {}) => {
+      const child = alto;
+      if (!child) return;
+      alto = undefined;
+      await child.stop(kill ? 0 : undefined);
+      children.splice(children.indexOf(child), 1);
+    };
+    const pids = { anvil: anvil.pid, bundler: 0 };
+    await startBundler();
 
     // A nonce manager of this stack's own (viem's shared one is keyed by address and chain id, which every local
     // stack has in common), so that concurrent fund() calls do not collide.
@@ -324,7 +368,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       contracts: { ...deployment.addresses, devToken: devToken.address, devPaymaster: devPaymaster.address },
       deployment: deployment.contracts,
       keys: devAccounts,
-      pids: { anvil: anvil.pid, bundler: alto.pid },
+      pids,
+      bundler: {
+        get running() {
+          return alto !== undefined;
+        },
+        stop: stopBundler,
+        start: (startOptions) => startBundler(startOptions?.safeMode ?? safeMode),
+      },
       fund,
       stop,
     };

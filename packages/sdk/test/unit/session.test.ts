@@ -16,6 +16,7 @@ import {
   acquireNonceLane,
   decodeSessionKeyModuleError,
   decodeSessionSignature,
+  recoverSessionKey,
   encodeSessionSignature,
   encodeSessionStubSignature,
   getSessionOperationDigest,
@@ -92,6 +93,9 @@ describe('session signatures', () => {
     // The other EntryPoint's hash of the same op is another digest: a signature for one does not serve the other.
     const other = getUserOperationHash({ chainId: 31337, entryPointAddress: entryPoints[version === '0.7' ? '0.8' : '0.7'].address, entryPointVersion: version === '0.7' ? '0.8' : '0.7', userOperation });
     expect(await recoverAddress({ hash: getSessionOperationDigest({ userOpHash: other, statedTime }), signature: ecdsa })).not.toBe(await signer.getAddress());
+    // The audit helper finds the key from the hash and the signature alone; not from a signature of another form.
+    expect(await recoverSessionKey({ userOpHash, signature })).toBe(await signer.getAddress());
+    expect(await recoverSessionKey({ userOpHash, signature: ecdsa })).toBeUndefined();
   });
 });
 
@@ -171,31 +175,33 @@ describe('typed errors from module revert data', () => {
 });
 
 describe('nonce lanes', () => {
-  it('hands out the lowest free lane and reuses it once released', () => {
+  it('hands out the lowest free lane of the account and reuses it once released', () => {
     const account = zeroAddress;
-    const key = privateKeyToAccount(generatePrivateKey()).address;
-    const a = acquireNonceLane(account, key);
-    const b = acquireNonceLane(account, key);
+    const module = privateKeyToAccount(generatePrivateKey()).address;
+    const a = acquireNonceLane(account, module);
+    const b = acquireNonceLane(account, module);
     expect([a.lane, b.lane]).toEqual([0n, 1n]);
     a.release();
-    const c = acquireNonceLane(account, key);
+    const c = acquireNonceLane(account, module);
     expect(c.lane).toBe(0n);
-    const other = acquireNonceLane(account, privateKeyToAccount(generatePrivateKey()).address);
-    expect(other.lane).toBe(0n);
-    for (const l of [b, c, other]) l.release();
+    // Another validator module has nonce keys of its own; another account too.
+    const otherModule = acquireNonceLane(account, privateKeyToAccount(generatePrivateKey()).address);
+    const otherAccount = acquireNonceLane(privateKeyToAccount(generatePrivateKey()).address, module);
+    expect([otherModule.lane, otherAccount.lane]).toEqual([0n, 0n]);
+    for (const l of [b, c, otherModule, otherAccount]) l.release();
   });
 
   it('refuses a chosen lane that has an op pending, and a lane out of range', () => {
     const account = zeroAddress;
-    const key = privateKeyToAccount(generatePrivateKey()).address;
-    const held = acquireNonceLane(account, key, 5n);
-    expect(() => acquireNonceLane(account, key, 5n)).toThrow(LeashError);
-    expect(() => acquireNonceLane(account, key, 5n)).toThrow('Nonce lane 5 of this session key has an op pending.');
-    expect(() => acquireNonceLane(account, key, 2n ** 32n)).toThrow('Nonce lane 4294967296 is out of range (0 to 4294967295).');
-    const free = acquireNonceLane(account, key);
+    const module = privateKeyToAccount(generatePrivateKey()).address;
+    const held = acquireNonceLane(account, module, 5n);
+    expect(() => acquireNonceLane(account, module, 5n)).toThrow(LeashError);
+    expect(() => acquireNonceLane(account, module, 5n)).toThrow('Nonce lane 5 of this account has an op pending.');
+    expect(() => acquireNonceLane(account, module, 2n ** 32n)).toThrow('Nonce lane 4294967296 is out of range (0 to 4294967295).');
+    const free = acquireNonceLane(account, module);
     expect(free.lane).toBe(0n);
     for (const l of [held, free]) l.release();
-    const again = acquireNonceLane(account, key, 5n);
+    const again = acquireNonceLane(account, module, 5n);
     expect(again.lane).toBe(5n);
     again.release();
   });

@@ -4,6 +4,7 @@ import type { Call } from '../../account/execution.js';
 import type { SessionKeyClient } from '../../account/capability.js';
 import { LeashError } from '../../errors/LeashError.js';
 import { decodeSessionKeyModuleError, toSessionKeyError } from '../../errors/decodeSessionKeyModuleError.js';
+import { acquireSenderSlot } from '../../session/senderSlots.js';
 
 /**
  * What a write action returns: the user operation's hash and its receipt.
@@ -74,7 +75,8 @@ async function sendWithVerificationMargin(client: SessionKeyClient, request: obj
 
 /**
  * Sends `calls` as one user op of the client's account, waits for it, and turns failures into typed errors (a module
- * error decoded from the revert data when there is one).
+ * error decoded from the revert data when there is one). Holds one of the account's pending-op slots meanwhile, so an
+ * owner op does not become the fifth op of an account whose session keys fill the bundler's four.
  */
 export async function sendCallsAndWait(
   client: SessionKeyClient,
@@ -85,6 +87,24 @@ export async function sendCallsAndWait(
     /** Verification gas to add to the estimate, in percent of it (an op whose validation nests deep calls). */
     verificationGasMarginPercent?: bigint | undefined;
   } = {},
+): Promise<UserOperationResult> {
+  const releaseSlot = await acquireSenderSlot(client.account!.address);
+  try {
+    return await sendAndWait(client, calls, options);
+  } finally {
+    releaseSlot();
+  }
+}
+
+/** {@link sendCallsAndWait} for a caller that already holds one of the account's pending-op slots. */
+export async function sendAndWait(
+  client: SessionKeyClient,
+  calls: readonly Call[],
+  options: {
+    nonce?: bigint | undefined;
+    paymaster?: { address: Address; data?: Hex | undefined } | undefined;
+    verificationGasMarginPercent?: bigint | undefined;
+  },
 ): Promise<UserOperationResult> {
   let userOpHash: Hex;
   try {
