@@ -129,7 +129,8 @@ export async function deliverUserOperation(
     userOperation: userOperation as never,
   });
   const started = Date.now();
-  const onChain = () => findUserOperationReceiptOnChain(client.client, { userOpHashes: [userOpHash], fromBlock, entryPoint: entryPoint.address });
+  const onChain = () =>
+    findUserOperationReceiptOnChain(client.client, { userOpHashes: [userOpHash], fromBlock, entryPoint: entryPoint.address, sender: userOperation.sender, nonce: userOperation.nonce });
   const conflict = (cause?: Error) => new NonceConflictError({ sender: userOperation.sender, nonce: userOperation.nonce, userOpHash, cause });
   // Reads while the op is pending: a transient failure only skips this round.
   const tryRead = async <T>(read: () => Promise<T>): Promise<T | undefined> => {

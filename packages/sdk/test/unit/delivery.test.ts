@@ -35,6 +35,7 @@ import {
   defaultDeliveryOptions,
   deliverUserOperation,
   entryPointAddress,
+  findUserOperationReceiptOnChain,
   isTransientError,
   resolveDeliveryOptions,
   sessionKeyModuleAbi,
@@ -113,7 +114,7 @@ type Script = {
   receipt?: (n: number) => unknown | Error;
   /** The bundler's status on the n-th call; `not_submitted` (holding it) by default. */
   status?: (n: number) => { status: string } | Error;
-  /** The on-chain nonce. */
+  /** The on-chain nonce (default: the op's while it is not on chain, the next one once it is). */
   chainNonce?: () => bigint;
   /** Whether our op's event is on chain. */
   onChain?: () => boolean;
@@ -160,7 +161,7 @@ function fakeClient(script: Script) {
             return '0x';
           }
           if (functionName !== 'getNonce') throw new Error(`unexpected eth_call ${functionName}`);
-          return encodeFunctionResult({ abi: entryPoint08Abi, functionName: 'getNonce', result: (script.chainNonce ?? (() => nonce))() });
+          return encodeFunctionResult({ abi: entryPoint08Abi, functionName: 'getNonce', result: (script.chainNonce ?? (() => ((script.onChain ?? (() => false))() ? nonce + 1n : nonce)))() });
         }
         if (method === 'eth_getLogs') {
           const wanted = ((arg.topics as (Hex | Hex[] | null)[])[1] ?? []) as Hex[];
@@ -290,6 +291,48 @@ describe('withRetries', () => {
     const refused = refusal('AA23 reverted', -32500);
     expect(await rejection(withRetries(async () => (tries++, Promise.reject(refused)), { attempts: 3, initialDelayMs: 1, maxDelayMs: 1 }, { step: 'x' }))).toBe(refused);
     expect(tries).toBe(1);
+  });
+});
+
+describe('finding an op on chain', () => {
+  /** A node at block `latest` that records the block ranges asked of eth_getLogs and has no event; the lane's nonce as given. */
+  const node = (latest: bigint, laneNonce: bigint) => {
+    const ranges: [bigint, bigint][] = [];
+    const client = createPublicClient({
+      chain: foundry,
+      transport: custom({
+        async request({ method, params }) {
+          const [arg] = (params ?? []) as [Record<string, Hex>];
+          if (method === 'eth_blockNumber') return numberToHex(latest);
+          if (method === 'eth_getLogs') {
+            ranges.push([BigInt(arg.fromBlock!), BigInt(arg.toBlock!)]);
+            return [];
+          }
+          if (method === 'eth_call') return encodeFunctionResult({ abi: entryPoint08Abi, functionName: 'getNonce', result: laneNonce });
+          throw new Error(`unexpected node call ${method}`);
+        },
+      }),
+    });
+    return { client, ranges };
+  };
+
+  it('reads logs newest first, at most 1,000 blocks per request (public RPCs refuse longer ranges)', async () => {
+    const { client, ranges } = node(2_500n, 0n);
+    expect(await findUserOperationReceiptOnChain(client, { userOpHashes: [userOpHash], fromBlock: 0n })).toBeNull();
+    expect(ranges).toEqual([
+      [1_501n, 2_500n],
+      [501n, 1_500n],
+      [0n, 500n],
+    ]);
+  });
+
+  it('answers "not on chain" from the EntryPoint nonce without reading logs while the op\'s nonce is unused', async () => {
+    const unused = node(2_500n, nonce);
+    expect(await findUserOperationReceiptOnChain(unused.client, { userOpHashes: [userOpHash], fromBlock: 0n, sender, nonce })).toBeNull();
+    expect(unused.ranges).toEqual([]);
+    const used = node(2_500n, nonce + 1n);
+    expect(await findUserOperationReceiptOnChain(used.client, { userOpHashes: [userOpHash], fromBlock: 2_000n, sender, nonce })).toBeNull();
+    expect(used.ranges).toEqual([[2_000n, 2_500n]]);
   });
 });
 
