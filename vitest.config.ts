@@ -14,6 +14,7 @@ export default defineConfig({
     // two cores busy (the default on two cores is one file at a time).
     maxWorkers: 3,
     globalSetup: ['test/globalSetup.ts'],
+    setupFiles: ['test/fastCheckSeed.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],

@@ -20,9 +20,9 @@ export function forgeBinary() {
   return binary;
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
-if (isMain) {
-  const child = spawn(forgeBinary(), process.argv.slice(2), { stdio: 'inherit' });
+/** Runs forge with `args`, passes Ctrl-C and SIGTERM on, and exits this process with forge's status or signal. */
+export function runForge(args) {
+  const child = spawn(forgeBinary(), args, { stdio: 'inherit' });
   // Ctrl-C reaches forge through the terminal's process group; SIGTERM from a parent is passed on explicitly.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('error', (error) => {
@@ -39,3 +39,6 @@ if (isMain) {
     process.exit(code ?? 1);
   });
 }
+
+const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+if (isMain) runForge(process.argv.slice(2));
