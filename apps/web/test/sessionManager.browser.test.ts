@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { type Address, createPublicClient, createWalletClient, erc20Abi, getAddress, http, parseEther, parseUnits } from 'viem';
+import { type Address, type Hex, createPublicClient, createWalletClient, erc20Abi, getAddress, http, parseEther, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
-import { type SessionKeyGrant, SessionKeySigner, createLeashAccountClient, devTokenParameters, nexusAccountKind, parseSessionKeyGrant, sessionKeyActions, toErc7579SmartAccount } from '@leash/sdk';
+import { type SessionKeyGrant, SessionKeySigner, createLeashAccountClient, delegateToLeash7702, devTokenParameters, eip7702AccountKind, nexusAccountKind, parseSessionKeyGrant, sessionKeyActions, toErc7579SmartAccount } from '@leash/sdk';
 import { createBundlerClient } from 'viem/account-abstraction';
 import { type LocalStack, startLocalStack } from '@leash/sdk/local';
 import { type SessionManager, ensureWebAppBuilt, sessionManagerConfigFromStack, startSessionManager } from '@leash/web/server';
@@ -456,22 +456,54 @@ describe('the web session manager with a browser wallet', () => {
   }, 120_000);
 });
 
-describe.each(screens)('an existing Nexus account given by address, on %s', (name, viewport) => {
+/** Accounts of other kinds, given by address: how each is made for an owner key, and how the page names it. */
+const otherAccounts = {
+  nexus: {
+    name: 'Nexus',
+    entryPoint: '0.7',
+    kind: nexusAccountKind,
+    /** A Nexus account (EntryPoint v0.7) whose owner validator holds `ownerKey`. */
+    async create(ownerKey: Hex) {
+      const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+      const deployer = createWalletClient({ account: privateKeyToAccount(stack.keys.deployer), chain: stack.chain, transport: http(stack.rpcUrl) });
+      const infra = await deployExistingAccountInfrastructure(deployer, publicClient, { only: ['nexus'] });
+      const address = await deployExistingAccount('nexus', privateKeyToAccount(ownerKey).address, infra, deployer, publicClient);
+      await stack.fund(address, { ether: parseEther('1'), devTokens: dusd('100') });
+      return address;
+    },
+  },
+  eip7702: {
+    name: 'EIP-7702 EOA',
+    entryPoint: '0.8',
+    kind: eip7702AccountKind,
+    /** The EOA of `ownerKey`, delegated to Leash's ERC-7579 implementation (it pays its own delegation). */
+    async create(ownerKey: Hex) {
+      const eoa = privateKeyToAccount(ownerKey);
+      await stack.fund(eoa.address, { ether: parseEther('1'), devTokens: dusd('100') });
+      await delegateToLeash7702(createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) }), { owner: eoa });
+      return eoa.address;
+    },
+  },
+} as const;
+
+// Nexus at both widths; the EIP-7702 EOA (same panels, another kind) at the phone's only.
+describe.each([
+  ['nexus', ...screens[0]],
+  ['nexus', ...screens[1]],
+  ['eip7702', ...screens[0]],
+] as const)('an existing %s account given by address, on %s', (which, name, viewport) => {
+  const other = otherAccounts[which];
   let context: BrowserContext;
   let page: Page;
   let pageErrors: string[];
   let ownManager: SessionManager;
-  let nexus: Address;
-  const shot = (step: string) => screenshot(page, `${viewport.width}px-nexus-${step}`);
+  let account: Address;
+  const shot = (step: string) => screenshot(page, `${viewport.width}px-${which}-${step}`);
 
   beforeAll(async () => {
-    // A Nexus account (EntryPoint v0.7) whose owner validator holds the page's development owner key.
+    // The page's development owner key owns the account.
     const ownerKey = generatePrivateKey();
-    const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
-    const deployer = createWalletClient({ account: privateKeyToAccount(stack.keys.deployer), chain: stack.chain, transport: http(stack.rpcUrl) });
-    const infra = await deployExistingAccountInfrastructure(deployer, publicClient, { only: ['nexus'] });
-    nexus = await deployExistingAccount('nexus', privateKeyToAccount(ownerKey).address, infra, deployer, publicClient);
-    await stack.fund(nexus, { ether: parseEther('1'), devTokens: dusd('100') });
+    account = await other.create(ownerKey);
     ownManager = await startSessionManager({ config: { ...sessionManagerConfigFromStack(stack), devOwnerKey: ownerKey }, build: 'never' });
     context = await browser.newContext({ viewport });
     page = await context.newPage();
@@ -485,20 +517,20 @@ describe.each(screens)('an existing Nexus account given by address, on %s', (nam
 
   it('names its kind and EntryPoint, installs the module, adds a key the demo app tips with, rotates and revokes all as its owner', async () => {
     await page.goto(ownManager.url);
-    await page.getByLabel('Account (optional)').fill(nexus);
+    await page.getByLabel('Account (optional)').fill(account);
     await page.getByRole('button', { name: 'Use the development owner key' }).click();
-    await waitForText(page.getByTestId('account-kind'), 'Nexus');
-    expect(await page.getByTestId('account-kind').innerText()).toMatch(/^Nexus\s+EntryPoint v0\.7$/);
-    expect(await page.getByTestId('account-address').innerText()).toBe(nexus);
+    await waitForText(page.getByTestId('account-kind'), other.name);
+    expect(await page.getByTestId('account-kind').innerText()).toMatch(new RegExp(`^${other.name}\\s+EntryPoint v${other.entryPoint.replace('.', '\\.')}$`));
+    expect(await page.getByTestId('account-address').innerText()).toBe(account);
     await waitForText(page.getByTestId('module-status'), /^Not installed$/);
     await page.getByRole('button', { name: 'Install the session key module' }).click();
     await waitForText(page.getByTestId('module-status'), /^Installed$/);
     await expectNothingCutOff(page);
     await shot('connected');
 
-    const first = await addGeneratedKey(page, 'nexus-agent', '3');
+    const first = await addGeneratedKey(page, `${which}-agent`, '3');
     await waitForText(keyCard(page, first).getByTestId('budgets'), '3 dUSD left of 3 dUSD in total');
-    // The demo app acts with the key on the Nexus account (its nonce layout, EntryPoint v0.7).
+    // The demo app acts with the key on the account (its nonce layout and EntryPoint).
     await openPage(page, 'Demo app');
     await page.getByLabel('Session key', { exact: true }).selectOption(first);
     await sendTip(page, '1');
@@ -511,7 +543,7 @@ describe.each(screens)('an existing Nexus account given by address, on %s', (nam
     await rotated.waitFor({ timeout: 60_000 });
     const replacement = /Rotated: (0x[0-9a-fA-F]{40}) replaces/.exec(await rotated.innerText())![1] as Address;
     await keyCard(page, first).waitFor({ state: 'detached' });
-    await waitForText(keyCard(page, replacement), 'nexus-agent');
+    await waitForText(keyCard(page, replacement), `${which}-agent`);
     await waitForText(keyCard(page, replacement).getByTestId('budgets'), '2 dUSD left of 3 dUSD in total');
     await expectNothingCutOff(page);
     await shot('key-rotated');
@@ -521,10 +553,10 @@ describe.each(screens)('an existing Nexus account given by address, on %s', (nam
     await waitForText(page.getByRole('status'), 'Every session key of the account is revoked.');
     await page.getByTestId('no-keys').waitFor();
 
-    // On chain: the Nexus account has the module and no keys left.
+    // On chain: the account has the module and no keys left; the creator got the tip.
     const publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
     const reader = createBundlerClient({
-      account: await toErc7579SmartAccount({ client: publicClient, address: nexus, kind: nexusAccountKind, signer: new SessionKeySigner(), addresses: stack.contracts }),
+      account: await toErc7579SmartAccount({ client: publicClient, address: account, kind: other.kind, signer: new SessionKeySigner(), addresses: stack.contracts }),
       client: publicClient,
       transport: http(stack.bundlerUrl),
     }).extend(sessionKeyActions());
