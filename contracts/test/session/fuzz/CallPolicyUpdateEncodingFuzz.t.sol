@@ -75,6 +75,7 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         OneOfSet[] sets;
         ArgumentLimit[] limits;
         Budget calls;
+        uint256 setsRemoved; // how many times removeArgumentConditions emptied the sets (a member key's part)
     }
 
     struct FunctionRef {
@@ -94,23 +95,25 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
     mapping(address key => KeyModel) internal models;
     mapping(address key => mapping(address target => mapping(bytes4 selector => FunctionModel))) internal functions;
     mapping(address key => mapping(address target => mapping(bytes4 selector => bool))) internal named;
+    /// @dev Whether an addArgumentOneOf's value is in its set (see _memberId).
+    mapping(bytes32 memberId => bool) internal isMember;
 
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
     address internal newKey = makeAddr("newKey");
 
-    /// @dev (target, PAY) holds 3 of its 4 conditions, 2 of its 3 sets (the second with 62 of its 63 values) and 2 of
-    /// its 3 argument-limit places (one removed): one more of each fits, two do not. (target, MINT) is full: 4
-    /// conditions, a set of 63 values and 3 argument-limit places (two removed); it has room for 2 more sets.
+    /// @dev (target, PAY) holds 3 of its 4 conditions, 2 of its 3 sets and 2 of its 3 argument-limit places (one
+    /// removed): one more of each fits, two do not. (target, MINT) holds 4 conditions and 3 argument-limit places (two
+    /// removed), its room for both; it has a set of 5 values and room for 2 more sets.
     function setUp() public override {
         super.setUp();
         vm.warp(3 << 30); // late in 32-bit time (2072): long intervals have whole periods before now
         models[sessionKey].anchor = Reference.newKeyAnchor(block.timestamp);
 
-        bytes[] memory updates = new bytes[](146);
+        bytes[] memory updates = new bytes[](28);
         updates[0] = _allowTarget(address(target));
         updates[1] = _allowTarget(address(target2));
-        updates[2] = _noGasLimit();
+        updates[2] = _gasLimit(100 ether, DAY); // spent below: the call limit and the cap share its slot
         updates[3] = _noNativeLimit();
         updates[4] = _callLimit(20, WEEK);
         updates[5] = _fnCallLimit(address(target), PAY, 10, DAY);
@@ -123,25 +126,19 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         updates[12] = _oneOf(address(target), PAY, 0, _word(bob));
         updates[13] = _oneOf(address(target), PAY, 1, bytes32(uint256(50)));
         updates[14] = _oneOf(address(target), PAY, 1, bytes32(uint256(100)));
-        for (uint256 v = 1; v <= 60; ++v) {
-            updates[14 + v] = _oneOf(address(target), PAY, 1, bytes32(v + 1000));
-        }
-        updates[75] = _fnCallLimit(address(target), MINT, 5, 0);
-        updates[76] = _argLimit(address(target), MINT, 0, 100, DAY);
-        updates[77] = _condition(address(target), MINT, 0, ArgumentOperator.GREATER_THAN_OR_EQUAL, bytes32(uint256(1)));
-        updates[78] = _condition(address(target), MINT, 0, ArgumentOperator.LESS_THAN_OR_EQUAL, bytes32(uint256(1000)));
-        updates[79] = _condition(address(target), MINT, 0, ArgumentOperator.NOT_EQUAL, bytes32(uint256(5)));
-        updates[80] = _condition(address(target), MINT, 0, ArgumentOperator.SIGNED_GREATER_THAN, bytes32(0));
-        updates[81] = _oneOf(address(target), MINT, 0, bytes32(0));
-        updates[82] = _oneOf(address(target), MINT, 0, bytes32(uint256(1)));
-        updates[83] = _oneOf(address(target), MINT, 0, bytes32(uint256(7)));
-        updates[84] = _oneOf(address(target), MINT, 0, bytes32(uint256(50)));
-        updates[85] = _oneOf(address(target), MINT, 0, bytes32(uint256(100)));
-        for (uint256 v = 1; v <= 58; ++v) {
-            updates[85 + v] = _oneOf(address(target), MINT, 0, bytes32(v + 1000));
-        }
-        updates[144] = _fnCallLimit(address(target2), PAY, 3, 0);
-        updates[145] = _maxValue(1 ether);
+        updates[15] = _fnCallLimit(address(target), MINT, 5, 0);
+        updates[16] = _argLimit(address(target), MINT, 0, 100, DAY);
+        updates[17] = _condition(address(target), MINT, 0, ArgumentOperator.GREATER_THAN_OR_EQUAL, bytes32(uint256(1)));
+        updates[18] = _condition(address(target), MINT, 0, ArgumentOperator.LESS_THAN_OR_EQUAL, bytes32(uint256(1000)));
+        updates[19] = _condition(address(target), MINT, 0, ArgumentOperator.NOT_EQUAL, bytes32(uint256(5)));
+        updates[20] = _condition(address(target), MINT, 0, ArgumentOperator.SIGNED_GREATER_THAN, bytes32(0));
+        updates[21] = _oneOf(address(target), MINT, 0, bytes32(0));
+        updates[22] = _oneOf(address(target), MINT, 0, bytes32(uint256(1)));
+        updates[23] = _oneOf(address(target), MINT, 0, bytes32(uint256(7)));
+        updates[24] = _oneOf(address(target), MINT, 0, bytes32(uint256(50)));
+        updates[25] = _oneOf(address(target), MINT, 0, bytes32(uint256(100)));
+        updates[26] = _fnCallLimit(address(target2), PAY, 3, 0);
+        updates[27] = _maxValue(1 ether);
         _addKey(sessionKey, updates);
         for (uint256 i = 4; i < updates.length; ++i) {
             assertEq(_expectedError(sessionKey, updates[i], i), "", "the model refuses a set-up update");
@@ -220,11 +217,9 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         }
     }
 
-    function _contains(bytes32[] storage values, bytes32 v) internal view returns (bool) {
-        for (uint256 j; j < values.length; ++j) {
-            if (values[j] == v) return true;
-        }
-        return false;
+    /// @dev The value of addArgumentOneOf `u` in its set of `key`, since the function's sets were last emptied.
+    function _memberId(address key, bytes memory u, FunctionModel storage f) internal view returns (bytes32) {
+        return keccak256(abi.encode(key, u.word(0), u.word(1), u.word(2), f.setsRemoved, u.word(3)));
     }
 
     /// @dev Applies a valid update to the model of `key`, as the interface and the docs describe it.
@@ -245,12 +240,14 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
             FunctionModel storage f = _function(key, u);
             (bool found, uint256 place) = _setOf(f, u.word(2));
             if (!found) f.sets.push().argIndex = u.word(2);
-            bytes32 v = bytes32(u.word(3));
-            if (!_contains(f.sets[place].values, v)) f.sets[place].values.push(v);
+            bytes32 member = _memberId(key, u, f);
+            if (!isMember[member]) f.sets[place].values.push(bytes32(u.word(3)));
+            isMember[member] = true;
         } else if (sel == Updates.removeArgumentConditions.selector) {
             FunctionModel storage f = _function(key, u);
             delete f.conditions;
-            delete f.sets; // and the sets' members: a later set starts empty
+            delete f.sets;
+            ++f.setsRemoved; // and the sets' members: a later set starts empty
         } else if (sel == Updates.setArgumentSpendLimit.selector) {
             FunctionModel storage f = _function(key, u);
             (bool found, uint256 place) = _limitOf(f, u.word(2));
@@ -342,8 +339,8 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         if (sel == Updates.addArgumentOneOf.selector) {
             (bool found, uint256 place) = _setOf(f, u.word(2));
             if (!found) return place >= MAX_SETS ? _tooMany(u) : bytes("");
-            bytes32[] storage values = f.sets[place].values;
-            return !_contains(values, bytes32(u.word(3))) && values.length >= MAX_SET_VALUES ? _tooMany(u) : bytes("");
+            bool full = f.sets[place].values.length >= MAX_SET_VALUES;
+            return full && !isMember[_memberId(key, u, f)] ? _tooMany(u) : bytes("");
         }
         if (sel == Updates.setArgumentSpendLimit.selector) {
             err = UpdateErrors.limit(u.word(3), MAX_ARGUMENT_LIMIT);
@@ -650,15 +647,16 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         _checkUpdates(updates, "list of 3");
     }
 
-    /// addSessionKey with a random update (at index 1): a bad one adds no key and changes nothing; good ones give the
-    /// new key exactly what they say, from fresh state (its anchor the time it was added).
+    /// addSessionKey with a gas limit and a random update (at index 1): a bad one adds no key and changes nothing; good
+    /// ones give the new key exactly what they say, from fresh state (its anchor the time it was added), and its gas
+    /// limit stays as set when a call limit or a cap moves it.
     function testFuzz_addSessionKey_withRandomUpdate(uint256 seed) public {
         _maybeWarp(seed);
         bytes[] memory updates = new bytes[](2);
-        updates[0] = _maxValue(5);
+        updates[0] = _gasLimit(1 ether, DAY); // a call limit or a cap moves it into the slot they share
         updates[1] = _genUpdate(seed);
         models[newKey].anchor = Reference.newKeyAnchor(block.timestamp);
-        bytes memory err = _expectedListError(newKey, updates);
+        bytes memory err = _expectedError(newKey, updates[1], 1); // a fresh key: its model is empty
         ISessionKeyLens.SessionKeyState[] memory before = _allViews();
         vm.prank(address(account));
         if (err.length != 0) vm.expectRevert(err);
@@ -668,10 +666,16 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
             assertEq(abi.encode(_allViews()), abi.encode(before), "a refused add changed a view");
             return;
         }
-        _applyAllToModel(newKey, updates);
+        _applyToModel(newKey, updates[1]);
         _assertMatchesModel(newKey, "new key");
         ISessionKeyLens.SessionKeyState memory state = lens.getSessionKey(address(module), address(account), newKey);
         assertEq(state.info.tag, bytes32("new"), "tag");
+        uint256 now_ = block.timestamp;
+        _assertStatusEq(
+            state.info.gasSpend,
+            ISessionKeyLens.SpendLimitStatus(true, 1 ether, 0, 1 ether, uint48(DAY), uint48(now_), uint48(now_ + DAY)),
+            "the new key's gas limit"
+        );
         for (uint256 k; k < state.targets.length; ++k) {
             assertTrue(_names(updates, state.targets[k].target), "a contract no update named");
             assertFalse(state.targets[k].isOnList, "a new key's contract on its list");
@@ -683,21 +687,19 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         );
     }
 
-    /// The per-function room: 4 conditions, 3 one-of sets, 63 values in a set, 3 argument-limit places (a removed
-    /// limit keeps its place); one more is TooManyArgumentConditions(target, selector), in one list or later, and
-    /// changes nothing. What is already there can be sent again.
+    /// The per-function room from empty: 4 conditions, 3 one-of sets, 3 argument-limit places (a removed limit keeps
+    /// its place); one more is TooManyArgumentConditions(target, selector), in one list or later, and changes nothing.
     function testFuzz_perFunctionRoom(uint8 which, bytes4 selector, bytes32 value) public {
         vm.assume(selector != PAY && selector != MINT);
         address t = address(target2);
         bytes memory tooMany = abi.encodeWithSelector(ISessionKeyModule.TooManyArgumentConditions.selector, t, selector);
-        which = which % 4;
-        uint256 room = which == 0 ? MAX_CONDITIONS : which == 1 ? MAX_SETS : which == 2 ? MAX_SET_VALUES : MAX_ARGUMENT_LIMITS;
+        which = which % 3;
+        uint256 room = which == 0 ? MAX_CONDITIONS : which == 1 ? MAX_SETS : MAX_ARGUMENT_LIMITS;
         bytes[] memory fill = new bytes[](room + 1);
         for (uint256 k; k <= room; ++k) {
             bytes32 v = bytes32(uint256(value) ^ k);
             if (which == 0) fill[k] = _condition(t, selector, k, ArgumentOperator(k % OPERATOR_COUNT), v);
             else if (which == 1) fill[k] = _oneOf(t, selector, k, v);
-            else if (which == 2) fill[k] = _oneOf(t, selector, 7, v);
             else fill[k] = _argLimit(t, selector, k, uint256(v) % MAX_ARGUMENT_LIMIT, DAY);
         }
         // All in one list: the last is one too many.
@@ -710,7 +712,7 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
             mstore(fill, room)
         }
         _checkUpdates(fill, "room filled");
-        if (which == 3) {
+        if (which == 2) {
             // A removed limit keeps its place: still no room, and the removed one can be set again.
             _checkUpdates(_one(_noArgLimit(t, selector, 0)), "limit removed");
             _checkUpdates(_one(extra), "one more after a removal");
@@ -718,9 +720,45 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         }
         assertEq(_expectedListError(sessionKey, _one(extra)), tooMany, "model: one too many");
         _checkUpdates(_one(extra), "one more");
-        // Sending again what is there: a condition is a new one (no room), a value already in its set adds nothing, a
+        // Sending again what is there: a condition is a new one (no room); a value already in its set adds nothing; a
         // limit set again keeps its place.
         _checkUpdates(_one(fill[0]), "the first again");
+    }
+
+    /// A set's room: MINT's set on argument 0 holds 5 values (set-up) and takes 58 more: 59 new ones in a list are
+    /// TooManyArgumentConditions and change nothing; then a new value is refused alone or after values already in the
+    /// set; a value already in it adds nothing; once removeArgumentConditions empties the sets, old values are new again.
+    function testFuzz_setValueRoom(bytes32 value, uint8 pos) public {
+        uint256 room = MAX_SET_VALUES - 5;
+        bytes[] memory fill = new bytes[](room + 1);
+        for (uint256 k; k <= room; ++k) {
+            fill[k] = _oneOf(address(target), MINT, 0, keccak256(abi.encode(value, k)));
+        }
+        bytes memory tooMany =
+            abi.encodeWithSelector(ISessionKeyModule.TooManyArgumentConditions.selector, address(target), MINT);
+        assertEq(_expectedListError(sessionKey, fill), tooMany, "model: 64 values");
+        _checkUpdates(fill, "64 values");
+        bytes memory added = fill[room];
+        assembly ("memory-safe") {
+            mstore(fill, room)
+        }
+        _checkUpdates(fill, "63 values");
+        assertEq(_policies()[1].oneOf[0].values.length, MAX_SET_VALUES, "the set is full");
+
+        bytes memory present = _oneOf(address(target), MINT, 0, bytes32(uint256(7)));
+        bytes[] memory updates = new bytes[](3);
+        for (uint256 i; i < 3; ++i) {
+            updates[i] = i == pos % 3 ? added : present;
+        }
+        assertEq(_expectedListError(sessionKey, updates), tooMany, "model: a new value in a full set");
+        _checkUpdates(updates, "a new value in a full set");
+        _checkUpdates(_one(present), "a value already in the full set");
+
+        updates[0] = _noConditions(address(target), MINT);
+        updates[1] = present;
+        updates[2] = fill[0];
+        _checkUpdates(updates, "emptied, then two values");
+        assertEq(_policies()[1].oneOf[0].values.length, 2, "a set emptied starts again");
     }
 
     /// Removing an argument limit, a function call limit or the call limit keeps what was spent: set again (with any
