@@ -687,6 +687,19 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         );
     }
 
+    /// @dev Sends `fill` (one more than the room) in one list, which the last makes one too many (`tooMany`), then all
+    /// but the last, which fill the room; returns the last. `fill` is shortened by one.
+    function _fillPastTheRoom(bytes[] memory fill, bytes memory tooMany) internal returns (bytes memory extra) {
+        assertEq(_expectedListError(sessionKey, fill), tooMany, "model: one too many in a list");
+        _checkUpdates(fill, "room + 1 in one list");
+        uint256 room = fill.length - 1;
+        extra = fill[room];
+        assembly ("memory-safe") {
+            mstore(fill, room)
+        }
+        _checkUpdates(fill, "room filled");
+    }
+
     /// The per-function room from empty: 4 conditions, 3 one-of sets, 3 argument-limit places (a removed limit keeps
     /// its place); one more is TooManyArgumentConditions(target, selector), in one list or later, and changes nothing.
     function testFuzz_perFunctionRoom(uint8 which, bytes4 selector, bytes32 value) public {
@@ -702,16 +715,7 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
             else if (which == 1) fill[k] = _oneOf(t, selector, k, v);
             else fill[k] = _argLimit(t, selector, k, uint256(v) % MAX_ARGUMENT_LIMIT, DAY);
         }
-        // All in one list: the last is one too many.
-        assertEq(_expectedListError(sessionKey, fill), tooMany, "model: one too many in a list");
-        _checkUpdates(fill, "room + 1 in one list");
-
-        // The room filled, then one more alone.
-        bytes memory extra = fill[room];
-        assembly ("memory-safe") {
-            mstore(fill, room)
-        }
-        _checkUpdates(fill, "room filled");
+        bytes memory extra = _fillPastTheRoom(fill, tooMany);
         if (which == 2) {
             // A removed limit keeps its place: still no room, and the removed one can be set again.
             _checkUpdates(_one(_noArgLimit(t, selector, 0)), "limit removed");
@@ -736,13 +740,7 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         }
         bytes memory tooMany =
             abi.encodeWithSelector(ISessionKeyModule.TooManyArgumentConditions.selector, address(target), MINT);
-        assertEq(_expectedListError(sessionKey, fill), tooMany, "model: 64 values");
-        _checkUpdates(fill, "64 values");
-        bytes memory added = fill[room];
-        assembly ("memory-safe") {
-            mstore(fill, room)
-        }
-        _checkUpdates(fill, "63 values");
+        bytes memory added = _fillPastTheRoom(fill, tooMany);
         assertEq(_policies()[1].oneOf[0].values.length, MAX_SET_VALUES, "the set is full");
 
         bytes memory present = _oneOf(address(target), MINT, 0, bytes32(uint256(7)));
