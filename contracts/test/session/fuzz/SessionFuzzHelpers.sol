@@ -185,6 +185,62 @@ library Reference {
     }
 }
 
+/// @dev Reading an encoded permission update (`selector ‖ 32-byte words`) the way the fuzz tests' reference decoders do.
+library UpdateWords {
+    /// @notice Word `n` after the selector, whole (dirty bits included); 0 when the update is too short to hold it.
+    function word(bytes memory u, uint256 n) internal pure returns (uint256 w) {
+        if (u.length < 36 + 32 * n) return 0;
+        assembly ("memory-safe") {
+            w := mload(add(u, add(36, mul(n, 32))))
+        }
+    }
+
+    /// @notice The update's selector; 0 for an update shorter than 4 bytes.
+    function selectorOf(bytes memory u) internal pure returns (bytes4) {
+        return u.length >= 4 ? bytes4(u) : bytes4(0);
+    }
+}
+
+/// @dev The module's refusals of update words, as the interface describes them, for the fuzz tests' reference decoders
+/// (`i` is the update's index in its list).
+library UpdateErrors {
+    uint256 internal constant MAX_U32 = (1 << 32) - 1;
+    uint256 internal constant MAX_U48 = (1 << 48) - 1;
+
+    function malformed(uint256 i) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(ISessionKeyModule.MalformedPermissionUpdate.selector, i);
+    }
+
+    /// @notice The EntryPoints v0.6 to v0.9, which no entry or limit may name.
+    function isEntryPoint(address a) internal pure returns (bool) {
+        return a == 0x5FF137D4b0FDCD49DcA30c7CF57E578a026d2789 || a == 0x0000000071727De22E5E9d8BAf0edAc6f37da032
+            || a == 0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108 || a == 0x433709009B8330FDa32311DF1C2AFA402eD8D009;
+    }
+
+    /// @notice A target address word: malformed with high bits; InvalidTarget for the zero address, the account, the
+    /// module or an EntryPoint.
+    function target(uint256 w, uint256 i, address account, address module) internal pure returns (bytes memory) {
+        if (w > type(uint160).max) return malformed(i);
+        address a = address(uint160(w));
+        if (a == address(0) || a == account || a == module || isEntryPoint(a)) {
+            return abi.encodeWithSelector(ISessionKeyModule.InvalidTarget.selector, a);
+        }
+        return "";
+    }
+
+    /// @notice A limit above what the module stores for its kind.
+    function limit(uint256 w, uint256 max) internal pure returns (bytes memory) {
+        return w > max ? abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, w, max) : bytes("");
+    }
+
+    /// @notice A refresh interval word: malformed past uint48; RefreshIntervalTooLarge past 32 bits.
+    function interval(uint256 w, uint256 i) internal pure returns (bytes memory) {
+        if (w > MAX_U48) return malformed(i);
+        if (w > MAX_U32) return abi.encodeWithSelector(ISessionKeyModule.RefreshIntervalTooLarge.selector, w);
+        return "";
+    }
+}
+
 /// @dev Shared set-up for the session fuzz tests: a recorder target and a few helpers on top of SessionKeyTestBase.
 abstract contract SessionFuzzBase is SessionKeyTestBase {
     CallRecorder internal target;

@@ -8,7 +8,7 @@ import {
     ISessionKeyPermissionUpdates as Updates,
     AccessListType
 } from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
-import {SessionFuzzBase, CallRecorder, Reference} from "./SessionFuzzHelpers.sol";
+import {SessionFuzzBase, CallRecorder, Reference, UpdateWords, UpdateErrors} from "./SessionFuzzHelpers.sol";
 
 /// @dev Fuzz tests of the permission update encodings. Random selectors, lengths and words (clean, out of range, or
 /// with dirty high bits) are fed to updateKeyPermissions / addSessionKey. A reference decoder written from the
@@ -205,15 +205,12 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
 
     // ------------------------------------------------------------------ the reference decoder
 
-    function _word(bytes memory u, uint256 n) internal pure returns (uint256 w) {
-        if (u.length < 36 + 32 * n) return 0;
-        assembly ("memory-safe") {
-            w := mload(add(u, add(36, mul(n, 32))))
-        }
+    function _word(bytes memory u, uint256 n) internal pure returns (uint256) {
+        return UpdateWords.word(u, n);
     }
 
     function _selectorOf(bytes memory u) internal pure returns (bytes4) {
-        return u.length >= 4 ? bytes4(u) : bytes4(0);
+        return UpdateWords.selectorOf(u);
     }
 
     /// @dev The number of static arguments of a known update, as the interface declares them.
@@ -234,21 +231,11 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
     }
 
     function _malformed(uint256 i) internal pure returns (bytes memory) {
-        return abi.encodeWithSelector(ISessionKeyModule.MalformedPermissionUpdate.selector, i);
-    }
-
-    function _isEntryPoint(address a) internal pure returns (bool) {
-        return a == 0x5FF137D4b0FDCD49DcA30c7CF57E578a026d2789 || a == 0x0000000071727De22E5E9d8BAf0edAc6f37da032
-            || a == 0x4337084D9E255Ff0702461CF8895CE9E3b5Ff108 || a == 0x433709009B8330FDa32311DF1C2AFA402eD8D009;
+        return UpdateErrors.malformed(i);
     }
 
     function _targetError(uint256 w, uint256 i) internal view returns (bytes memory) {
-        if (w > type(uint160).max) return _malformed(i);
-        address a = address(uint160(w));
-        if (a == address(0) || a == address(account) || a == address(module) || _isEntryPoint(a)) {
-            return abi.encodeWithSelector(ISessionKeyModule.InvalidTarget.selector, a);
-        }
-        return "";
+        return UpdateErrors.target(w, i, address(account), address(module));
     }
 
     function _boolError(uint256 w, uint256 i) internal pure returns (bytes memory) {
@@ -262,13 +249,11 @@ contract UpdateEncodingFuzzTest is SessionFuzzBase {
     }
 
     function _limitError(uint256 w, uint256 max) internal pure returns (bytes memory) {
-        return w > max ? abi.encodeWithSelector(ISessionKeyModule.SpendLimitTooLarge.selector, w, max) : bytes("");
+        return UpdateErrors.limit(w, max);
     }
 
     function _intervalError(uint256 w, uint256 i) internal pure returns (bytes memory) {
-        if (w > MAX_U48) return _malformed(i);
-        if (w > MAX_U32) return abi.encodeWithSelector(ISessionKeyModule.RefreshIntervalTooLarge.selector, w);
-        return "";
+        return UpdateErrors.interval(w, i);
     }
 
     /// @dev The first error among `errs` (arguments are checked in order).
