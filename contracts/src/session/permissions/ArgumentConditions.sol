@@ -27,6 +27,8 @@ library ArgumentConditions {
     uint256 internal constant MAX_SETS = 3;
     uint256 internal constant MAX_SET_VALUES = 63;
     uint256 private constant OPERATORS = uint256(type(ArgumentOperator).max) + 1;
+    /// @dev Conditions and sets in the header: [129,224).
+    uint256 private constant RULE_BITS = ((uint256(1) << 95) - 1) << 129;
 
     function conditionCount(uint256 header) internal pure returns (uint256) {
         return (header >> 129) & 7;
@@ -130,7 +132,8 @@ library ArgumentConditions {
             address target = u.targetArg(update, 0, 2);
             bytes4 fn = CallPolicy.selectorArg(u, update, 1, 2);
             (uint256 slot, uint256 header) = CallPolicy.load(u, target, fn);
-            CallPolicy.store(u, target, fn, slot, _removeAll(u, header, target, fn));
+            // Nothing to remove changes nothing: storing the header would list the function and flag its contract.
+            if (header & RULE_BITS != 0) CallPolicy.store(u, target, fn, slot, _removeAll(u, header, target, fn));
         } else {
             return false;
         }
@@ -178,7 +181,6 @@ library ArgumentConditions {
                 SessionKeyStorage.oneOfMemberSlot(u.account, sessionId, target, fn, argIndex, value).store(0);
             }
         }
-        // Conditions and sets occupy [129,224).
-        return header & ~(((uint256(1) << 95) - 1) << 129);
+        return header & ~RULE_BITS;
     }
 }

@@ -194,7 +194,13 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         (b.limited, b.limit, b.interval) = (true, limit, interval);
     }
 
-    function _function(address key, bytes memory u) internal returns (FunctionModel storage) {
+    /// @dev The function an update names.
+    function _function(address key, bytes memory u) internal view returns (FunctionModel storage) {
+        return functions[key][address(uint160(u.word(0)))][bytes4(bytes32(u.word(1)))];
+    }
+
+    /// @dev The function an update gives a rule (or a limit place): listed, in the order functions first get one.
+    function _listed(address key, bytes memory u) internal returns (FunctionModel storage) {
         address t = address(uint160(u.word(0)));
         bytes4 selector = bytes4(bytes32(u.word(1)));
         if (!named[key][t][selector]) {
@@ -235,9 +241,9 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
         } else if (sel == Updates.removeMaxValuePerCall.selector) {
             m.capped = false;
         } else if (sel == Updates.addArgumentCondition.selector) {
-            _function(key, u).conditions.push(Condition(u.word(2), u.word(3), bytes32(u.word(4))));
+            _listed(key, u).conditions.push(Condition(u.word(2), u.word(3), bytes32(u.word(4))));
         } else if (sel == Updates.addArgumentOneOf.selector) {
-            FunctionModel storage f = _function(key, u);
+            FunctionModel storage f = _listed(key, u);
             (bool found, uint256 place) = _setOf(f, u.word(2));
             if (!found) f.sets.push().argIndex = u.word(2);
             bytes32 member = _memberId(key, u, f);
@@ -249,7 +255,7 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
             delete f.sets;
             ++f.setsRemoved; // and the sets' members: a later set starts empty
         } else if (sel == Updates.setArgumentSpendLimit.selector) {
-            FunctionModel storage f = _function(key, u);
+            FunctionModel storage f = _listed(key, u);
             (bool found, uint256 place) = _limitOf(f, u.word(2));
             if (!found) f.limits.push().argIndex = u.word(2);
             _budgetSet(f.limits[place].budget, u.word(3), u.word(4), m.anchor);
@@ -258,7 +264,7 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
             (bool found, uint256 place) = _limitOf(f, u.word(2));
             if (found) f.limits[place].budget.limited = false; // place and state kept
         } else if (sel == Updates.setFunctionCallLimit.selector) {
-            _budgetSet(_function(key, u).calls, u.word(2), u.word(3), m.anchor);
+            _budgetSet(_listed(key, u).calls, u.word(2), u.word(3), m.anchor);
         } else if (sel == Updates.removeFunctionCallLimit.selector) {
             _function(key, u).calls.limited = false; // the calls made are kept
         } else {
@@ -411,27 +417,38 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
             state.maxValuePerCall, m.capped ? m.maxValuePerCall : type(uint256).max, string.concat(when, ": maxValuePerCall")
         );
         uint256 listed;
+        // Where each function with a rule is in the lens: a contract's functions in the order they first got a rule.
+        uint256[] memory places = new uint256[](m.functions.length);
         for (uint256 n; n < m.functions.length; ++n) {
             FunctionRef storage ref = m.functions[n];
-            FunctionModel storage f = functions[key][ref.target][ref.selector];
+            FunctionModel storage f = _modelOf(key, ref);
             if (!_hasRule(f)) continue;
             ++listed;
-            _assertRuleEq(_find(state.callPolicies, ref, when), f, m.anchor, _functionName(when, ref));
+            places[n] = _placeOf(state.callPolicies, ref, when);
+            _assertRuleEq(state.callPolicies[places[n]], f, m.anchor, _functionName(when, ref));
+            for (uint256 earlier; earlier < n; ++earlier) {
+                if (m.functions[earlier].target != ref.target || !_hasRule(_modelOf(key, m.functions[earlier]))) continue;
+                assertLt(places[earlier], places[n], string.concat(_functionName(when, ref), ": listed before an older rule"));
+            }
         }
         assertEq(state.callPolicies.length, listed, string.concat(when, ": functions with a policy"));
+    }
+
+    function _modelOf(address key, FunctionRef storage ref) internal view returns (FunctionModel storage) {
+        return functions[key][ref.target][ref.selector];
     }
 
     function _functionName(string memory when, FunctionRef storage ref) internal view returns (string memory) {
         return string.concat(when, ": ", vm.toString(ref.target), ".", vm.toString(abi.encodePacked(ref.selector)));
     }
 
-    function _find(ISessionKeyLens.CallPolicyRule[] memory rules, FunctionRef storage ref, string memory when)
+    function _placeOf(ISessionKeyLens.CallPolicyRule[] memory rules, FunctionRef storage ref, string memory when)
         internal
         view
-        returns (ISessionKeyLens.CallPolicyRule memory)
+        returns (uint256)
     {
         for (uint256 k; k < rules.length; ++k) {
-            if (rules[k].target == ref.target && rules[k].selector == ref.selector) return rules[k];
+            if (rules[k].target == ref.target && rules[k].selector == ref.selector) return k;
         }
         revert(string.concat(_functionName(when, ref), " has no call policy in the lens"));
     }
@@ -486,15 +503,19 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
                 assertEq(abi.encode(t), abi.encode(before.targets[k]), "a contract's entry changed");
                 continue;
             }
-            assertTrue(_names(updates, t.target), "a contract no update named joined the key's list");
+            assertTrue(_givesARule(updates, t.target), "a contract no update gave a rule joined the key's list");
             assertFalse(t.isOnList || t.checkSelectors || t.erc20Spend.hasLimit, "a new contract got access");
             assertEq(t.selectors.length, 0, "a new contract got function entries");
         }
     }
 
-    function _names(bytes[] memory updates, address t) internal pure returns (bool) {
+    /// @dev Whether an update adds a rule to a function of `t` (removals never list a contract).
+    function _givesARule(bytes[] memory updates, address t) internal pure returns (bool) {
         for (uint256 i; i < updates.length; ++i) {
-            if (updates[i].length >= 36 && updates[i].word(0) == uint160(t)) return true;
+            bytes4 sel = updates[i].selectorOf();
+            bool adds = sel == Updates.addArgumentCondition.selector || sel == Updates.addArgumentOneOf.selector
+                || sel == Updates.setArgumentSpendLimit.selector || sel == Updates.setFunctionCallLimit.selector;
+            if (adds && updates[i].word(0) == uint160(t)) return true;
         }
         return false;
     }
@@ -677,7 +698,7 @@ contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
             "the new key's gas limit"
         );
         for (uint256 k; k < state.targets.length; ++k) {
-            assertTrue(_names(updates, state.targets[k].target), "a contract no update named");
+            assertTrue(_givesARule(updates, state.targets[k].target), "a contract no update gave a rule");
             assertFalse(state.targets[k].isOnList, "a new key's contract on its list");
         }
         assertEq(

@@ -10,6 +10,8 @@ import {
     ArgumentOperator
 } from "../../../src/session/interfaces/ISessionKeyPermissionUpdates.sol";
 import {CallPolicyBase} from "../unit/CallPolicyBase.sol";
+import {CallPolicy} from "../../../src/session/permissions/CallPolicy.sol";
+import {SessionKeyStorage} from "../../../src/session/libraries/SessionKeyStorage.sol";
 import {AdversarialEncodings} from "../../utils/AdversarialEncodings.sol";
 
 /// @dev Call policies through the real EntryPoint v0.8 and the real account, on a real token: the agent key of issue
@@ -240,5 +242,44 @@ contract CallPolicyRegressionsTest is CallPolicyBase {
             _transfer(bob, 6e6),
             abi.encodeWithSelector(ISessionKeyModule.Erc20SpendLimitExceeded.selector, address(token), 15e6, TEN, 6e6)
         );
+    }
+
+    /// @dev Whether the key's entry for `t` is flagged as having a policy (its calls then read function headers).
+    function _flaggedAsHavingPolicy(address t) internal view returns (bool) {
+        uint256 state = uint256(vm.load(address(module), bytes32(SessionKeyStorage.accountSlot(address(account)))));
+        uint256 keySlot = SessionKeyStorage.keySlot(address(account), SessionKeyStorage.generation(state), sessionKey);
+        uint256 sid = SessionKeyStorage.sessionId(uint256(vm.load(address(module), bytes32(keySlot))));
+        uint256 entry =
+            uint256(vm.load(address(module), bytes32(SessionKeyStorage.targetSlot(address(account), sid, t))));
+        return entry & CallPolicy.HAS_POLICY != 0;
+    }
+
+    /// Removing the conditions of a function that never had any changes nothing: its contract is neither put on the
+    /// key's list nor flagged (which would make every call to it read a function header: +2,341 gas), and a function's
+    /// place in the lens is set by its first rule, not by an earlier removal. Found by CallPolicyUpdateEncodingFuzz.
+    function test_removingConditionsThatWereNeverAdded_changesNothing() public {
+        _addKeyWithGas(sessionKey, _allowToken());
+        bytes memory before = abi.encode(lens.getSessionKey(address(module), address(account), sessionKey));
+        _update(sessionKey, _updates(_noConditions(address(token), TRANSFER), _noConditions(address(target2), PAY)));
+        assertEq(abi.encode(lens.getSessionKey(address(module), address(account), sessionKey)), before, "a view changed");
+        assertFalse(_flaggedAsHavingPolicy(address(token)), "the token is flagged as having a policy");
+        assertFalse(_flaggedAsHavingPolicy(address(target2)), "a contract never named is flagged");
+        // The key still acts as before, through the EntryPoint.
+        _sendSession(_transfer(alice, 1e6));
+        assertEq(token.balanceOf(alice), 1e6);
+
+        // A rule on another function of the token, then one on transfer: listed in that order.
+        _update(
+            sessionKey,
+            _updates(
+                _fnCallLimit(address(token), APPROVE, 1, 0),
+                _condition(address(token), TRANSFER, 1, ArgumentOperator.LESS_THAN_OR_EQUAL, bytes32(TEN))
+            )
+        );
+        ISessionKeyLens.CallPolicyRule[] memory rules = _policies();
+        assertEq(rules.length, 2);
+        assertEq(rules[0].selector, APPROVE, "listed by its removal, not its first rule");
+        assertEq(rules[1].selector, TRANSFER);
+        assertTrue(_flaggedAsHavingPolicy(address(token)));
     }
 }
