@@ -103,6 +103,7 @@ interface ISessionKeyPermissionUpdates {
     function addArgumentOneOf(address target, bytes4 selector, uint8 argIndex, bytes32 value) external;
 
     /// @notice Removes every condition and one-of set of `selector` on `target` (argument limits and call limits stay).
+    /// A function without any is left as it is (not listed, its contract not flagged as having a policy).
     function removeArgumentConditions(address target, bytes4 selector) external;
 
     /// @notice Limits the sum of argument `argIndex` (unsigned) over the key's calls to `selector` on `target`, in total

@@ -28,6 +28,8 @@ import {Reference, UpdateWords, UpdateErrors} from "./SessionFuzzHelpers.sol";
  * intervals above 2^32 - 1 are RefreshIntervalTooLarge; then the function's room: 4 conditions, 3 one-of sets of up to
  * 63 values (a value already in its set adds nothing) and 3 argument limits, a removed limit keeping its place
  * (TooManyArgumentConditions). Removing an argument limit, a function call limit or the call limit keeps its state.
+ * A removal of something that is not there changes nothing: only a rule lists a function (the lens lists a contract's
+ * functions in the order they first got one) and puts a contract on the key's list.
  */
 contract CallPolicyUpdateEncodingFuzzTest is CallPolicyBase {
     using UpdateWords for bytes;
