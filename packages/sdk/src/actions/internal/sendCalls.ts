@@ -73,6 +73,14 @@ async function sendWithVerificationMargin(client: SessionKeyClient, request: obj
   } as never) as Promise<Hex>;
 }
 
+/** How {@link sendCallsAndWait} sends its op. */
+type SendCallsOptions = {
+  nonce?: bigint | undefined;
+  paymaster?: { address: Address; data?: Hex | undefined } | undefined;
+  /** Verification gas to add to the estimate, in percent of it (an op whose validation nests deep calls). */
+  verificationGasMarginPercent?: bigint | undefined;
+};
+
 /**
  * Sends `calls` as one user op of the client's account, waits for it, and turns failures into typed errors (a module
  * error decoded from the revert data when there is one). Holds one of the account's pending-op slots meanwhile, so an
@@ -81,12 +89,7 @@ async function sendWithVerificationMargin(client: SessionKeyClient, request: obj
 export async function sendCallsAndWait(
   client: SessionKeyClient,
   calls: readonly Call[],
-  options: {
-    nonce?: bigint | undefined;
-    paymaster?: { address: Address; data?: Hex | undefined } | undefined;
-    /** Verification gas to add to the estimate, in percent of it (an op whose validation nests deep calls). */
-    verificationGasMarginPercent?: bigint | undefined;
-  } = {},
+  options: SendCallsOptions = {},
 ): Promise<UserOperationResult> {
   const releaseSlot = await acquireSenderSlot(client.account!.address);
   try {
@@ -100,11 +103,7 @@ export async function sendCallsAndWait(
 export async function sendAndWait(
   client: SessionKeyClient,
   calls: readonly Call[],
-  options: {
-    nonce?: bigint | undefined;
-    paymaster?: { address: Address; data?: Hex | undefined } | undefined;
-    verificationGasMarginPercent?: bigint | undefined;
-  },
+  options: SendCallsOptions,
 ): Promise<UserOperationResult> {
   let userOpHash: Hex;
   try {
