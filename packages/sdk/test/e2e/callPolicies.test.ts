@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Address, type PublicClient, createPublicClient, encodeFunctionData, erc20Abi, http, parseEther, parseUnits } from 'viem';
+import { type Address, type PublicClient, encodeFunctionData, erc20Abi, parseEther, parseUnits } from 'viem';
 import {
   ArgumentConditionFailedError,
   ArgumentNotOneOfError,
@@ -13,8 +13,8 @@ import {
   lte,
   oneOf,
 } from '@leash/sdk';
-import { type LocalStack, startLocalStack } from '@leash/sdk/local';
-import { expectRefusal, newOwnerClient, newSessionClient } from './helpers.js';
+import type { LocalStack } from '@leash/sdk/local';
+import { expectRefusal, newOwnerClient, newSessionClient, startTestStack } from './helpers.js';
 
 // Call policies through the bundler (Alto in safe mode): an agent key that may only "transfer to alice or bob, at most
 // 10 USDC each, 20 times a day", and each way of breaking it.
@@ -29,9 +29,7 @@ const transfer = (to: Address, amount: bigint, value = 0n) => ({ to: token, valu
 const balanceOf = (address: Address) => publicClient.readContract({ address: token, abi: erc20Abi, functionName: 'balanceOf', args: [address] });
 
 beforeAll(async () => {
-  stack = await startLocalStack();
-  token = stack.contracts.devToken;
-  publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+  ({ stack, token, publicClient } = await startTestStack());
 }, 60_000);
 
 afterAll(async () => {

@@ -3,7 +3,7 @@
 // events, balances, the module's getters), not from what the agent believes.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Address, type Hex, type PublicClient, createPublicClient, encodeFunctionData, erc20Abi, getAbiItem, http, parseEther, parseUnits } from 'viem';
+import { type Address, type Hex, type PublicClient, encodeFunctionData, erc20Abi, getAbiItem, http, parseEther, parseUnits } from 'viem';
 import { entryPoint08Abi } from 'viem/account-abstraction';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import {
@@ -22,7 +22,8 @@ import {
   entryPointAddress,
   sessionKeyActions,
 } from '@leash/sdk';
-import { type LocalStack, type ManagedProcess, spawnManaged, startLocalStack } from '@leash/sdk/local';
+import { type LocalStack, type ManagedProcess, spawnManaged } from '@leash/sdk/local';
+import { startTestStack } from './helpers.js';
 import { type RefusingProxy, startRefusingProxy } from './helpers/refusingProxy.js';
 
 let stack: LocalStack;
@@ -127,9 +128,7 @@ async function expectChainAgrees(
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack();
-  token = stack.contracts.devToken;
-  publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+  ({ stack, token, publicClient } = await startTestStack());
 }, 60_000);
 
 afterAll(async () => {

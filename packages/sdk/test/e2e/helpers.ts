@@ -1,10 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { type Address, http as httpTransport, parseEther, parseUnits } from 'viem';
+import { type Address, createPublicClient, http as httpTransport, parseEther, parseUnits } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { type SessionKeySignerLike, createLeashAccountClient, sessionKeyActions } from '@leash/sdk';
-import type { LocalStack } from '@leash/sdk/local';
+import { type LocalStack, startLocalStack } from '@leash/sdk/local';
+
+/** A file's local stack, its development token and a public client on its RPC (the caller stops the stack). */
+export async function startTestStack() {
+  const stack = await startLocalStack();
+  const publicClient = createPublicClient({ chain: stack.chain, transport: httpTransport(stack.rpcUrl) });
+  return { stack, token: stack.contracts.devToken, publicClient };
+}
 
 /** A funded owner client of a new account on the stack, with the session key module installed unless said otherwise. */
 export async function newOwnerClient(stack: LocalStack, options: { install?: boolean; ether?: string } = {}) {

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Address,
   type PublicClient,
-  createPublicClient,
   encodeFunctionData,
   erc20Abi,
-  http,
   parseEther,
   parseUnits,
   toFunctionSelector,
@@ -33,8 +31,8 @@ import {
   periodOf,
   sessionKeyActions,
 } from '@leash/sdk';
-import { type LocalStack, startLocalStack } from '@leash/sdk/local';
-import { expectRefusal, newOwnerClient, newSessionClient } from './helpers.js';
+import type { LocalStack } from '@leash/sdk/local';
+import { expectRefusal, newOwnerClient, newSessionClient, startTestStack } from './helpers.js';
 
 let stack: LocalStack;
 let token: Address;
@@ -75,9 +73,7 @@ function tokenPermissions(limit = units('100'), interval = WEEK) {
 
 
 beforeAll(async () => {
-  stack = await startLocalStack();
-  token = stack.contracts.devToken;
-  publicClient = createPublicClient({ chain: stack.chain, transport: http(stack.rpcUrl) });
+  ({ stack, token, publicClient } = await startTestStack());
 }, 60_000);
 
 afterAll(async () => {
